@@ -1,0 +1,120 @@
+/* pu-config.h — config.ini (GKeyFile) and the files beside it
+ *
+ *   [peerup]            version=1, name=<this device>, network=<label>
+ *   [relay <host:port>] peer-id=
+ *   [service <name>]    address=, enabled=, allowed=
+ *   [names]             <name>=<peer-id>
+ *   [options]           free-form key=value for later features
+ *
+ * identity.key and authorized_keys live in the same directory as config.ini.
+ * Every save is atomic (0600). Every successful node start archives the file
+ * as last-known-good (the newest 5 are kept).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "pu-peer-id.h"
+#include "pu-relay-addr.h"
+#include "pu-service.h"
+
+G_BEGIN_DECLS
+
+#define PU_CONFIG_VERSION 1
+#define PU_CONFIG_FILE_MAX (1024 * 1024)
+#define PU_CONFIG_ARCHIVE_KEEP 5
+
+#define PU_TYPE_CONFIG (pu_config_get_type ())
+G_DECLARE_FINAL_TYPE (PuConfig, pu_config, PU, CONFIG, GObject)
+
+/* $XDG_CONFIG_HOME/peerup/config.ini */
+char             *pu_config_default_path          (void);
+
+PuConfig         *pu_config_new                   (const char   *path);
+PuConfig         *pu_config_load                  (const char   *path,
+                                                   GError      **error);
+/* Parses and validates without touching the disk (validate, fuzzing). */
+PuConfig         *pu_config_load_from_data        (const char   *path,
+                                                   const char   *data,
+                                                   gsize         len,
+                                                   GError      **error);
+gboolean          pu_config_save                  (PuConfig     *self,
+                                                   GError      **error);
+char             *pu_config_to_data               (PuConfig     *self,
+                                                   gsize        *len);
+
+const char       *pu_config_get_path              (PuConfig     *self);
+const char       *pu_config_get_dir               (PuConfig     *self);
+char             *pu_config_get_identity_path     (PuConfig     *self);
+char             *pu_config_get_authorized_keys_path (PuConfig  *self);
+
+const char       *pu_config_get_device_name       (PuConfig     *self);
+gboolean          pu_config_set_device_name       (PuConfig     *self,
+                                                   const char   *name,
+                                                   GError      **error);
+const char       *pu_config_get_network           (PuConfig     *self);
+
+/* (element-type PuRelayAddr) (transfer none) */
+GPtrArray        *pu_config_get_relays            (PuConfig     *self);
+gboolean          pu_config_add_relay             (PuConfig     *self,
+                                                   const PuRelayAddr *addr,
+                                                   GError      **error);
+/* @key: "host:port", any accepted address form, or the relay's peer ID. */
+gboolean          pu_config_remove_relay          (PuConfig     *self,
+                                                   const char   *key,
+                                                   GError      **error);
+
+/* (element-type PuService) (transfer none), sorted by name */
+GPtrArray        *pu_config_get_services          (PuConfig     *self);
+const PuService  *pu_config_lookup_service        (PuConfig     *self,
+                                                   const char   *name);
+gboolean          pu_config_add_service           (PuConfig     *self,
+                                                   const char   *name,
+                                                   const char   *address,
+                                                   GError      **error);
+gboolean          pu_config_remove_service        (PuConfig     *self,
+                                                   const char   *name,
+                                                   GError      **error);
+gboolean          pu_config_set_service_enabled   (PuConfig     *self,
+                                                   const char   *name,
+                                                   gboolean      enabled,
+                                                   GError      **error);
+gboolean          pu_config_set_service_allowed   (PuConfig     *self,
+                                                   const char   *name,
+                                                   const char * const *allowed,
+                                                   GError      **error);
+
+/* Sorted names (transfer full). */
+GStrv             pu_config_get_names             (PuConfig     *self);
+const char       *pu_config_lookup_name           (PuConfig     *self,
+                                                   const char   *name);
+gboolean          pu_config_set_name              (PuConfig     *self,
+                                                   const char   *name,
+                                                   const PuPeerId *peer,
+                                                   GError      **error);
+gboolean          pu_config_remove_name           (PuConfig     *self,
+                                                   const char   *name,
+                                                   GError      **error);
+/* A name from [names] or a peer ID; an unknown name says how to add it. */
+gboolean          pu_config_resolve_peer          (PuConfig     *self,
+                                                   const char   *name_or_id,
+                                                   PuPeerId     *out,
+                                                   GError      **error);
+/* The first name pointing at @peer, or NULL. */
+const char       *pu_config_name_for_peer         (PuConfig     *self,
+                                                   const PuPeerId *peer);
+
+/* last-known-good archive in <dir>/archive/ */
+gboolean          pu_config_archive               (PuConfig     *self,
+                                                   GError      **error);
+/* Newest first (transfer full). */
+GStrv             pu_config_list_archives         (const char   *config_path);
+/* Restores @archive (a path or a file name from the list), or the newest
+ * when NULL, over @config_path atomically after validating it. */
+gboolean          pu_config_rollback              (const char   *config_path,
+                                                   const char   *archive,
+                                                   GError      **error);
+
+G_END_DECLS
