@@ -1,0 +1,43 @@
+/* pu-profile.h — one device's files together: config, identity, trust store
+ *
+ * Every face (CLI, daemon, app) opens the device through this object, so
+ * first-time setup and loading behave the same everywhere.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "pu-config.h"
+#include "pu-identity.h"
+#include "pu-trust-store.h"
+
+G_BEGIN_DECLS
+
+#define PU_TYPE_PROFILE (pu_profile_get_type ())
+G_DECLARE_FINAL_TYPE (PuProfile, pu_profile, PU, PROFILE, GObject)
+
+/* Creates what is missing — the config directory (0700), identity.key,
+ * config.ini and an empty authorized_keys (0600) — and never replaces an
+ * existing identity. @name (nullable) sets the device name when the config
+ * has none; @relay (nullable) is added unless already present.
+ * @created_identity tells whether a new identity was made. @config_path NULL
+ * means the default path. */
+PuProfile    *pu_profile_init            (const char  *config_path,
+                                          const char  *name,
+                                          const char  *relay,
+                                          gboolean    *created_identity,
+                                          GError     **error);
+/* Loads an initialized device; a missing identity or config says to run
+ * `peerup init`. @config_path NULL means the default path. */
+PuProfile    *pu_profile_open            (const char  *config_path,
+                                          GError     **error);
+PuConfig     *pu_profile_get_config      (PuProfile   *self);
+PuIdentity   *pu_profile_get_identity    (PuProfile   *self);
+PuTrustStore *pu_profile_get_trust_store (PuProfile   *self);
+
+/* The device name from config.ini, or the host name made into a label. */
+char         *pu_profile_dup_device_name (PuProfile   *self);
+
+G_END_DECLS
