@@ -5,6 +5,7 @@
 #include "pu-certificate.h"
 
 #include <gnutls/abstract.h>
+#include <gnutls/crypto.h>
 #include <gnutls/x509.h>
 #include <string.h>
 
