@@ -158,6 +158,36 @@ test_spec_vector (void)
 }
 
 static void
+test_legacy_key (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuIdentity) identity = NULL;
+  g_autoptr(GBytes) out = NULL;
+  guint8 key[PU_IDENTITY_KEY_FILE_LEN];
+  guint8 legacy[PU_IDENTITY_KEY_FILE_LEN + PU_PUBKEY_LEN];
+
+  /* Old go-libp2p: Data = seed || public key || public key, length 0x60. */
+  spec_key (key);
+  memcpy (legacy, key, sizeof key);
+  legacy[3] = 0x60;
+  memcpy (legacy + sizeof key, key + 36, PU_PUBKEY_LEN);
+
+  identity = pu_identity_new_from_bytes (legacy, sizeof legacy, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (pu_identity_get_peer_id_string (identity), ==, SPEC_PEER_ID);
+  out = pu_identity_to_bytes (identity);
+  assert_same_bytes (out, key, sizeof key);
+  g_clear_object (&identity);
+
+  /* The redundant copy must match. */
+  legacy[sizeof legacy - 1] ^= 1;
+  identity = pu_identity_new_from_bytes (legacy, sizeof legacy, &error);
+  g_assert_null (identity);
+  g_assert_error (error, PU_ERROR, PU_ERROR_PARSE);
+  g_assert_nonnull (strstr (error->message, "corrupted"));
+}
+
+static void
 test_zero_seed (void)
 {
   g_autoptr(GError) error = NULL;
@@ -483,6 +513,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/identity/spec-vector", test_spec_vector);
+  g_test_add_func ("/identity/legacy-key", test_legacy_key);
   g_test_add_func ("/identity/zero-seed", test_zero_seed);
   g_test_add_func ("/identity/round-trip", test_round_trip);
   g_test_add_func ("/identity/save-missing-dir", test_save_missing_dir);

@@ -15,6 +15,11 @@
 /* protobuf PrivateKey{Type=Ed25519 (field 1), Data=<64 bytes> (field 2)} */
 static const guint8 key_prefix[] = { 0x08, 0x01, 0x12, 0x40 };
 
+/* Old go-libp2p wrote Data as seed || public key || public key (96 bytes);
+ * libp2p still loads such files, and so do we. */
+static const guint8 legacy_prefix[] = { 0x08, 0x01, 0x12, 0x60 };
+#define LEGACY_KEY_LEN (sizeof legacy_prefix + crypto_sign_SECRETKEYBYTES + PU_PUBKEY_LEN)
+
 /* A key file is 68 bytes; anything beyond this is refused without being read. */
 #define KEY_FILE_MAX_LEN 4096
 
@@ -101,6 +106,16 @@ key_type_name (guint8 type)
     }
 }
 
+static PuIdentity *
+corrupted (const char  *what,
+           GError     **error)
+{
+  g_set_error (error, PU_ERROR, PU_ERROR_PARSE,
+               "%s is corrupted: its public key does not match its private key; "
+               "restore it from a backup", what);
+  return NULL;
+}
+
 /* @what names the key in messages: its file path, or a description. */
 static PuIdentity *
 parse_key (const guint8  *data,
@@ -110,6 +125,23 @@ parse_key (const guint8  *data,
 {
   g_autoptr(PuIdentity) self = NULL;
   gsize head = MIN (len, sizeof key_prefix);
+
+  if (len == LEGACY_KEY_LEN && memcmp (data, legacy_prefix, sizeof legacy_prefix) == 0)
+    {
+      guint8 modern[PU_IDENTITY_KEY_FILE_LEN];
+      const guint8 *body = data + sizeof legacy_prefix;
+      PuIdentity *identity = NULL;
+
+      if (memcmp (body + crypto_sign_SEEDBYTES, body + crypto_sign_SECRETKEYBYTES,
+                  PU_PUBKEY_LEN) != 0)
+        return corrupted (what, error);
+
+      memcpy (modern, key_prefix, sizeof key_prefix);
+      memcpy (modern + sizeof key_prefix, body, crypto_sign_SECRETKEYBYTES);
+      identity = parse_key (modern, sizeof modern, what, error);
+      sodium_memzero (modern, sizeof modern);
+      return identity;
+    }
 
   if (len >= 2 && data[0] == key_prefix[0] && key_type_name (data[1]) != NULL)
     {
@@ -147,12 +179,7 @@ parse_key (const guint8  *data,
   self = identity_new (data + sizeof key_prefix);
   if (memcmp (self->peer_id.pubkey, data + sizeof key_prefix + crypto_sign_SEEDBYTES,
               PU_PUBKEY_LEN) != 0)
-    {
-      g_set_error (error, PU_ERROR, PU_ERROR_PARSE,
-                   "%s is corrupted: its public key does not match its private key; "
-                   "restore it from a backup", what);
-      return NULL;
-    }
+    return corrupted (what, error);
 
   return g_steal_pointer (&self);
 }
