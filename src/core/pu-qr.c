@@ -52,7 +52,7 @@ pu_qr_render_terminal (const char  *text,
   if (len == 0 || len > QR_TEXT_MAX)
     {
       g_set_error (error, PU_ERROR, PU_ERROR_TOO_LARGE,
-                   _("Cannot make a QR code of %" G_GSIZE_FORMAT " bytes (1 to %d)"),
+                   _("Cannot make a QR code of %zu bytes (1 to %d)"),
                    len, QR_TEXT_MAX);
       return NULL;
     }
