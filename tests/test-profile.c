@@ -277,7 +277,7 @@ test_profile_default_path (void)
   g_autofree char *expected = NULL;
   gboolean created = FALSE;
 
-  /* G_TEST_OPTION_ISOLATE_DIRS gives this test its own XDG_CONFIG_HOME. */
+  /* main() pointed XDG_CONFIG_HOME at an empty directory. */
   expected = g_build_filename (g_get_user_config_dir (), "peerup", "config.ini", NULL);
   profile = pu_profile_init (NULL, NULL, NULL, &created, &error);
   g_assert_no_error (error);
@@ -349,7 +349,14 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *xdg = g_dir_make_tmp ("pu-profile-xdg-XXXXXX", &error);
+  int status;
+
+  /* Before anything reads it: GLib caches the user directories. */
+  g_assert_no_error (error);
+  g_setenv ("XDG_CONFIG_HOME", xdg, TRUE);
+  g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) \
   g_test_add ("/profile/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
@@ -365,5 +372,7 @@ main (int   argc,
   g_test_add_func ("/profile/default-path", test_profile_default_path);
   g_test_add_func ("/profile/label-from-hostname", test_profile_label_from_hostname);
 
-  return g_test_run ();
+  status = g_test_run ();
+  remove_tree (xdg);
+  return status;
 }

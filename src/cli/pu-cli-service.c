@@ -72,8 +72,8 @@ service_add (int    argc,
   const PuService *service;
   const GOptionEntry entries[] = {
     { "allow", 0, 0, G_OPTION_ARG_STRING_ARRAY, &allow,
-      N_("Only this peer (a name or a peer ID) may use the service; repeat for more "
-         "(default: every authorized peer)"), N_("PEER") },
+      N_("Only this peer (name or ID) may use it; repeatable (default: all authorized)"),
+      N_("PEER") },
     G_OPTION_ENTRY_NULL
   };
   const PuCliSpec spec = {
