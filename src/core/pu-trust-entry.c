@@ -171,6 +171,9 @@ pu_trust_entry_parse (const char  *line,
 
   hash = memchr (line, '#', len);
   fields_len = hash != NULL ? (gsize) (hash - line) : len;
+  /* The space before " # comment" is not part of the capped fields. */
+  while (fields_len > 0 && (line[fields_len - 1] == ' ' || line[fields_len - 1] == '\t'))
+    fields_len--;
   if (fields_len > PU_TRUST_FIELDS_MAX)
     {
       bad_line (error, _("the line is longer than %d bytes before its comment"),
