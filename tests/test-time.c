@@ -50,6 +50,7 @@ test_duration_bad (void)
     { "-5m", "needs a number" },
     { "+5m", "needs a number" },
     { " 5m", "needs a number" },
+    { "5m ", "needs a number" },
     { "5 m", "needs a unit" },
     { "5x", "unknown unit" },
     { "5M", "unknown unit" },

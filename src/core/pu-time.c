@@ -89,7 +89,7 @@ pu_duration_parse (const char  *text,
       total += n * unit;
 
       /* Parts may be separated by spaces, as pu_duration_format() writes them. */
-      while (*p == ' ')
+      while (*p == ' ' && p[1] != '\0')
         p++;
     }
 

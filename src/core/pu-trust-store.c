@@ -326,11 +326,10 @@ pu_trust_store_new (const char  *path,
 
   self = g_object_new (PU_TYPE_TRUST_STORE, NULL);
   self->path = g_strdup (path);
-  if (!pu_trust_store_reload (self, error))
-    return NULL;
 
-  /* A file monitor watches the directory too, so a rename over the file
-   * (how every atomic writer replaces it) is seen. */
+  /* Watching starts before the first read, so no change falls in between. A
+   * file monitor watches the directory too: a rename over the file (how every
+   * atomic writer replaces it) is seen. */
   file = g_file_new_for_path (path);
   self->monitor = g_file_monitor_file (file, G_FILE_MONITOR_NONE, NULL, &local_error);
   if (self->monitor == NULL)
@@ -338,6 +337,9 @@ pu_trust_store_new (const char  *path,
                path, local_error->message);
   else
     g_signal_connect (self->monitor, "changed", G_CALLBACK (on_file_changed), self);
+
+  if (!pu_trust_store_reload (self, error))
+    return NULL;
 
   return g_steal_pointer (&self);
 }
