@@ -1,0 +1,357 @@
+/* test-config.c — config.ini, labels and services
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "pu-config.h"
+#include "pu-error.h"
+#include "pu-file.h"
+#include "pu-label.h"
+
+#define ID1 "12D3KooWBtg3aaRMjxwedh83aGiUkwSxDwUZkzuJcfaqUmo7R3pq"
+#define ID1_CID "bafzaajaiaejcahwr5d5ofrfbis4l5d6uwr57hu5tjodrypfm6yaq6dsc2r2pzyt6"
+#define ID2 "12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN"
+
+/* Test input can hold control characters and invalid UTF-8: TAP must not see them. */
+static void
+test_message_escaped (const char *text)
+{
+  g_autofree char *shown = pu_label_escape (text, 1000);
+
+  g_test_message ("%s", shown);
+}
+
+static char *
+make_tmpdir (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp ("pu-test-config-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  return dir;
+}
+
+static void
+remove_tree (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        remove_tree (path);
+      else
+        g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
+static PuConfig *
+load_text (const char  *text,
+           GError     **error)
+{
+  return pu_config_load_from_data ("/tmp/x/config.ini", text, strlen (text), error);
+}
+
+static void
+assert_message_has (const GError *error,
+                    const char   *part)
+{
+  g_assert_nonnull (error);
+  if (strstr (error->message, part) == NULL)
+    g_error ("\"%s\" not in \"%s\"", part, error->message);
+  g_assert_null (strchr (error->message, '\n'));
+}
+
+/* Labels */
+
+static void
+test_label (void)
+{
+  const char *good[] = { "a", "ssh", "home-server", "x1", "0", "a-b-c",
+                         "abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabc" };
+  const char *bad[] = { "", "-a", "a-", "A", "home_server", "a.b", "a b", "é", "a\n",
+                        "abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcd" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    g_assert_true (pu_label_validate (good[i], "peer name", NULL));
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_assert_false (pu_label_validate (bad[i], "service name", &error));
+      g_assert_error (error, PU_ERROR, PU_ERROR_INVALID_ARGUMENT);
+      assert_message_has (error, "Invalid service name \"");
+      assert_message_has (error, "use 1–63 lowercase letters, digits and hyphens");
+    }
+  g_assert_false (pu_label_validate (NULL, "peer name", NULL));
+  g_assert_true (pu_label_is_valid ("ab-", 2));
+  g_assert_false (pu_label_is_valid ("ab-", 3));
+}
+
+static void
+test_label_escape (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *long_text = g_strnfill (10000, 'x');
+  g_autofree char *shown = NULL;
+
+  g_assert_false (pu_label_validate ("a\n[peerup]\x1b]0;pwn\a\"\\\xc3", "peer name", &error));
+  assert_message_has (error, "\"a\\x0a[peerup]\\x1b]0;pwn\\x07\\\"\\\\\\xc3\"");
+  g_assert_true (g_utf8_validate (error->message, -1, NULL));
+  g_clear_error (&error);
+
+  /* Printable UTF-8 stays; bidi overrides and C1 controls do not. */
+  shown = pu_label_escape ("é\u202e\xc2\x85", 64);
+  g_assert_cmpstr (shown, ==, "é\\u202e\\u0085");
+  g_clear_pointer (&shown, g_free);
+
+  g_assert_false (pu_label_validate (long_text, "peer name", &error));
+  g_assert_cmpuint (strlen (error->message), <, 300);
+  shown = pu_label_escape (long_text, 5);
+  g_assert_cmpstr (shown, ==, "xxxxx…");
+}
+
+/* Services */
+
+static void
+test_service (void)
+{
+  const struct { const char *address; const char *host; guint port; const char *canonical; }
+  good[] = {
+    { "127.0.0.1:22", "127.0.0.1", 22, "127.0.0.1:22" },
+    { "[::1]:8080", "::1", 8080, "[::1]:8080" },
+    { "[0:0::1]:8080", "::1", 8080, "[::1]:8080" },
+    { "localhost:3000", "localhost", 3000, "localhost:3000" },
+    { "192.168.1.10:65535", "192.168.1.10", 65535, "192.168.1.10:65535" },
+  };
+  const char *bad[] = {
+    "127.0.0.1", "127.0.0.1:0", "127.0.0.1:65536", "127.0.0.1:x", "::1", "::1:22",
+    "[::1]", "[127.0.0.1]:22", "[localhost]:22", "example.org:22", "LOCALHOST:22",
+    "127.0.0.256:22", ":22", "", "[::1]:22\n[peerup]",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(PuService) service = pu_service_new ("ssh", good[i].address, &error);
+      g_autoptr(PuService) copy = NULL;
+      g_autofree char *address = NULL;
+
+      g_assert_no_error (error);
+      g_assert_cmpstr (service->name, ==, "ssh");
+      g_assert_cmpstr (service->host, ==, good[i].host);
+      g_assert_cmpuint (service->port, ==, good[i].port);
+      g_assert_true (service->enabled);
+      g_assert_cmpuint (g_strv_length (service->allowed), ==, 0);
+      address = pu_service_get_address (service);
+      g_assert_cmpstr (address, ==, good[i].canonical);
+
+      copy = g_boxed_copy (PU_TYPE_SERVICE, service);
+      g_assert_cmpstr (copy->host, ==, service->host);
+      g_assert_cmpuint (copy->port, ==, service->port);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(PuService) service = pu_service_new ("web", bad[i], &error);
+
+      test_message_escaped (bad[i]);
+      g_assert_null (service);
+      g_assert_error (error, PU_ERROR, PU_ERROR_INVALID_ARGUMENT);
+      assert_message_has (error, "for service \"web\"");
+    }
+
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(PuService) service = pu_service_new ("Web]\n[peerup", "127.0.0.1:80", &error);
+
+    g_assert_null (service);
+    assert_message_has (error, "Invalid service name \"Web]\\x0a[peerup\"");
+  }
+}
+
+/* Loading */
+
+static void
+test_new_and_round_trip (void)
+{
+  g_autoptr(PuConfig) config = pu_config_new ("/tmp/x/config.ini");
+  g_autoptr(PuConfig) again = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuRelayAddr) relay = pu_relay_addr_parse ("203.0.113.5", ID1, NULL);
+  g_autoptr(PuRelayAddr) relay6 = pu_relay_addr_parse ("[2001:db8::1]:7000", NULL, NULL);
+  g_autoptr(PuRelayAddr) relay_dns = pu_relay_addr_parse ("relay.example.org", ID2, NULL);
+  g_autofree char *data = NULL;
+  g_autofree char *data2 = NULL;
+  const char *allowed[] = { "laptop", ID1_CID, NULL };
+  const PuService *service;
+  GPtrArray *relays;
+  g_auto(GStrv) names = NULL;
+  PuPeerId id1, id2;
+
+  g_assert_true (pu_peer_id_parse (ID1, &id1, NULL));
+  g_assert_true (pu_peer_id_parse (ID2, &id2, NULL));
+
+  g_assert_cmpstr (pu_config_get_path (config), ==, "/tmp/x/config.ini");
+  g_assert_cmpstr (pu_config_get_dir (config), ==, "/tmp/x");
+  g_assert_null (pu_config_get_device_name (config));
+  g_assert_null (pu_config_get_network (config));
+
+  g_assert_true (pu_config_set_device_name (config, "home-server", &error));
+  g_assert_true (pu_config_add_relay (config, relay, &error));
+  g_assert_true (pu_config_add_relay (config, relay6, &error));
+  g_assert_true (pu_config_add_relay (config, relay_dns, &error));
+  g_assert_true (pu_config_add_service (config, "ssh", "127.0.0.1:22", &error));
+  g_assert_true (pu_config_add_service (config, "jellyfin", "[::1]:8096", &error));
+  g_assert_true (pu_config_set_service_enabled (config, "jellyfin", FALSE, &error));
+  g_assert_true (pu_config_set_service_allowed (config, "ssh", allowed, &error));
+  g_assert_true (pu_config_set_name (config, "laptop", &id1, &error));
+  g_assert_true (pu_config_set_name (config, "desktop", &id2, &error));
+  g_assert_no_error (error);
+
+  data = pu_config_to_data (config, NULL);
+  g_test_message ("%s", data);
+  g_assert_nonnull (strstr (data, "[peerup]\nversion=1\nname=home-server\n"));
+  g_assert_nonnull (strstr (data, "[relay 203.0.113.5:7777]\npeer-id=" ID1 "\n"));
+  g_assert_nonnull (strstr (data, "[relay /ip6/2001:db8::1/tcp/7000]\npeer-id=\n"));
+  g_assert_nonnull (strstr (data, "[relay relay.example.org:7777]\npeer-id=" ID2 "\n"));
+  g_assert_nonnull (strstr (data, "[service ssh]\naddress=127.0.0.1:22\nenabled=true\n"
+                                  "allowed=laptop;" ID1 ";\n"));
+  g_assert_nonnull (strstr (data, "[service jellyfin]\naddress=[::1]:8096\nenabled=false\n"));
+  g_assert_nonnull (strstr (data, "[names]\nlaptop=" ID1 "\ndesktop=" ID2 "\n"));
+
+  again = load_text (data, &error);
+  g_assert_no_error (error);
+  data2 = pu_config_to_data (again, NULL);
+  g_assert_cmpstr (data, ==, data2);
+
+  g_assert_cmpstr (pu_config_get_device_name (again), ==, "home-server");
+  relays = pu_config_get_relays (again);
+  g_assert_cmpuint (relays->len, ==, 3);
+  g_assert_true (pu_relay_addr_equal (g_ptr_array_index (relays, 0), relay));
+  g_assert_true (((PuRelayAddr *) g_ptr_array_index (relays, 0))->has_peer_id);
+  g_assert_true (pu_relay_addr_equal (g_ptr_array_index (relays, 1), relay6));
+  g_assert_false (((PuRelayAddr *) g_ptr_array_index (relays, 1))->has_peer_id);
+  g_assert_true (pu_relay_addr_equal (g_ptr_array_index (relays, 2), relay_dns));
+
+  /* Sorted by name. */
+  g_assert_cmpuint (pu_config_get_services (again)->len, ==, 2);
+  service = g_ptr_array_index (pu_config_get_services (again), 0);
+  g_assert_cmpstr (service->name, ==, "jellyfin");
+  g_assert_false (service->enabled);
+  service = pu_config_lookup_service (again, "ssh");
+  g_assert_nonnull (service);
+  g_assert_true (service->enabled);
+  g_assert_cmpuint (g_strv_length (service->allowed), ==, 2);
+  g_assert_cmpstr (service->allowed[0], ==, "laptop");
+  g_assert_cmpstr (service->allowed[1], ==, ID1);
+  g_assert_null (pu_config_lookup_service (again, "nope"));
+
+  names = pu_config_get_names (again);
+  g_assert_cmpuint (g_strv_length (names), ==, 2);
+  g_assert_cmpstr (names[0], ==, "desktop");
+  g_assert_cmpstr (names[1], ==, "laptop");
+  g_assert_cmpstr (pu_config_lookup_name (again, "laptop"), ==, ID1);
+  g_assert_cmpstr (pu_config_name_for_peer (again, &id2), ==, "desktop");
+}
+
+static void
+test_version (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuConfig) config = NULL;
+
+  config = load_text ("[peerup]\nversion=2\n", &error);
+  g_assert_null (config);
+  g_assert_error (error, PU_ERROR, PU_ERROR_VERSION);
+  assert_message_has (error, "/tmp/x/config.ini was written by a newer Peer Up (version 2); "
+                             "please upgrade");
+  g_clear_error (&error);
+
+  config = load_text ("[peerup]\nversion=99999999999999999999\n", &error);
+  g_assert_error (error, PU_ERROR, PU_ERROR_PARSE);
+  assert_message_has (error, "[peerup] version:");
+  g_clear_error (&error);
+
+  config = load_text ("[peerup]\nname=x\n", &error);
+  g_assert_error (error, PU_ERROR, PU_ERROR_PARSE);
+  assert_message_has (error, "[peerup] version is missing");
+  g_clear_error (&error);
+
+  config = load_text ("", &error);
+  g_assert_error (error, PU_ERROR, PU_ERROR_PARSE);
+  assert_message_has (error, "version is missing");
+  g_clear_error (&error);
+
+  for (guint i = 0; i < 4; i++)
+    {
+      const char *bad[] = { "[peerup]\nversion=0\n", "[peerup]\nversion=-1\n",
+                            "[peerup]\nversion=one\n", "[peerup]\nversion=\n" };
+
+      config = load_text (bad[i], &error);
+      g_assert_null (config);
+      g_assert_error (error, PU_ERROR, PU_ERROR_PARSE);
+      assert_message_has (error, "[peerup] version: not a version number");
+      g_clear_error (&error);
+    }
+}
+
+static void
+test_save_and_load (void)
+{
+  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *sub = g_build_filename (dir, "peerup", NULL);
+  g_autofree char *path = g_build_filename (sub, "config.ini", NULL);
+  g_autoptr(PuConfig) config = pu_config_new (path);
+  g_autoptr(PuConfig) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *identity = NULL;
+  g_autofree char *keys = NULL;
+  struct stat st;
+
+  g_assert_true (pu_config_add_service (config, "ssh", "127.0.0.1:22", &error));
+  g_assert_true (pu_config_save (config, &error));
+  g_assert_no_error (error);
+
+  /* The directory is created private; the file is 0600. */
+  g_assert_cmpint (g_stat (sub, &st), ==, 0);
+  g_assert_cmpuint (st.st_mode & 0777, ==, 0700);
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpuint (st.st_mode & 0777, ==, 0600);
+
+  loaded = pu_config_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (pu_config_lookup_service (loaded, "ssh"));
+  identity = pu_config_get_identity_path (loaded);
+  keys = pu_config_get_authorized_keys_path (loaded);
+  g_assert_true (g_str_has_prefix (identity, sub));
+  g_assert_true (g_str_has_suffix (identity, "/identity.key"));
+  g_assert_true (g_str_has_suffix (keys, "/authorized_keys"));
+
+  remove_tree (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/label/validate", test_label);
+  g_test_add_func ("/label/escape", test_label_escape);
+  g_test_add_func ("/service/new", test_service);
+  g_test_add_func ("/config/round-trip", test_new_and_round_trip);
+  g_test_add_func ("/config/version", test_version);
+  g_test_add_func ("/config/save-and-load", test_save_and_load);
+
+  return g_test_run ();
+}
