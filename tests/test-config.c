@@ -340,6 +340,380 @@ test_save_and_load (void)
   remove_tree (dir);
 }
 
+
+static void
+test_bad_values (void)
+{
+  const struct { const char *text; int code; const char *part; } cases[] = {
+    { "[peerup]\nversion=1\nname=Home\n", PU_ERROR_PARSE,
+      "[peerup] name: Invalid device name \"Home\"" },
+    { "[peerup]\nversion=1\nnetwork=a_b\n", PU_ERROR_PARSE,
+      "[peerup] network: Invalid network name" },
+    { "[peerup]\nversion=1\n[service ssh]\naddress=127.0.0.1:22\nenabled=maybe\n",
+      PU_ERROR_PARSE, "[service ssh] enabled: use true or false" },
+    { "[peerup]\nversion=1\n[service ssh]\naddress=127.0.0.1:22\nenabled=\n",
+      PU_ERROR_PARSE, "[service ssh] enabled: use true or false" },
+    { "[peerup]\nversion=1\n[service ssh]\nenabled=true\n",
+      PU_ERROR_PARSE, "[service ssh] address: missing" },
+    { "[peerup]\nversion=1\n[service ssh]\naddress=example.org:22\n",
+      PU_ERROR_PARSE, "[service ssh] address: Invalid address \"example.org:22\"" },
+    { "[peerup]\nversion=1\n[service ssh]\naddress=127.0.0.1:99999\n",
+      PU_ERROR_PARSE, "[service ssh] address: Invalid address" },
+    { "[peerup]\nversion=1\n[service ssh]\naddress=127.0.0.1\n",
+      PU_ERROR_PARSE, "the port is missing" },
+    { "[peerup]\nversion=1\n[service SSH]\naddress=127.0.0.1:22\n",
+      PU_ERROR_PARSE, "[service SSH]: Invalid service name \"SSH\"" },
+    { "[peerup]\nversion=1\n[service ]\naddress=127.0.0.1:22\n",
+      PU_ERROR_PARSE, "Invalid service name \"\"" },
+    { "[peerup]\nversion=1\n[service ssh]\naddress=127.0.0.1:22\nallowed=laptop;Bad Name;\n",
+      PU_ERROR_PARSE, "[service ssh] allowed: Invalid allowed peer \"Bad Name\"" },
+    { "[peerup]\nversion=1\n[relay 203.0.113.5:0]\n", PU_ERROR_PARSE,
+      "[relay 203.0.113.5:0]: Invalid relay address" },
+    { "[peerup]\nversion=1\n[relay relay.example.org:7777]\n", PU_ERROR_PARSE,
+      "needs the relay's peer ID" },
+    { "[peerup]\nversion=1\n[relay 203.0.113.5]\npeer-id=12D3KooWnope\n", PU_ERROR_PARSE,
+      "[relay 203.0.113.5]: Invalid peer ID" },
+    { "[peerup]\nversion=1\n[relay /ip4/203.0.113.5/tcp/7777/p2p/" ID1 "]\npeer-id=" ID2 "\n",
+      PU_ERROR_PARSE, "does not match" },
+    { "[peerup]\nversion=1\n[relay 203.0.113.5]\n[relay 203.0.113.5:7777]\n", PU_ERROR_PARSE,
+      "[relay 203.0.113.5:7777]: this relay is listed twice" },
+    { "[peerup]\nversion=1\n[names]\nLaptop=" ID1 "\n", PU_ERROR_PARSE,
+      "[names] Laptop: Invalid peer name" },
+    { "[peerup]\nversion=1\n[names]\nlaptop=" ID1 "x\n", PU_ERROR_PARSE,
+      "[names] laptop: Invalid peer ID" },
+    { "[peerup]\nversion=1\n[names]\nlaptop=\n", PU_ERROR_PARSE,
+      "[names] laptop: Invalid peer ID" },
+    { "[peerup]\nversion=1\nname=\\x\n", PU_ERROR_PARSE, "[peerup] name:" },
+    { "[peerup]\nversion=1\nname=\xff\n", PU_ERROR_PARSE, "[peerup] name:" },
+    { "[peerup\nversion=1\n", PU_ERROR_PARSE, "is not a valid config file" },
+    { "[peerup]\nversion=1\nnot a key\x1b[2J\n", PU_ERROR_PARSE,
+      "is not a valid config file: Key file contains line “not a key\\x1b[2J" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(PuConfig) config = load_text (cases[i].text, &error);
+
+      test_message_escaped (cases[i].text);
+      g_assert_null (config);
+      g_assert_error (error, PU_ERROR, cases[i].code);
+      assert_message_has (error, "/tmp/x/config.ini");
+      assert_message_has (error, cases[i].part);
+      g_assert_null (strchr (error->message, '\x1b'));
+      g_assert_true (g_utf8_validate (error->message, -1, NULL));
+    }
+}
+
+static void
+test_nul_and_size (void)
+{
+  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "config.ini", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuConfig) config = NULL;
+  g_autofree char *big = NULL;
+  static const char with_nul[] = "[peerup]\nversion=1\n\0[peerup]\nversion=2\n";
+
+  config = pu_config_load_from_data (path, with_nul, sizeof with_nul - 1, &error);
+  g_assert_null (config);
+  g_assert_error (error, PU_ERROR, PU_ERROR_PARSE);
+  assert_message_has (error, "NUL bytes");
+  g_clear_error (&error);
+
+  /* One byte over the cap is refused before it is parsed, from memory or disk. */
+  big = g_malloc (PU_CONFIG_FILE_MAX + 1);
+  memset (big, '#', PU_CONFIG_FILE_MAX + 1);
+  memcpy (big, "[peerup]\nversion=1\n", 19);
+  big[PU_CONFIG_FILE_MAX - 1] = '\n';
+  config = pu_config_load_from_data (path, big, PU_CONFIG_FILE_MAX + 1, &error);
+  g_assert_null (config);
+  g_assert_error (error, PU_ERROR, PU_ERROR_TOO_LARGE);
+  g_clear_error (&error);
+
+  g_assert_true (g_file_set_contents (path, big, PU_CONFIG_FILE_MAX + 1, NULL));
+  config = pu_config_load (path, &error);
+  g_assert_null (config);
+  g_assert_error (error, PU_ERROR, PU_ERROR_TOO_LARGE);
+  g_clear_error (&error);
+
+  /* At the cap it loads. */
+  g_assert_true (g_file_set_contents (path, big, PU_CONFIG_FILE_MAX, NULL));
+  config = pu_config_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (config);
+  g_clear_object (&config);
+
+  g_unlink (path);
+  config = pu_config_load (path, &error);
+  g_assert_null (config);
+  g_assert_error (error, PU_ERROR, PU_ERROR_NOT_FOUND);
+
+  remove_tree (dir);
+}
+
+static void
+test_injection (void)
+{
+  g_autoptr(PuConfig) config = pu_config_new ("/tmp/x/config.ini");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data = NULL;
+  const char *evil[] = {
+    "x]\n[peerup]\nversion=2", "a\nversion=2", "[names]", "a=b", "a;b", "a b", "a#b",
+    "x\r\n[relay 1.2.3.4]", "\\n", "ok\n",
+  };
+  const char *evil_allowed[] = { "laptop", "x\n[peerup]", NULL };
+  PuPeerId id;
+
+  g_assert_true (pu_peer_id_parse (ID1, &id, NULL));
+  g_assert_true (pu_config_add_service (config, "ssh", "127.0.0.1:22", NULL));
+
+  for (guint i = 0; i < G_N_ELEMENTS (evil); i++)
+    {
+      g_assert_false (pu_config_set_device_name (config, evil[i], &error));
+      g_assert_error (error, PU_ERROR, PU_ERROR_INVALID_ARGUMENT);
+      g_clear_error (&error);
+      g_assert_false (pu_config_add_service (config, evil[i], "127.0.0.1:80", &error));
+      g_assert_error (error, PU_ERROR, PU_ERROR_INVALID_ARGUMENT);
+      g_clear_error (&error);
+      g_assert_false (pu_config_add_service (config, "web", evil[i], &error));
+      g_assert_error (error, PU_ERROR, PU_ERROR_INVALID_ARGUMENT);
+      g_clear_error (&error);
+      g_assert_false (pu_config_set_name (config, evil[i], &id, &error));
+      g_assert_error (error, PU_ERROR, PU_ERROR_INVALID_ARGUMENT);
+      g_clear_error (&error);
+    }
+  g_assert_false (pu_config_set_service_allowed (config, "ssh", evil_allowed, &error));
+  g_assert_error (error, PU_ERROR, PU_ERROR_INVALID_ARGUMENT);
+  assert_message_has (error, "Invalid allowed peer \"x\\x0a[peerup]\"");
+
+  /* Nothing of it reached the file. */
+  data = pu_config_to_data (config, NULL);
+  g_assert_cmpstr (data, ==, "[peerup]\nversion=1\n\n"
+                             "[service ssh]\naddress=127.0.0.1:22\nenabled=true\n");
+}
+
+static void
+test_keeps_unknown (void)
+{
+  static const char text[] =
+    "# my relay setup\n\n"
+    "[peerup]\n"
+    "version=1\n"
+    "# this box\n"
+    "name=home\n"
+    "network=family\n"
+    "future-key=whatever\n"
+    "name[de]=heim\n"
+    "\n"
+    "[options]\n"
+    "log-level=debug\n"
+    "weird key=with spaces; and ; semicolons\n"
+    "\n"
+    "[service ssh]\n"
+    "address=127.0.0.1:22\n"
+    "colour=blue\n"
+    "\n"
+    "[plugin something]\n"
+    "x=1\n"
+    "\n"
+    "[relay 203.0.113.5]\n"
+    "peer-id=" ID1_CID "\n";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuConfig) config = load_text (text, &error);
+  g_autoptr(PuConfig) again = NULL;
+  g_autofree char *data = NULL;
+  g_autofree char *data2 = NULL;
+  const PuRelayAddr *relay;
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (pu_config_get_device_name (config), ==, "home");
+  g_assert_cmpstr (pu_config_get_network (config), ==, "family");
+  relay = g_ptr_array_index (pu_config_get_relays (config), 0);
+  g_assert_true (relay->has_peer_id);
+
+  /* Unchanged, the file is written back as it was. */
+  data = pu_config_to_data (config, NULL);
+  g_assert_cmpstr (data, ==, text);
+
+  /* Changes touch only their own keys. */
+  g_assert_true (pu_config_set_service_enabled (config, "ssh", FALSE, &error));
+  g_assert_true (pu_config_add_service (config, "web", "localhost:8080", &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&data, g_free);
+  data = pu_config_to_data (config, NULL);
+  g_assert_nonnull (strstr (data, "# my relay setup\n\n[peerup]\n"));
+  g_assert_nonnull (strstr (data, "future-key=whatever\nname[de]=heim\n"));
+  g_assert_nonnull (strstr (data, "[options]\nlog-level=debug\n"
+                                  "weird key=with spaces; and ; semicolons\n"));
+  /* GKeyFile appends new keys after a group's trailing blank line. */
+  g_assert_nonnull (strstr (data, "[service ssh]\naddress=127.0.0.1:22\ncolour=blue\n\n"
+                                  "enabled=false\n"));
+  g_assert_nonnull (strstr (data, "[plugin something]\nx=1\n"));
+  g_assert_nonnull (strstr (data, "[service web]\naddress=localhost:8080\nenabled=true\n"));
+
+  again = load_text (data, &error);
+  g_assert_no_error (error);
+  data2 = pu_config_to_data (again, NULL);
+  g_assert_cmpstr (data, ==, data2);
+}
+
+static void
+test_add_remove (void)
+{
+  g_autoptr(PuConfig) config = pu_config_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuRelayAddr) relay = pu_relay_addr_parse ("203.0.113.5", ID1, NULL);
+  g_autoptr(PuRelayAddr) same = pu_relay_addr_parse ("/ip4/203.0.113.5/tcp/7777", NULL, NULL);
+  g_autoptr(PuRelayAddr) named = pu_relay_addr_parse ("relay.example.org:443", ID2, NULL);
+  g_autoptr(PuRelayAddr) v6 = pu_relay_addr_parse ("[2001:db8::1]", NULL, NULL);
+  g_autoptr(PuRelayAddr) unpinned_name = NULL;
+  g_autofree char *default_path = pu_config_default_path ();
+  PuPeerId id1, id2, out;
+
+  g_assert_cmpstr (pu_config_get_path (config), ==, default_path);
+  g_assert_true (g_str_has_suffix (default_path, "/peerup/config.ini"));
+  g_assert_true (pu_peer_id_parse (ID1, &id1, NULL));
+  g_assert_true (pu_peer_id_parse (ID2, &id2, NULL));
+
+  /* Relays */
+  g_assert_true (pu_config_add_relay (config, relay, &error));
+  g_assert_false (pu_config_add_relay (config, same, &error));
+  g_assert_error (error, PU_ERROR, PU_ERROR_EXISTS);
+  assert_message_has (error, "Relay 203.0.113.5:7777 is already configured; remove it first "
+                             "with `peerup relay remove 203.0.113.5:7777`");
+  g_clear_error (&error);
+  g_assert_true (pu_config_add_relay (config, named, &error));
+  g_assert_true (pu_config_add_relay (config, v6, &error));
+  g_assert_no_error (error);
+
+  /* A hand-made unpinned host name is refused, as loading would refuse it. */
+  unpinned_name = pu_relay_addr_copy (named);
+  unpinned_name->has_peer_id = FALSE;
+  g_assert_false (pu_config_add_relay (config, unpinned_name, &error));
+  g_assert_error (error, PU_ERROR, PU_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+
+  g_assert_false (pu_config_remove_relay (config, "203.0.113.6", &error));
+  g_assert_error (error, PU_ERROR, PU_ERROR_NOT_FOUND);
+  assert_message_has (error, "No relay 203.0.113.6:7777 is configured; see `peerup relay list`");
+  g_clear_error (&error);
+  g_assert_false (pu_config_remove_relay (config, "nonsense:0", &error));
+  g_assert_error (error, PU_ERROR, PU_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_assert_false (pu_config_remove_relay (config, "/ip4/1.2.3.4/tcp/1/p2p/" ID1 "x", &error));
+  g_assert_error (error, PU_ERROR, PU_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+
+  /* By address in any form (a host name needs no pin here), or by peer ID. */
+  g_assert_true (pu_config_remove_relay (config, "RELAY.example.org:443", &error));
+  g_assert_true (pu_config_remove_relay (config, "/ip6/2001:db8::1/tcp/7777", &error));
+  g_assert_true (pu_config_remove_relay (config, ID1_CID, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (pu_config_get_relays (config)->len, ==, 0);
+  g_assert_false (pu_config_remove_relay (config, ID1, &error));
+  g_assert_error (error, PU_ERROR, PU_ERROR_NOT_FOUND);
+  assert_message_has (error, "No relay " ID1 " is configured");
+  g_clear_error (&error);
+
+  /* Services */
+  g_assert_true (pu_config_add_service (config, "ssh", "127.0.0.1:22", &error));
+  g_assert_false (pu_config_add_service (config, "ssh", "127.0.0.1:2222", &error));
+  g_assert_error (error, PU_ERROR, PU_ERROR_EXISTS);
+  assert_message_has (error, "A service named \"ssh\" already exists; remove it first with "
+                             "`peerup service remove ssh`");
+  g_clear_error (&error);
+  g_assert_false (pu_config_remove_service (config, "x", &error));
+  g_assert_error (error, PU_ERROR, PU_ERROR_NOT_FOUND);
+  assert_message_has (error, "no service named \"x\"; see `peerup service list`");
+  g_clear_error (&error);
+  g_assert_false (pu_config_set_service_enabled (config, "x", TRUE, &error));
+  g_assert_error (error, PU_ERROR, PU_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (pu_config_set_service_allowed (config, "x", NULL, &error));
+  g_assert_error (error, PU_ERROR, PU_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (pu_config_remove_service (config, "X\n", &error));
+  g_assert_error (error, PU_ERROR, PU_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+
+  {
+    const char *allowed[] = { "laptop", NULL };
+
+    g_assert_true (pu_config_set_service_allowed (config, "ssh", allowed, &error));
+    g_assert_cmpstr (pu_config_lookup_service (config, "ssh")->allowed[0], ==, "laptop");
+    /* Empty again: every authorized peer. */
+    g_assert_true (pu_config_set_service_allowed (config, "ssh", NULL, &error));
+    g_assert_cmpuint (g_strv_length (pu_config_lookup_service (config, "ssh")->allowed), ==, 0);
+  }
+  g_assert_true (pu_config_remove_service (config, "ssh", &error));
+  g_assert_no_error (error);
+  g_assert_null (pu_config_lookup_service (config, "ssh"));
+
+  /* Names */
+  g_assert_true (pu_config_set_name (config, "laptop", &id1, &error));
+  g_assert_true (pu_config_set_name (config, "laptop", &id2, &error));
+  g_assert_cmpstr (pu_config_lookup_name (config, "laptop"), ==, ID2);
+  g_assert_null (pu_config_name_for_peer (config, &id1));
+  g_assert_cmpstr (pu_config_name_for_peer (config, &id2), ==, "laptop");
+
+  g_assert_true (pu_config_resolve_peer (config, "laptop", &out, &error));
+  g_assert_true (pu_peer_id_equal (&out, &id2));
+  g_assert_true (pu_config_resolve_peer (config, ID1, &out, &error));
+  g_assert_true (pu_peer_id_equal (&out, &id1));
+  g_assert_true (pu_config_resolve_peer (config, ID1_CID, &out, &error));
+  g_assert_true (pu_peer_id_equal (&out, &id1));
+  g_assert_no_error (error);
+  g_assert_false (pu_config_resolve_peer (config, "desktop", &out, &error));
+  g_assert_error (error, PU_ERROR, PU_ERROR_NOT_FOUND);
+  assert_message_has (error, "No peer is named \"desktop\"; add it with "
+                             "`peerup name set NAME PEER-ID`");
+  g_clear_error (&error);
+  g_assert_false (pu_config_resolve_peer (config, "12D3KooWbroken\x1b", &out, &error));
+  g_assert_error (error, PU_ERROR, PU_ERROR_INVALID_ARGUMENT);
+  assert_message_has (error, "\"12D3KooWbroken\\x1b\" is neither a peer name nor a peer ID");
+  g_clear_error (&error);
+
+  g_assert_false (pu_config_remove_name (config, "desktop", &error));
+  g_assert_error (error, PU_ERROR, PU_ERROR_NOT_FOUND);
+  assert_message_has (error, "no peer named \"desktop\"; see `peerup name list`");
+  g_clear_error (&error);
+  g_assert_true (pu_config_remove_name (config, "laptop", &error));
+  g_assert_no_error (error);
+  g_assert_null (pu_config_lookup_name (config, "laptop"));
+  g_assert_false (pu_config_resolve_peer (config, "laptop", &out, NULL));
+}
+
+static void
+test_permissions (void)
+{
+  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "config.ini", NULL);
+  g_autoptr(PuConfig) config = pu_config_new (path);
+  g_autoptr(GError) error = NULL;
+  struct stat st;
+
+  /* An existing directory keeps its mode; the file is 0600 even if it was not. */
+  g_assert_cmpint (g_chmod (dir, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (path, "old", 3, NULL));
+  g_assert_cmpint (g_chmod (path, 0644), ==, 0);
+  g_assert_true (pu_config_save (config, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_stat (dir, &st), ==, 0);
+  g_assert_cmpuint (st.st_mode & 0777, ==, 0755);
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpuint (st.st_mode & 0777, ==, 0600);
+  g_assert_no_error (error);
+
+  /* A directory that cannot be written fails cleanly. */
+  g_clear_object (&config);
+  config = pu_config_new ("/proc/nonexistent-peerup/config.ini");
+  g_assert_false (pu_config_save (config, &error));
+  g_assert_error (error, PU_ERROR, PU_ERROR_IO);
+
+  remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -352,6 +726,12 @@ main (int   argc,
   g_test_add_func ("/config/round-trip", test_new_and_round_trip);
   g_test_add_func ("/config/version", test_version);
   g_test_add_func ("/config/save-and-load", test_save_and_load);
+  g_test_add_func ("/config/bad-values", test_bad_values);
+  g_test_add_func ("/config/nul-and-size", test_nul_and_size);
+  g_test_add_func ("/config/injection", test_injection);
+  g_test_add_func ("/config/keeps-unknown", test_keeps_unknown);
+  g_test_add_func ("/config/add-remove", test_add_remove);
+  g_test_add_func ("/config/permissions", test_permissions);
 
   return g_test_run ();
 }

@@ -169,6 +169,24 @@ allowed_canonical (const char  *item,
   return NULL;
 }
 
+/* GKeyFile can set an error (a bad escape) and still return a string. */
+static char *
+get_string (GKeyFile    *kf,
+            const char  *group,
+            const char  *key,
+            GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *value = g_key_file_get_string (kf, group, key, &local_error);
+
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  return g_steal_pointer (&value);
+}
+
 /* An optional label-valued key of [peerup]. */
 static gboolean
 parse_label_key (GKeyFile    *kf,
@@ -184,7 +202,7 @@ parse_label_key (GKeyFile    *kf,
   if (!g_key_file_has_key (kf, GROUP_PEERUP, key, NULL))
     return TRUE;
 
-  value = g_key_file_get_string (kf, GROUP_PEERUP, key, &local_error);
+  value = get_string (kf, GROUP_PEERUP, key, &local_error);
   if (value == NULL || !pu_label_validate (value, what, &local_error))
     return bad_nested (error, path, GROUP_PEERUP, key, local_error);
 
@@ -209,7 +227,7 @@ parse_version (GKeyFile    *kf,
       return FALSE;
     }
 
-  value = g_key_file_get_string (kf, GROUP_PEERUP, KEY_VERSION, NULL);
+  value = get_string (kf, GROUP_PEERUP, KEY_VERSION, NULL);
   if (value == NULL || !g_ascii_string_to_unsigned (value, 10, 1, G_MAXUINT64, &version, NULL))
     return bad_parse (error, path, GROUP_PEERUP, KEY_VERSION,
                       _("not a version number; it should be 1"));
@@ -238,7 +256,7 @@ parse_relay (GKeyFile    *kf,
 
   if (g_key_file_has_key (kf, group, KEY_PEER_ID, NULL))
     {
-      peer_id = g_key_file_get_string (kf, group, KEY_PEER_ID, &local_error);
+      peer_id = get_string (kf, group, KEY_PEER_ID, &local_error);
       if (peer_id == NULL)
         return bad_nested (error, path, group, KEY_PEER_ID, local_error);
       /* Empty: an IP relay whose key is not pinned. */
@@ -278,7 +296,7 @@ parse_service (GKeyFile    *kf,
   if (!g_key_file_has_key (kf, group, KEY_ADDRESS, NULL))
     return bad_parse (error, path, group, KEY_ADDRESS,
                       _("missing; add e.g. address=127.0.0.1:22"));
-  address = g_key_file_get_string (kf, group, KEY_ADDRESS, &local_error);
+  address = get_string (kf, group, KEY_ADDRESS, &local_error);
   if (address == NULL)
     return bad_nested (error, path, group, KEY_ADDRESS, local_error);
   service = pu_service_new (name, address, &local_error);
@@ -333,7 +351,7 @@ parse_names (GKeyFile    *kf,
 
       if (!pu_label_validate (keys[i], _("peer name"), &local_error))
         return bad_nested (error, path, GROUP_NAMES, keys[i], local_error);
-      value = g_key_file_get_string (kf, GROUP_NAMES, keys[i], &local_error);
+      value = get_string (kf, GROUP_NAMES, keys[i], &local_error);
       if (value == NULL || !pu_peer_id_parse (value, &id, &local_error))
         return bad_nested (error, path, GROUP_NAMES, keys[i], local_error);
 
