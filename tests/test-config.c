@@ -714,6 +714,148 @@ test_permissions (void)
   remove_tree (dir);
 }
 
+static void
+write_config (const char *path,
+              const char *device)
+{
+  g_autoptr(PuConfig) config = pu_config_new (path);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (pu_config_set_device_name (config, device, &error));
+  g_assert_true (pu_config_save (config, &error));
+  g_assert_no_error (error);
+}
+
+static char *
+read_text (const char *path)
+{
+  char *data = NULL;
+
+  g_assert_true (g_file_get_contents (path, &data, NULL, NULL));
+  return data;
+}
+
+static void
+test_archive (void)
+{
+  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "config.ini", NULL);
+  g_autofree char *archive_dir = g_build_filename (dir, "archive", NULL);
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) list = NULL;
+  g_autofree char *newest = NULL;
+  g_autofree char *text = NULL;
+  struct stat st;
+
+  /* Nothing to roll back to yet. */
+  list = pu_config_list_archives (path);
+  g_assert_cmpuint (g_strv_length (list), ==, 0);
+  g_clear_pointer (&list, g_strfreev);
+  g_assert_false (pu_config_rollback (path, NULL, &error));
+  g_assert_error (error, PU_ERROR, PU_ERROR_NOT_FOUND);
+  assert_message_has (error, "no archived config yet");
+  g_clear_error (&error);
+
+  /* Seven different configs, archived within the same second or so. */
+  for (guint i = 0; i < 7; i++)
+    {
+      g_autofree char *device = g_strdup_printf ("device-%u", i);
+      g_autoptr(PuConfig) config = NULL;
+
+      write_config (path, device);
+      config = pu_config_load (path, &error);
+      g_assert_no_error (error);
+      g_assert_true (pu_config_archive (config, &error));
+      /* The same content again adds nothing. */
+      g_assert_true (pu_config_archive (config, &error));
+      g_assert_no_error (error);
+    }
+
+  g_assert_cmpint (g_stat (archive_dir, &st), ==, 0);
+  g_assert_cmpuint (st.st_mode & 0777, ==, 0700);
+
+  list = pu_config_list_archives (path);
+  g_assert_cmpuint (g_strv_length (list), ==, PU_CONFIG_ARCHIVE_KEEP);
+  for (guint i = 0; list[i] != NULL; i++)
+    {
+      g_autofree char *archived = g_build_filename (archive_dir, list[i], NULL);
+      g_autofree char *expected = g_strdup_printf ("name=device-%u\n", 6 - i);
+      g_autofree char *content = read_text (archived);
+
+      g_assert_true (g_str_has_prefix (list[i], "config-"));
+      g_assert_true (g_str_has_suffix (list[i], ".ini"));
+      g_assert_nonnull (strstr (content, expected));
+      g_assert_cmpint (g_stat (archived, &st), ==, 0);
+      g_assert_cmpuint (st.st_mode & 0777, ==, 0600);
+    }
+
+  /* Roll back to the newest: the config as it was last archived. */
+  write_config (path, "broken-later");
+  g_assert_true (pu_config_rollback (path, NULL, &error));
+  g_assert_no_error (error);
+  text = read_text (path);
+  g_assert_nonnull (strstr (text, "name=device-6\n"));
+  g_clear_pointer (&text, g_free);
+
+  /* Or to a chosen one, by file name or by path. */
+  g_assert_true (pu_config_rollback (path, list[3], &error));
+  g_assert_no_error (error);
+  text = read_text (path);
+  g_assert_nonnull (strstr (text, "name=device-3\n"));
+  g_clear_pointer (&text, g_free);
+  newest = g_build_filename (archive_dir, list[1], NULL);
+  g_assert_true (pu_config_rollback (path, newest, &error));
+  g_assert_no_error (error);
+  text = read_text (path);
+  g_assert_nonnull (strstr (text, "name=device-5\n"));
+  g_clear_pointer (&text, g_free);
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpuint (st.st_mode & 0777, ==, 0600);
+
+  g_assert_false (pu_config_rollback (path, "config-nope.ini", &error));
+  g_assert_error (error, PU_ERROR, PU_ERROR_NOT_FOUND);
+  assert_message_has (error, "There is no archived config \"config-nope.ini\"");
+  g_clear_error (&error);
+
+  /* A corrupted archive is refused and the config is left alone. */
+  {
+    g_autofree char *newest_path = g_build_filename (archive_dir, list[0], NULL);
+    g_autofree char *before = read_text (path);
+
+    g_assert_true (g_file_set_contents (newest_path, "[peerup]\nversion=1\nname=Bad!\n", -1,
+                                        NULL));
+    g_assert_false (pu_config_rollback (path, NULL, &error));
+    g_assert_error (error, PU_ERROR, PU_ERROR_PARSE);
+    assert_message_has (error, "Did not restore");
+    assert_message_has (error, "[peerup] name: Invalid device name");
+    assert_message_has (error, "choose another archive");
+    g_clear_error (&error);
+
+    g_assert_true (g_file_set_contents (newest_path, "[peerup]\nversion=9\n", -1, NULL));
+    g_assert_false (pu_config_rollback (path, list[0], &error));
+    g_assert_error (error, PU_ERROR, PU_ERROR_VERSION);
+    g_clear_error (&error);
+
+    text = read_text (path);
+    g_assert_cmpstr (text, ==, before);
+  }
+
+  /* A broken config is never archived as last-known-good. */
+  {
+    g_autoptr(PuConfig) config = pu_config_load (path, &error);
+    g_auto(GStrv) after = NULL;
+
+    g_assert_no_error (error);
+    g_assert_true (g_file_set_contents (path, "[peerup]\n", -1, NULL));
+    g_assert_false (pu_config_archive (config, &error));
+    g_assert_error (error, PU_ERROR, PU_ERROR_PARSE);
+    after = pu_config_list_archives (path);
+    g_assert_cmpstrv (after, list);
+  }
+
+  remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -732,6 +874,7 @@ main (int   argc,
   g_test_add_func ("/config/keeps-unknown", test_keeps_unknown);
   g_test_add_func ("/config/add-remove", test_add_remove);
   g_test_add_func ("/config/permissions", test_permissions);
+  g_test_add_func ("/config/archive", test_archive);
 
   return g_test_run ();
 }
