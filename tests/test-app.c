@@ -110,20 +110,21 @@ activate_cb (PuApplication *app)
   g_idle_add (run_body_cb, app);
 }
 
-/* Runs the application for real (startup, activate, shutdown) on @config_path
- * and calls @body once its window is up; the application must be gone after,
+/* Runs the application for real (startup, activate, shutdown), with
+ * `--config @config_path` unless it is NULL, and calls @body once its window is up; the application must be gone after,
  * so the next test owns the bus name again. */
 static void
 run_app (const char  *config_path,
          AppTestFunc  body)
 {
   PuApplication *app = pu_application_new ();
+  char *argv[] = { (char *) "peerup-desktop", (char *) "--config", (char *) config_path, NULL };
+  int argc = config_path != NULL ? 3 : 1;
 
-  g_object_set (app, "config-path", config_path, NULL);
   g_object_set_data (G_OBJECT (app), "test-body", body);
   g_signal_connect_after (app, "activate", G_CALLBACK (activate_cb), NULL);
   body_ran = FALSE;
-  g_assert_cmpint (g_application_run (G_APPLICATION (app), 0, NULL), ==, 0);
+  g_assert_cmpint (g_application_run (G_APPLICATION (app), argc, argv), ==, 0);
   g_assert_true (body_ran);
 
   g_object_add_weak_pointer (G_OBJECT (app), (gpointer *) &app);
@@ -216,6 +217,7 @@ first_start (PuApplication *app,
   g_assert_cmpint (st.st_mode & 0777, ==, 0600);
   peer_id = peer_id_from_key_file (dir);
   assert_shows_peer_id (window, peer_id);
+  g_assert_null (pu_application_get_config_path (app));
 
   name = pu_profile_dup_device_name (pu_application_get_profile (app));
   g_assert_nonnull (name);
@@ -321,6 +323,7 @@ test_copy_with_keyboard (void)
 }
 
 static char *permissions_dir;
+static const char *permissions_config_path;
 static const char *permissions_peer_id;
 
 static void
@@ -330,6 +333,7 @@ key_permissions (PuApplication *app,
   g_autofree char *key_path = g_build_filename (permissions_dir, "identity.key", NULL);
   const char *message;
 
+  g_assert_cmpstr (pu_application_get_config_path (app), ==, permissions_config_path);
   g_assert_null (pu_application_get_profile (app));
   g_assert_error (pu_application_get_profile_error (app), PU_ERROR, PU_ERROR_PERMISSIONS);
   g_assert_cmpstr (visible_page (window), ==, "error");
@@ -367,7 +371,9 @@ test_key_permissions (void)
   g_assert_no_error (error);
   g_assert_cmpint (g_chmod (key_path, 0644), ==, 0);
 
+  permissions_config_path = config_path;
   run_app (config_path, key_permissions);
+  permissions_config_path = NULL;
 
   after = peer_id_from_key_file (permissions_dir);
   g_assert_cmpstr (after, ==, permissions_peer_id);

@@ -198,6 +198,13 @@ pu_application_handle_local_options (GApplication *application,
   PuApplication *self = PU_APPLICATION (application);
   const char *config_path = NULL;
 
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("peerup-desktop %s (commit %s, built %s)\n",
+               PU_VERSION, PU_GIT_COMMIT, PU_BUILD_DATE);
+      return 0;
+    }
+
   /* Another config.ini is another device: it gets its own instance instead
    * of activating the one already running. */
   if (g_variant_dict_lookup (options, "config", "^&ay", &config_path))
@@ -295,6 +302,8 @@ pu_application_init (PuApplication *self)
   static const GOptionEntry options[] = {
     { "config", 'c', G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME, NULL,
       N_("Use this config.ini instead of the default one"), N_("FILE") },
+    { "version", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
+      N_("Show the version and exit"), NULL },
     { NULL }
   };
 
