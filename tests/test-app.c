@@ -208,13 +208,21 @@ first_start (PuApplication *app,
              PuWindow      *window)
 {
   g_autofree char *dir = default_dir ();
-  g_autofree char *key_path = g_build_filename (dir, "identity.key", NULL);
+  /* What `peerup init` makes. */
+  static const char *files[] = { "identity.key", "config.ini", "authorized_keys" };
   g_autofree char *peer_id = NULL;
   g_autofree char *name = NULL;
   GStatBuf st;
 
-  g_assert_cmpint (g_stat (key_path, &st), ==, 0);
-  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_cmpint (g_stat (dir, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0700);
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, files[i], NULL);
+
+      g_assert_cmpint (g_stat (path, &st), ==, 0);
+      g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+    }
   peer_id = peer_id_from_key_file (dir);
   assert_shows_peer_id (window, peer_id);
   g_assert_null (pu_application_get_config_path (app));

@@ -16,7 +16,6 @@ struct _PuWindow
   GtkStack *stack;
   AdwStatusPage *device_page;
   GtkLabel *peer_id_label;
-  GtkButton *copy_button;
   AdwStatusPage *error_page;
 };
 
@@ -137,7 +136,8 @@ pu_window_class_init (PuWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PuWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, PuWindow, device_page);
   gtk_widget_class_bind_template_child (widget_class, PuWindow, peer_id_label);
-  gtk_widget_class_bind_template_child (widget_class, PuWindow, copy_button);
+  /* Reachable with gtk_widget_get_template_child() (tests); the action drives it. */
+  gtk_widget_class_bind_template_child_full (widget_class, "copy_button", FALSE, 0);
   gtk_widget_class_bind_template_child (widget_class, PuWindow, error_page);
 
   gtk_widget_class_install_action (widget_class, "win.copy-peer-id", NULL,
