@@ -1202,6 +1202,30 @@ pu_connection_is_closed (PuConnection *self)
   return self->closed;
 }
 
+gboolean
+pu_connection_owns_datagram (PuConnection *self,
+                             const guint8 *data,
+                             gsize         len)
+{
+  ngtcp2_version_cid vc;
+  ngtcp2_cid scids[16];
+  gsize n;
+
+  g_return_val_if_fail (PU_IS_CONNECTION (self), FALSE);
+
+  if (self->conn == NULL || self->closed ||
+      ngtcp2_pkt_decode_version_cid (&vc, data, len, CID_LEN) != 0)
+    return FALSE;
+  if (ngtcp2_conn_get_num_scid (self->conn) > G_N_ELEMENTS (scids))
+    return FALSE;
+
+  n = ngtcp2_conn_get_scid (self->conn, scids);
+  for (gsize i = 0; i < n; i++)
+    if (scids[i].datalen == vc.dcidlen && memcmp (scids[i].data, vc.dcid, vc.dcidlen) == 0)
+      return TRUE;
+  return FALSE;
+}
+
 void
 pu_connection_open_stream_async (PuConnection        *self,
                                  GCancellable        *cancellable,

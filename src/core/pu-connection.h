@@ -58,6 +58,12 @@ void            pu_connection_set_idle_timeout  (PuConnection         *self,
 void            pu_connection_receive_datagram  (PuConnection         *self,
                                                  const guint8         *data,
                                                  gsize                 len);
+/* Whether @data is a QUIC packet addressed to one of this connection's IDs:
+ * how a dialer recognizes the first answer from a peer it reached through a
+ * relay without knowing which of the peer's processes would take it. */
+gboolean        pu_connection_owns_datagram     (PuConnection         *self,
+                                                 const guint8         *data,
+                                                 gsize                 len);
 void            pu_connection_set_path          (PuConnection         *self,
                                                  PuPath               *path);
 PuPath         *pu_connection_get_path          (PuConnection         *self);

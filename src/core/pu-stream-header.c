@@ -94,6 +94,7 @@ unframe (const guint8  *data,
 {
   gsize n;
 
+  *consumed = FRAME_PREFIX_LEN;
   if (len < 1)
     return PU_STREAM_DECODE_NEED_MORE;
 
@@ -118,6 +119,7 @@ unframe (const guint8  *data,
       return PU_STREAM_DECODE_MALFORMED;
     }
 
+  *consumed = FRAME_PREFIX_LEN + n;
   if (len < FRAME_PREFIX_LEN + n)
     return PU_STREAM_DECODE_NEED_MORE;
 
@@ -179,6 +181,8 @@ pu_stream_header_decode (const guint8    *data,
   g_return_val_if_fail (consumed != NULL, PU_STREAM_DECODE_MALFORMED);
 
   ret = unframe (data, len, what, &body, &body_len, &frame_len, error);
+  if (ret == PU_STREAM_DECODE_NEED_MORE)
+    *consumed = frame_len;
   if (ret != PU_STREAM_DECODE_OK)
     return ret;
 
@@ -250,6 +254,8 @@ pu_stream_reply_decode (const guint8    *data,
   g_return_val_if_fail (consumed != NULL, PU_STREAM_DECODE_MALFORMED);
 
   ret = unframe (data, len, what, &body, &body_len, &frame_len, error);
+  if (ret == PU_STREAM_DECODE_NEED_MORE)
+    *consumed = frame_len;
   if (ret != PU_STREAM_DECODE_OK)
     return ret;
 

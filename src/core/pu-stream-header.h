@@ -65,7 +65,9 @@ GBytes         *pu_stream_header_encode      (PuStreamKind          kind,
                                               const char           *service,
                                               GError              **error);
 /* On OK, *consumed is the length of the message; the rest of @data is stream
- * payload. NEED_MORE and MALFORMED leave @out untouched; MALFORMED sets
+ * payload. On NEED_MORE it is the length to read before trying again, so a
+ * reader never takes payload bytes along. NEED_MORE and MALFORMED leave @out
+ * untouched; MALFORMED sets
  * @error (PU_ERROR_PARSE, or PU_ERROR_VERSION for a newer version). */
 PuStreamDecode  pu_stream_header_decode      (const guint8         *data,
                                               gsize                 len,
