@@ -31,7 +31,6 @@ static gboolean
 deliver (gpointer user_data)
 {
   PuTestPath *self = user_data;
-  g_autoptr(PuTestPath) hold = g_object_ref (self);
 
   for (guint i = 0; i < MAX_DELIVER_PER_DISPATCH && self->queue.length > 0; i++)
     {

@@ -340,7 +340,8 @@ test_handshake (void)
 {
   Pair *pair = pair_new_established ();
   g_autofree char *expected = pu_peer_id_to_string (pu_identity_get_peer_id (pair->client_id));
-  g_autofree char *seen = pu_peer_id_to_string (pu_connection_get_peer_id (pair->server.connection));
+  const PuPeerId *server_saw = pu_connection_get_peer_id (pair->server.connection);
+  g_autofree char *seen = pu_peer_id_to_string (server_saw);
 
   g_assert_true (pu_peer_id_equal (pu_connection_get_peer_id (pair->client.connection),
                                    pu_identity_get_peer_id (pair->server_id)));

@@ -40,6 +40,7 @@
 #define CONNECTION_WINDOW (4 * 1024 * 1024)
 #define MAX_CONNECTION_WINDOW (32 * 1024 * 1024)
 #define MAX_STREAMS 1024
+#define TIMER_SLACK NGTCP2_MILLISECONDS
 
 struct _PuConnection
 {
@@ -803,8 +804,8 @@ fail_everything (PuConnection *self)
 static void
 dispatch_events (PuConnection *self)
 {
-  g_autoptr(PuConnection) hold = g_object_ref (self);
-
+  /* Signal handlers may drop the last reference. */
+  g_object_ref (self);
   g_ptr_array_set_size (self->finished, 0);
 
   if (self->established && !self->established_announced && !self->closed)
@@ -833,6 +834,7 @@ dispatch_events (PuConnection *self)
       g_clear_pointer (&self->source, g_source_destroy);
       g_signal_emit (self, signals[SIGNAL_CLOSED], 0, self->close_error);
     }
+  g_object_unref (self);
 }
 
 /* The source wakes at once when there is something to write, else at
@@ -850,6 +852,10 @@ update_timer (PuConnection *self)
     g_source_set_ready_time (self->source, 0);
   else if (expiry == UINT64_MAX)
     g_source_set_ready_time (self->source, -1);
+  else if (expiry < now () + TIMER_SLACK)
+    /* The main loop sleeps in whole milliseconds, while pacing on a fast
+     * path asks for microseconds: run again at once rather than idle. */
+    g_source_set_ready_time (self->source, 0);
   else
     g_source_set_ready_time (self->source, (gint64) (expiry / NGTCP2_MICROSECONDS));
 }

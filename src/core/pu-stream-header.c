@@ -102,7 +102,8 @@ unframe (const guint8  *data,
     {
       g_set_error (error, PU_ERROR, data[0] > PU_STREAM_HEADER_VERSION ? PU_ERROR_VERSION
                                                                       : PU_ERROR_PARSE,
-                   _("The peer sent a %s of unsupported version %u; update Peer Up on both devices"),
+                   _("The peer sent a %s of unsupported version %u; update Peer Up on both "
+                     "devices"),
                    what, data[0]);
       return PU_STREAM_DECODE_MALFORMED;
     }

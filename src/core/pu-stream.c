@@ -23,8 +23,9 @@ typedef struct {
 } Chunk;
 
 typedef struct {
-  GQueue chunks;
-  gsize  len;    /* unconsumed bytes */
+  GQueue  chunks;
+  gsize   len;    /* unconsumed bytes */
+  Chunk  *spare;  /* one emptied chunk, reused: saves malloc churn */
 } ByteQueue;
 
 struct _PuStream
@@ -66,11 +67,17 @@ byte_queue_push (ByteQueue    *q,
 
       if (tail == NULL || tail->len == tail->cap)
         {
-          gsize cap = CLAMP (len, CHUNK_MIN, CHUNK_MAX);
+          /* A queue that already holds data is streaming: use big chunks. */
+          gsize cap = q->len > len ? CHUNK_MAX : CLAMP (len, CHUNK_MIN, CHUNK_MAX);
 
-          tail = g_malloc (sizeof (Chunk) + cap);
+          if (q->spare != NULL && q->spare->cap >= cap)
+            tail = g_steal_pointer (&q->spare);
+          else
+            {
+              tail = g_malloc (sizeof (Chunk) + cap);
+              tail->cap = cap;
+            }
           tail->start = tail->len = 0;
-          tail->cap = cap;
           g_queue_push_tail (&q->chunks, tail);
         }
 
@@ -104,7 +111,13 @@ byte_queue_pop (ByteQueue *q,
       head->start += n;
       len -= n;
       if (head->start == head->len && (head->len == head->cap || q->len == 0))
-        g_free (g_queue_pop_head (&q->chunks));
+        {
+          g_queue_pop_head (&q->chunks);
+          if (q->spare == NULL)
+            q->spare = head;
+          else
+            g_free (head);
+        }
     }
 }
 
@@ -139,6 +152,7 @@ static void
 byte_queue_clear (ByteQueue *q)
 {
   g_queue_clear_full (&q->chunks, g_free);
+  g_clear_pointer (&q->spare, g_free);
   q->len = 0;
 }
 
