@@ -238,6 +238,48 @@ pu_relay_frame_encode (const PuRelayFrame  *frame,
   return g_byte_array_free_to_bytes (g_steal_pointer (&buf));
 }
 
+gboolean
+pu_relay_frame_send (SoupWebsocketConnection  *ws,
+                     const PuRelayFrame       *frame,
+                     gboolean                  may_drop,
+                     GError                  **error)
+{
+  g_autoptr(GBytes) bytes = NULL;
+
+  g_return_val_if_fail (SOUP_IS_WEBSOCKET_CONNECTION (ws), FALSE);
+  g_return_val_if_fail (frame != NULL, FALSE);
+
+  if (soup_websocket_connection_get_state (ws) != SOUP_WEBSOCKET_STATE_OPEN)
+    {
+      g_set_error_literal (error, PU_ERROR, PU_ERROR_FAILED,
+                           _("The relay connection is closed; the message was not sent"));
+      return FALSE;
+    }
+
+  /* libsoup 3.2 queues without limit and does not tell how much it holds.
+   * It writes at once while the socket takes data, so refusing while the
+   * socket is full keeps its queue to a frame or two and leaves the bound to
+   * the socket's send buffer. */
+  if (may_drop)
+    {
+      GIOStream *io = soup_websocket_connection_get_io_stream (ws);
+      GOutputStream *out = g_io_stream_get_output_stream (io);
+
+      if (!g_pollable_output_stream_is_writable (G_POLLABLE_OUTPUT_STREAM (out)))
+        {
+          g_set_error_literal (error, PU_ERROR, PU_ERROR_FAILED,
+                               _("The relay connection is congested; the message was dropped"));
+          return FALSE;
+        }
+    }
+
+  bytes = pu_relay_frame_encode (frame, error);
+  if (bytes == NULL)
+    return FALSE;
+  soup_websocket_connection_send_message (ws, SOUP_WEBSOCKET_DATA_BINARY, bytes);
+  return TRUE;
+}
+
 void
 pu_relay_frame_auth_transcript (const guint8    nonce[PU_RELAY_NONCE_LEN],
                                 const PuPeerId *relay,

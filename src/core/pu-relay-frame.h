@@ -20,7 +20,7 @@
  */
 #pragma once
 
-#include <glib.h>
+#include <libsoup/soup.h>
 
 #include "pu-identity.h"
 
@@ -86,6 +86,13 @@ gboolean  pu_relay_frame_decode          (const guint8        *data,
  * an ERROR message is cut to PU_RELAY_ERROR_MESSAGE_MAX on a UTF-8 boundary. */
 GBytes   *pu_relay_frame_encode          (const PuRelayFrame  *frame,
                                           GError             **error);
+/* Sends @frame as one binary message. With @may_drop the frame is dropped
+ * (FALSE, PU_ERROR_FAILED) when the socket's send buffer is full, so nothing
+ * queues in memory behind a slow reader; control frames pass @may_drop FALSE. */
+gboolean  pu_relay_frame_send            (SoupWebsocketConnection *ws,
+                                          const PuRelayFrame      *frame,
+                                          gboolean                 may_drop,
+                                          GError                 **error);
 /* What a node signs in AUTH, binding the answer to this relay and challenge. */
 void      pu_relay_frame_auth_transcript (const guint8         nonce[PU_RELAY_NONCE_LEN],
                                           const PuPeerId      *relay,
