@@ -4,6 +4,7 @@
  */
 #include "pu-base58.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "pu-error.h"
@@ -69,14 +70,14 @@ pu_base58_decode (const char  *text,
   text_len = strlen (text);
   if (text_len == 0)
     {
-      g_set_error_literal (error, PU_ERROR, PU_ERROR_INVALID_ARGUMENT, "empty base58 text");
+      g_set_error_literal (error, PU_ERROR, PU_ERROR_INVALID_ARGUMENT, _("empty base58 text"));
       return NULL;
     }
   /* Every base58 digit carries more than 5.8 bits: bound the work up front. */
   if (text_len > max_out * 2 + 2)
     {
       g_set_error (error, PU_ERROR, PU_ERROR_INVALID_ARGUMENT,
-                   "base58 text is too long (%" G_GSIZE_FORMAT " characters)", text_len);
+                   _("base58 text is too long (%zu characters)"), text_len);
       return NULL;
     }
 
@@ -93,11 +94,11 @@ pu_base58_decode (const char  *text,
         {
           if (g_ascii_isprint (text[i]))
             g_set_error (error, PU_ERROR, PU_ERROR_INVALID_ARGUMENT,
-                         "'%c' at position %" G_GSIZE_FORMAT " is not a base58 character",
+                         _("'%c' at position %zu is not a base58 character"),
                          text[i], i + 1);
           else
             g_set_error (error, PU_ERROR, PU_ERROR_INVALID_ARGUMENT,
-                         "byte 0x%02x at position %" G_GSIZE_FORMAT " is not a base58 character",
+                         _("byte 0x%02x at position %zu is not a base58 character"),
                          (guint8) text[i], i + 1);
           return NULL;
         }
@@ -119,7 +120,7 @@ pu_base58_decode (const char  *text,
   if (zeros + nbytes > max_out)
     {
       g_set_error (error, PU_ERROR, PU_ERROR_INVALID_ARGUMENT,
-                   "base58 value is too long (more than %" G_GSIZE_FORMAT " bytes)", max_out);
+                   _("base58 value is too long (more than %zu bytes)"), max_out);
       return NULL;
     }
 

@@ -7,6 +7,7 @@
 #include <gnutls/abstract.h>
 #include <gnutls/crypto.h>
 #include <gnutls/x509.h>
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "pu-error.h"
@@ -79,7 +80,7 @@ import_key (PuCertificate  *self,
   if ((ret = gnutls_privkey_init (&self->key)) < 0 ||
       (ret = gnutls_privkey_import_ecc_raw (self->key, GNUTLS_ECC_CURVE_ED25519,
                                             &pub, NULL, &seed)) < 0)
-    return gnutls_failed (error, "Could not load the identity key into GnuTLS", ret);
+    return gnutls_failed (error, _("Could not load the identity key into GnuTLS"), ret);
 
   return TRUE;
 }
@@ -112,7 +113,7 @@ make_certificate (PuCertificate  *self,
                                            GNUTLS_DIG_UNKNOWN, 0)) < 0)
     {
       g_clear_pointer (&pubkey, gnutls_pubkey_deinit);
-      return gnutls_failed (error, "Could not make the TLS certificate", ret);
+      return gnutls_failed (error, _("Could not make the TLS certificate"), ret);
     }
 
   gnutls_pubkey_deinit (pubkey);
@@ -136,7 +137,7 @@ make_tls_certificate (PuCertificate  *self,
     {
       gnutls_free (crt_pem.data);
       g_clear_pointer (&x509_key, gnutls_x509_privkey_deinit);
-      return gnutls_failed (error, "Could not export the TLS certificate", ret);
+      return gnutls_failed (error, _("Could not export the TLS certificate"), ret);
     }
 
   pem = g_strdup_printf ("%.*s%.*s", (int) crt_pem.size, crt_pem.data,
@@ -193,7 +194,7 @@ pu_certificate_add_to_credentials (PuCertificate                     *self,
       (ret = gnutls_certificate_set_x509_key (cred, &self->crt, 1, x509_key)) < 0)
     {
       g_clear_pointer (&x509_key, gnutls_x509_privkey_deinit);
-      return gnutls_failed (error, "Could not use the TLS certificate", ret);
+      return gnutls_failed (error, _("Could not use the TLS certificate"), ret);
     }
 
   gnutls_x509_privkey_deinit (x509_key);
@@ -227,7 +228,7 @@ pu_certificate_peer_id_from_der (const guint8  *der,
   if (len == 0 || len > PU_CERTIFICATE_MAX_DER)
     {
       g_set_error (error, PU_ERROR, PU_ERROR_PARSE,
-                   "The peer's certificate has an invalid size (%" G_GSIZE_FORMAT " bytes)", len);
+                   _("The peer's certificate has an invalid size (%zu bytes)"), len);
       return FALSE;
     }
 
@@ -237,7 +238,7 @@ pu_certificate_peer_id_from_der (const guint8  *der,
       (ret = gnutls_x509_crt_import (crt, &datum, GNUTLS_X509_FMT_DER)) < 0)
     {
       g_set_error (error, PU_ERROR, PU_ERROR_PARSE,
-                   "The peer's certificate is malformed: %s", gnutls_strerror (ret));
+                   _("The peer's certificate is malformed: %s"), gnutls_strerror (ret));
       goto out;
     }
 
@@ -246,7 +247,7 @@ pu_certificate_peer_id_from_der (const guint8  *der,
       curve != GNUTLS_ECC_CURVE_ED25519 || x.size != PU_PUBKEY_LEN)
     {
       g_set_error_literal (error, PU_ERROR, PU_ERROR_PARSE,
-                           "The peer's certificate does not carry an Ed25519 identity key");
+                           _("The peer's certificate does not carry an Ed25519 identity key"));
       goto out;
     }
 
@@ -273,7 +274,7 @@ pu_certificate_peer_id_from_session (gnutls_session_t   session,
   if (certs == NULL || n == 0)
     {
       g_set_error_literal (error, PU_ERROR, PU_ERROR_PARSE,
-                           "The peer presented no certificate");
+                           _("The peer presented no certificate"));
       return FALSE;
     }
 

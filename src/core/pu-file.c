@@ -6,20 +6,27 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "pu-error.h"
 
-static gboolean
+/* @format names the failed step and has one %s for the path. */
+static gboolean G_GNUC_PRINTF (3, 4)
 set_errno_error (GError     **error,
                  int          saved_errno,
-                 const char  *what,
-                 const char  *path)
+                 const char  *format,
+                 ...)
 {
-  g_set_error (error, PU_ERROR, PU_ERROR_IO, "%s %s: %s",
-               what, path, g_strerror (saved_errno));
+  g_autofree char *what = NULL;
+  va_list args;
+
+  va_start (args, format);
+  what = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error (error, PU_ERROR, PU_ERROR_IO, "%s: %s", what, g_strerror (saved_errno));
   return FALSE;
 }
 
@@ -66,28 +73,28 @@ pu_file_write_atomic (const char  *path,
    * briefly readable by others. */
   fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, (int) mode);
   if (fd < 0)
-    return set_errno_error (error, errno, "Could not create a temporary file for", path);
+    return set_errno_error (error, errno, _("Could not create a temporary file for %s"), path);
 
   if (fchmod (fd, mode) != 0 || !write_all (fd, data, len) || fsync (fd) != 0)
     {
       saved = errno;
       close (fd);
       g_unlink (tmp);
-      return set_errno_error (error, saved, "Could not write", path);
+      return set_errno_error (error, saved, _("Could not write %s"), path);
     }
 
   if (close (fd) != 0)
     {
       saved = errno;
       g_unlink (tmp);
-      return set_errno_error (error, saved, "Could not write", path);
+      return set_errno_error (error, saved, _("Could not write %s"), path);
     }
 
   if (g_rename (tmp, path) != 0)
     {
       saved = errno;
       g_unlink (tmp);
-      return set_errno_error (error, saved, "Could not replace", path);
+      return set_errno_error (error, saved, _("Could not replace %s"), path);
     }
 
   /* Make the rename itself durable. */
@@ -122,14 +129,14 @@ pu_file_read_bounded (const char  *path,
       int saved = errno;
 
       g_set_error (error, PU_ERROR, saved == ENOENT ? PU_ERROR_NOT_FOUND : PU_ERROR_IO,
-                   "Could not open %s: %s", path, g_strerror (saved));
+                   _("Could not open %s: %s"), path, g_strerror (saved));
       return FALSE;
     }
 
   if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
     {
       close (fd);
-      g_set_error (error, PU_ERROR, PU_ERROR_IO, "%s is not a regular file", path);
+      g_set_error (error, PU_ERROR, PU_ERROR_IO, _("%s is not a regular file"), path);
       return FALSE;
     }
 
@@ -137,8 +144,8 @@ pu_file_read_bounded (const char  *path,
     {
       close (fd);
       g_set_error (error, PU_ERROR, PU_ERROR_TOO_LARGE,
-                   "%s is too large (%" G_GUINT64_FORMAT " bytes, at most %" G_GSIZE_FORMAT ")",
-                   path, (guint64) st.st_size, max_len);
+                   _("%s is too large (%llu bytes, at most %zu)"),
+                   path, (unsigned long long) st.st_size, max_len);
       return FALSE;
     }
 
@@ -155,7 +162,7 @@ pu_file_read_bounded (const char  *path,
           int saved = errno;
 
           close (fd);
-          return set_errno_error (error, saved, "Could not read", path);
+          return set_errno_error (error, saved, _("Could not read %s"), path);
         }
       if (n == 0)
         break;
@@ -164,7 +171,7 @@ pu_file_read_bounded (const char  *path,
         {
           close (fd);
           g_set_error (error, PU_ERROR, PU_ERROR_TOO_LARGE,
-                       "%s is too large (at most %" G_GSIZE_FORMAT " bytes)", path, max_len);
+                       _("%s is too large (at most %zu bytes)"), path, max_len);
           return FALSE;
         }
     }
@@ -190,14 +197,14 @@ pu_file_check_private (const char  *path,
       int saved = errno;
 
       g_set_error (error, PU_ERROR, saved == ENOENT ? PU_ERROR_NOT_FOUND : PU_ERROR_IO,
-                   "Could not open %s: %s", path, g_strerror (saved));
+                   _("Could not open %s: %s"), path, g_strerror (saved));
       return FALSE;
     }
 
   if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
     {
       g_set_error (error, PU_ERROR, PU_ERROR_PERMISSIONS,
-                   "%s is accessible by other users (mode %04o); fix it with: chmod 600 %s",
+                   _("%s is accessible by other users (mode %04o); fix it with: chmod 600 %s"),
                    path, (guint) (st.st_mode & 07777), path);
       return FALSE;
     }
@@ -212,10 +219,10 @@ pu_dir_ensure_private (const char  *path,
   g_return_val_if_fail (path != NULL, FALSE);
 
   if (g_mkdir_with_parents (path, 0700) != 0)
-    return set_errno_error (error, errno, "Could not create directory", path);
+    return set_errno_error (error, errno, _("Could not create directory %s"), path);
 
   if (g_chmod (path, 0700) != 0)
-    return set_errno_error (error, errno, "Could not set permissions of", path);
+    return set_errno_error (error, errno, _("Could not set permissions of %s"), path);
 
   return TRUE;
 }

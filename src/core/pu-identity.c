@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <sodium.h>
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "pu-error.h"
@@ -111,8 +112,8 @@ corrupted (const char  *what,
            GError     **error)
 {
   g_set_error (error, PU_ERROR, PU_ERROR_PARSE,
-               "%s is corrupted: its public key does not match its private key; "
-               "restore it from a backup", what);
+               _("%s is corrupted: its public key does not match its private key; "
+               "restore it from a backup"), what);
   return NULL;
 }
 
@@ -146,7 +147,7 @@ parse_key (const guint8  *data,
   if (len >= 2 && data[0] == key_prefix[0] && key_type_name (data[1]) != NULL)
     {
       g_set_error (error, PU_ERROR, PU_ERROR_PARSE,
-                   "%s is %s key; Peer Up needs an Ed25519 key (move it aside to create one)",
+                   _("%s is %s key; Peer Up needs an Ed25519 key (move it aside to create one)"),
                    what, key_type_name (data[1]));
       return NULL;
     }
@@ -155,24 +156,24 @@ parse_key (const guint8  *data,
   if (head > 0 && memcmp (data, key_prefix, head) != 0)
     {
       g_set_error (error, PU_ERROR, PU_ERROR_PARSE,
-                   "%s is not a libp2p Ed25519 private key (its header is wrong); "
-                   "restore it from a backup or move it aside to create a new identity", what);
+                   _("%s is not a libp2p Ed25519 private key (its header is wrong); "
+                   "restore it from a backup or move it aside to create a new identity"), what);
       return NULL;
     }
 
   if (len < PU_IDENTITY_KEY_FILE_LEN)
     {
       g_set_error (error, PU_ERROR, PU_ERROR_PARSE,
-                   "%s is truncated (%" G_GSIZE_FORMAT " bytes, expected %d); "
-                   "restore it from a backup", what, len, PU_IDENTITY_KEY_FILE_LEN);
+                   _("%s is truncated (%zu bytes, expected %d); "
+                   "restore it from a backup"), what, len, PU_IDENTITY_KEY_FILE_LEN);
       return NULL;
     }
 
   if (len > PU_IDENTITY_KEY_FILE_LEN)
     {
       g_set_error (error, PU_ERROR, PU_ERROR_PARSE,
-                   "%s has trailing bytes (%" G_GSIZE_FORMAT " bytes, expected %d); "
-                   "restore it from a backup", what, len, PU_IDENTITY_KEY_FILE_LEN);
+                   _("%s has trailing bytes (%zu bytes, expected %d); "
+                   "restore it from a backup"), what, len, PU_IDENTITY_KEY_FILE_LEN);
       return NULL;
     }
 
@@ -239,7 +240,7 @@ pu_identity_save (PuIdentity  *self,
   if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
     {
       g_set_error (error, PU_ERROR, PU_ERROR_NOT_FOUND,
-                   "Could not save the identity to %s: the directory %s does not exist",
+                   _("Could not save the identity to %s: the directory %s does not exist"),
                    path, dir);
       return FALSE;
     }
@@ -251,15 +252,15 @@ pu_identity_save (PuIdentity  *self,
   if (g_lstat (path, &st) == 0)
     {
       g_set_error (error, PU_ERROR, PU_ERROR_EXISTS,
-                   "%s already exists; Peer Up never overwrites an identity "
-                   "(move it aside first if you really want a new one)", path);
+                   _("%s already exists; Peer Up never overwrites an identity "
+                   "(move it aside first if you really want a new one)"), path);
       return FALSE;
     }
   if (errno != ENOENT)
     {
       int saved = errno;
 
-      g_set_error (error, PU_ERROR, PU_ERROR_IO, "Could not check %s: %s",
+      g_set_error (error, PU_ERROR, PU_ERROR_IO, _("Could not check %s: %s"),
                    path, g_strerror (saved));
       return FALSE;
     }

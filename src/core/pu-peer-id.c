@@ -4,6 +4,7 @@
  */
 #include "pu-peer-id.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "pu-base58.h"
@@ -22,7 +23,7 @@ invalid (GError     **error,
          const char  *reason)
 {
   g_set_error (error, PU_ERROR, PU_ERROR_INVALID_ARGUMENT,
-               "Invalid peer ID: %s (expected 12D3KooW… as printed by `peerup whoami`)",
+               _("Invalid peer ID: %s (expected 12D3KooW… as printed by `peerup whoami`)"),
                reason);
   return FALSE;
 }
