@@ -214,8 +214,8 @@ pu_relay_frame_encode (const PuRelayFrame  *frame,
       if (frame->payload_len > PU_RELAY_PAYLOAD_MAX)
         {
           g_set_error (error, PU_ERROR, PU_ERROR_TOO_LARGE,
-                       _("A relayed message is limited to %u bytes, this one has %"
-                         G_GSIZE_FORMAT), (guint) PU_RELAY_PAYLOAD_MAX, frame->payload_len);
+                       _("A relayed message is limited to %u bytes, this one has %zu"),
+                       (guint) PU_RELAY_PAYLOAD_MAX, frame->payload_len);
           return NULL;
         }
       write_u64 (u64, frame->instance);

@@ -27,6 +27,8 @@
 G_BEGIN_DECLS
 
 #define PU_RELAY_FRAME_VERSION 1
+/* The relay's WebSocket endpoint. */
+#define PU_RELAY_WEBSOCKET_PATH "/v1/relay"
 /* Largest frame either side sends or accepts; QUIC datagrams and signaling
  * messages fit with room to spare. */
 #define PU_RELAY_FRAME_MAX (16 * 1024)

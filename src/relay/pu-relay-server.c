@@ -465,7 +465,8 @@ listen_udp (PuRelayServer       *self,
   if (self->udp == NULL)
     return FALSE;
   bind_addr = g_inet_socket_address_new (ip, self->port);
-  if (!g_socket_bind (self->udp, bind_addr, TRUE, error))
+  /* No address reuse: on UDP it would let two relays share the port. */
+  if (!g_socket_bind (self->udp, bind_addr, FALSE, error))
     {
       g_prefix_error (error, _("Could not listen for STUN on UDP port %u: "), self->port);
       return FALSE;
@@ -485,6 +486,8 @@ on_trust_changed (PuTrustStore *trust,
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   g_autoptr(GPtrArray) sessions = g_ptr_array_copy (self->sessions, NULL, NULL);
 
+  /* The copy would inherit the free function: it only borrows. */
+  g_ptr_array_set_free_func (sessions, NULL);
   for (guint i = 0; i < sessions->len; i++)
     {
       Session *s = g_ptr_array_index (sessions, i);
@@ -580,7 +583,7 @@ pu_relay_server_new (PuIdentity    *identity,
                                 NULL);
   /* Relayed packets are encrypted: compression would only cost memory. */
   soup_server_remove_websocket_extension (self->soup, SOUP_TYPE_WEBSOCKET_EXTENSION_DEFLATE);
-  soup_server_add_websocket_handler (self->soup, PU_RELAY_SERVER_PATH, NULL, NULL,
+  soup_server_add_websocket_handler (self->soup, PU_RELAY_WEBSOCKET_PATH, NULL, NULL,
                                      websocket_cb, self, NULL);
   soup_server_add_handler (self->soup, "/healthz", health_cb, self, NULL);
   return g_steal_pointer (&self);

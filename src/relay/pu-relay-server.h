@@ -1,7 +1,7 @@
 /* pu-relay-server.h — the self-hosted relay
  *
  * HTTPS on one TCP port with the relay identity's certificate: WebSocket
- * endpoint PU_RELAY_SERVER_PATH for nodes, /healthz for monitoring, and a
+ * endpoint PU_RELAY_WEBSOCKET_PATH for nodes, /healthz for monitoring, and a
  * STUN Binding responder on the same UDP port. A node proves its peer ID by
  * signing the relay's challenge; only peers in the relay's authorized_keys
  * stay. The relay forwards PACKET and SIGNAL frames by destination peer and
@@ -17,8 +17,6 @@
 #include "pu-trust-store.h"
 
 G_BEGIN_DECLS
-
-#define PU_RELAY_SERVER_PATH "/v1/relay"
 
 typedef struct {
   /* Connections at once, authenticated or not; more are refused ("full"). */
