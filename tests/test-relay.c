@@ -470,19 +470,43 @@ test_wrong_pin (void)
   relay_free (relay);
 }
 
+static gboolean
+accept_any (SoupMessage *msg, GTlsCertificate *cert, GTlsCertificateFlags errors, gpointer data)
+{
+  return TRUE;
+}
+
 /* A WebSocket that authenticates by hand, to send what a client never would. */
 typedef struct {
   SoupWebsocketConnection *ws;
   PuIdentity              *identity;
   gboolean                 welcomed;
   gboolean                 closed;
+  guint16                  error_code;
   GError                  *error;
 } Raw;
 
-static gboolean
-accept_any (SoupMessage *msg, GTlsCertificate *cert, GTlsCertificateFlags errors, gpointer data)
+static void raw_connected (GObject *source, GAsyncResult *result, gpointer data);
+
+static void
+raw_connect (Raw         *raw,
+             Relay       *relay,
+             SoupSession *session)
 {
-  return TRUE;
+  g_autofree char *url = g_strdup_printf ("wss://127.0.0.1:%u%s", relay->port,
+                                          PU_RELAY_WEBSOCKET_PATH);
+  g_autoptr(SoupMessage) msg = soup_message_new (SOUP_METHOD_GET, url);
+
+  g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_any), NULL);
+  soup_session_websocket_connect_async (session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
+                                        raw_connected, raw);
+}
+
+static void
+raw_clear (Raw *raw)
+{
+  g_signal_handlers_disconnect_by_data (raw->ws, raw);
+  g_clear_object (&raw->ws);
 }
 
 static void
@@ -496,7 +520,7 @@ raw_on_message (SoupWebsocketConnection *ws,
 
   g_assert_true (pu_relay_frame_decode (g_bytes_get_data (message, NULL),
                                         g_bytes_get_size (message), &frame, NULL));
-  if (frame.type == PU_RELAY_FRAME_CHALLENGE)
+  if (frame.type == PU_RELAY_FRAME_CHALLENGE && raw->identity != NULL)
     {
       auth.peer = *pu_identity_get_peer_id (raw->identity);
       pu_relay_frame_auth_transcript (frame.nonce, &frame.peer, 1, FALSE, transcript);
@@ -505,6 +529,8 @@ raw_on_message (SoupWebsocketConnection *ws,
     }
   else if (frame.type == PU_RELAY_FRAME_WELCOME)
     raw->welcomed = TRUE;
+  else if (frame.type == PU_RELAY_FRAME_ERROR)
+    raw->error_code = frame.error_code;
 }
 
 static void
@@ -547,8 +573,6 @@ test_oversize (void)
   g_autoptr(PuIdentity) bob = pu_identity_generate ();
   g_autoptr(PuIdentity) mallory = pu_identity_generate ();
   g_autoptr(SoupSession) session = soup_session_new ();
-  g_autoptr(SoupMessage) msg = NULL;
-  g_autofree char *url = NULL;
   g_autofree guint8 *big = g_malloc0 (PU_RELAY_FRAME_MAX + 1);
   Raw raw = { .identity = mallory };
   Node *a, *b;
@@ -559,11 +583,7 @@ test_oversize (void)
   wait_connected (a);
   wait_connected (b);
 
-  url = g_strdup_printf ("wss://127.0.0.1:%u%s", relay->port, PU_RELAY_WEBSOCKET_PATH);
-  msg = soup_message_new (SOUP_METHOD_GET, url);
-  g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_any), NULL);
-  soup_session_websocket_connect_async (session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
-                                        raw_connected, &raw);
+  raw_connect (&raw, relay, session);
   wait_for (raw_welcomed, &raw, "the hand-made client to authenticate");
   g_assert_cmpuint (pu_relay_server_get_n_peers (relay->server), ==, 3);
 
@@ -580,10 +600,30 @@ test_oversize (void)
   g_assert_cmpuint (b->n_disconnected, ==, 0);
   g_assert_cmpuint (pu_relay_server_get_n_peers (relay->server), ==, 2);
 
-  g_signal_handlers_disconnect_by_data (raw.ws, &raw);
-  g_clear_object (&raw.ws);
+  raw_clear (&raw);
   node_free (a);
   node_free (b);
+  relay_free (relay);
+}
+
+static void
+test_auth_timeout (void)
+{
+  Relay *relay = relay_new ();
+  g_autoptr(SoupSession) session = soup_session_new ();
+  Raw raw = { 0 };
+
+  g_object_unref (relay->server);
+  relay->limits.auth_timeout_seconds = 1;
+  relay_start (relay);
+
+  /* connects, never answers the challenge */
+  raw_connect (&raw, relay, session);
+  wait_for (raw_closed, &raw, "the relay to give up on authentication");
+  g_assert_cmpuint (raw.error_code, ==, PU_RELAY_ERROR_TIMEOUT);
+  g_assert_cmpuint (pu_relay_server_get_n_peers (relay->server), ==, 0);
+
+  raw_clear (&raw);
   relay_free (relay);
 }
 
@@ -890,6 +930,7 @@ main (int   argc,
   g_test_add_func ("/relay/unauthorized", test_unauthorized);
   g_test_add_func ("/relay/wrong-pin", test_wrong_pin);
   g_test_add_func ("/relay/oversize", test_oversize);
+  g_test_add_func ("/relay/auth-timeout", test_auth_timeout);
   g_test_add_func ("/relay/slow-reader", test_slow_reader);
   g_test_add_func ("/relay/instances", test_instances);
   g_test_add_func ("/relay/restart", test_restart);

@@ -24,9 +24,6 @@
 
 G_BEGIN_DECLS
 
-#define PU_RELAY_KEEPALIVE_SECONDS 15
-/* No frame from the relay for this long: the connection is dead. */
-#define PU_RELAY_DEAD_SECONDS (3 * PU_RELAY_KEEPALIVE_SECONDS)
 #define PU_RELAY_CONNECT_TIMEOUT_SECONDS 20
 #define PU_RELAY_BACKOFF_MIN_MS 500
 #define PU_RELAY_BACKOFF_MAX_MS 60000

@@ -34,6 +34,10 @@ G_BEGIN_DECLS
 #define PU_RELAY_FRAME_MAX (16 * 1024)
 #define PU_RELAY_NONCE_LEN 32
 #define PU_RELAY_ERROR_MESSAGE_MAX 200
+/* Nodes ping the relay this often; a side that hears nothing from the other
+ * for PU_RELAY_DEAD_SECONDS drops the connection. */
+#define PU_RELAY_KEEPALIVE_SECONDS 15
+#define PU_RELAY_DEAD_SECONDS (3 * PU_RELAY_KEEPALIVE_SECONDS)
 /* version + type + peer key + instance, before a PACKET or SIGNAL payload */
 #define PU_RELAY_FRAME_ADDR_LEN (2 + PU_PUBKEY_LEN + 8)
 #define PU_RELAY_PAYLOAD_MAX (PU_RELAY_FRAME_MAX - PU_RELAY_FRAME_ADDR_LEN)

@@ -30,8 +30,8 @@ typedef struct {
   guint64                  instance;
   gboolean                 serving;
   guint64                  bytes;
-  /* the auth timeout, then the session duration */
-  GSource                 *timer;
+  gint64                   started_at;  /* monotonic */
+  gint64                   last_rx;
 } Session;
 
 struct _PuRelayServer
@@ -46,6 +46,7 @@ struct _PuRelayServer
   SoupServer    *soup;
   GSocket       *udp;
   GSource       *udp_source;
+  GSource       *sweep;
   guint16        port;
   gint64         started_at;
   /* every connection (owned), and the authenticated ones by peer, oldest first */
@@ -71,19 +72,8 @@ peer_equal (gconstpointer a,
 }
 
 static void
-session_stop_timer (Session *s)
-{
-  if (s->timer != NULL)
-    {
-      g_source_destroy (s->timer);
-      g_clear_pointer (&s->timer, g_source_unref);
-    }
-}
-
-static void
 session_free (Session *s)
 {
-  session_stop_timer (s);
   g_signal_handlers_disconnect_by_data (s->ws, s);
   g_clear_object (&s->ws);
   g_free (s);
@@ -112,7 +102,6 @@ session_close (Session    *s,
                const char *reason)
 {
   unregister (s);
-  session_stop_timer (s);
   s->closing = TRUE;
   if (soup_websocket_connection_get_state (s->ws) == SOUP_WEBSOCKET_STATE_OPEN)
     soup_websocket_connection_close (s->ws, code, reason);
@@ -133,37 +122,44 @@ session_fail (Session          *s,
   session_close (s, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION, message);
 }
 
-static gboolean
-auth_timeout_cb (gpointer data)
+/* A snapshot to walk while closing sessions changes the list. */
+static GPtrArray *
+borrow_sessions (PuRelayServer *self)
 {
-  Session *s = data;
+  GPtrArray *copy = g_ptr_array_copy (self->sessions, NULL, NULL);
 
-  g_clear_pointer (&s->timer, g_source_unref);
-  session_fail (s, PU_RELAY_ERROR_TIMEOUT, "no authentication in time");
-  return G_SOURCE_REMOVE;
+  /* The copy would inherit the free function. */
+  g_ptr_array_set_free_func (copy, NULL);
+  return copy;
 }
 
+/* Once a second: connections that did not authenticate in time, went
+ * silent (nodes ping every PU_RELAY_KEEPALIVE_SECONDS) or used up their
+ * session time are closed. */
 static gboolean
-session_expired_cb (gpointer data)
+sweep_cb (gpointer data)
 {
-  Session *s = data;
+  PuRelayServer *self = data;
+  gint64 now = g_get_monotonic_time ();
+  g_autoptr(GPtrArray) sessions = borrow_sessions (self);
 
-  g_clear_pointer (&s->timer, g_source_unref);
-  session_fail (s, PU_RELAY_ERROR_LIMIT, "session duration limit reached");
-  return G_SOURCE_REMOVE;
-}
+  for (guint i = 0; i < sessions->len; i++)
+    {
+      Session *s = g_ptr_array_index (sessions, i);
+      gint64 age = (now - s->started_at) / G_USEC_PER_SEC;
 
-static void
-session_start_timer (Session     *s,
-                     guint        seconds,
-                     GSourceFunc  func)
-{
-  session_stop_timer (s);
-  if (seconds == 0)
-    return;
-  s->timer = g_timeout_source_new_seconds (seconds);
-  g_source_set_callback (s->timer, func, s, NULL);
-  g_source_attach (s->timer, s->server->context);
+      if (s->closing)
+        continue;
+      if (!s->authed && self->limits.auth_timeout_seconds != 0 &&
+          age >= self->limits.auth_timeout_seconds)
+        session_fail (s, PU_RELAY_ERROR_TIMEOUT, "no authentication in time");
+      else if (s->authed && now - s->last_rx > PU_RELAY_DEAD_SECONDS * G_USEC_PER_SEC)
+        session_close (s, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, "silent for too long");
+      else if (s->authed && self->limits.session_seconds != 0 &&
+               age >= self->limits.session_seconds)
+        session_fail (s, PU_RELAY_ERROR_LIMIT, "session duration limit reached");
+    }
+  return G_SOURCE_CONTINUE;
 }
 
 /* An exact instance, or for instance 0 the newest serving connection of the
@@ -237,7 +233,7 @@ handle_auth (Session            *s,
     }
   g_ptr_array_add (list, s);
 
-  session_start_timer (s, self->limits.session_seconds, session_expired_cb);
+  s->started_at = g_get_monotonic_time ();
   pu_relay_frame_send (s->ws, &welcome, FALSE, NULL);
 }
 
@@ -274,6 +270,7 @@ on_message (SoupWebsocketConnection *ws,
 
   if (s->closing)
     return;
+  s->last_rx = g_get_monotonic_time ();
   if (type != SOUP_WEBSOCKET_DATA_BINARY || !pu_relay_frame_decode (raw, len, &frame, NULL))
     {
       session_fail (s, PU_RELAY_ERROR_PROTOCOL, "malformed frame");
@@ -343,6 +340,7 @@ websocket_cb (SoupServer              *soup,
 
   s->server = self;
   s->ws = g_object_ref (ws);
+  s->started_at = s->last_rx = g_get_monotonic_time ();
   g_ptr_array_add (self->sessions, s);
 
   soup_websocket_connection_set_max_incoming_payload_size (ws, PU_RELAY_FRAME_MAX);
@@ -363,7 +361,6 @@ websocket_cb (SoupServer              *soup,
   memcpy (challenge.nonce, s->nonce, sizeof s->nonce);
   challenge.peer = *pu_identity_get_peer_id (self->identity);
   pu_relay_frame_send (ws, &challenge, FALSE, NULL);
-  session_start_timer (s, self->limits.auth_timeout_seconds, auth_timeout_cb);
 }
 
 static gboolean
@@ -484,10 +481,8 @@ on_trust_changed (PuTrustStore *trust,
 {
   PuRelayServer *self = data;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-  g_autoptr(GPtrArray) sessions = g_ptr_array_copy (self->sessions, NULL, NULL);
+  g_autoptr(GPtrArray) sessions = borrow_sessions (self);
 
-  /* The copy would inherit the free function: it only borrows. */
-  g_ptr_array_set_free_func (sessions, NULL);
   for (guint i = 0; i < sessions->len; i++)
     {
       Session *s = g_ptr_array_index (sessions, i);
@@ -632,6 +627,9 @@ pu_relay_server_listen (PuRelayServer       *self,
       pu_relay_server_stop (self);
       return FALSE;
     }
+  self->sweep = g_timeout_source_new_seconds (1);
+  g_source_set_callback (self->sweep, sweep_cb, self, NULL);
+  g_source_attach (self->sweep, self->context);
   return TRUE;
 }
 
@@ -682,6 +680,11 @@ pu_relay_server_stop (PuRelayServer *self)
     {
       g_source_destroy (self->udp_source);
       g_clear_pointer (&self->udp_source, g_source_unref);
+    }
+  if (self->sweep != NULL)
+    {
+      g_source_destroy (self->sweep);
+      g_clear_pointer (&self->sweep, g_source_unref);
     }
   if (self->udp != NULL)
     {
