@@ -135,6 +135,8 @@ fixture_setup (Fixture       *fx,
 
   /* Local services on "home": an echo server, and a port nobody listens on. */
   fx->echo = g_socket_service_new ();
+  /* Two hundred connections arrive at once in one test. */
+  g_socket_listener_set_backlog (G_SOCKET_LISTENER (fx->echo), 512);
   fx->echo_port = listen_loopback (G_SOCKET_LISTENER (fx->echo));
   g_signal_connect (fx->echo, "incoming", G_CALLBACK (echo_incoming_cb), NULL);
   closed = g_socket_listener_new ();
@@ -421,6 +423,14 @@ random_bytes (gsize len)
 }
 
 static void
+stream_failed_cb (PuProxy      *proxy,
+                  const GError *error,
+                  gpointer      user_data)
+{
+  g_error ("A proxied connection failed: %s", error->message);
+}
+
+static void
 run_proxy_clients (Fixture *fx,
                    guint    n_clients,
                    gsize    size)
@@ -438,6 +448,7 @@ run_proxy_clients (Fixture *fx,
   proxy = pu_proxy_new (fx->laptop_node, peer_of (fx->home), "echo",
                         G_INET_SOCKET_ADDRESS (addr), &error);
   g_assert_no_error (error);
+  g_signal_connect (proxy, "stream-failed", G_CALLBACK (stream_failed_cb), NULL);
 
   for (guint i = 0; i < n_clients; i++)
     {

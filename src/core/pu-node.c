@@ -813,6 +813,7 @@ open_header_written_cb (GObject      *object,
                         gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  GCancellable *cancellable = g_task_get_cancellable (task);
   Open *open = g_task_get_task_data (task);
   GError *error = NULL;
 
@@ -821,7 +822,7 @@ open_header_written_cb (GObject      *object,
       g_task_return_error (task, error);
       return;
     }
-  frame_read_async (open->stream, TRUE, g_task_get_cancellable (task), open_reply_cb,
+  frame_read_async (open->stream, TRUE, cancellable, open_reply_cb,
                     g_steal_pointer (&task));
 }
 
@@ -831,6 +832,7 @@ open_stream_cb (GObject      *object,
                 gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  GCancellable *cancellable = g_task_get_cancellable (task);
   Open *open = g_task_get_task_data (task);
   GError *error = NULL;
   GOutputStream *out;
@@ -844,7 +846,7 @@ open_stream_cb (GObject      *object,
   out = g_io_stream_get_output_stream (G_IO_STREAM (open->stream));
   g_output_stream_write_all_async (out, g_bytes_get_data (open->header, NULL),
                                    g_bytes_get_size (open->header), G_PRIORITY_DEFAULT,
-                                   g_task_get_cancellable (task), open_header_written_cb,
+                                   cancellable, open_header_written_cb,
                                    g_steal_pointer (&task));
 }
 
@@ -854,6 +856,7 @@ open_connected_cb (GObject      *object,
                    gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  GCancellable *cancellable = g_task_get_cancellable (task);
   GError *error = NULL;
   g_autoptr(PuConnection) conn = pu_node_connect_finish (PU_NODE (object), result, &error);
 
@@ -862,7 +865,7 @@ open_connected_cb (GObject      *object,
       g_task_return_error (task, error);
       return;
     }
-  pu_connection_open_stream_async (conn, g_task_get_cancellable (task), open_stream_cb,
+  pu_connection_open_stream_async (conn, cancellable, open_stream_cb,
                                    g_steal_pointer (&task));
 }
 
@@ -956,6 +959,7 @@ ping_sent_cb (GObject      *object,
               gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  GCancellable *cancellable = g_task_get_cancellable (task);
   Ping *ping = g_task_get_task_data (task);
   GError *error = NULL;
 
@@ -966,7 +970,7 @@ ping_sent_cb (GObject      *object,
     }
   g_input_stream_read_all_async (g_io_stream_get_input_stream (G_IO_STREAM (ping->stream)),
                                  ping->in, PING_LEN, G_PRIORITY_DEFAULT,
-                                 g_task_get_cancellable (task), ping_echo_cb,
+                                 cancellable, ping_echo_cb,
                                  g_steal_pointer (&task));
 }
 
@@ -976,6 +980,7 @@ ping_opened_cb (GObject      *object,
                 gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  GCancellable *cancellable = g_task_get_cancellable (task);
   Ping *ping = g_task_get_task_data (task);
   GError *error = NULL;
 
@@ -989,7 +994,7 @@ ping_opened_cb (GObject      *object,
   memcpy (ping->out, &ping->sent, PING_LEN);
   g_output_stream_write_all_async (g_io_stream_get_output_stream (G_IO_STREAM (ping->stream)),
                                    ping->out, PING_LEN, G_PRIORITY_DEFAULT,
-                                   g_task_get_cancellable (task), ping_sent_cb,
+                                   cancellable, ping_sent_cb,
                                    g_steal_pointer (&task));
 }
 

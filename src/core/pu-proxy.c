@@ -201,6 +201,8 @@ pu_proxy_new (PuNode              *node,
   self->peer = *peer;
   self->service = g_strdup (service);
   self->listener = g_socket_service_new ();
+  /* Bursts of connections (a browser, a parallel sync) should queue, not fail. */
+  g_socket_listener_set_backlog (G_SOCKET_LISTENER (self->listener), 256);
   if (!g_socket_listener_add_address (G_SOCKET_LISTENER (self->listener),
                                       G_SOCKET_ADDRESS (listen), G_SOCKET_TYPE_STREAM,
                                       G_SOCKET_PROTOCOL_TCP, NULL, &bound, error))
