@@ -506,11 +506,12 @@ static void
 test_cli_auth_expired (Fixture       *f,
                        gconstpointer  data)
 {
-  g_autofree char *self_id = init_device (f);
   g_autofree char *peer = new_peer_id ();
   g_autofree char *line = g_strdup_printf ("%s expires=2001-02-03T04:05:06Z # old\n", peer);
   g_autoptr(JsonNode) node = NULL;
   JsonObject *entry;
+
+  g_free (init_device (f));
 
   write_file (f->keys, line, 0600);
   cli (f, "auth", "list", NULL);
@@ -536,7 +537,8 @@ test_cli_auth_validate (Fixture       *f,
                                                "%s # fine\n"
                                                "not-a-peer-id\n"
                                                "\n"
-                                               "%s expires=yesterday\n",
+                                               "%s expires=yesterday\n"
+                                               "\033[2Jx\n",
                                                peer, peer);
   g_auto(GStrv) lines = NULL;
   g_autofree char *valid = g_strdup_printf ("%s\n", peer);
@@ -545,11 +547,14 @@ test_cli_auth_validate (Fixture       *f,
   cli (f, "auth", "validate", path, NULL);
   g_assert_cmpint (f->status, ==, 1);
   lines = g_strsplit (f->err, "\n", -1);
-  g_assert_cmpuint (g_strv_length (lines), ==, 3);
+  g_assert_cmpuint (g_strv_length (lines), ==, 4);
   g_assert_true (g_str_has_prefix (lines[0], "peerup: "));
   assert_contains (lines[0], "line 3");
   g_assert_true (g_str_has_prefix (lines[1], "peerup: "));
   assert_contains (lines[1], "line 5");
+  /* A hostile line cannot drive the terminal. */
+  assert_contains (lines[2], "line 6");
+  g_assert_null (strchr (f->err, '\033'));
 
   write_file (path, valid, 0600);
   cli (f, "auth", "validate", path, NULL);
@@ -678,13 +683,14 @@ static void
 test_cli_relay (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autofree char *self_id = init_device (f);
   g_autofree char *relay_id = new_peer_id ();
   g_autofree char *multiaddr = g_strdup_printf ("/ip4/198.51.100.7/tcp/7000/p2p/%s", relay_id);
   g_autofree char *config = NULL;
   g_autoptr(JsonNode) node = NULL;
   JsonArray *array;
   JsonObject *relay;
+
+  g_free (init_device (f));
 
   cli (f, "relay", "list", NULL);
   assert_ok (f);
@@ -738,11 +744,12 @@ static void
 test_cli_names (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autofree char *self_id = init_device (f);
   g_autofree char *peer = new_peer_id ();
   g_autofree char *keys = NULL;
   g_autoptr(JsonNode) node = NULL;
   JsonObject *entry;
+
+  g_free (init_device (f));
 
   cli (f, "name", "set", "home", peer, NULL);
   assert_ok (f);
@@ -861,11 +868,12 @@ static void
 test_cli_config (Fixture       *f,
                  gconstpointer  data)
 {
-  g_autofree char *self_id = init_device (f);
   g_autofree char *bad = g_build_filename (f->dir, "bad.ini", NULL);
   g_autoptr(PuConfig) config = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *first_line = g_strdup_printf ("# %s\n", f->config);
+
+  g_free (init_device (f));
 
   cli (f, "config", "validate", NULL);
   assert_ok (f);
@@ -926,7 +934,7 @@ static void
 test_cli_key_mode (Fixture       *f,
                    gconstpointer  data)
 {
-  g_autofree char *self_id = init_device (f);
+  g_free (init_device (f));
 
   g_assert_cmpint (g_chmod (f->key, 0644), ==, 0);
   cli (f, "whoami", NULL);
@@ -941,7 +949,7 @@ static void
 test_cli_future_config (Fixture       *f,
                         gconstpointer  data)
 {
-  g_autofree char *self_id = init_device (f);
+  g_free (init_device (f));
 
   write_file (f->config, "[peerup]\nversion=2\n", 0600);
   cli (f, "whoami", NULL);

@@ -16,13 +16,16 @@ pu_cli_args_clear (PuCliArgs *args)
   args->json = FALSE;
 }
 
-/* Messages come from files and users too: keep each on one line. */
+/* Messages quote files and arguments: keep each on one line, and never let
+ * them send control sequences to the terminal. */
 static void
 print_error_line (const char *message)
 {
   g_autofree char *line = g_strdup (message);
 
-  g_strdelimit (line, "\r\n", ' ');
+  for (char *p = line; *p != '\0'; p++)
+    if ((guchar) *p < 0x20 || *p == 0x7f)
+      *p = ' ';
   g_printerr ("peerup: %s\n", line);
 }
 
