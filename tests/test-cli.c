@@ -2,11 +2,18 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+/* posix_openpt() and friends */
+#define _GNU_SOURCE
+
+#include <errno.h>
+#include <fcntl.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "pu-config.h"
 #include "pu-identity.h"
@@ -378,6 +385,70 @@ test_cli_init_twice (Fixture       *f,
   cli (f, "whoami", NULL);
   assert_ok (f);
   g_assert_cmpstr (g_strchomp (f->out), ==, peer_id);
+}
+
+/* peerup ARGS… --config … with stdout on a terminal; returns what it printed. */
+static char *
+run_on_terminal (Fixture    *f,
+                 const char *arg1,
+                 const char *arg2)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+  const char *bin = g_getenv ("PU_PEERUP_BIN");
+  int master = posix_openpt (O_RDWR | O_NOCTTY | O_CLOEXEC);
+  int slave;
+
+  g_assert_cmpint (master, >=, 0);
+  g_assert_cmpint (grantpt (master), ==, 0);
+  g_assert_cmpint (unlockpt (master), ==, 0);
+  slave = open (ptsname (master), O_RDWR | O_NOCTTY | O_CLOEXEC);
+  g_assert_cmpint (slave, >=, 0);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", f->xdg, TRUE);
+  g_subprocess_launcher_take_stdout_fd (launcher, slave);
+  proc = g_subprocess_launcher_spawn (launcher, &error, bin, arg1, arg2,
+                                      "--config", f->config, NULL);
+  g_assert_no_error (error);
+  /* Our copy of the terminal's slave side goes with the launcher, so reading
+   * ends (EIO) when the child is done with it. */
+  g_clear_object (&launcher);
+
+  for (;;)
+    {
+      char buf[4096];
+      ssize_t n = read (master, buf, sizeof buf);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        break;
+      g_string_append_len (out, buf, n);
+    }
+  close (master);
+
+  g_subprocess_wait_check (proc, NULL, &error);
+  g_assert_no_error (error);
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+static void
+test_cli_init_terminal (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *shown = run_on_terminal (f, "init", "--name=desk");
+  g_autofree char *quiet = NULL;
+
+  /* On a terminal, init draws the peer ID as a QR code... */
+  assert_contains (shown, "Peer ID: 12D3KooW");
+  assert_contains (shown, "\033[97;40m\u2588\u2588\u2588\u2588");
+  /* ...unless told not to. */
+  quiet = run_on_terminal (f, "init", "--non-interactive");
+  assert_contains (quiet, "Already initialized");
+  g_assert_null (strstr (quiet, "\u2588"));
 }
 
 static void
@@ -970,6 +1041,7 @@ main (int   argc,
   ADD ("help", test_cli_help);
   ADD ("usage-errors", test_cli_usage_errors);
   ADD ("init-twice", test_cli_init_twice);
+  ADD ("init-terminal", test_cli_init_terminal);
   ADD ("default-config", test_cli_default_config);
   ADD ("whoami-json", test_cli_whoami_json);
   ADD ("auth", test_cli_auth);
