@@ -847,6 +847,12 @@ test_cli_names (Fixture       *f,
   assert_ok (f);
   assert_contains (f->out, "(home)");
 
+  /* "--" ends the options. */
+  cli_plain (f, "name", "set", "--config", f->config, "--", "work", peer, NULL);
+  assert_ok (f);
+  cli (f, "name", "remove", "work", NULL);
+  assert_ok (f);
+
   cli (f, "name", "set", "Not_A_Name", peer, NULL);
   assert_fails (f, 1, "Not_A_Name");
   cli (f, "name", "set", "work", "12D3KooWbroken", NULL);
