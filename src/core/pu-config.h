@@ -1,10 +1,14 @@
 /* pu-config.h — config.ini (GKeyFile) and the files beside it
  *
  *   [peerup]            version=1, name=<this device>, network=<label>
- *   [relay <host:port>] peer-id=
+ *   [relay <host:port>] peer-id= (empty: an IP relay whose key is not pinned);
+ *                       IPv6 relays are [relay /ip6/ADDR/tcp/PORT], as key-file
+ *                       group names cannot hold '[' or ']'
  *   [service <name>]    address=, enabled=, allowed=
  *   [names]             <name>=<peer-id>
  *   [options]           free-form key=value for later features
+ *
+ * Unknown groups and keys, and comments, are kept when the file is rewritten.
  *
  * identity.key and authorized_keys live in the same directory as config.ini.
  * Every save is atomic (0600). Every successful node start archives the file
@@ -32,6 +36,7 @@ G_DECLARE_FINAL_TYPE (PuConfig, pu_config, PU, CONFIG, GObject)
 /* $XDG_CONFIG_HOME/peerup/config.ini */
 char             *pu_config_default_path          (void);
 
+/* @path may be NULL for the default path (also for the loaders). */
 PuConfig         *pu_config_new                   (const char   *path);
 PuConfig         *pu_config_load                  (const char   *path,
                                                    GError      **error);
@@ -90,6 +95,7 @@ gboolean          pu_config_set_service_allowed   (PuConfig     *self,
 GStrv             pu_config_get_names             (PuConfig     *self);
 const char       *pu_config_lookup_name           (PuConfig     *self,
                                                    const char   *name);
+/* Adds @name, or points an existing one at @peer. */
 gboolean          pu_config_set_name              (PuConfig     *self,
                                                    const char   *name,
                                                    const PuPeerId *peer,
@@ -109,7 +115,7 @@ const char       *pu_config_name_for_peer         (PuConfig     *self,
 /* last-known-good archive in <dir>/archive/ */
 gboolean          pu_config_archive               (PuConfig     *self,
                                                    GError      **error);
-/* Newest first (transfer full). */
+/* File names, newest first (transfer full). */
 GStrv             pu_config_list_archives         (const char   *config_path);
 /* Restores @archive (a path or a file name from the list), or the newest
  * when NULL, over @config_path atomically after validating it. */

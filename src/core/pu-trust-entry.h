@@ -14,6 +14,10 @@ G_BEGIN_DECLS
 
 #define PU_TRUST_LINE_MAX 4096
 #define PU_TRUST_COMMENT_MAX 256
+/* The part before the comment is capped so that a line printed from any
+ * parsed entry (its comment at most PU_TRUST_COMMENT_MAX after sanitizing,
+ * behind " # ") still fits in PU_TRUST_LINE_MAX and parses again. */
+#define PU_TRUST_FIELDS_MAX (PU_TRUST_LINE_MAX - PU_TRUST_COMMENT_MAX - 3)
 
 #define PU_TYPE_TRUST_ENTRY (pu_trust_entry_get_type ())
 
@@ -38,6 +42,8 @@ gboolean      pu_trust_entry_is_expired (const PuTrustEntry *entry,
 /* Replaces control characters (newlines, NUL…) by spaces, trims, caps the
  * length at PU_TRUST_COMMENT_MAX bytes on a UTF-8 boundary; NULL for empty. */
 char         *pu_trust_comment_sanitize (const char       *comment);
+/* "sha256:" and exactly 8 lowercase hex digits, as the SAS check writes it. */
+gboolean      pu_trust_verified_is_valid (const char      *verified);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PuTrustEntry, pu_trust_entry_free)
 

@@ -1,0 +1,123 @@
+/* pu-cli-private.h — what the `peerup` command groups share
+ *
+ * Every command is a function taking its own name in argv[0] and the rest of
+ * the command line after it, returning the process exit status.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "pu-profile.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  PU_CLI_EXIT_OK = 0,
+  PU_CLI_EXIT_FAILURE = 1,
+  PU_CLI_EXIT_USAGE = 2,
+} PuCliExit;
+
+typedef int (*PuCliFunc) (int    argc,
+                          char **argv);
+
+typedef struct {
+  const char *name;
+  const char *summary; /* N_() */
+  PuCliFunc   run;
+} PuCliCommand;
+
+/* How one command is called. */
+typedef struct {
+  const char         *command;    /* "auth add" */
+  const char         *parameters; /* N_("PEER"), or NULL */
+  const char         *summary;    /* N_() */
+  const GOptionEntry *entries;    /* the command's own options, or NULL */
+  gboolean            json;       /* accepts --json */
+  guint               min_args;
+  guint               max_args;   /* G_MAXUINT: no limit */
+} PuCliSpec;
+
+/* The parsed command line: common options and positional arguments. */
+typedef struct {
+  char     *config_path; /* --config, or NULL for the default */
+  gboolean  json;
+  GStrv     args;
+  guint     n_args;
+} PuCliArgs;
+
+void        pu_cli_args_clear   (PuCliArgs          *args);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (PuCliArgs, pu_cli_args_clear)
+
+/* Parses options anywhere on the line (before or after positional arguments)
+ * plus --help, --config and (when spec->json) --json. Returns -1 when the
+ * command should run, otherwise the exit status to return at once (help was
+ * printed, or a usage error was reported). */
+int         pu_cli_parse        (const PuCliSpec    *spec,
+                                 PuCliArgs          *args,
+                                 int                 argc,
+                                 char              **argv);
+
+/* "peerup: <message>" on stderr; returns PU_CLI_EXIT_FAILURE. */
+int         pu_cli_fail         (const GError       *error);
+int         pu_cli_fail_printf  (const char         *format,
+                                 ...) G_GNUC_PRINTF (1, 2);
+/* "peerup: <message>" and "Try 'peerup <command> --help'."; returns
+ * PU_CLI_EXIT_USAGE. @command NULL refers to `peerup --help`. */
+int         pu_cli_usage_error  (const char         *command,
+                                 const char         *format,
+                                 ...) G_GNUC_PRINTF (2, 3);
+
+/* Runs the subcommand of a group ("auth add …"); `peerup auth --help` lists
+ * the subcommands. */
+int         pu_cli_run_group    (const char         *group,
+                                 const char         *summary,
+                                 const PuCliCommand *commands,
+                                 int                 argc,
+                                 char              **argv);
+/* "  name    summary" lines, aligned. */
+void        pu_cli_print_commands (GString          *out,
+                                   const PuCliCommand *commands);
+
+/* Opens the device, reporting a failure on stderr (NULL then). */
+PuProfile  *pu_cli_open_profile (const PuCliArgs    *args);
+/* --config, or the default path (transfer full). */
+char       *pu_cli_config_path  (const PuCliArgs    *args);
+
+/* Prints @node as indented JSON on stdout; takes the node. */
+void        pu_cli_print_json   (JsonNode           *node);
+/* Adds @member: @value, or null when @value is NULL. */
+void        pu_cli_json_add_string (JsonBuilder     *builder,
+                                    const char      *member,
+                                    const char      *value);
+/* "12D3KooW… (name)" when @peer has a name, else the ID. */
+char       *pu_cli_describe_peer (PuConfig          *config,
+                                  const PuPeerId    *peer);
+
+/* Sections shared by the list commands and `status`. Text lines start with
+ * @indent; the print functions return how many items they printed. */
+JsonNode   *pu_cli_auth_to_json     (PuProfile      *profile);
+guint       pu_cli_auth_print       (PuProfile      *profile,
+                                     const char     *indent);
+JsonNode   *pu_cli_services_to_json (PuConfig       *config);
+guint       pu_cli_services_print   (PuConfig       *config,
+                                     const char     *indent);
+JsonNode   *pu_cli_relays_to_json   (PuConfig       *config);
+guint       pu_cli_relays_print     (PuConfig       *config,
+                                     const char     *indent);
+JsonNode   *pu_cli_names_to_json    (PuConfig       *config);
+guint       pu_cli_names_print      (PuConfig       *config,
+                                     const char     *indent);
+
+/* The commands and groups. */
+int         pu_cli_init          (int argc, char **argv);
+int         pu_cli_whoami        (int argc, char **argv);
+int         pu_cli_status        (int argc, char **argv);
+int         pu_cli_auth          (int argc, char **argv);
+int         pu_cli_service       (int argc, char **argv);
+int         pu_cli_relay         (int argc, char **argv);
+int         pu_cli_name          (int argc, char **argv);
+int         pu_cli_config        (int argc, char **argv);
+
+G_END_DECLS

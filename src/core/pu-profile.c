@@ -1,0 +1,343 @@
+/* pu-profile.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "pu-profile.h"
+#include "pu-profile-private.h"
+
+#include <errno.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+
+#include "pu-error.h"
+#include "pu-file.h"
+#include "pu-label.h"
+
+struct _PuProfile
+{
+  GObject parent_instance;
+
+  PuConfig *config;
+  PuIdentity *identity;
+  PuTrustStore *trust_store;
+};
+
+static gpointer pu_profile_parent_class;
+
+static void
+pu_profile_finalize (GObject *object)
+{
+  PuProfile *self = PU_PROFILE (object);
+
+  g_clear_object (&self->config);
+  g_clear_object (&self->identity);
+  g_clear_object (&self->trust_store);
+
+  G_OBJECT_CLASS (pu_profile_parent_class)->finalize (object);
+}
+
+static void
+pu_profile_class_init (PuProfileClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  pu_profile_parent_class = g_type_class_peek_parent (klass);
+  object_class->finalize = pu_profile_finalize;
+}
+
+/* Registered by hand: pu_profile_init() is the public set-up function, so the
+ * instance initializer cannot take the name G_DEFINE_TYPE would give it. */
+GType
+pu_profile_get_type (void)
+{
+  static gsize type_id = 0;
+
+  if (g_once_init_enter (&type_id))
+    {
+      GType type = g_type_register_static_simple (G_TYPE_OBJECT,
+                                                  g_intern_static_string ("PuProfile"),
+                                                  sizeof (PuProfileClass),
+                                                  (GClassInitFunc) (void (*) (void))
+                                                  pu_profile_class_init,
+                                                  sizeof (PuProfile), NULL, G_TYPE_FLAG_FINAL);
+
+      g_once_init_leave (&type_id, type);
+    }
+  return type_id;
+}
+
+/* lstat, so that a dangling symlink counts as present and is never replaced. */
+static gboolean
+path_exists (const char  *path,
+             gboolean    *exists,
+             GError     **error)
+{
+  GStatBuf st;
+  int saved;
+
+  if (g_lstat (path, &st) == 0)
+    {
+      *exists = TRUE;
+      return TRUE;
+    }
+  saved = errno;
+  if (saved == ENOENT)
+    {
+      *exists = FALSE;
+      return TRUE;
+    }
+  g_set_error (error, PU_ERROR, PU_ERROR_IO, _("Could not check %s: %s"),
+               path, g_strerror (saved));
+  return FALSE;
+}
+
+static gboolean
+config_has_relay (PuConfig          *config,
+                  const PuRelayAddr *addr)
+{
+  GPtrArray *relays = pu_config_get_relays (config);
+
+  for (guint i = 0; i < relays->len; i++)
+    if (pu_relay_addr_equal (g_ptr_array_index (relays, i), addr))
+      return TRUE;
+  return FALSE;
+}
+
+/* Applies --name and --relay; TRUE in @changed when the config needs saving. */
+static gboolean
+apply_init_options (PuConfig    *config,
+                    const char  *name,
+                    const char  *relay,
+                    gboolean    *changed,
+                    GError     **error)
+{
+  if (name != NULL && pu_config_get_device_name (config) == NULL)
+    {
+      if (!pu_config_set_device_name (config, name, error))
+        return FALSE;
+      *changed = TRUE;
+    }
+
+  if (relay != NULL)
+    {
+      g_autoptr(PuRelayAddr) addr = pu_relay_addr_parse (relay, NULL, error);
+
+      if (addr == NULL)
+        return FALSE;
+      if (!config_has_relay (config, addr))
+        {
+          if (!pu_config_add_relay (config, addr, error))
+            return FALSE;
+          *changed = TRUE;
+        }
+    }
+  return TRUE;
+}
+
+static PuIdentity *
+load_or_create_identity (const char  *path,
+                         gboolean    *created,
+                         GError     **error)
+{
+  g_autoptr(PuIdentity) identity = NULL;
+  gboolean exists;
+
+  if (!path_exists (path, &exists, error))
+    return NULL;
+  if (exists)
+    return pu_identity_load (path, error);
+
+  identity = pu_identity_generate ();
+  if (!pu_identity_save (identity, path, error))
+    return NULL;
+  *created = TRUE;
+  return g_steal_pointer (&identity);
+}
+
+PuProfile *
+pu_profile_init (const char  *config_path,
+                 const char  *name,
+                 const char  *relay,
+                 gboolean    *created_identity,
+                 GError     **error)
+{
+  g_autoptr(PuProfile) self = g_object_new (PU_TYPE_PROFILE, NULL);
+  g_autofree char *path = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *identity_path = NULL;
+  g_autofree char *keys_path = NULL;
+  gboolean config_exists;
+  gboolean keys_exist;
+  gboolean changed = FALSE;
+  gboolean created = FALSE;
+
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  path = config_path != NULL ? g_strdup (config_path) : pu_config_default_path ();
+  dir = g_path_get_dirname (path);
+
+  /* An existing directory given with --config keeps its mode: it may be the
+   * user's home or working directory. */
+  if (!g_file_test (dir, G_FILE_TEST_IS_DIR) && !pu_dir_ensure_private (dir, error))
+    return NULL;
+
+  if (!path_exists (path, &config_exists, error))
+    return NULL;
+  if (config_exists)
+    self->config = pu_config_load (path, error);
+  else
+    self->config = pu_config_new (path);
+  if (self->config == NULL)
+    return NULL;
+
+  /* Everything that can be refused is checked before anything is written. */
+  if (!apply_init_options (self->config, name, relay, &changed, error))
+    return NULL;
+
+  identity_path = pu_config_get_identity_path (self->config);
+  self->identity = load_or_create_identity (identity_path, &created, error);
+  if (self->identity == NULL)
+    return NULL;
+
+  keys_path = pu_config_get_authorized_keys_path (self->config);
+  if (!path_exists (keys_path, &keys_exist, error))
+    return NULL;
+  if (!keys_exist && !pu_file_write_atomic (keys_path, "", 0, 0600, error))
+    return NULL;
+  self->trust_store = pu_trust_store_new (keys_path, error);
+  if (self->trust_store == NULL)
+    return NULL;
+
+  if ((changed || !config_exists) && !pu_config_save (self->config, error))
+    return NULL;
+
+  if (created_identity != NULL)
+    *created_identity = created;
+  return g_steal_pointer (&self);
+}
+
+static gboolean
+not_initialized (const char  *config_path,
+                 const char  *missing,
+                 GError     **error)
+{
+  g_autofree char *command = NULL;
+
+  if (config_path != NULL)
+    command = g_strdup_printf ("peerup init --config %s", config_path);
+  else
+    command = g_strdup ("peerup init");
+  g_set_error (error, PU_ERROR, PU_ERROR_NOT_FOUND,
+               _("%s does not exist; run `%s` to set up this device"), missing, command);
+  return FALSE;
+}
+
+PuProfile *
+pu_profile_open (const char  *config_path,
+                 GError     **error)
+{
+  g_autoptr(PuProfile) self = g_object_new (PU_TYPE_PROFILE, NULL);
+  g_autofree char *path = NULL;
+  g_autofree char *identity_path = NULL;
+  g_autofree char *keys_path = NULL;
+  gboolean exists;
+
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  path = config_path != NULL ? g_strdup (config_path) : pu_config_default_path ();
+  if (!path_exists (path, &exists, error))
+    return NULL;
+  if (!exists)
+    {
+      not_initialized (config_path, path, error);
+      return NULL;
+    }
+
+  self->config = pu_config_load (path, error);
+  if (self->config == NULL)
+    return NULL;
+
+  identity_path = pu_config_get_identity_path (self->config);
+  if (!path_exists (identity_path, &exists, error))
+    return NULL;
+  if (!exists)
+    {
+      not_initialized (config_path, identity_path, error);
+      return NULL;
+    }
+  self->identity = pu_identity_load (identity_path, error);
+  if (self->identity == NULL)
+    return NULL;
+
+  keys_path = pu_config_get_authorized_keys_path (self->config);
+  self->trust_store = pu_trust_store_new (keys_path, error);
+  if (self->trust_store == NULL)
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+PuConfig *
+pu_profile_get_config (PuProfile *self)
+{
+  g_return_val_if_fail (PU_IS_PROFILE (self), NULL);
+
+  return self->config;
+}
+
+PuIdentity *
+pu_profile_get_identity (PuProfile *self)
+{
+  g_return_val_if_fail (PU_IS_PROFILE (self), NULL);
+
+  return self->identity;
+}
+
+PuTrustStore *
+pu_profile_get_trust_store (PuProfile *self)
+{
+  g_return_val_if_fail (PU_IS_PROFILE (self), NULL);
+
+  return self->trust_store;
+}
+
+char *
+pu_profile_label_from_hostname (const char *hostname)
+{
+  GString *label = g_string_new (NULL);
+
+  g_return_val_if_fail (hostname != NULL, NULL);
+
+  /* The first DNS component only: "laptop.example.org" is "laptop". Runs of
+   * anything else become one '-'. */
+  for (const char *p = hostname; *p != '\0' && *p != '.'; p++)
+    {
+      char c = g_ascii_tolower (*p);
+
+      if (label->len >= PU_LABEL_MAX_LEN)
+        break;
+      if (g_ascii_isalnum (c))
+        g_string_append_c (label, c);
+      else if (label->len > 0 && label->str[label->len - 1] != '-')
+        g_string_append_c (label, '-');
+    }
+  while (label->len > 0 && label->str[label->len - 1] == '-')
+    g_string_truncate (label, label->len - 1);
+
+  if (label->len == 0)
+    g_string_assign (label, "device");
+  return g_string_free (label, FALSE);
+}
+
+char *
+pu_profile_dup_device_name (PuProfile *self)
+{
+  const char *name;
+
+  g_return_val_if_fail (PU_IS_PROFILE (self), NULL);
+
+  name = pu_config_get_device_name (self->config);
+  if (name != NULL)
+    return g_strdup (name);
+  return pu_profile_label_from_hostname (g_get_host_name ());
+}

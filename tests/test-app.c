@@ -1,0 +1,446 @@
+/* test-app.c — the desktop application and its window, in-process
+ *
+ * Needs a display (run under xvfb-run); skipped without one. Runs on a
+ * private session bus, in-memory GSettings and a temporary config home, so
+ * it never touches the user's own device or a running Peer Up.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "pu-application.h"
+#include "pu-error.h"
+#include "pu-identity.h"
+#include "pu-window.h"
+
+#define WAIT_SECONDS 10
+
+static char *config_home;
+/* Stopped but never freed: GTK keeps the session bus connection for the life
+ * of the process, and g_test_dbus_down() would wait for it to go away. */
+static GTestDBus *test_bus;
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  gboolean *timed_out = user_data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the main context until @done says so, failing after WAIT_SECONDS. */
+static void
+wait_until (gboolean (*done) (gconstpointer data),
+            gconstpointer data)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (WAIT_SECONDS, timeout_cb, &timed_out);
+
+  while (!done (data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (id);
+}
+
+static gboolean
+pointer_is_null (gconstpointer data)
+{
+  return *(const gpointer *) data == NULL;
+}
+
+static gboolean
+pointer_is_set (gconstpointer data)
+{
+  return *(const gpointer *) data != NULL;
+}
+
+static gboolean
+widget_is_mapped (gconstpointer data)
+{
+  return gtk_widget_get_mapped (GTK_WIDGET (data));
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_assert_cmpint (g_unlink (child), ==, 0);
+    }
+  g_assert_cmpint (g_rmdir (path), ==, 0);
+}
+
+typedef void (*AppTestFunc) (PuApplication *app,
+                             PuWindow      *window);
+
+static gboolean body_ran;
+
+static gboolean
+run_body_cb (gpointer user_data)
+{
+  PuApplication *app = user_data;
+  AppTestFunc body = g_object_get_data (G_OBJECT (app), "test-body");
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+
+  g_assert_false (g_application_get_is_remote (G_APPLICATION (app)));
+  g_assert_true (PU_IS_WINDOW (window));
+  body (app, PU_WINDOW (window));
+  body_ran = TRUE;
+
+  /* Closing the last window ends g_application_run(), as for a user. */
+  while ((window = gtk_application_get_active_window (GTK_APPLICATION (app))) != NULL)
+    gtk_window_destroy (window);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+activate_cb (PuApplication *app)
+{
+  g_idle_add (run_body_cb, app);
+}
+
+/* Runs the application for real (startup, activate, shutdown) on @config_path
+ * and calls @body once its window is up; the application must be gone after,
+ * so the next test owns the bus name again. */
+static void
+run_app (const char  *config_path,
+         AppTestFunc  body)
+{
+  PuApplication *app = pu_application_new ();
+
+  g_object_set (app, "config-path", config_path, NULL);
+  g_object_set_data (G_OBJECT (app), "test-body", body);
+  g_signal_connect_after (app, "activate", G_CALLBACK (activate_cb), NULL);
+  body_ran = FALSE;
+  g_assert_cmpint (g_application_run (G_APPLICATION (app), 0, NULL), ==, 0);
+  g_assert_true (body_ran);
+
+  g_object_add_weak_pointer (G_OBJECT (app), (gpointer *) &app);
+  g_object_unref (app);
+  wait_until (pointer_is_null, &app);
+}
+
+static gpointer
+template_child (PuWindow   *window,
+                const char *name)
+{
+  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (window), PU_TYPE_WINDOW, name);
+
+  g_assert_nonnull (child);
+  return child;
+}
+
+static const char *
+visible_page (PuWindow *window)
+{
+  return gtk_stack_get_visible_child_name (template_child (window, "stack"));
+}
+
+static void
+read_text_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  char **text = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, &error);
+  g_assert_no_error (error);
+}
+
+static char *
+read_clipboard (PuWindow *window)
+{
+  GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (window));
+  char *text = NULL;
+
+  gdk_clipboard_read_text_async (clipboard, NULL, read_text_cb, &text);
+  wait_until (pointer_is_set, &text);
+  return text;
+}
+
+static void
+clear_clipboard (PuWindow *window)
+{
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (window)), "");
+}
+
+static char *
+peer_id_from_key_file (const char *dir)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (dir, "identity.key", NULL);
+  g_autoptr(PuIdentity) identity = pu_identity_load (path, &error);
+
+  g_assert_no_error (error);
+  return g_strdup (pu_identity_get_peer_id_string (identity));
+}
+
+static char *
+default_dir (void)
+{
+  return g_build_filename (config_home, "peerup", NULL);
+}
+
+static void
+assert_shows_peer_id (PuWindow   *window,
+                      const char *peer_id)
+{
+  g_assert_cmpstr (visible_page (window), ==, "device");
+  g_assert_cmpstr (gtk_label_get_label (template_child (window, "peer_id_label")), ==, peer_id);
+  g_assert_true (gtk_widget_get_sensitive (template_child (window, "copy_button")));
+}
+
+static void
+first_start (PuApplication *app,
+             PuWindow      *window)
+{
+  g_autofree char *dir = default_dir ();
+  g_autofree char *key_path = g_build_filename (dir, "identity.key", NULL);
+  g_autofree char *peer_id = NULL;
+  g_autofree char *name = NULL;
+  GStatBuf st;
+
+  g_assert_cmpint (g_stat (key_path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  peer_id = peer_id_from_key_file (dir);
+  assert_shows_peer_id (window, peer_id);
+
+  name = pu_profile_dup_device_name (pu_application_get_profile (app));
+  g_assert_nonnull (name);
+  g_assert_cmpstr (name, !=, "");
+  g_assert_cmpstr (adw_status_page_get_title (template_child (window, "device_page")), ==, name);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+}
+
+/* A first start sets the device up in $XDG_CONFIG_HOME/peerup and shows it. */
+static void
+test_first_start (void)
+{
+  g_autofree char *dir = default_dir ();
+
+  g_assert_false (g_file_test (dir, G_FILE_TEST_EXISTS));
+  run_app (NULL, first_start);
+}
+
+static char *second_start_peer_id;
+
+static void
+second_start (PuApplication *app,
+              PuWindow      *window)
+{
+  assert_shows_peer_id (window, second_start_peer_id);
+}
+
+/* Another start opens the same device instead of making a new one. */
+static void
+test_second_start (void)
+{
+  g_autofree char *dir = default_dir ();
+  g_autofree char *after = NULL;
+
+  run_app (NULL, first_start);
+  second_start_peer_id = peer_id_from_key_file (dir);
+  run_app (NULL, second_start);
+  after = peer_id_from_key_file (dir);
+  g_assert_cmpstr (after, ==, second_start_peer_id);
+  g_clear_pointer (&second_start_peer_id, g_free);
+}
+
+static void
+copy_peer_id (PuApplication *app,
+              PuWindow      *window)
+{
+  g_autofree char *dir = default_dir ();
+  g_autofree char *peer_id = peer_id_from_key_file (dir);
+  g_autofree char *copied = NULL;
+
+  clear_clipboard (window);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.copy-peer-id", NULL));
+  copied = read_clipboard (window);
+  g_assert_cmpstr (copied, ==, peer_id);
+}
+
+static void
+test_copy_peer_id (void)
+{
+  run_app (NULL, copy_peer_id);
+}
+
+static void
+remember_widget_cb (GtkWidget  *widget,
+                    GtkWidget **out)
+{
+  *out = widget;
+}
+
+/* Tab reaches the copy button, and activating it (what Enter does) copies. */
+static void
+copy_with_keyboard (PuApplication *app,
+                    PuWindow      *window)
+{
+  g_autofree char *dir = default_dir ();
+  g_autofree char *peer_id = peer_id_from_key_file (dir);
+  g_autofree char *copied = NULL;
+  GtkWidget *copy_button = template_child (window, "copy_button");
+  GtkWidget *clicked = NULL;
+  guint tabs;
+
+  wait_until (widget_is_mapped, window);
+  for (tabs = 0; tabs < 8 && gtk_window_get_focus (GTK_WINDOW (window)) != copy_button; tabs++)
+    gtk_widget_child_focus (GTK_WIDGET (window), GTK_DIR_TAB_FORWARD);
+  g_assert_true (gtk_window_get_focus (GTK_WINDOW (window)) == copy_button);
+
+  /* A button activated from the keyboard shows itself pressed for a moment
+   * before it clicks. */
+  clear_clipboard (window);
+  g_signal_connect (copy_button, "clicked", G_CALLBACK (remember_widget_cb), &clicked);
+  g_assert_true (gtk_widget_activate (copy_button));
+  wait_until (pointer_is_set, &clicked);
+  copied = read_clipboard (window);
+  g_assert_cmpstr (copied, ==, peer_id);
+}
+
+static void
+test_copy_with_keyboard (void)
+{
+  run_app (NULL, copy_with_keyboard);
+}
+
+static char *permissions_dir;
+static const char *permissions_peer_id;
+
+static void
+key_permissions (PuApplication *app,
+                 PuWindow      *window)
+{
+  g_autofree char *key_path = g_build_filename (permissions_dir, "identity.key", NULL);
+  const char *message;
+
+  g_assert_null (pu_application_get_profile (app));
+  g_assert_error (pu_application_get_profile_error (app), PU_ERROR, PU_ERROR_PERMISSIONS);
+  g_assert_cmpstr (visible_page (window), ==, "error");
+  message = adw_status_page_get_description (template_child (window, "error_page"));
+  g_assert_nonnull (message);
+  g_assert_nonnull (strstr (message, "chmod 600"));
+  g_assert_nonnull (strstr (message, key_path));
+  g_assert_false (gtk_widget_get_sensitive (template_child (window, "copy_button")));
+
+  /* Fixed by the user: "Try Again" opens the same key, set up the rest. */
+  g_assert_cmpint (g_chmod (key_path, 0600), ==, 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.retry", NULL));
+  assert_shows_peer_id (window, permissions_peer_id);
+  g_assert_nonnull (pu_application_get_profile (app));
+  g_assert_null (pu_application_get_profile_error (app));
+}
+
+/* A key file others can read is refused with the fix and nothing replaced;
+ * once the file is private, "Try Again" opens the device. */
+static void
+test_key_permissions (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuIdentity) identity = pu_identity_generate ();
+  g_autofree char *key_path = NULL;
+  g_autofree char *config_path = NULL;
+  g_autofree char *after = NULL;
+
+  permissions_peer_id = pu_identity_get_peer_id_string (identity);
+  permissions_dir = g_dir_make_tmp ("pu-app-perm-XXXXXX", &error);
+  g_assert_no_error (error);
+  key_path = g_build_filename (permissions_dir, "identity.key", NULL);
+  config_path = g_build_filename (permissions_dir, "config.ini", NULL);
+  pu_identity_save (identity, key_path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (key_path, 0644), ==, 0);
+
+  run_app (config_path, key_permissions);
+
+  after = peer_id_from_key_file (permissions_dir);
+  g_assert_cmpstr (after, ==, permissions_peer_id);
+  permissions_peer_id = NULL;
+  remove_tree (permissions_dir);
+  g_clear_pointer (&permissions_dir, g_free);
+}
+
+static void
+window_size (PuApplication *app,
+             PuWindow      *window)
+{
+  g_autoptr(GSettings) settings = g_settings_new (PU_APP_ID);
+  int width = 0, height = 0;
+
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  g_assert_cmpint (width, ==, 700);
+  g_assert_cmpint (height, ==, 500);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 820, 610);
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 820);
+  g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 610);
+}
+
+/* The window opens at the size GSettings remembers and keeps it up to date. */
+static void
+test_window_size (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (PU_APP_ID);
+
+  g_settings_set_int (settings, "window-width", 700);
+  g_settings_set_int (settings, "window-height", 500);
+  run_app (NULL, window_size);
+  g_settings_reset (settings, "window-width");
+  g_settings_reset (settings, "window-height");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *display = NULL;
+  int ret;
+
+  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
+    {
+      g_print ("1..0 # SKIP no display: run under xvfb-run or in a desktop session\n");
+      return 0;
+    }
+
+  config_home = g_dir_make_tmp ("pu-app-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_setenv ("XDG_CONFIG_HOME", config_home, TRUE);
+  g_setenv ("GTK_A11Y", "test", TRUE);
+
+  g_test_init (&argc, &argv, NULL);
+
+  /* The private bus unsets DISPLAY (against D-Bus autolaunch); GTK needs it back. */
+  display = g_strdup (g_getenv ("DISPLAY"));
+  test_bus = g_test_dbus_new (G_TEST_DBUS_NONE);
+  g_test_dbus_up (test_bus);
+  if (display != NULL)
+    g_setenv ("DISPLAY", display, TRUE);
+
+  g_test_add_func ("/app/first-start", test_first_start);
+  g_test_add_func ("/app/second-start", test_second_start);
+  g_test_add_func ("/app/copy-peer-id", test_copy_peer_id);
+  g_test_add_func ("/app/copy-with-keyboard", test_copy_with_keyboard);
+  g_test_add_func ("/app/key-permissions", test_key_permissions);
+  g_test_add_func ("/app/window-size", test_window_size);
+  ret = g_test_run ();
+
+  g_test_dbus_stop (test_bus);
+  remove_tree (config_home);
+  g_free (config_home);
+  return ret;
+}
