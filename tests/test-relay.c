@@ -205,15 +205,17 @@ relay_free (Relay *relay)
   g_free (relay);
 }
 
-static PuRelayAddr
+/* The relay as a user would give it, in multiaddr form. */
+static PuRelayAddr *
 relay_addr (Relay *relay)
 {
-  return (PuRelayAddr) {
-    .host = (char *) "127.0.0.1",
-    .port = relay->port,
-    .has_peer_id = TRUE,
-    .peer_id = *pu_identity_get_peer_id (relay->identity),
-  };
+  g_autofree char *text = g_strdup_printf ("/ip4/127.0.0.1/tcp/%u/p2p/%s", relay->port,
+                                           pu_identity_get_peer_id_string (relay->identity));
+  g_autoptr(GError) error = NULL;
+  PuRelayAddr *addr = pu_relay_addr_parse (text, NULL, &error);
+
+  g_assert_no_error (error);
+  return addr;
 }
 
 static Node *
@@ -240,9 +242,9 @@ node_new (Relay      *relay,
           PuIdentity *identity,
           gboolean    serving)
 {
-  PuRelayAddr addr = relay_addr (relay);
+  g_autoptr(PuRelayAddr) addr = relay_addr (relay);
 
-  return node_new_for (identity, &addr, serving);
+  return node_new_for (identity, addr, serving);
 }
 
 static void
@@ -449,12 +451,12 @@ test_wrong_pin (void)
   g_autoptr(PuIdentity) impostor = pu_identity_generate ();
   const char *wanted = pu_identity_get_peer_id_string (impostor);
   g_autoptr(GError) error = NULL;
-  PuRelayAddr addr = relay_addr (relay);
+  g_autoptr(PuRelayAddr) addr = relay_addr (relay);
   Node *a;
 
   write_keys (relay, alice, NULL);
-  addr.peer_id = *pu_identity_get_peer_id (impostor);
-  a = node_new_for (alice, &addr, FALSE);
+  addr->peer_id = *pu_identity_get_peer_id (impostor);
+  a = node_new_for (alice, addr, FALSE);
   wait_for (has_error, a, "the pin check to fail");
   g_assert_error (a->error, PU_ERROR, PU_ERROR_FAILED);
   g_assert_nonnull (strstr (a->error->message, "not the pinned"));
@@ -463,8 +465,8 @@ test_wrong_pin (void)
   node_free (a);
 
   /* Without a pinned key there is nothing to check the relay against. */
-  addr.has_peer_id = FALSE;
-  g_assert_null (pu_relay_client_new (alice, &addr, FALSE, &error));
+  addr->has_peer_id = FALSE;
+  g_assert_null (pu_relay_client_new (alice, addr, FALSE, &error));
   g_assert_error (error, PU_ERROR, PU_ERROR_INVALID_ARGUMENT);
 
   relay_free (relay);

@@ -7,7 +7,6 @@
 #include <glib/gi18n-lib.h>
 #include <libsoup/soup.h>
 #include <sodium.h>
-#include <string.h>
 
 #include "pu-certificate.h"
 #include "pu-error.h"
@@ -27,10 +26,8 @@ struct _PuRelayClient
   GObject                  parent_instance;
 
   PuIdentity              *identity;
-  char                    *host;
-  guint16                  port;
-  PuPeerId                 relay_id;
-  char                    *address;
+  PuRelayAddr             *relay;
+  char                    *address;  /* "host:port", for messages */
   gboolean                 serving;
   guint64                  instance;
   GMainContext            *context;
@@ -230,10 +227,10 @@ certificate_is_pinned (PuRelayClient   *self,
                                     self->address, error != NULL ? error->message : "?"));
       return FALSE;
     }
-  if (!pu_peer_id_equal (&presented, &self->relay_id))
+  if (!pu_peer_id_equal (&presented, &self->relay->peer_id))
     {
       g_autofree char *got = pu_peer_id_to_string (&presented);
-      g_autofree char *want = pu_peer_id_to_string (&self->relay_id);
+      g_autofree char *want = pu_peer_id_to_string (&self->relay->peer_id);
 
       set_error (self, g_error_new (PU_ERROR, PU_ERROR_FAILED,
                                     _("The relay at %s is %s, not the pinned %s; check the "
@@ -265,7 +262,7 @@ handle_challenge (PuRelayClient      *self,
   };
   guint8 transcript[PU_RELAY_AUTH_TRANSCRIPT_LEN];
 
-  if (!pu_peer_id_equal (&challenge->peer, &self->relay_id))
+  if (!pu_peer_id_equal (&challenge->peer, &self->relay->peer_id))
     {
       set_error (self, g_error_new (PU_ERROR, PU_ERROR_FAILED,
                                     _("The relay at %s challenged for another relay key; "
@@ -273,7 +270,7 @@ handle_challenge (PuRelayClient      *self,
       fail (self);
       return;
     }
-  pu_relay_frame_auth_transcript (challenge->nonce, &self->relay_id, self->instance,
+  pu_relay_frame_auth_transcript (challenge->nonce, &self->relay->peer_id, self->instance,
                                   self->serving, transcript);
   pu_identity_sign (self->identity, transcript, sizeof transcript, auth.signature);
   self->state = STATE_AUTHENTICATING;
@@ -422,7 +419,7 @@ connect_now (PuRelayClient *self)
   g_autoptr(GUri) uri = NULL;
 
   g_clear_error (&self->error);
-  uri = g_uri_build (G_URI_FLAGS_NONE, "wss", NULL, self->host, self->port,
+  uri = g_uri_build (G_URI_FLAGS_NONE, "wss", NULL, self->relay->host, self->relay->port,
                      PU_RELAY_WEBSOCKET_PATH, NULL, NULL);
   self->msg = soup_message_new_from_uri (SOUP_METHOD_GET, uri);
   g_signal_connect (self->msg, "accept-certificate", G_CALLBACK (accept_certificate_cb), self);
@@ -459,7 +456,7 @@ pu_relay_client_finalize (GObject *object)
 
   g_clear_error (&self->error);
   g_clear_object (&self->identity);
-  g_free (self->host);
+  g_clear_pointer (&self->relay, pu_relay_addr_free);
   g_free (self->address);
   g_main_context_unref (self->context);
 
@@ -518,11 +515,8 @@ pu_relay_client_new (PuIdentity         *identity,
 
   self = g_object_new (PU_TYPE_RELAY_CLIENT, NULL);
   self->identity = g_object_ref (identity);
-  self->host = g_strdup (address->host);
-  self->port = address->port;
-  self->relay_id = address->peer_id;
-  self->address = g_strdup_printf (strchr (self->host, ':') != NULL ? "[%s]:%u" : "%s:%u",
-                                   self->host, self->port);
+  self->relay = pu_relay_addr_copy (address);
+  self->address = pu_relay_addr_to_string (address);
   self->serving = serving;
 
   self->session = soup_session_new_with_options ("user-agent", "peerup/" PU_VERSION, NULL);
