@@ -14,22 +14,6 @@
 G_STATIC_ASSERT (PU_STREAM_HEADER_MAX_BODY >= 2 + PU_LABEL_MAX_LEN);
 G_STATIC_ASSERT (PU_STREAM_HEADER_MAX_BODY >= 2 + PU_STREAM_STATUS_MESSAGE_MAX);
 
-/* The wire form of a DNS label: 1–63 of [a-z0-9-], no leading or trailing '-'. */
-static gboolean
-label_is_valid (const guint8 *name,
-                gsize         len)
-{
-  if (len == 0 || len > PU_LABEL_MAX_LEN || name[0] == '-' || name[len - 1] == '-')
-    return FALSE;
-
-  for (gsize i = 0; i < len; i++)
-    if (!((name[i] >= 'a' && name[i] <= 'z') || (name[i] >= '0' && name[i] <= '9') ||
-          name[i] == '-'))
-      return FALSE;
-
-  return TRUE;
-}
-
 /* Printable UTF-8: the message ends up in front of a user. */
 static gboolean
 message_is_valid (const char *message,
@@ -154,7 +138,7 @@ pu_stream_header_encode (PuStreamKind   kind,
       return NULL;
     }
 
-  if (len > 0 && !label_is_valid ((const guint8 *) service, len))
+  if (len > 0 && !pu_label_is_valid (service, len))
     {
       g_set_error (error, PU_ERROR, PU_ERROR_INVALID_ARGUMENT,
                    _("“%s” is not a valid service name: use 1–63 lowercase letters, digits "
@@ -197,7 +181,7 @@ pu_stream_header_decode (const guint8    *data,
 
   name_len = body[1];
   if ((name_len == 0 && body[0] == PU_STREAM_KIND_PROXY) ||
-      (name_len > 0 && !label_is_valid (body + 2, name_len)))
+      (name_len > 0 && !pu_label_is_valid ((const char *) body + 2, name_len)))
     {
       g_set_error (error, PU_ERROR, PU_ERROR_PARSE,
                    _("The peer sent a stream header with an invalid service name"));
