@@ -9,6 +9,7 @@
 #include "pu-node.h"
 #include "pu-proxy.h"
 #include "pu-relay-server.h"
+#include "pu-test-util.h"
 
 /* Guards against hangs only; nothing here is timed. */
 #define GUARD_SECONDS 60
@@ -117,8 +118,7 @@ fixture_setup (Fixture       *fx,
   g_autoptr(GSocketListener) closed = NULL;
   PuConfig *config;
 
-  fx->dir = g_dir_make_tmp ("pu-test-node-XXXXXX", &error);
-  g_assert_no_error (error);
+  fx->dir = pu_test_make_tmpdir ();
 
   /* The relay, with its own authorized_keys. */
   fx->relay_identity = pu_identity_generate ();
@@ -174,24 +174,6 @@ fixture_setup (Fixture       *fx,
 }
 
 static void
-remove_tree (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      if (g_file_test (path, G_FILE_TEST_IS_DIR))
-        remove_tree (path);
-      else
-        g_unlink (path);
-    }
-  g_rmdir (dir);
-}
-
-static void
 fixture_teardown (Fixture       *fx,
                   gconstpointer  data)
 {
@@ -209,7 +191,7 @@ fixture_teardown (Fixture       *fx,
   /* Let closing sockets and idle callbacks run out. */
   for (guint i = 0; i < 100 && g_main_context_iteration (NULL, FALSE); i++)
     ;
-  remove_tree (fx->dir);
+  pu_test_remove_tree (fx->dir);
   g_free (fx->dir);
   g_free (fx->relay_addr);
 }
