@@ -26,7 +26,9 @@ G_BEGIN_DECLS
 
 #define PU_RELAY_CONNECT_TIMEOUT_SECONDS 20
 #define PU_RELAY_BACKOFF_MIN_MS 500
-#define PU_RELAY_BACKOFF_MAX_MS 60000
+/* Low enough that every node is back within a few seconds of a relay
+ * restart; a refused attempt costs the relay one TLS handshake. */
+#define PU_RELAY_BACKOFF_MAX_MS 8000
 
 #define PU_TYPE_RELAY_CLIENT (pu_relay_client_get_type ())
 G_DECLARE_FINAL_TYPE (PuRelayClient, pu_relay_client, PU, RELAY_CLIENT, GObject)
