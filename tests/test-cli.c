@@ -2,11 +2,18 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+/* posix_openpt() and friends */
+#define _GNU_SOURCE
+
+#include <errno.h>
+#include <fcntl.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "pu-config.h"
 #include "pu-identity.h"
@@ -380,6 +387,70 @@ test_cli_init_twice (Fixture       *f,
   g_assert_cmpstr (g_strchomp (f->out), ==, peer_id);
 }
 
+/* peerup ARGS… --config … with stdout on a terminal; returns what it printed. */
+static char *
+run_on_terminal (Fixture    *f,
+                 const char *arg1,
+                 const char *arg2)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+  const char *bin = g_getenv ("PU_PEERUP_BIN");
+  int master = posix_openpt (O_RDWR | O_NOCTTY | O_CLOEXEC);
+  int slave;
+
+  g_assert_cmpint (master, >=, 0);
+  g_assert_cmpint (grantpt (master), ==, 0);
+  g_assert_cmpint (unlockpt (master), ==, 0);
+  slave = open (ptsname (master), O_RDWR | O_NOCTTY | O_CLOEXEC);
+  g_assert_cmpint (slave, >=, 0);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", f->xdg, TRUE);
+  g_subprocess_launcher_take_stdout_fd (launcher, slave);
+  proc = g_subprocess_launcher_spawn (launcher, &error, bin, arg1, arg2,
+                                      "--config", f->config, NULL);
+  g_assert_no_error (error);
+  /* Our copy of the terminal's slave side goes with the launcher, so reading
+   * ends (EIO) when the child is done with it. */
+  g_clear_object (&launcher);
+
+  for (;;)
+    {
+      char buf[4096];
+      ssize_t n = read (master, buf, sizeof buf);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        break;
+      g_string_append_len (out, buf, n);
+    }
+  close (master);
+
+  g_subprocess_wait_check (proc, NULL, &error);
+  g_assert_no_error (error);
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+static void
+test_cli_init_terminal (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *shown = run_on_terminal (f, "init", "--name=desk");
+  g_autofree char *quiet = NULL;
+
+  /* On a terminal, init draws the peer ID as a QR code... */
+  assert_contains (shown, "Peer ID: 12D3KooW");
+  assert_contains (shown, "\033[97;40m\u2588\u2588\u2588\u2588");
+  /* ...unless told not to. */
+  quiet = run_on_terminal (f, "init", "--non-interactive");
+  assert_contains (quiet, "Already initialized");
+  g_assert_null (strstr (quiet, "\u2588"));
+}
+
 static void
 test_cli_default_config (Fixture       *f,
                          gconstpointer  data)
@@ -506,11 +577,12 @@ static void
 test_cli_auth_expired (Fixture       *f,
                        gconstpointer  data)
 {
-  g_autofree char *self_id = init_device (f);
   g_autofree char *peer = new_peer_id ();
   g_autofree char *line = g_strdup_printf ("%s expires=2001-02-03T04:05:06Z # old\n", peer);
   g_autoptr(JsonNode) node = NULL;
   JsonObject *entry;
+
+  g_free (init_device (f));
 
   write_file (f->keys, line, 0600);
   cli (f, "auth", "list", NULL);
@@ -536,7 +608,8 @@ test_cli_auth_validate (Fixture       *f,
                                                "%s # fine\n"
                                                "not-a-peer-id\n"
                                                "\n"
-                                               "%s expires=yesterday\n",
+                                               "%s expires=yesterday\n"
+                                               "\033[2Jx\n",
                                                peer, peer);
   g_auto(GStrv) lines = NULL;
   g_autofree char *valid = g_strdup_printf ("%s\n", peer);
@@ -545,11 +618,14 @@ test_cli_auth_validate (Fixture       *f,
   cli (f, "auth", "validate", path, NULL);
   g_assert_cmpint (f->status, ==, 1);
   lines = g_strsplit (f->err, "\n", -1);
-  g_assert_cmpuint (g_strv_length (lines), ==, 3);
+  g_assert_cmpuint (g_strv_length (lines), ==, 4);
   g_assert_true (g_str_has_prefix (lines[0], "peerup: "));
   assert_contains (lines[0], "line 3");
   g_assert_true (g_str_has_prefix (lines[1], "peerup: "));
   assert_contains (lines[1], "line 5");
+  /* A hostile line cannot drive the terminal. */
+  assert_contains (lines[2], "line 6");
+  g_assert_null (strchr (f->err, '\033'));
 
   write_file (path, valid, 0600);
   cli (f, "auth", "validate", path, NULL);
@@ -678,13 +754,14 @@ static void
 test_cli_relay (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autofree char *self_id = init_device (f);
   g_autofree char *relay_id = new_peer_id ();
   g_autofree char *multiaddr = g_strdup_printf ("/ip4/198.51.100.7/tcp/7000/p2p/%s", relay_id);
   g_autofree char *config = NULL;
   g_autoptr(JsonNode) node = NULL;
   JsonArray *array;
   JsonObject *relay;
+
+  g_free (init_device (f));
 
   cli (f, "relay", "list", NULL);
   assert_ok (f);
@@ -738,11 +815,12 @@ static void
 test_cli_names (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autofree char *self_id = init_device (f);
   g_autofree char *peer = new_peer_id ();
   g_autofree char *keys = NULL;
   g_autoptr(JsonNode) node = NULL;
   JsonObject *entry;
+
+  g_free (init_device (f));
 
   cli (f, "name", "set", "home", peer, NULL);
   assert_ok (f);
@@ -768,6 +846,12 @@ test_cli_names (Fixture       *f,
   cli (f, "auth", "list", NULL);
   assert_ok (f);
   assert_contains (f->out, "(home)");
+
+  /* "--" ends the options. */
+  cli_plain (f, "name", "set", "--config", f->config, "--", "work", peer, NULL);
+  assert_ok (f);
+  cli (f, "name", "remove", "work", NULL);
+  assert_ok (f);
 
   cli (f, "name", "set", "Not_A_Name", peer, NULL);
   assert_fails (f, 1, "Not_A_Name");
@@ -861,11 +945,12 @@ static void
 test_cli_config (Fixture       *f,
                  gconstpointer  data)
 {
-  g_autofree char *self_id = init_device (f);
   g_autofree char *bad = g_build_filename (f->dir, "bad.ini", NULL);
   g_autoptr(PuConfig) config = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *first_line = g_strdup_printf ("# %s\n", f->config);
+
+  g_free (init_device (f));
 
   cli (f, "config", "validate", NULL);
   assert_ok (f);
@@ -926,7 +1011,7 @@ static void
 test_cli_key_mode (Fixture       *f,
                    gconstpointer  data)
 {
-  g_autofree char *self_id = init_device (f);
+  g_free (init_device (f));
 
   g_assert_cmpint (g_chmod (f->key, 0644), ==, 0);
   cli (f, "whoami", NULL);
@@ -941,7 +1026,7 @@ static void
 test_cli_future_config (Fixture       *f,
                         gconstpointer  data)
 {
-  g_autofree char *self_id = init_device (f);
+  g_free (init_device (f));
 
   write_file (f->config, "[peerup]\nversion=2\n", 0600);
   cli (f, "whoami", NULL);
@@ -962,6 +1047,7 @@ main (int   argc,
   ADD ("help", test_cli_help);
   ADD ("usage-errors", test_cli_usage_errors);
   ADD ("init-twice", test_cli_init_twice);
+  ADD ("init-terminal", test_cli_init_terminal);
   ADD ("default-config", test_cli_default_config);
   ADD ("whoami-json", test_cli_whoami_json);
   ADD ("auth", test_cli_auth);

@@ -10,6 +10,7 @@
 #include "pu-error.h"
 #include "pu-file.h"
 #include "pu-label.h"
+#include "pu-test-util.h"
 
 #define ID1 "12D3KooWBtg3aaRMjxwedh83aGiUkwSxDwUZkzuJcfaqUmo7R3pq"
 #define ID1_CID "bafzaajaiaejcahwr5d5ofrfbis4l5d6uwr57hu5tjodrypfm6yaq6dsc2r2pzyt6"
@@ -22,34 +23,6 @@ test_message_escaped (const char *text)
   g_autofree char *shown = pu_label_escape (text, 1000);
 
   g_test_message ("%s", shown);
-}
-
-static char *
-make_tmpdir (void)
-{
-  g_autoptr(GError) error = NULL;
-  char *dir = g_dir_make_tmp ("pu-test-config-XXXXXX", &error);
-
-  g_assert_no_error (error);
-  return dir;
-}
-
-static void
-remove_tree (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      if (g_file_test (path, G_FILE_TEST_IS_DIR))
-        remove_tree (path);
-      else
-        g_unlink (path);
-    }
-  g_rmdir (dir);
 }
 
 static PuConfig *
@@ -308,7 +281,7 @@ test_version (void)
 static void
 test_save_and_load (void)
 {
-  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *dir = pu_test_make_tmpdir ();
   g_autofree char *sub = g_build_filename (dir, "peerup", NULL);
   g_autofree char *path = g_build_filename (sub, "config.ini", NULL);
   g_autoptr(PuConfig) config = pu_config_new (path);
@@ -337,7 +310,7 @@ test_save_and_load (void)
   g_assert_true (g_str_has_suffix (identity, "/identity.key"));
   g_assert_true (g_str_has_suffix (keys, "/authorized_keys"));
 
-  remove_tree (dir);
+  pu_test_remove_tree (dir);
 }
 
 
@@ -408,7 +381,7 @@ test_bad_values (void)
 static void
 test_nul_and_size (void)
 {
-  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *dir = pu_test_make_tmpdir ();
   g_autofree char *path = g_build_filename (dir, "config.ini", NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(PuConfig) config = NULL;
@@ -449,7 +422,7 @@ test_nul_and_size (void)
   g_assert_null (config);
   g_assert_error (error, PU_ERROR, PU_ERROR_NOT_FOUND);
 
-  remove_tree (dir);
+  pu_test_remove_tree (dir);
 }
 
 static void
@@ -687,7 +660,7 @@ test_add_remove (void)
 static void
 test_permissions (void)
 {
-  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *dir = pu_test_make_tmpdir ();
   g_autofree char *path = g_build_filename (dir, "config.ini", NULL);
   g_autoptr(PuConfig) config = pu_config_new (path);
   g_autoptr(GError) error = NULL;
@@ -711,7 +684,7 @@ test_permissions (void)
   g_assert_false (pu_config_save (config, &error));
   g_assert_error (error, PU_ERROR, PU_ERROR_IO);
 
-  remove_tree (dir);
+  pu_test_remove_tree (dir);
 }
 
 static void
@@ -738,7 +711,7 @@ read_text (const char *path)
 static void
 test_archive (void)
 {
-  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *dir = pu_test_make_tmpdir ();
   g_autofree char *path = g_build_filename (dir, "config.ini", NULL);
   g_autofree char *archive_dir = g_build_filename (dir, "archive", NULL);
   g_autoptr(GError) error = NULL;
@@ -853,7 +826,7 @@ test_archive (void)
     g_assert_cmpstrv (after, list);
   }
 
-  remove_tree (dir);
+  pu_test_remove_tree (dir);
 }
 
 int

@@ -8,39 +8,12 @@
 
 #include "pu-error.h"
 #include "pu-file.h"
-
-static char *
-make_tmpdir (void)
-{
-  g_autoptr(GError) error = NULL;
-  char *dir = g_dir_make_tmp ("pu-test-file-XXXXXX", &error);
-
-  g_assert_no_error (error);
-  return dir;
-}
-
-static void
-remove_tree (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      if (g_file_test (path, G_FILE_TEST_IS_DIR))
-        remove_tree (path);
-      else
-        g_unlink (path);
-    }
-  g_rmdir (dir);
-}
+#include "pu-test-util.h"
 
 static void
 test_atomic_write (void)
 {
-  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *dir = pu_test_make_tmpdir ();
   g_autofree char *path = g_build_filename (dir, "f", NULL);
   g_autoptr(GError) error = NULL;
   g_autofree char *data = NULL;
@@ -63,7 +36,7 @@ test_atomic_write (void)
   g_assert_cmpstr (g_dir_read_name (d), ==, "f");
   g_assert_null (g_dir_read_name (d));
 
-  remove_tree (dir);
+  pu_test_remove_tree (dir);
 }
 
 static void
@@ -78,7 +51,7 @@ test_write_fails_cleanly (void)
 static void
 test_read_bounded (void)
 {
-  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *dir = pu_test_make_tmpdir ();
   g_autofree char *path = g_build_filename (dir, "f", NULL);
   g_autoptr(GError) error = NULL;
   char *data = NULL;
@@ -97,13 +70,13 @@ test_read_bounded (void)
   g_assert_false (pu_file_read_bounded (path, 100, &data, NULL, &error));
   g_assert_error (error, PU_ERROR, PU_ERROR_NOT_FOUND);
 
-  remove_tree (dir);
+  pu_test_remove_tree (dir);
 }
 
 static void
 test_check_private (void)
 {
-  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *dir = pu_test_make_tmpdir ();
   g_autofree char *path = g_build_filename (dir, "key", NULL);
   g_autofree char *fix = g_strdup_printf ("chmod 600 %s", path);
   g_autoptr(GError) error = NULL;
@@ -122,13 +95,13 @@ test_check_private (void)
   g_assert_false (pu_file_check_private (path, &error));
   g_assert_error (error, PU_ERROR, PU_ERROR_PERMISSIONS);
 
-  remove_tree (dir);
+  pu_test_remove_tree (dir);
 }
 
 static void
 test_ensure_private_dir (void)
 {
-  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *dir = pu_test_make_tmpdir ();
   g_autofree char *sub = g_build_filename (dir, "a", "b", NULL);
   g_autoptr(GError) error = NULL;
   struct stat st;
@@ -138,7 +111,7 @@ test_ensure_private_dir (void)
   g_assert_cmpint (g_stat (sub, &st), ==, 0);
   g_assert_cmpuint (st.st_mode & 0777, ==, 0700);
 
-  remove_tree (dir);
+  pu_test_remove_tree (dir);
 }
 
 int

@@ -9,6 +9,7 @@
 
 #include "pu-error.h"
 #include "pu-identity.h"
+#include "pu-test-util.h"
 
 /* libp2p peer-ids specification, "Test vectors": an Ed25519 private key as
  * go-libp2p (and so peer-up) writes it to identity.key. */
@@ -46,35 +47,6 @@ zero_seed_key (guint8 key[PU_IDENTITY_KEY_FILE_LEN])
   memset (key, 0, PU_IDENTITY_KEY_FILE_LEN);
   memcpy (key, prefix, sizeof prefix);
   hex_decode (ZERO_PUBKEY_HEX, key + 4 + 32, PU_PUBKEY_LEN);
-}
-
-static char *
-make_tmp_dir (void)
-{
-  g_autoptr(GError) error = NULL;
-  char *dir = g_dir_make_tmp ("pu-identity-XXXXXX", &error);
-
-  g_assert_no_error (error);
-  return dir;
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  g_assert_nonnull (dir);
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_assert_cmpint (g_unlink (child), ==, 0);
-    }
-  g_assert_cmpint (g_rmdir (path), ==, 0);
 }
 
 /* Writes @len bytes to @dir/@name with exactly @mode (umask does not apply). */
@@ -131,7 +103,7 @@ test_spec_vector (void)
   g_autoptr(PuIdentity) from_bytes = NULL;
   g_autoptr(PuIdentity) from_file = NULL;
   g_autoptr(GBytes) out = NULL;
-  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *dir = pu_test_make_tmpdir ();
   g_autofree char *path = NULL;
   guint8 key[PU_IDENTITY_KEY_FILE_LEN];
   g_autofree char *id_text = NULL;
@@ -154,7 +126,7 @@ test_spec_vector (void)
   g_assert_true (pu_peer_id_equal (pu_identity_get_peer_id (from_file),
                                    pu_identity_get_peer_id (from_bytes)));
 
-  remove_tree (dir);
+  pu_test_remove_tree (dir);
 }
 
 static void
@@ -215,7 +187,7 @@ test_round_trip (void)
   g_autoptr(GBytes) saved = NULL;
   g_autoptr(GBytes) again = NULL;
   g_autoptr(GBytes) expected = NULL;
-  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *dir = pu_test_make_tmpdir ();
   g_autofree char *path = g_build_filename (dir, "identity.key", NULL);
   GStatBuf st;
 
@@ -252,7 +224,7 @@ test_round_trip (void)
   again = read_file (path);
   g_assert_true (g_bytes_equal (again, saved));
 
-  remove_tree (dir);
+  pu_test_remove_tree (dir);
 }
 
 static void
@@ -260,7 +232,7 @@ test_save_missing_dir (void)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(PuIdentity) identity = pu_identity_generate ();
-  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *dir = pu_test_make_tmpdir ();
   g_autofree char *path = g_build_filename (dir, "missing", "identity.key", NULL);
 
   g_assert_false (pu_identity_save (identity, path, &error));
@@ -269,7 +241,7 @@ test_save_missing_dir (void)
   assert_error_message (error, "does not exist");
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
 
-  remove_tree (dir);
+  pu_test_remove_tree (dir);
 }
 
 static void
@@ -277,7 +249,7 @@ test_save_dangling_symlink (void)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(PuIdentity) identity = pu_identity_generate ();
-  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *dir = pu_test_make_tmpdir ();
   g_autofree char *path = g_build_filename (dir, "identity.key", NULL);
 
   g_assert_cmpint (symlink ("elsewhere.key", path), ==, 0);
@@ -285,7 +257,7 @@ test_save_dangling_symlink (void)
   g_assert_error (error, PU_ERROR, PU_ERROR_EXISTS);
   g_assert_true (g_file_test (path, G_FILE_TEST_IS_SYMLINK));
 
-  remove_tree (dir);
+  pu_test_remove_tree (dir);
 }
 
 /* RFC 8032 section 7.1, TEST 1: the empty message. */
@@ -347,7 +319,7 @@ static void
 test_permissions (void)
 {
   static const int modes[] = { 0644, 0640, 0604, 0660 };
-  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *dir = pu_test_make_tmpdir ();
   guint8 key[PU_IDENTITY_KEY_FILE_LEN];
 
   spec_key (key);
@@ -362,7 +334,7 @@ test_permissions (void)
       assert_error_message (error, fix);
     }
 
-  remove_tree (dir);
+  pu_test_remove_tree (dir);
 }
 
 typedef struct {
@@ -436,7 +408,7 @@ test_bad_bytes (void)
 static void
 test_bad_files (void)
 {
-  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *dir = pu_test_make_tmpdir ();
 
   for (guint i = 0; i < G_N_ELEMENTS (bad_keys); i++)
     {
@@ -453,14 +425,14 @@ test_bad_files (void)
       assert_error_message (error, path);
     }
 
-  remove_tree (dir);
+  pu_test_remove_tree (dir);
 }
 
 static void
 test_too_large (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *dir = pu_test_make_tmpdir ();
   g_autofree char *path = NULL;
   guint8 key[PU_IDENTITY_KEY_FILE_LEN];
 
@@ -473,14 +445,14 @@ test_too_large (void)
   assert_error_message (error, path);
   assert_error_message (error, "too large");
 
-  remove_tree (dir);
+  pu_test_remove_tree (dir);
 }
 
 static void
 test_directory (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *dir = pu_test_make_tmpdir ();
   g_autofree char *path = g_build_filename (dir, "identity.key", NULL);
 
   g_assert_cmpint (g_mkdir (path, 0700), ==, 0);
@@ -489,21 +461,21 @@ test_directory (void)
   assert_error_message (error, path);
   assert_error_message (error, "not a regular file");
 
-  remove_tree (dir);
+  pu_test_remove_tree (dir);
 }
 
 static void
 test_missing (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *dir = pu_test_make_tmpdir ();
   g_autofree char *path = g_build_filename (dir, "identity.key", NULL);
 
   g_assert_null (pu_identity_load (path, &error));
   g_assert_error (error, PU_ERROR, PU_ERROR_NOT_FOUND);
   assert_error_message (error, path);
 
-  remove_tree (dir);
+  pu_test_remove_tree (dir);
 }
 
 int

@@ -10,6 +10,7 @@
 #include "pu-label.h"
 #include "pu-profile.h"
 #include "pu-profile-private.h"
+#include "pu-test-util.h"
 
 typedef struct {
   char *dir;    /* a fresh directory; config.ini goes one level below it */
@@ -17,33 +18,10 @@ typedef struct {
 } Fixture;
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir == NULL)
-    return;
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_assert_cmpint (g_unlink (child), ==, 0);
-    }
-  g_assert_cmpint (g_rmdir (path), ==, 0);
-}
-
-static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  f->dir = g_dir_make_tmp ("pu-profile-XXXXXX", &error);
-  g_assert_no_error (error);
+  f->dir = pu_test_make_tmpdir ();
   f->config = g_build_filename (f->dir, "peerup", "config.ini", NULL);
 }
 
@@ -51,7 +29,7 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  remove_tree (f->dir);
+  pu_test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->config);
 }
@@ -373,6 +351,6 @@ main (int   argc,
   g_test_add_func ("/profile/label-from-hostname", test_profile_label_from_hostname);
 
   status = g_test_run ();
-  remove_tree (xdg);
+  pu_test_remove_tree (xdg);
   return status;
 }

@@ -9,6 +9,7 @@
 #include "pu-error.h"
 #include "pu-file.h"
 #include "pu-trust-store.h"
+#include "pu-test-util.h"
 
 #define PEER_A "12D3KooWBtg3aaRMjxwedh83aGiUkwSxDwUZkzuJcfaqUmo7R3pq"
 #define PEER_B "12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN"
@@ -218,31 +219,6 @@ test_comment_sanitize (void)
 }
 
 static char *
-make_tmpdir (void)
-{
-  g_autoptr(GError) error = NULL;
-  char *dir = g_dir_make_tmp ("pu-test-trust-XXXXXX", &error);
-
-  g_assert_no_error (error);
-  return dir;
-}
-
-static void
-remove_tree (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (dir);
-}
-
-static char *
 read_text (const char *path)
 {
   g_autoptr(GError) error = NULL;
@@ -276,7 +252,7 @@ assert_mode (const char *path,
 static void
 test_store_basic (void)
 {
-  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *dir = pu_test_make_tmpdir ();
   g_autofree char *path = g_build_filename (dir, "authorized_keys", NULL);
   g_autoptr(PuTrustStore) store = NULL;
   g_autoptr(GError) error = NULL;
@@ -338,7 +314,7 @@ test_store_basic (void)
   assert_mode (path, 0600);
 
   g_clear_object (&store);
-  remove_tree (dir);
+  pu_test_remove_tree (dir);
 }
 
 static void
@@ -351,7 +327,7 @@ test_store_round_trip (void)
     PEER_A " expires=2001-01-01T00:00:00Z # a duplicate authorizes nobody\n"
     "12D3KooWnotapeer\n"
     PEER_B " expires=tomorrow\n";
-  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *dir = pu_test_make_tmpdir ();
   g_autofree char *path = g_build_filename (dir, "authorized_keys", NULL);
   g_autoptr(PuTrustStore) store = NULL;
   g_autoptr(GError) error = NULL;
@@ -389,7 +365,7 @@ test_store_round_trip (void)
                               PEER_B " # laptop\n");
 
   g_clear_object (&store);
-  remove_tree (dir);
+  pu_test_remove_tree (dir);
 }
 
 static void
@@ -407,7 +383,7 @@ write_bytes (const char *path,
 static void
 test_store_bad_files (void)
 {
-  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *dir = pu_test_make_tmpdir ();
   g_autofree char *path = g_build_filename (dir, "authorized_keys", NULL);
   g_autoptr(PuTrustStore) store = NULL;
   g_autoptr(GError) error = NULL;
@@ -489,13 +465,13 @@ test_store_bad_files (void)
 
   g_string_free (file, TRUE);
   g_clear_object (&store);
-  remove_tree (dir);
+  pu_test_remove_tree (dir);
 }
 
 static void
 test_store_expiry (void)
 {
-  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *dir = pu_test_make_tmpdir ();
   g_autofree char *path = g_build_filename (dir, "authorized_keys", NULL);
   g_autoptr(PuTrustStore) store = NULL;
   g_autoptr(GError) error = NULL;
@@ -526,13 +502,13 @@ test_store_expiry (void)
   g_assert_false (pu_trust_store_is_authorized (store, &a, NOW + 3600));
 
   g_clear_object (&store);
-  remove_tree (dir);
+  pu_test_remove_tree (dir);
 }
 
 static void
 test_store_set_verified (void)
 {
-  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *dir = pu_test_make_tmpdir ();
   g_autofree char *path = g_build_filename (dir, "authorized_keys", NULL);
   g_autofree char *pad = g_strnfill (PU_TRUST_FIELDS_MAX - strlen (PEER_A) - 3, 'v');
   g_autofree char *full = g_strdup_printf ("%s x=%s # long\n", PEER_B, pad);
@@ -581,7 +557,7 @@ test_store_set_verified (void)
                    PEER_B " is not an authorized peer; see `peerup auth list`");
 
   g_clear_object (&store);
-  remove_tree (dir);
+  pu_test_remove_tree (dir);
 }
 
 static gboolean
@@ -630,7 +606,7 @@ log_cb (const char     *domain,
 static void
 test_store_monitor (void)
 {
-  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *dir = pu_test_make_tmpdir ();
   g_autofree char *path = g_build_filename (dir, "authorized_keys", NULL);
   g_autoptr(PuTrustStore) store = NULL;
   g_autoptr(GError) error = NULL;
@@ -676,7 +652,7 @@ test_store_monitor (void)
   g_assert_cmpuint (changed, ==, 5);
 
   g_clear_object (&store);
-  remove_tree (dir);
+  pu_test_remove_tree (dir);
 }
 
 static void

@@ -16,13 +16,16 @@ pu_cli_args_clear (PuCliArgs *args)
   args->json = FALSE;
 }
 
-/* Messages come from files and users too: keep each on one line. */
+/* Messages quote files and arguments: keep each on one line, and never let
+ * them send control sequences to the terminal. */
 static void
 print_error_line (const char *message)
 {
   g_autofree char *line = g_strdup (message);
 
-  g_strdelimit (line, "\r\n", ' ');
+  for (char *p = line; *p != '\0'; p++)
+    if ((guchar) *p < 0x20 || *p == 0x7f)
+      *p = ' ';
   g_printerr ("peerup: %s\n", line);
 }
 
@@ -76,6 +79,8 @@ pu_cli_parse (const PuCliSpec  *spec,
   g_autoptr(GError) error = NULL;
   g_autofree char *prgname = g_strconcat ("peerup ", spec->command, NULL);
   g_auto(GStrv) strv = NULL;
+  g_autoptr(GPtrArray) positional = NULL;
+  gboolean seen_separator = FALSE;
   gboolean help = FALSE;
   const GOptionEntry common_entries[] = {
     { "config", 0, 0, G_OPTION_ARG_FILENAME, &args->config_path,
@@ -117,17 +122,25 @@ pu_cli_parse (const PuCliSpec  *spec,
       return PU_CLI_EXIT_OK;
     }
 
-  args->n_args = g_strv_length (strv) - 1;
-  if (args->n_args < spec->min_args)
+  /* GOption leaves the "--" that ended the options among the arguments. */
+  positional = g_ptr_array_new_null_terminated (argc, g_free, TRUE);
+  for (guint i = 1; strv[i] != NULL; i++)
+    {
+      if (!seen_separator && g_str_equal (strv[i], "--"))
+        seen_separator = TRUE;
+      else
+        g_ptr_array_add (positional, g_strdup (strv[i]));
+    }
+
+  if (positional->len < spec->min_args)
     return pu_cli_usage_error (spec->command, _("Missing argument: expected %s"),
                                _(spec->parameters));
-  if (args->n_args > spec->max_args)
+  if (positional->len > spec->max_args)
     return pu_cli_usage_error (spec->command, _("Unexpected argument “%s”"),
-                               strv[spec->max_args + 1]);
+                               (const char *) g_ptr_array_index (positional, spec->max_args));
 
-  args->args = g_new0 (char *, args->n_args + 1);
-  for (guint i = 0; i < args->n_args; i++)
-    args->args[i] = g_strdup (strv[i + 1]);
+  args->n_args = positional->len;
+  args->args = (GStrv) g_ptr_array_free (g_steal_pointer (&positional), FALSE);
   return -1;
 }
 

@@ -1,0 +1,1156 @@
+/* pu-node.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "pu-node.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "pu-certificate.h"
+#include "pu-error.h"
+#include "pu-relay-client.h"
+#include "pu-relay-path.h"
+#include "pu-splice.h"
+
+#define PING_LEN 8
+#define SERVICE_CONNECT_SECONDS 10
+
+/* One QUIC connection with a process of a peer, through one relay. */
+typedef struct {
+  PuNode        *node;      /* unowned */
+  PuPeerId       peer;
+  guint64        instance;  /* the remote process; 0 until it answered a dial */
+  PuRelayClient *relay;     /* NULL while a dial waits for a relay */
+  PuRelayPath   *path;
+  PuConnection  *conn;
+  gboolean       dialed;
+  GPtrArray     *waiters;   /* GTask of pu_node_connect_async */
+  guint          timeout_id;
+} Link;
+
+struct _PuNode
+{
+  GObject        parent_instance;
+
+  PuProfile     *profile;
+  PuCertificate *certificate;
+  gboolean       serving;
+  gboolean       started;
+  GPtrArray     *relays;     /* PuRelayClient */
+  /* Link → Link, by relay + peer + instance; owns the links. */
+  GHashTable    *links;
+  /* PuPeerId → Link (unowned): the connection we dial to each peer. */
+  GHashTable    *dials;
+  guint          n_served;
+};
+
+G_DEFINE_FINAL_TYPE (PuNode, pu_node, G_TYPE_OBJECT)
+
+static guint
+link_hash (gconstpointer key)
+{
+  const Link *link = key;
+
+  return pu_peer_id_hash (&link->peer) ^ g_int64_hash (&link->instance) ^
+         g_direct_hash (link->relay);
+}
+
+static gboolean
+link_equal (gconstpointer a,
+            gconstpointer b)
+{
+  const Link *x = a, *y = b;
+
+  return x->relay == y->relay && x->instance == y->instance &&
+         pu_peer_id_equal (&x->peer, &y->peer);
+}
+
+static void
+link_fail_waiters (Link         *link,
+                   const GError *error)
+{
+  g_autoptr(GPtrArray) waiters = g_steal_pointer (&link->waiters);
+
+  link->waiters = g_ptr_array_new ();
+  for (guint i = 0; i < waiters->len; i++)
+    {
+      GTask *task = waiters->pdata[i];
+
+      g_task_return_error (task, g_error_copy (error));
+      g_object_unref (task);
+    }
+}
+
+static void
+link_free (Link *link)
+{
+  g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CLOSED,
+                                                 _("The connection was closed"));
+
+  link_fail_waiters (link, error);
+  g_ptr_array_unref (link->waiters);
+  g_clear_handle_id (&link->timeout_id, g_source_remove);
+  if (link->conn != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (link->conn, link);
+      pu_connection_close (link->conn);
+      g_clear_object (&link->conn);
+    }
+  g_clear_object (&link->path);
+  g_free (link);
+}
+
+/* Forgets @link; the connection is closed. */
+static void
+link_drop (Link *link)
+{
+  PuNode *self = link->node;
+
+  if (link->dialed && g_hash_table_lookup (self->dials, &link->peer) == link)
+    g_hash_table_remove (self->dials, &link->peer);
+  if (!link->dialed)
+    self->n_served--;
+  if (!g_hash_table_remove (self->links, link))
+    link_free (link);
+}
+
+char *
+pu_node_dup_peer_label (PuNode         *self,
+                        const PuPeerId *peer)
+{
+  const char *name;
+
+  g_return_val_if_fail (PU_IS_NODE (self), NULL);
+  g_return_val_if_fail (peer != NULL, NULL);
+
+  name = pu_config_name_for_peer (pu_profile_get_config (self->profile), peer);
+  return name != NULL ? g_strdup (name) : pu_peer_id_to_short (peer);
+}
+
+/* What a user should read when a dial ends in @error. */
+static GError *
+dial_error (Link         *link,
+            const GError *error)
+{
+  g_autofree char *label = pu_node_dup_peer_label (link->node, &link->peer);
+  g_autofree char *own_id = NULL;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    return g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                        _("%s is offline or unreachable (no answer through the relay)"), label);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
+    {
+      own_id = g_strdup (pu_identity_get_peer_id_string (
+                           pu_profile_get_identity (link->node->profile)));
+      return g_error_new (G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                          _("You are not authorized by %s; its owner can allow you with "
+                            "`peerup auth add %s`"), label, own_id);
+    }
+  return g_error_copy (error);
+}
+
+static void
+link_closed_cb (PuConnection *conn,
+                const GError *error,
+                Link         *link)
+{
+  g_autoptr(GError) reason = dial_error (link, error);
+
+  link_fail_waiters (link, reason);
+  link_drop (link);
+}
+
+static void
+link_established_cb (PuConnection *conn,
+                     Link         *link)
+{
+  g_autoptr(GPtrArray) waiters = g_steal_pointer (&link->waiters);
+
+  link->waiters = g_ptr_array_new ();
+  g_clear_handle_id (&link->timeout_id, g_source_remove);
+  for (guint i = 0; i < waiters->len; i++)
+    {
+      GTask *task = waiters->pdata[i];
+
+      g_task_return_pointer (task, g_object_ref (conn), g_object_unref);
+      g_object_unref (task);
+    }
+}
+
+static gboolean
+link_timeout_cb (gpointer user_data)
+{
+  Link *link = user_data;
+  g_autoptr(GError) error = NULL;
+
+  link->timeout_id = 0;
+  if (link->relay == NULL)
+    {
+      PuRelayClient *first = link->node->relays->len > 0 ? link->node->relays->pdata[0] : NULL;
+
+      error = g_error_new (G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE,
+                           first != NULL ? _("No relay is reachable (tried %s); check the "
+                                             "relay with `peerup relay list`")
+                                         : _("No relay is configured; add one with `peerup "
+                                             "relay add ADDRESS`"),
+                           first != NULL ? pu_relay_client_get_address (first) : "");
+    }
+  else
+    {
+      g_autoptr(GError) timeout = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "");
+
+      error = dial_error (link, timeout);
+    }
+  link_fail_waiters (link, error);
+  link_drop (link);
+  return G_SOURCE_REMOVE;
+}
+
+/* The handshake's check of a client: in authorized_keys and not expired,
+ * read at this moment so edits apply to the next connection. */
+static gboolean
+authorize_peer (const PuPeerId *peer,
+                gpointer        user_data)
+{
+  PuTrustStore *trust = user_data;
+
+  if (pu_trust_store_is_authorized (trust, peer, g_get_real_time () / G_USEC_PER_SEC))
+    return TRUE;
+
+  g_autofree char *id = pu_peer_id_to_string (peer);
+  g_message ("Refused a connection from %s: not in %s (or expired)", id,
+             pu_trust_store_get_path (trust));
+  return FALSE;
+}
+
+static void incoming_stream_cb (PuConnection *conn,
+                                PuStream     *stream,
+                                Link         *link);
+
+/* Sets up the QUIC side of @link once it has a relay. */
+static gboolean
+link_start (Link     *link,
+            GError  **error)
+{
+  PuNode *self = link->node;
+
+  link->path = pu_relay_path_new (link->relay, &link->peer, link->instance);
+  if (link->dialed)
+    link->conn = pu_connection_new_client (self->certificate, &link->peer,
+                                           PU_PATH (link->path), error);
+  else
+    link->conn = pu_connection_new_server (self->certificate,
+                                           authorize_peer,
+                                           g_object_ref (pu_profile_get_trust_store (self->profile)),
+                                           g_object_unref, PU_PATH (link->path), error);
+  if (link->conn == NULL)
+    return FALSE;
+
+  g_signal_connect (link->conn, "closed", G_CALLBACK (link_closed_cb), link);
+  g_signal_connect (link->conn, "handshake-completed", G_CALLBACK (link_established_cb), link);
+  g_signal_connect (link->conn, "incoming-stream", G_CALLBACK (incoming_stream_cb), link);
+  return TRUE;
+}
+
+static PuRelayClient *
+first_connected_relay (PuNode *self)
+{
+  for (guint i = 0; i < self->relays->len; i++)
+    if (pu_relay_client_is_connected (self->relays->pdata[i]))
+      return self->relays->pdata[i];
+  return NULL;
+}
+
+/* Gives @link a relay and starts its handshake; FALSE when none is up yet. */
+static gboolean
+link_try_start (Link *link)
+{
+  g_autoptr(GError) error = NULL;
+  PuRelayClient *relay = first_connected_relay (link->node);
+
+  if (relay == NULL)
+    return FALSE;
+
+  /* Re-key: the relay is part of the hash. */
+  g_hash_table_steal (link->node->links, link);
+  link->relay = relay;
+  g_hash_table_add (link->node->links, link);
+
+  if (!link_start (link, &error))
+    {
+      link_fail_waiters (link, error);
+      link_drop (link);
+      return TRUE;
+    }
+  g_clear_handle_id (&link->timeout_id, g_source_remove);
+  link->timeout_id = g_timeout_add_seconds (PU_NODE_DIAL_SECONDS, link_timeout_cb, link);
+  return TRUE;
+}
+
+static void
+relay_connected_cb (PuRelayClient *relay,
+                    PuNode        *self)
+{
+  GHashTableIter iter;
+  Link *link;
+  g_autoptr(GPtrArray) waiting = g_ptr_array_new ();
+
+  g_hash_table_iter_init (&iter, self->dials);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &link))
+    if (link->relay == NULL)
+      g_ptr_array_add (waiting, link);
+  for (guint i = 0; i < waiting->len; i++)
+    link_try_start (waiting->pdata[i]);
+}
+
+static gboolean
+is_quic_initial (GBytes *packet)
+{
+  gsize len;
+  const guint8 *data = g_bytes_get_data (packet, &len);
+
+  /* Long header, fixed bit, type Initial (QUIC v1), padded to 1200 bytes. */
+  return len >= 1200 && (data[0] & 0xf0) == 0xc0;
+}
+
+static void
+relay_packet_cb (PuRelayClient  *relay,
+                 const PuPeerId *peer,
+                 guint64         instance,
+                 GBytes         *packet,
+                 PuNode         *self)
+{
+  Link key = { .peer = *peer, .instance = instance, .relay = relay };
+  Link *link = g_hash_table_lookup (self->links, &key);
+  gsize len;
+  const guint8 *data = g_bytes_get_data (packet, &len);
+
+  if (link == NULL)
+    {
+      Link *dial = g_hash_table_lookup (self->dials, peer);
+
+      /* The first answer to a dial names the process that took it. */
+      if (dial != NULL && dial->relay == relay && dial->instance == 0 &&
+          pu_connection_owns_datagram (dial->conn, data, len))
+        {
+          g_hash_table_steal (self->links, dial);
+          dial->instance = instance;
+          pu_relay_path_set_instance (dial->path, instance);
+          g_hash_table_add (self->links, dial);
+          link = dial;
+        }
+    }
+
+  if (link == NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!self->serving || !is_quic_initial (packet) ||
+          self->n_served >= PU_NODE_MAX_SERVED_CONNECTIONS)
+        return;
+
+      link = g_new0 (Link, 1);
+      link->node = self;
+      link->peer = *peer;
+      link->instance = instance;
+      link->relay = relay;
+      link->waiters = g_ptr_array_new ();
+      self->n_served++;
+      g_hash_table_add (self->links, link);
+      if (!link_start (link, &error))
+        {
+          g_autofree char *id = pu_peer_id_to_string (peer);
+
+          g_message ("Could not accept a connection from %s: %s", id, error->message);
+          link_drop (link);
+          return;
+        }
+    }
+
+  pu_connection_receive_datagram (link->conn, data, len);
+}
+
+void
+pu_node_connect_async (PuNode              *self,
+                       const PuPeerId      *peer,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Link *link;
+
+  g_return_if_fail (PU_IS_NODE (self));
+  g_return_if_fail (peer != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, pu_node_connect_async);
+
+  if (pu_peer_id_equal (peer, pu_identity_get_peer_id (pu_profile_get_identity (self->profile))))
+    {
+      g_task_return_new_error (task, PU_ERROR, PU_ERROR_INVALID_ARGUMENT,
+                               _("That is this device's own peer ID; give another device's "
+                                 "name or ID"));
+      return;
+    }
+
+  link = g_hash_table_lookup (self->dials, peer);
+  if (link != NULL && link->conn != NULL && pu_connection_is_established (link->conn))
+    {
+      g_task_return_pointer (task, g_object_ref (link->conn), g_object_unref);
+      return;
+    }
+
+  if (link == NULL)
+    {
+      link = g_new0 (Link, 1);
+      link->node = self;
+      link->peer = *peer;
+      link->dialed = TRUE;
+      link->waiters = g_ptr_array_new ();
+      g_hash_table_add (self->links, link);
+      g_hash_table_insert (self->dials, &link->peer, link);
+      if (!link_try_start (link))
+        link->timeout_id = g_timeout_add_seconds (PU_NODE_RELAY_WAIT_SECONDS,
+                                                  link_timeout_cb, link);
+    }
+  g_ptr_array_add (link->waiters, g_steal_pointer (&task));
+}
+
+PuConnection *
+pu_node_connect_finish (PuNode        *self,
+                        GAsyncResult  *result,
+                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Reading one header or status frame without taking any payload along. */
+typedef struct {
+  gboolean       reply;
+  guint8         buf[PU_STREAM_HEADER_MAX_LEN];
+  gsize          have;
+  gsize          need;
+  PuStreamHeader header;
+  PuStreamReply  status;
+} FrameRead;
+
+static void frame_read_more (GTask *task);
+
+static void
+frame_read_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FrameRead *fr = g_task_get_task_data (task);
+  GError *error = NULL;
+  gsize n = 0;
+  gsize consumed = 0;
+  PuStreamDecode ret;
+
+  if (!g_input_stream_read_all_finish (G_INPUT_STREAM (object), result, &n, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  fr->have += n;
+  if (fr->have < fr->need)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED,
+                               fr->reply ? _("The peer closed the stream without answering")
+                                         : _("The peer closed the stream before saying what "
+                                             "it is for"));
+      return;
+    }
+
+  if (fr->reply)
+    ret = pu_stream_reply_decode (fr->buf, fr->have, &fr->status, &consumed, &error);
+  else
+    ret = pu_stream_header_decode (fr->buf, fr->have, &fr->header, &consumed, &error);
+
+  if (ret == PU_STREAM_DECODE_MALFORMED)
+    g_task_return_error (task, error);
+  else if (ret == PU_STREAM_DECODE_OK)
+    g_task_return_boolean (task, TRUE);
+  else
+    {
+      g_assert (consumed > fr->have && consumed <= sizeof fr->buf);
+      fr->need = consumed;
+      frame_read_more (g_steal_pointer (&task));
+    }
+}
+
+static void
+frame_read_more (GTask *task)
+{
+  FrameRead *fr = g_task_get_task_data (task);
+  GInputStream *in = g_io_stream_get_input_stream (g_task_get_source_object (task));
+
+  g_input_stream_read_all_async (in, fr->buf + fr->have, fr->need - fr->have, G_PRIORITY_DEFAULT,
+                                 g_task_get_cancellable (task), frame_read_cb, task);
+}
+
+static void
+frame_read_async (PuStream            *stream,
+                  gboolean             reply,
+                  GCancellable        *cancellable,
+                  GAsyncReadyCallback  callback,
+                  gpointer             user_data)
+{
+  GTask *task = g_task_new (stream, cancellable, callback, user_data);
+  FrameRead *fr = g_new0 (FrameRead, 1);
+  gsize consumed = 0;
+
+  fr->reply = reply;
+  /* An empty buffer tells how much to read first. */
+  if (reply)
+    pu_stream_reply_decode (fr->buf, 0, &fr->status, &consumed, NULL);
+  else
+    pu_stream_header_decode (fr->buf, 0, &fr->header, &consumed, NULL);
+  fr->need = consumed;
+  g_task_set_task_data (task, fr, g_free);
+  frame_read_more (task);
+}
+
+static FrameRead *
+frame_read_finish (GAsyncResult  *result,
+                   GError       **error)
+{
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return NULL;
+  return g_task_get_task_data (G_TASK (result));
+}
+
+/* Serving one incoming stream. */
+typedef struct {
+  PuNode            *node;
+  PuPeerId           peer;
+  PuStream          *stream;
+  PuStreamKind       kind;
+  char              *service;
+  GSocketConnection *local;
+  GBytes            *reply;
+  gboolean           refused;
+} Serve;
+
+static void
+serve_free (Serve *serve)
+{
+  g_clear_object (&serve->node);
+  g_clear_object (&serve->stream);
+  g_clear_object (&serve->local);
+  g_clear_pointer (&serve->reply, g_bytes_unref);
+  g_free (serve->service);
+  g_free (serve);
+}
+
+static void
+serve_spliced_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  Serve *serve = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!pu_splice_finish (result, NULL, NULL, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_debug ("Stream to service %s ended: %s", serve->service, error->message);
+  serve_free (serve);
+}
+
+static void
+serve_replied_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  Serve *serve = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (object), result, NULL, &error))
+    {
+      g_debug ("Could not answer a stream: %s", error->message);
+      pu_stream_abort (serve->stream);
+      serve_free (serve);
+      return;
+    }
+
+  if (serve->refused)
+    {
+      /* The answer is all a refused peer gets. */
+      g_io_stream_close_async (G_IO_STREAM (serve->stream), G_PRIORITY_DEFAULT, NULL, NULL, NULL);
+      serve_free (serve);
+    }
+  else if (serve->kind == PU_STREAM_KIND_PROXY)
+    pu_splice_async (G_IO_STREAM (serve->stream), G_IO_STREAM (serve->local), NULL,
+                     serve_spliced_cb, serve);
+  else
+    {
+      GIOStream *io = G_IO_STREAM (serve->stream);
+
+      /* PING: echo until the peer's FIN, then FIN back. */
+      g_output_stream_splice_async (g_io_stream_get_output_stream (io),
+                                    g_io_stream_get_input_stream (io),
+                                    G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, G_PRIORITY_DEFAULT,
+                                    NULL, NULL, NULL);
+      serve_free (serve);
+    }
+}
+
+/* Answers with @status; a refusal (any status but OK) then ends the stream. */
+static void
+serve_reply (Serve          *serve,
+             PuStreamStatus  status,
+             const char     *message)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *capped = NULL;
+  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (serve->stream));
+
+  if (message != NULL && strlen (message) > PU_STREAM_STATUS_MESSAGE_MAX)
+    {
+      const char *end = message + PU_STREAM_STATUS_MESSAGE_MAX;
+
+      /* Cut on a character boundary. */
+      while (end > message && (*end & 0xc0) == 0x80)
+        end--;
+      message = capped = g_strndup (message, end - message);
+    }
+
+  serve->reply = pu_stream_reply_encode (status, message, &error);
+  if (serve->reply == NULL)
+    {
+      g_critical ("Could not encode a stream reply: %s", error->message);
+      pu_stream_abort (serve->stream);
+      serve_free (serve);
+      return;
+    }
+  serve->refused = status != PU_STREAM_STATUS_OK;
+  g_output_stream_write_all_async (out, g_bytes_get_data (serve->reply, NULL),
+                                   g_bytes_get_size (serve->reply), G_PRIORITY_DEFAULT, NULL,
+                                   serve_replied_cb, serve);
+}
+
+static void
+service_connected_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  Serve *serve = user_data;
+  g_autoptr(GError) error = NULL;
+
+  serve->local = g_socket_client_connect_finish (G_SOCKET_CLIENT (object), result, &error);
+  if (serve->local == NULL)
+    {
+      g_autofree char *own = pu_profile_dup_device_name (serve->node->profile);
+      g_autofree char *message =
+        g_strdup_printf (_("service %s on %s is not reachable: %s"), serve->service, own,
+                         error->message);
+
+      g_message ("%s", message);
+      serve_reply (serve, PU_STREAM_STATUS_UNREACHABLE, message);
+      return;
+    }
+  serve_reply (serve, PU_STREAM_STATUS_OK, NULL);
+}
+
+static gboolean
+service_allows (PuNode          *self,
+                const PuService *service,
+                const PuPeerId  *peer)
+{
+  PuConfig *config = pu_profile_get_config (self->profile);
+
+  if (service->allowed == NULL || service->allowed[0] == NULL)
+    return TRUE;
+
+  for (guint i = 0; service->allowed[i] != NULL; i++)
+    {
+      PuPeerId allowed;
+
+      if (pu_config_resolve_peer (config, service->allowed[i], &allowed, NULL) &&
+          pu_peer_id_equal (&allowed, peer))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+serve_proxy (Serve *serve)
+{
+  PuNode *self = serve->node;
+  const PuService *service;
+  g_autofree char *own = pu_profile_dup_device_name (self->profile);
+  g_autofree char *message = NULL;
+  g_autoptr(GSocketClient) client = NULL;
+
+  service = pu_config_lookup_service (pu_profile_get_config (self->profile), serve->service);
+  if (service == NULL || !service->enabled)
+    {
+      message = g_strdup_printf (_("service %s is not exposed by %s"), serve->service, own);
+      serve_reply (serve, PU_STREAM_STATUS_NO_SUCH_SERVICE, message);
+      return;
+    }
+  if (!service_allows (self, service, &serve->peer))
+    {
+      message = g_strdup_printf (_("you are not allowed to use service %s on %s"),
+                                 serve->service, own);
+      serve_reply (serve, PU_STREAM_STATUS_DENIED, message);
+      return;
+    }
+
+  client = g_socket_client_new ();
+  g_socket_client_set_timeout (client, SERVICE_CONNECT_SECONDS);
+  g_socket_client_connect_to_host_async (client, service->host, service->port, NULL,
+                                         service_connected_cb, serve);
+}
+
+static void
+header_read_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Serve *serve = user_data;
+  g_autoptr(GError) error = NULL;
+  FrameRead *fr = frame_read_finish (result, &error);
+
+  if (fr == NULL)
+    {
+      g_debug ("Dropped a stream: %s", error->message);
+      pu_stream_abort (serve->stream);
+      serve_free (serve);
+      return;
+    }
+
+  serve->kind = fr->header.kind;
+  switch (fr->header.kind)
+    {
+    case PU_STREAM_KIND_PROXY:
+      serve->service = g_strdup (fr->header.service);
+      serve_proxy (serve);
+      break;
+    case PU_STREAM_KIND_PING:
+      serve_reply (serve, PU_STREAM_STATUS_OK, NULL);
+      break;
+    case PU_STREAM_KIND_CONTROL:
+    case PU_STREAM_KIND_FILE:
+    default:
+      serve_reply (serve, PU_STREAM_STATUS_DENIED,
+                   _("this device does not accept that kind of stream"));
+      break;
+    }
+}
+
+static void
+incoming_stream_cb (PuConnection *conn,
+                    PuStream     *stream,
+                    Link         *link)
+{
+  Serve *serve = g_new0 (Serve, 1);
+
+  serve->node = g_object_ref (link->node);
+  serve->peer = link->peer;
+  serve->stream = g_object_ref (stream);
+  frame_read_async (stream, FALSE, NULL, header_read_cb, serve);
+}
+
+/* Opening a stream: connect, open, send the header, read the answer. */
+typedef struct {
+  PuPeerId      peer;
+  PuStreamKind  kind;
+  char         *service;
+  PuStream     *stream;
+  GBytes       *header;
+} Open;
+
+static void
+open_free (Open *open)
+{
+  g_free (open->service);
+  g_clear_object (&open->stream);
+  g_clear_pointer (&open->header, g_bytes_unref);
+  g_free (open);
+}
+
+static void
+open_reply_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Open *open = g_task_get_task_data (task);
+  GError *error = NULL;
+  FrameRead *fr = frame_read_finish (result, &error);
+  PuError code;
+
+  if (fr == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (fr->status.status == PU_STREAM_STATUS_OK)
+    {
+      g_task_return_pointer (task, g_steal_pointer (&open->stream), g_object_unref);
+      return;
+    }
+
+  code = fr->status.status == PU_STREAM_STATUS_DENIED ? PU_ERROR_PERMISSIONS
+       : fr->status.status == PU_STREAM_STATUS_NO_SUCH_SERVICE ? PU_ERROR_NOT_FOUND
+       : PU_ERROR_FAILED;
+  if (fr->status.message[0] != '\0')
+    g_task_return_new_error (task, PU_ERROR, code, "%s", fr->status.message);
+  else
+    g_task_return_new_error (task, PU_ERROR, code, _("The peer refused the stream (%s)"),
+                             pu_stream_status_to_string (fr->status.status));
+}
+
+static void
+open_header_written_cb (GObject      *object,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  Open *open = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (object), result, NULL, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  frame_read_async (open->stream, TRUE, cancellable, open_reply_cb,
+                    g_steal_pointer (&task));
+}
+
+static void
+open_stream_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  Open *open = g_task_get_task_data (task);
+  GError *error = NULL;
+  GOutputStream *out;
+
+  open->stream = pu_connection_open_stream_finish (PU_CONNECTION (object), result, &error);
+  if (open->stream == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  out = g_io_stream_get_output_stream (G_IO_STREAM (open->stream));
+  g_output_stream_write_all_async (out, g_bytes_get_data (open->header, NULL),
+                                   g_bytes_get_size (open->header), G_PRIORITY_DEFAULT,
+                                   cancellable, open_header_written_cb,
+                                   g_steal_pointer (&task));
+}
+
+static void
+open_connected_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  GError *error = NULL;
+  g_autoptr(PuConnection) conn = pu_node_connect_finish (PU_NODE (object), result, &error);
+
+  if (conn == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  pu_connection_open_stream_async (conn, cancellable, open_stream_cb,
+                                   g_steal_pointer (&task));
+}
+
+void
+pu_node_open_stream_async (PuNode              *self,
+                           const PuPeerId      *peer,
+                           PuStreamKind         kind,
+                           const char          *service,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  GError *error = NULL;
+  Open *open;
+
+  g_return_if_fail (PU_IS_NODE (self));
+  g_return_if_fail (peer != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, pu_node_open_stream_async);
+  open = g_new0 (Open, 1);
+  open->peer = *peer;
+  open->kind = kind;
+  open->service = g_strdup (service);
+  g_task_set_task_data (task, open, (GDestroyNotify) open_free);
+
+  open->header = pu_stream_header_encode (kind, service, &error);
+  if (open->header == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  pu_node_connect_async (self, peer, cancellable, open_connected_cb, g_steal_pointer (&task));
+}
+
+PuStream *
+pu_node_open_stream_finish (PuNode        *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Ping: one 8-byte round trip on a PING stream. */
+typedef struct {
+  PuStream *stream;
+  gint64    sent;
+  guint8    out[PING_LEN];
+  guint8    in[PING_LEN];
+} Ping;
+
+static void
+ping_free (Ping *ping)
+{
+  if (ping->stream != NULL)
+    g_io_stream_close_async (G_IO_STREAM (ping->stream), G_PRIORITY_DEFAULT, NULL, NULL, NULL);
+  g_clear_object (&ping->stream);
+  g_free (ping);
+}
+
+static void
+ping_echo_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Ping *ping = g_task_get_task_data (task);
+  GError *error = NULL;
+  gsize n = 0;
+
+  if (!g_input_stream_read_all_finish (G_INPUT_STREAM (object), result, &n, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (n != PING_LEN || memcmp (ping->in, ping->out, PING_LEN) != 0)
+    {
+      g_task_return_new_error (task, PU_ERROR, PU_ERROR_PARSE,
+                               _("The peer answered the ping with other bytes"));
+      return;
+    }
+  g_task_return_int (task, g_get_monotonic_time () - ping->sent);
+}
+
+static void
+ping_sent_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  Ping *ping = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (object), result, NULL, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_input_stream_read_all_async (g_io_stream_get_input_stream (G_IO_STREAM (ping->stream)),
+                                 ping->in, PING_LEN, G_PRIORITY_DEFAULT,
+                                 cancellable, ping_echo_cb,
+                                 g_steal_pointer (&task));
+}
+
+static void
+ping_opened_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  Ping *ping = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  ping->stream = pu_node_open_stream_finish (PU_NODE (object), result, &error);
+  if (ping->stream == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  ping->sent = g_get_monotonic_time ();
+  memcpy (ping->out, &ping->sent, PING_LEN);
+  g_output_stream_write_all_async (g_io_stream_get_output_stream (G_IO_STREAM (ping->stream)),
+                                   ping->out, PING_LEN, G_PRIORITY_DEFAULT,
+                                   cancellable, ping_sent_cb,
+                                   g_steal_pointer (&task));
+}
+
+void
+pu_node_ping_async (PuNode              *self,
+                    const PuPeerId      *peer,
+                    GCancellable        *cancellable,
+                    GAsyncReadyCallback  callback,
+                    gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (PU_IS_NODE (self));
+  g_return_if_fail (peer != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, pu_node_ping_async);
+  g_task_set_task_data (task, g_new0 (Ping, 1), (GDestroyNotify) ping_free);
+  pu_node_open_stream_async (self, peer, PU_STREAM_KIND_PING, NULL, cancellable,
+                             ping_opened_cb, task);
+}
+
+gint64
+pu_node_ping_finish (PuNode        *self,
+                     GAsyncResult  *result,
+                     GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), -1);
+
+  return g_task_propagate_int (G_TASK (result), error);
+}
+
+PuProfile *
+pu_node_get_profile (PuNode *self)
+{
+  g_return_val_if_fail (PU_IS_NODE (self), NULL);
+
+  return self->profile;
+}
+
+guint
+pu_node_get_n_relays (PuNode *self)
+{
+  g_return_val_if_fail (PU_IS_NODE (self), 0);
+
+  return self->relays->len;
+}
+
+guint
+pu_node_get_n_relays_connected (PuNode *self)
+{
+  guint n = 0;
+
+  g_return_val_if_fail (PU_IS_NODE (self), 0);
+
+  for (guint i = 0; i < self->relays->len; i++)
+    n += pu_relay_client_is_connected (self->relays->pdata[i]);
+  return n;
+}
+
+void
+pu_node_start (PuNode *self)
+{
+  g_return_if_fail (PU_IS_NODE (self));
+
+  if (self->started)
+    return;
+  self->started = TRUE;
+  for (guint i = 0; i < self->relays->len; i++)
+    pu_relay_client_start (self->relays->pdata[i]);
+}
+
+void
+pu_node_stop (PuNode *self)
+{
+  g_return_if_fail (PU_IS_NODE (self));
+
+  g_hash_table_remove_all (self->dials);
+  g_hash_table_remove_all (self->links);
+  self->n_served = 0;
+  for (guint i = 0; i < self->relays->len; i++)
+    pu_relay_client_stop (self->relays->pdata[i]);
+  self->started = FALSE;
+}
+
+static void
+pu_node_dispose (GObject *object)
+{
+  PuNode *self = PU_NODE (object);
+
+  if (self->relays != NULL)
+    {
+      pu_node_stop (self);
+      for (guint i = 0; i < self->relays->len; i++)
+        g_signal_handlers_disconnect_by_data (self->relays->pdata[i], self);
+    }
+  g_clear_pointer (&self->dials, g_hash_table_unref);
+  g_clear_pointer (&self->links, g_hash_table_unref);
+  g_clear_pointer (&self->relays, g_ptr_array_unref);
+  g_clear_object (&self->certificate);
+  g_clear_object (&self->profile);
+
+  G_OBJECT_CLASS (pu_node_parent_class)->dispose (object);
+}
+
+static void
+pu_node_class_init (PuNodeClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = pu_node_dispose;
+}
+
+static void
+pu_node_init (PuNode *self)
+{
+  self->relays = g_ptr_array_new_with_free_func (g_object_unref);
+  self->links = g_hash_table_new_full (link_hash, link_equal, NULL, (GDestroyNotify) link_free);
+  self->dials = g_hash_table_new ((GHashFunc) pu_peer_id_hash, (GEqualFunc) pu_peer_id_equal);
+}
+
+PuNode *
+pu_node_new (PuProfile  *profile,
+             gboolean    serving,
+             GError    **error)
+{
+  g_autoptr(PuNode) self = NULL;
+  GPtrArray *relays;
+
+  g_return_val_if_fail (PU_IS_PROFILE (profile), NULL);
+
+  self = g_object_new (PU_TYPE_NODE, NULL);
+  self->profile = g_object_ref (profile);
+  self->serving = serving;
+  self->certificate = pu_certificate_new (pu_profile_get_identity (profile), error);
+  if (self->certificate == NULL)
+    return NULL;
+
+  relays = pu_config_get_relays (pu_profile_get_config (profile));
+  for (guint i = 0; i < relays->len; i++)
+    {
+      const PuRelayAddr *addr = relays->pdata[i];
+      g_autoptr(GError) relay_error = NULL;
+      PuRelayClient *relay;
+
+      relay = pu_relay_client_new (pu_profile_get_identity (profile), addr, serving,
+                                   &relay_error);
+      if (relay == NULL)
+        {
+          g_autofree char *text = pu_relay_addr_to_string (addr);
+
+          g_message ("Not using relay %s: %s", text, relay_error->message);
+          continue;
+        }
+      g_signal_connect (relay, "connected", G_CALLBACK (relay_connected_cb), self);
+      g_signal_connect (relay, "packet", G_CALLBACK (relay_packet_cb), self);
+      g_ptr_array_add (self->relays, relay);
+    }
+
+  return g_steal_pointer (&self);
+}

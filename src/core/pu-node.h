@@ -1,0 +1,80 @@
+/* pu-node.h — this device on the network
+ *
+ * A node keeps a connection to every configured relay, one QUIC connection
+ * per remote peer (reused by every stream to it), serves its enabled
+ * services to authorized peers and opens streams to other peers' services.
+ * The daemon, the app and one-shot commands (proxy, ping) each run one.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "pu-connection.h"
+#include "pu-profile.h"
+#include "pu-stream-header.h"
+
+G_BEGIN_DECLS
+
+/* How long a dial waits for a relay and then for the peer's answer. */
+#define PU_NODE_RELAY_WAIT_SECONDS 10
+#define PU_NODE_DIAL_SECONDS 10
+/* Incoming connections being set up or open at once. */
+#define PU_NODE_MAX_SERVED_CONNECTIONS 256
+
+#define PU_TYPE_NODE (pu_node_get_type ())
+G_DECLARE_FINAL_TYPE (PuNode, pu_node, PU, NODE, GObject)
+
+/* @serving: accept connections and serve the config's enabled services (a
+ * daemon or the app); one-shot commands only dial. */
+PuNode       *pu_node_new                   (PuProfile            *profile,
+                                             gboolean              serving,
+                                             GError              **error);
+/* Connects to every configured relay (reconnecting with backoff). */
+void          pu_node_start                 (PuNode               *self);
+/* Closes connections and relays. */
+void          pu_node_stop                  (PuNode               *self);
+PuProfile    *pu_node_get_profile           (PuNode               *self);
+guint         pu_node_get_n_relays          (PuNode               *self);
+guint         pu_node_get_n_relays_connected (PuNode              *self);
+
+/* The connection to @peer, dialed if there is none yet. */
+void          pu_node_connect_async         (PuNode               *self,
+                                             const PuPeerId       *peer,
+                                             GCancellable         *cancellable,
+                                             GAsyncReadyCallback   callback,
+                                             gpointer              user_data);
+PuConnection *pu_node_connect_finish        (PuNode               *self,
+                                             GAsyncResult         *result,
+                                             GError              **error);
+
+/* A stream of @kind (to @service for PROXY) that the peer accepted. A
+ * refusal is a PU_ERROR with the peer's reason ("service ssh is not exposed
+ * by home"). */
+void          pu_node_open_stream_async     (PuNode               *self,
+                                             const PuPeerId       *peer,
+                                             PuStreamKind          kind,
+                                             const char           *service,
+                                             GCancellable         *cancellable,
+                                             GAsyncReadyCallback   callback,
+                                             gpointer              user_data);
+PuStream     *pu_node_open_stream_finish    (PuNode               *self,
+                                             GAsyncResult         *result,
+                                             GError              **error);
+
+/* One round trip over a PING stream to @peer, in microseconds. */
+void          pu_node_ping_async            (PuNode               *self,
+                                             const PuPeerId       *peer,
+                                             GCancellable         *cancellable,
+                                             GAsyncReadyCallback   callback,
+                                             gpointer              user_data);
+gint64        pu_node_ping_finish           (PuNode               *self,
+                                             GAsyncResult         *result,
+                                             GError              **error);
+
+/* The peer's display name: its name from config.ini or its short ID. */
+char         *pu_node_dup_peer_label        (PuNode               *self,
+                                             const PuPeerId       *peer);
+
+G_END_DECLS

@@ -1,0 +1,635 @@
+/* pu-relay-client.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "pu-relay-client.h"
+
+#include <glib/gi18n-lib.h>
+#include <libsoup/soup.h>
+#include <sodium.h>
+
+#include "pu-certificate.h"
+#include "pu-error.h"
+#include "pu-relay-frame.h"
+#include "pu-version.h"
+
+typedef enum {
+  STATE_IDLE,        /* stopped */
+  STATE_WAITING,     /* backing off before the next attempt */
+  STATE_CONNECTING,  /* TLS + WebSocket handshake */
+  STATE_AUTHENTICATING,
+  STATE_CONNECTED,
+} State;
+
+struct _PuRelayClient
+{
+  GObject                  parent_instance;
+
+  PuIdentity              *identity;
+  PuRelayAddr             *relay;
+  char                    *address;  /* "host:port", for messages */
+  gboolean                 serving;
+  guint64                  instance;
+  GMainContext            *context;
+  SoupSession             *session;
+
+  State                    state;
+  guint                    attempts;
+  GCancellable            *cancellable;
+  SoupMessage             *msg;
+  SoupWebsocketConnection *ws;
+  GSource                 *timer;      /* backoff, or the keepalive tick */
+  gint64                   started_at; /* of the current attempt */
+  gint64                   last_rx;
+  guint64                  ping_cookie;
+  /* why the current attempt or connection is failing, for ::disconnected */
+  GError                  *error;
+};
+
+G_DEFINE_FINAL_TYPE (PuRelayClient, pu_relay_client, G_TYPE_OBJECT)
+
+enum {
+  SIGNAL_CONNECTED,
+  SIGNAL_DISCONNECTED,
+  SIGNAL_PACKET,
+  SIGNAL_SIGNAL,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void connect_now (PuRelayClient *self);
+
+static void
+stop_timer (PuRelayClient *self)
+{
+  if (self->timer != NULL)
+    {
+      g_source_destroy (self->timer);
+      g_clear_pointer (&self->timer, g_source_unref);
+    }
+}
+
+static void
+start_timer (PuRelayClient *self,
+             guint          ms,
+             GSourceFunc    func)
+{
+  stop_timer (self);
+  self->timer = g_timeout_source_new (ms);
+  g_source_set_callback (self->timer, func, self, NULL);
+  g_source_attach (self->timer, self->context);
+}
+
+static void
+set_error (PuRelayClient *self,
+           GError        *error)
+{
+  /* The first reason is the real one; what follows is its consequence. */
+  if (self->error == NULL)
+    self->error = error;
+  else
+    g_error_free (error);
+}
+
+static void
+drop_connection (PuRelayClient *self)
+{
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->msg);
+  if (self->ws != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->ws, self);
+      if (soup_websocket_connection_get_state (self->ws) == SOUP_WEBSOCKET_STATE_OPEN)
+        soup_websocket_connection_close (self->ws, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+      g_clear_object (&self->ws);
+    }
+}
+
+static gboolean
+retry_cb (gpointer data)
+{
+  PuRelayClient *self = data;
+
+  g_clear_pointer (&self->timer, g_source_unref);
+  connect_now (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Ends the attempt or connection, tells listeners why and schedules the next
+ * attempt: MIN .. MAX milliseconds, doubling, each wait picked at random in
+ * its upper half so many nodes do not return to a relay at the same moment. */
+static void
+fail (PuRelayClient *self)
+{
+  g_autoptr(GError) error = g_steal_pointer (&self->error);
+  guint delay = PU_RELAY_BACKOFF_MIN_MS;
+
+  drop_connection (self);
+  stop_timer (self);
+
+  for (guint i = 0; i < self->attempts && delay < PU_RELAY_BACKOFF_MAX_MS / 2; i++)
+    delay *= 2;
+  delay = MIN (delay, PU_RELAY_BACKOFF_MAX_MS);
+  delay = delay / 2 + g_random_int_range (0, (gint32) (delay / 2) + 1);
+  self->attempts++;
+  self->state = STATE_WAITING;
+  start_timer (self, delay, retry_cb);
+
+  if (error == NULL)
+    error = g_error_new (PU_ERROR, PU_ERROR_FAILED,
+                         _("The connection to the relay at %s was lost; reconnecting"),
+                         self->address);
+  g_signal_emit (self, signals[SIGNAL_DISCONNECTED], 0, error);
+}
+
+static gboolean
+send_frame (PuRelayClient      *self,
+            const PuRelayFrame *frame,
+            gboolean            may_drop,
+            GError            **error)
+{
+  if (self->state != STATE_CONNECTED && frame->type != PU_RELAY_FRAME_AUTH)
+    {
+      g_set_error (error, PU_ERROR, PU_ERROR_FAILED,
+                   _("Not connected to the relay at %s yet; try again shortly"), self->address);
+      return FALSE;
+    }
+  return pu_relay_frame_send (self->ws, frame, may_drop, error);
+}
+
+static gboolean
+tick_cb (gpointer data)
+{
+  PuRelayClient *self = data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (self->state == STATE_CONNECTING &&
+      now - self->started_at > PU_RELAY_CONNECT_TIMEOUT_SECONDS * G_USEC_PER_SEC)
+    {
+      set_error (self, g_error_new (PU_ERROR, PU_ERROR_FAILED,
+                                    _("The relay at %s did not answer; check the address and "
+                                      "that the relay runs"), self->address));
+      g_clear_pointer (&self->timer, g_source_unref);
+      fail (self);
+      return G_SOURCE_REMOVE;
+    }
+  if (self->ws != NULL && now - self->last_rx > PU_RELAY_DEAD_SECONDS * G_USEC_PER_SEC)
+    {
+      set_error (self, g_error_new (PU_ERROR, PU_ERROR_FAILED,
+                                    _("The relay at %s stopped answering; reconnecting"),
+                                    self->address));
+      g_clear_pointer (&self->timer, g_source_unref);
+      fail (self);
+      return G_SOURCE_REMOVE;
+    }
+  if (self->state == STATE_CONNECTED)
+    {
+      PuRelayFrame ping = { .type = PU_RELAY_FRAME_PING, .cookie = ++self->ping_cookie };
+
+      send_frame (self, &ping, TRUE, NULL);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+start_ticking (PuRelayClient *self)
+{
+  stop_timer (self);
+  self->timer = g_timeout_source_new_seconds (MIN (PU_RELAY_KEEPALIVE_SECONDS,
+                                                   PU_RELAY_CONNECT_TIMEOUT_SECONDS));
+  g_source_set_callback (self->timer, tick_cb, self, NULL);
+  g_source_attach (self->timer, self->context);
+}
+
+/* Only the pinned key will do, whoever signed the certificate. */
+static gboolean
+certificate_is_pinned (PuRelayClient   *self,
+                       GTlsCertificate *certificate)
+{
+  g_autoptr(GByteArray) der = NULL;
+  g_autoptr(GError) error = NULL;
+  PuPeerId presented;
+
+  if (certificate == NULL)
+    {
+      set_error (self, g_error_new (PU_ERROR, PU_ERROR_FAILED,
+                                    _("The relay at %s presented no certificate"),
+                                    self->address));
+      return FALSE;
+    }
+  g_object_get (certificate, "certificate", &der, NULL);
+  if (der == NULL || !pu_certificate_peer_id_from_der (der->data, der->len, &presented, &error))
+    {
+      set_error (self, g_error_new (PU_ERROR, PU_ERROR_FAILED,
+                                    _("The relay at %s is not a Peer Up relay: %s"),
+                                    self->address, error != NULL ? error->message : "?"));
+      return FALSE;
+    }
+  if (!pu_peer_id_equal (&presented, &self->relay->peer_id))
+    {
+      g_autofree char *got = pu_peer_id_to_string (&presented);
+      g_autofree char *want = pu_peer_id_to_string (&self->relay->peer_id);
+
+      set_error (self, g_error_new (PU_ERROR, PU_ERROR_FAILED,
+                                    _("The relay at %s is %s, not the pinned %s; check the "
+                                      "relay address and its peer ID"),
+                                    self->address, got, want));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+accept_certificate_cb (SoupMessage          *msg,
+                       GTlsCertificate      *certificate,
+                       GTlsCertificateFlags  errors,
+                       gpointer              data)
+{
+  return certificate_is_pinned (data, certificate);
+}
+
+static void
+handle_challenge (PuRelayClient      *self,
+                  const PuRelayFrame *challenge)
+{
+  PuRelayFrame auth = {
+    .type = PU_RELAY_FRAME_AUTH,
+    .peer = *pu_identity_get_peer_id (self->identity),
+    .instance = self->instance,
+    .serving = self->serving,
+  };
+  guint8 transcript[PU_RELAY_AUTH_TRANSCRIPT_LEN];
+
+  if (!pu_peer_id_equal (&challenge->peer, &self->relay->peer_id))
+    {
+      set_error (self, g_error_new (PU_ERROR, PU_ERROR_FAILED,
+                                    _("The relay at %s challenged for another relay key; "
+                                      "check the relay address"), self->address));
+      fail (self);
+      return;
+    }
+  pu_relay_frame_auth_transcript (challenge->nonce, &self->relay->peer_id, self->instance,
+                                  self->serving, transcript);
+  pu_identity_sign (self->identity, transcript, sizeof transcript, auth.signature);
+  self->state = STATE_AUTHENTICATING;
+  send_frame (self, &auth, FALSE, NULL);
+}
+
+static void
+on_message (SoupWebsocketConnection *ws,
+            gint                     type,
+            GBytes                  *message,
+            gpointer                 data)
+{
+  PuRelayClient *self = data;
+  g_autoptr(GError) error = NULL;
+  PuRelayFrame frame;
+  gsize len;
+  const guint8 *raw = g_bytes_get_data (message, &len);
+
+  self->last_rx = g_get_monotonic_time ();
+
+  if (type != SOUP_WEBSOCKET_DATA_BINARY || !pu_relay_frame_decode (raw, len, &frame, &error))
+    {
+      set_error (self, g_error_new (PU_ERROR, PU_ERROR_FAILED,
+                                    _("The relay at %s sent a bad message: %s"), self->address,
+                                    error != NULL ? error->message : _("not binary")));
+      fail (self);
+      return;
+    }
+
+  switch (frame.type)
+    {
+    case PU_RELAY_FRAME_CHALLENGE:
+      if (self->state == STATE_CONNECTING)
+        {
+          handle_challenge (self, &frame);
+          return;
+        }
+      break;
+
+    case PU_RELAY_FRAME_WELCOME:
+      if (self->state == STATE_AUTHENTICATING)
+        {
+          self->state = STATE_CONNECTED;
+          self->attempts = 0;
+          g_signal_emit (self, signals[SIGNAL_CONNECTED], 0);
+          return;
+        }
+      break;
+
+    case PU_RELAY_FRAME_ERROR:
+      /* The relay closes right after; ::disconnected carries this. */
+      set_error (self, g_error_new (PU_ERROR, PU_ERROR_FAILED,
+                                    _("The relay at %s refused this device: %s"),
+                                    self->address, frame.message));
+      return;
+
+    case PU_RELAY_FRAME_PACKET:
+    case PU_RELAY_FRAME_SIGNAL:
+      if (self->state == STATE_CONNECTED)
+        {
+          g_autoptr(GBytes) payload = g_bytes_new_from_bytes (message,
+                                                              PU_RELAY_FRAME_ADDR_LEN,
+                                                              frame.payload_len);
+          guint id = frame.type == PU_RELAY_FRAME_PACKET ? SIGNAL_PACKET : SIGNAL_SIGNAL;
+
+          g_signal_emit (self, signals[id], 0, &frame.peer, frame.instance, payload);
+          return;
+        }
+      break;
+
+    case PU_RELAY_FRAME_PING:
+      if (self->state == STATE_CONNECTED)
+        {
+          frame.type = PU_RELAY_FRAME_PONG;
+          send_frame (self, &frame, TRUE, NULL);
+          return;
+        }
+      break;
+
+    case PU_RELAY_FRAME_PONG:
+      return;
+
+    default:
+      break;
+    }
+
+  set_error (self, g_error_new (PU_ERROR, PU_ERROR_FAILED,
+                                _("The relay at %s broke the protocol; reconnecting"),
+                                self->address));
+  fail (self);
+}
+
+static void
+on_closed (SoupWebsocketConnection *ws,
+           gpointer                 data)
+{
+  PuRelayClient *self = data;
+  gushort code = soup_websocket_connection_get_close_code (ws);
+
+  if (code == SOUP_WEBSOCKET_CLOSE_GOING_AWAY)
+    set_error (self, g_error_new (PU_ERROR, PU_ERROR_FAILED,
+                                  _("The relay at %s is shutting down; reconnecting"),
+                                  self->address));
+  fail (self);
+}
+
+static void
+connect_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      data)
+{
+  g_autoptr(PuRelayClient) self = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SoupWebsocketConnection) ws = NULL;
+
+  ws = soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      self->state != STATE_CONNECTING)
+    return;
+  if (ws == NULL)
+    {
+      set_error (self, g_error_new (PU_ERROR, PU_ERROR_FAILED,
+                                    _("Could not connect to the relay at %s: %s"),
+                                    self->address, error->message));
+      fail (self);
+      return;
+    }
+
+  self->ws = g_steal_pointer (&ws);
+  /* A certificate that validated by other means never reached
+   * ::accept-certificate: check the pin here too. */
+  if (!certificate_is_pinned (self, soup_message_get_tls_peer_certificate (self->msg)))
+    {
+      fail (self);
+      return;
+    }
+  soup_websocket_connection_set_max_incoming_payload_size (self->ws, PU_RELAY_FRAME_MAX);
+  g_signal_connect (self->ws, "message", G_CALLBACK (on_message), self);
+  g_signal_connect (self->ws, "closed", G_CALLBACK (on_closed), self);
+  self->last_rx = g_get_monotonic_time ();
+}
+
+static void
+connect_now (PuRelayClient *self)
+{
+  g_autoptr(GUri) uri = NULL;
+
+  g_clear_error (&self->error);
+  uri = g_uri_build (G_URI_FLAGS_NONE, "wss", NULL, self->relay->host, self->relay->port,
+                     PU_RELAY_WEBSOCKET_PATH, NULL, NULL);
+  self->msg = soup_message_new_from_uri (SOUP_METHOD_GET, uri);
+  g_signal_connect (self->msg, "accept-certificate", G_CALLBACK (accept_certificate_cb), self);
+  self->cancellable = g_cancellable_new ();
+  self->state = STATE_CONNECTING;
+  self->started_at = g_get_monotonic_time ();
+  start_ticking (self);
+
+  /* Callbacks must come back in the client's own context. */
+  g_main_context_push_thread_default (self->context);
+  soup_session_websocket_connect_async (self->session, self->msg, NULL, NULL,
+                                        G_PRIORITY_DEFAULT, self->cancellable, connect_cb,
+                                        g_object_ref (self));
+  g_main_context_pop_thread_default (self->context);
+}
+
+static void
+pu_relay_client_dispose (GObject *object)
+{
+  PuRelayClient *self = PU_RELAY_CLIENT (object);
+
+  drop_connection (self);
+  stop_timer (self);
+  self->state = STATE_IDLE;
+  g_clear_object (&self->session);
+
+  G_OBJECT_CLASS (pu_relay_client_parent_class)->dispose (object);
+}
+
+static void
+pu_relay_client_finalize (GObject *object)
+{
+  PuRelayClient *self = PU_RELAY_CLIENT (object);
+
+  g_clear_error (&self->error);
+  g_clear_object (&self->identity);
+  g_clear_pointer (&self->relay, pu_relay_addr_free);
+  g_free (self->address);
+  g_main_context_unref (self->context);
+
+  G_OBJECT_CLASS (pu_relay_client_parent_class)->finalize (object);
+}
+
+static void
+pu_relay_client_class_init (PuRelayClientClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = pu_relay_client_dispose;
+  object_class->finalize = pu_relay_client_finalize;
+
+  signals[SIGNAL_CONNECTED] =
+    g_signal_new ("connected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 0);
+  signals[SIGNAL_DISCONNECTED] =
+    g_signal_new ("disconnected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
+  signals[SIGNAL_PACKET] =
+    g_signal_new ("packet", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 3, G_TYPE_POINTER, G_TYPE_UINT64, G_TYPE_BYTES);
+  signals[SIGNAL_SIGNAL] =
+    g_signal_new ("signal", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 3, G_TYPE_POINTER, G_TYPE_UINT64, G_TYPE_BYTES);
+}
+
+static void
+pu_relay_client_init (PuRelayClient *self)
+{
+  self->context = g_main_context_ref_thread_default ();
+  /* 0 means "any instance" on the wire */
+  while (self->instance == 0)
+    randombytes_buf (&self->instance, sizeof self->instance);
+}
+
+PuRelayClient *
+pu_relay_client_new (PuIdentity         *identity,
+                     const PuRelayAddr  *address,
+                     gboolean            serving,
+                     GError            **error)
+{
+  PuRelayClient *self;
+
+  g_return_val_if_fail (PU_IS_IDENTITY (identity), NULL);
+  g_return_val_if_fail (address != NULL && address->host != NULL, NULL);
+
+  if (!address->has_peer_id)
+    {
+      g_set_error (error, PU_ERROR, PU_ERROR_INVALID_ARGUMENT,
+                   _("The relay address %s has no relay peer ID; add it "
+                     "(/ip4/…/tcp/…/p2p/12D3KooW… or --peer-id)"), address->host);
+      return NULL;
+    }
+
+  self = g_object_new (PU_TYPE_RELAY_CLIENT, NULL);
+  self->identity = g_object_ref (identity);
+  self->relay = pu_relay_addr_copy (address);
+  self->address = pu_relay_addr_to_string (address);
+  self->serving = serving;
+
+  self->session = soup_session_new_with_options ("user-agent", "peerup/" PU_VERSION, NULL);
+  /* Relayed packets are encrypted: compression would only cost memory. */
+  soup_session_remove_feature_by_type (self->session, SOUP_TYPE_WEBSOCKET_EXTENSION_MANAGER);
+  return self;
+}
+
+void
+pu_relay_client_start (PuRelayClient *self)
+{
+  g_return_if_fail (PU_IS_RELAY_CLIENT (self));
+
+  if (self->state != STATE_IDLE)
+    return;
+  self->attempts = 0;
+  connect_now (self);
+}
+
+void
+pu_relay_client_stop (PuRelayClient *self)
+{
+  gboolean was_connected;
+
+  g_return_if_fail (PU_IS_RELAY_CLIENT (self));
+
+  was_connected = self->state == STATE_CONNECTED;
+  drop_connection (self);
+  stop_timer (self);
+  g_clear_error (&self->error);
+  self->state = STATE_IDLE;
+  if (was_connected)
+    g_signal_emit (self, signals[SIGNAL_DISCONNECTED], 0, NULL);
+}
+
+gboolean
+pu_relay_client_is_running (PuRelayClient *self)
+{
+  g_return_val_if_fail (PU_IS_RELAY_CLIENT (self), FALSE);
+
+  return self->state != STATE_IDLE;
+}
+
+gboolean
+pu_relay_client_is_connected (PuRelayClient *self)
+{
+  g_return_val_if_fail (PU_IS_RELAY_CLIENT (self), FALSE);
+
+  return self->state == STATE_CONNECTED;
+}
+
+guint64
+pu_relay_client_get_instance (PuRelayClient *self)
+{
+  g_return_val_if_fail (PU_IS_RELAY_CLIENT (self), 0);
+
+  return self->instance;
+}
+
+const char *
+pu_relay_client_get_address (PuRelayClient *self)
+{
+  g_return_val_if_fail (PU_IS_RELAY_CLIENT (self), NULL);
+
+  return self->address;
+}
+
+static gboolean
+send_addressed (PuRelayClient     *self,
+                PuRelayFrameType   type,
+                const PuPeerId    *peer,
+                guint64            instance,
+                const guint8      *data,
+                gsize              len,
+                GError           **error)
+{
+  PuRelayFrame frame = {
+    .type = type,
+    .peer = *peer,
+    .instance = instance,
+    .payload = data,
+    .payload_len = len,
+  };
+
+  return send_frame (self, &frame, TRUE, error);
+}
+
+gboolean
+pu_relay_client_send_packet (PuRelayClient   *self,
+                             const PuPeerId  *peer,
+                             guint64          instance,
+                             const guint8    *data,
+                             gsize            len,
+                             GError         **error)
+{
+  g_return_val_if_fail (PU_IS_RELAY_CLIENT (self), FALSE);
+  g_return_val_if_fail (peer != NULL, FALSE);
+  g_return_val_if_fail (data != NULL || len == 0, FALSE);
+
+  return send_addressed (self, PU_RELAY_FRAME_PACKET, peer, instance, data, len, error);
+}
+
+gboolean
+pu_relay_client_send_signal (PuRelayClient   *self,
+                             const PuPeerId  *peer,
+                             guint64          instance,
+                             const guint8    *data,
+                             gsize            len,
+                             GError         **error)
+{
+  g_return_val_if_fail (PU_IS_RELAY_CLIENT (self), FALSE);
+  g_return_val_if_fail (peer != NULL, FALSE);
+  g_return_val_if_fail (data != NULL || len == 0, FALSE);
+
+  return send_addressed (self, PU_RELAY_FRAME_SIGNAL, peer, instance, data, len, error);
+}

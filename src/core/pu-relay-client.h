@@ -1,0 +1,66 @@
+/* pu-relay-client.h — a node's connection to one relay
+ *
+ * Keeps one TLS WebSocket to the relay, accepting only a certificate that
+ * carries the pinned relay key, proves this device's peer ID by signing the
+ * relay's challenge, and reconnects with capped, jittered exponential backoff
+ * until stopped. Each client has its own random instance ID, so several
+ * processes with one identity are told apart by the relay.
+ *
+ * Signals:
+ *   ::connected    ()
+ *   ::disconnected (const GError *error)  a connection ended or an attempt
+ *                  failed, and why; NULL after pu_relay_client_stop()
+ *   ::packet       (const PuPeerId *peer, guint64 instance, GBytes *payload)
+ *   ::signal       (same as ::packet)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "pu-identity.h"
+#include "pu-relay-addr.h"
+
+G_BEGIN_DECLS
+
+#define PU_RELAY_CONNECT_TIMEOUT_SECONDS 20
+#define PU_RELAY_BACKOFF_MIN_MS 500
+/* Low enough that every node is back within a few seconds of a relay
+ * restart; a refused attempt costs the relay one TLS handshake. */
+#define PU_RELAY_BACKOFF_MAX_MS 8000
+
+#define PU_TYPE_RELAY_CLIENT (pu_relay_client_get_type ())
+G_DECLARE_FINAL_TYPE (PuRelayClient, pu_relay_client, PU, RELAY_CLIENT, GObject)
+
+/* @address must pin the relay's peer ID. @serving tells the relay to send
+ * new connections (instance 0) for this identity here. The client works in
+ * the thread-default main context of the caller. */
+PuRelayClient  *pu_relay_client_new          (PuIdentity         *identity,
+                                              const PuRelayAddr  *address,
+                                              gboolean            serving,
+                                              GError            **error);
+void            pu_relay_client_start        (PuRelayClient      *self);
+void            pu_relay_client_stop         (PuRelayClient      *self);
+gboolean        pu_relay_client_is_running   (PuRelayClient      *self);
+gboolean        pu_relay_client_is_connected (PuRelayClient      *self);
+guint64         pu_relay_client_get_instance (PuRelayClient      *self);
+/* "203.0.113.5:7777", "[2001:db8::1]:7777" */
+const char     *pu_relay_client_get_address  (PuRelayClient      *self);
+/* Never block: FALSE (PU_ERROR_FAILED) when not connected or when the
+ * connection is congested and the message was dropped; PU_ERROR_TOO_LARGE
+ * over PU_RELAY_PAYLOAD_MAX. @instance 0 lets the relay choose. */
+gboolean        pu_relay_client_send_packet  (PuRelayClient      *self,
+                                              const PuPeerId     *peer,
+                                              guint64             instance,
+                                              const guint8       *data,
+                                              gsize               len,
+                                              GError            **error);
+gboolean        pu_relay_client_send_signal  (PuRelayClient      *self,
+                                              const PuPeerId     *peer,
+                                              guint64             instance,
+                                              const guint8       *data,
+                                              gsize               len,
+                                              GError            **error);
+
+G_END_DECLS

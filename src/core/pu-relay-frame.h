@@ -1,0 +1,109 @@
+/* pu-relay-frame.h — the messages a node and a relay exchange
+ *
+ * Each frame is one WebSocket binary message: a version byte, a type byte and
+ * a fixed layout per type (integers big-endian, peer IDs as their 32-byte
+ * Ed25519 public keys):
+ *
+ *   CHALLENGE  relay → node   nonce[32] relay-key[32]
+ *   AUTH       node → relay   peer-key[32] instance[8] flags[1] signature[64]
+ *   WELCOME    relay → node   (empty)
+ *   ERROR      relay → node   code[2] length[1] UTF-8 message[length]
+ *   PACKET     both ways      peer-key[32] instance[8] payload[…]
+ *   SIGNAL     both ways      peer-key[32] instance[8] payload[…]
+ *   PING/PONG  both ways      cookie[8]
+ *
+ * In PACKET and SIGNAL the peer and instance name the other end: the
+ * destination when a node sends, the source when the relay delivers. The
+ * signature in AUTH covers pu_relay_frame_auth_transcript().
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "pu-identity.h"
+
+G_BEGIN_DECLS
+
+#define PU_RELAY_FRAME_VERSION 1
+/* The relay's WebSocket endpoint. */
+#define PU_RELAY_WEBSOCKET_PATH "/v1/relay"
+/* Largest frame either side sends or accepts; QUIC datagrams and signaling
+ * messages fit with room to spare. */
+#define PU_RELAY_FRAME_MAX (16 * 1024)
+#define PU_RELAY_NONCE_LEN 32
+#define PU_RELAY_ERROR_MESSAGE_MAX 200
+/* Nodes ping the relay this often; a side that hears nothing from the other
+ * for PU_RELAY_DEAD_SECONDS drops the connection. */
+#define PU_RELAY_KEEPALIVE_SECONDS 15
+#define PU_RELAY_DEAD_SECONDS (3 * PU_RELAY_KEEPALIVE_SECONDS)
+/* version + type + peer key + instance, before a PACKET or SIGNAL payload */
+#define PU_RELAY_FRAME_ADDR_LEN (2 + PU_PUBKEY_LEN + 8)
+#define PU_RELAY_PAYLOAD_MAX (PU_RELAY_FRAME_MAX - PU_RELAY_FRAME_ADDR_LEN)
+/* "peerup relay auth v1" + nonce + relay key + instance + flags */
+#define PU_RELAY_AUTH_TRANSCRIPT_LEN (20 + PU_RELAY_NONCE_LEN + PU_PUBKEY_LEN + 8 + 1)
+
+typedef enum {
+  PU_RELAY_FRAME_CHALLENGE = 1,
+  PU_RELAY_FRAME_AUTH,
+  PU_RELAY_FRAME_WELCOME,
+  PU_RELAY_FRAME_ERROR,
+  PU_RELAY_FRAME_PACKET,
+  PU_RELAY_FRAME_SIGNAL,
+  PU_RELAY_FRAME_PING,
+  PU_RELAY_FRAME_PONG,
+} PuRelayFrameType;
+
+/* Codes of ERROR frames; the relay closes the connection after sending one. */
+typedef enum {
+  PU_RELAY_ERROR_PROTOCOL = 1,  /* malformed or unexpected frame */
+  PU_RELAY_ERROR_AUTH_FAILED,   /* bad signature or wrong relay key */
+  PU_RELAY_ERROR_NOT_AUTHORIZED,/* valid identity, not in the relay's authorized_keys */
+  PU_RELAY_ERROR_FULL,          /* the relay has its maximum of peers */
+  PU_RELAY_ERROR_TIMEOUT,       /* no AUTH in time */
+  PU_RELAY_ERROR_LIMIT,         /* session byte or duration limit reached */
+} PuRelayErrorCode;
+
+typedef struct {
+  PuRelayFrameType type;
+  /* CHALLENGE: the relay; AUTH: the node; PACKET/SIGNAL: the other end */
+  PuPeerId         peer;
+  /* AUTH: the node's process (never 0); PACKET/SIGNAL: the other end's, 0 = any */
+  guint64          instance;
+  guint8           nonce[PU_RELAY_NONCE_LEN];
+  gboolean         serving;
+  guint8           signature[PU_SIGNATURE_LEN];
+  guint16          error_code;
+  char             message[PU_RELAY_ERROR_MESSAGE_MAX + 1];
+  guint64          cookie;
+  /* PACKET/SIGNAL: borrowed from the decoded buffer, or the caller's when encoding */
+  const guint8    *payload;
+  gsize            payload_len;
+} PuRelayFrame;
+
+/* Total and bounded: anything but a well-formed frame of a known type is
+ * PU_ERROR_PARSE (PU_ERROR_VERSION for another protocol version). */
+gboolean  pu_relay_frame_decode          (const guint8        *data,
+                                          gsize                len,
+                                          PuRelayFrame        *out,
+                                          GError             **error);
+/* PU_ERROR_TOO_LARGE when the frame would exceed PU_RELAY_FRAME_MAX;
+ * an ERROR message is cut to PU_RELAY_ERROR_MESSAGE_MAX on a UTF-8 boundary. */
+GBytes   *pu_relay_frame_encode          (const PuRelayFrame  *frame,
+                                          GError             **error);
+/* Sends @frame as one binary message. With @may_drop the frame is dropped
+ * (FALSE, PU_ERROR_FAILED) when the socket's send buffer is full, so nothing
+ * queues in memory behind a slow reader; control frames pass @may_drop FALSE. */
+gboolean  pu_relay_frame_send            (SoupWebsocketConnection *ws,
+                                          const PuRelayFrame      *frame,
+                                          gboolean                 may_drop,
+                                          GError                 **error);
+/* What a node signs in AUTH, binding the answer to this relay and challenge. */
+void      pu_relay_frame_auth_transcript (const guint8         nonce[PU_RELAY_NONCE_LEN],
+                                          const PuPeerId      *relay,
+                                          guint64              instance,
+                                          gboolean             serving,
+                                          guint8               out[PU_RELAY_AUTH_TRANSCRIPT_LEN]);
+
+G_END_DECLS

@@ -1,0 +1,25 @@
+/* pu-relay-path.h — a packet path to one remote peer process through a relay
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "pu-path.h"
+#include "pu-relay-client.h"
+
+G_BEGIN_DECLS
+
+#define PU_TYPE_RELAY_PATH (pu_relay_path_get_type ())
+G_DECLARE_FINAL_TYPE (PuRelayPath, pu_relay_path, PU, RELAY_PATH, GObject)
+
+/* @instance 0 reaches whichever process of @peer the relay picks (the one
+ * serving, else the newest); replies name the instance to use from then on. */
+PuRelayPath    *pu_relay_path_new          (PuRelayClient  *client,
+                                            const PuPeerId *peer,
+                                            guint64         instance);
+const PuPeerId *pu_relay_path_get_peer     (PuRelayPath    *self);
+guint64         pu_relay_path_get_instance (PuRelayPath    *self);
+void            pu_relay_path_set_instance (PuRelayPath    *self,
+                                            guint64         instance);
+
+G_END_DECLS

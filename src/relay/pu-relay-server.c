@@ -1,0 +1,694 @@
+/* pu-relay-server.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "pu-relay-server.h"
+
+#include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+#include <sodium.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "pu-certificate.h"
+#include "pu-error.h"
+#include "pu-relay-frame.h"
+#include "pu-stun.h"
+#include "pu-version.h"
+
+/* STUN datagrams answered per wake-up, so a flood cannot starve the rest. */
+#define STUN_BATCH 64
+
+typedef struct {
+  PuRelayServer           *server;
+  SoupWebsocketConnection *ws;
+  guint8                   nonce[PU_RELAY_NONCE_LEN];
+  gboolean                 authed;
+  gboolean                 closing;
+  PuPeerId                 peer;
+  guint64                  instance;
+  gboolean                 serving;
+  guint64                  bytes;
+  gint64                   started_at;  /* monotonic */
+  gint64                   last_rx;
+} Session;
+
+struct _PuRelayServer
+{
+  GObject        parent_instance;
+
+  PuIdentity    *identity;
+  PuCertificate *certificate;
+  PuTrustStore  *trust;
+  PuRelayLimits  limits;
+  GMainContext  *context;
+  SoupServer    *soup;
+  GSocket       *udp;
+  GSource       *udp_source;
+  GSource       *sweep;
+  guint16        port;
+  gint64         started_at;
+  /* every connection (owned), and the authenticated ones by peer, oldest first */
+  GPtrArray     *sessions;
+  GHashTable    *by_peer;
+  guint          n_peers;
+  guint64        n_dropped;
+};
+
+G_DEFINE_FINAL_TYPE (PuRelayServer, pu_relay_server, G_TYPE_OBJECT)
+
+static guint
+peer_hash (gconstpointer key)
+{
+  return pu_peer_id_hash (key);
+}
+
+static gboolean
+peer_equal (gconstpointer a,
+            gconstpointer b)
+{
+  return pu_peer_id_equal (a, b);
+}
+
+static void
+session_free (Session *s)
+{
+  g_signal_handlers_disconnect_by_data (s->ws, s);
+  g_clear_object (&s->ws);
+  g_free (s);
+}
+
+static void
+unregister (Session *s)
+{
+  PuRelayServer *self = s->server;
+  GPtrArray *list;
+
+  if (!s->authed)
+    return;
+  s->authed = FALSE;
+  self->n_peers--;
+  list = g_hash_table_lookup (self->by_peer, &s->peer);
+  g_assert (list != NULL);
+  g_ptr_array_remove (list, s);
+  if (list->len == 0)
+    g_hash_table_remove (self->by_peer, &s->peer);
+}
+
+static void
+session_close (Session    *s,
+               gushort     code,
+               const char *reason)
+{
+  unregister (s);
+  s->closing = TRUE;
+  if (soup_websocket_connection_get_state (s->ws) == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_close (s->ws, code, reason);
+}
+
+/* Tells the node why (its relay client shows @message) and hangs up. */
+static void
+session_fail (Session          *s,
+              PuRelayErrorCode  code,
+              const char       *message)
+{
+  PuRelayFrame frame = { .type = PU_RELAY_FRAME_ERROR, .error_code = code };
+
+  if (s->closing)
+    return;
+  g_strlcpy (frame.message, message, sizeof frame.message);
+  pu_relay_frame_send (s->ws, &frame, FALSE, NULL);
+  session_close (s, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION, message);
+}
+
+/* A snapshot to walk while closing sessions changes the list. */
+static GPtrArray *
+borrow_sessions (PuRelayServer *self)
+{
+  GPtrArray *copy = g_ptr_array_copy (self->sessions, NULL, NULL);
+
+  /* The copy would inherit the free function. */
+  g_ptr_array_set_free_func (copy, NULL);
+  return copy;
+}
+
+/* Once a second: connections that did not authenticate in time, went
+ * silent (nodes ping every PU_RELAY_KEEPALIVE_SECONDS) or used up their
+ * session time are closed. */
+static gboolean
+sweep_cb (gpointer data)
+{
+  PuRelayServer *self = data;
+  gint64 now = g_get_monotonic_time ();
+  g_autoptr(GPtrArray) sessions = borrow_sessions (self);
+
+  for (guint i = 0; i < sessions->len; i++)
+    {
+      Session *s = g_ptr_array_index (sessions, i);
+      gint64 age = (now - s->started_at) / G_USEC_PER_SEC;
+
+      if (s->closing)
+        continue;
+      if (!s->authed && self->limits.auth_timeout_seconds != 0 &&
+          age >= self->limits.auth_timeout_seconds)
+        session_fail (s, PU_RELAY_ERROR_TIMEOUT, "no authentication in time");
+      else if (s->authed && now - s->last_rx > PU_RELAY_DEAD_SECONDS * G_USEC_PER_SEC)
+        session_close (s, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, "silent for too long");
+      else if (s->authed && self->limits.session_seconds != 0 &&
+               age >= self->limits.session_seconds)
+        session_fail (s, PU_RELAY_ERROR_LIMIT, "session duration limit reached");
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+/* An exact instance, or for instance 0 the newest serving connection of the
+ * peer, else its newest. */
+static Session *
+route (PuRelayServer  *self,
+       const PuPeerId *peer,
+       guint64         instance)
+{
+  GPtrArray *list = g_hash_table_lookup (self->by_peer, peer);
+  Session *newest = NULL;
+
+  if (list == NULL)
+    return NULL;
+  for (guint i = list->len; i-- > 0;)
+    {
+      Session *s = g_ptr_array_index (list, i);
+
+      if (instance != 0)
+        {
+          if (s->instance == instance)
+            return s;
+        }
+      else if (s->serving)
+        return s;
+      else if (newest == NULL)
+        newest = s;
+    }
+  return newest;
+}
+
+static void
+handle_auth (Session            *s,
+             const PuRelayFrame *frame)
+{
+  PuRelayServer *self = s->server;
+  PuRelayFrame welcome = { .type = PU_RELAY_FRAME_WELCOME };
+  guint8 transcript[PU_RELAY_AUTH_TRANSCRIPT_LEN];
+  Session *old;
+  GPtrArray *list;
+
+  pu_relay_frame_auth_transcript (s->nonce, pu_identity_get_peer_id (self->identity),
+                                  frame->instance, frame->serving, transcript);
+  if (!pu_identity_verify (&frame->peer, transcript, sizeof transcript, frame->signature))
+    {
+      session_fail (s, PU_RELAY_ERROR_AUTH_FAILED, "signature check failed");
+      return;
+    }
+  if (!pu_trust_store_is_authorized (self->trust, &frame->peer,
+                                     g_get_real_time () / G_USEC_PER_SEC))
+    {
+      session_fail (s, PU_RELAY_ERROR_NOT_AUTHORIZED, "not authorized on this relay");
+      return;
+    }
+
+  /* The same process reconnecting: its old connection is dead or dying. */
+  old = route (self, &frame->peer, frame->instance);
+  if (old != NULL && old->instance == frame->instance)
+    session_close (old, SOUP_WEBSOCKET_CLOSE_NORMAL, "replaced by a newer connection");
+
+  s->peer = frame->peer;
+  s->instance = frame->instance;
+  s->serving = frame->serving;
+  s->authed = TRUE;
+  self->n_peers++;
+  list = g_hash_table_lookup (self->by_peer, &s->peer);
+  if (list == NULL)
+    {
+      list = g_ptr_array_new ();
+      g_hash_table_insert (self->by_peer, g_memdup2 (&s->peer, sizeof s->peer), list);
+    }
+  g_ptr_array_add (list, s);
+
+  s->started_at = g_get_monotonic_time ();
+  pu_relay_frame_send (s->ws, &welcome, FALSE, NULL);
+}
+
+static void
+forward (Session            *s,
+         const PuRelayFrame *frame)
+{
+  PuRelayServer *self = s->server;
+  PuRelayFrame out = *frame;
+  Session *dest;
+
+  dest = route (self, &frame->peer, frame->instance);
+  if (dest == NULL)
+    return;  /* not here: the sender's own timeouts cover it */
+
+  /* The receiver learns who sent it, as the relay authenticated them. */
+  out.peer = s->peer;
+  out.instance = s->instance;
+  if (!pu_relay_frame_send (dest->ws, &out, TRUE, NULL))
+    self->n_dropped++;
+}
+
+static void
+on_message (SoupWebsocketConnection *ws,
+            gint                     type,
+            GBytes                  *message,
+            gpointer                 data)
+{
+  Session *s = data;
+  PuRelayServer *self = s->server;
+  PuRelayFrame frame;
+  gsize len;
+  const guint8 *raw = g_bytes_get_data (message, &len);
+
+  if (s->closing)
+    return;
+  s->last_rx = g_get_monotonic_time ();
+  if (type != SOUP_WEBSOCKET_DATA_BINARY || !pu_relay_frame_decode (raw, len, &frame, NULL))
+    {
+      session_fail (s, PU_RELAY_ERROR_PROTOCOL, "malformed frame");
+      return;
+    }
+
+  if (!s->authed)
+    {
+      if (frame.type != PU_RELAY_FRAME_AUTH)
+        session_fail (s, PU_RELAY_ERROR_PROTOCOL, "expected authentication");
+      else
+        handle_auth (s, &frame);
+      return;
+    }
+
+  s->bytes += len;
+  if (self->limits.session_bytes != 0 && s->bytes > self->limits.session_bytes)
+    {
+      session_fail (s, PU_RELAY_ERROR_LIMIT, "session byte limit reached");
+      return;
+    }
+
+  switch (frame.type)
+    {
+    case PU_RELAY_FRAME_PACKET:
+    case PU_RELAY_FRAME_SIGNAL:
+      forward (s, &frame);
+      break;
+
+    case PU_RELAY_FRAME_PING:
+      frame.type = PU_RELAY_FRAME_PONG;
+      pu_relay_frame_send (ws, &frame, TRUE, NULL);
+      break;
+
+    case PU_RELAY_FRAME_PONG:
+      break;
+
+    default:
+      session_fail (s, PU_RELAY_ERROR_PROTOCOL, "unexpected frame");
+      break;
+    }
+}
+
+static void
+on_closed (SoupWebsocketConnection *ws,
+           gpointer                 data)
+{
+  Session *s = data;
+  PuRelayServer *self = s->server;
+
+  unregister (s);
+  g_ptr_array_remove (self->sessions, s);
+}
+
+static void
+websocket_cb (SoupServer              *soup,
+              SoupServerMessage       *msg,
+              const char              *path,
+              SoupWebsocketConnection *ws,
+              gpointer                 data)
+{
+  PuRelayServer *self = data;
+  PuRelayFrame challenge = { .type = PU_RELAY_FRAME_CHALLENGE };
+  GSocket *socket = soup_server_message_get_socket (msg);
+  Session *s = g_new0 (Session, 1);
+  gboolean full = self->sessions->len >= self->limits.max_peers;
+
+  s->server = self;
+  s->ws = g_object_ref (ws);
+  s->started_at = s->last_rx = g_get_monotonic_time ();
+  g_ptr_array_add (self->sessions, s);
+
+  soup_websocket_connection_set_max_incoming_payload_size (ws, PU_RELAY_FRAME_MAX);
+  /* The socket's send buffer is this peer's whole outgoing queue. */
+  if (socket != NULL)
+    g_socket_set_option (socket, SOL_SOCKET, SO_SNDBUF, (gint) self->limits.peer_queue_bytes,
+                         NULL);
+  g_signal_connect (ws, "message", G_CALLBACK (on_message), s);
+  g_signal_connect (ws, "closed", G_CALLBACK (on_closed), s);
+
+  if (full)
+    {
+      session_fail (s, PU_RELAY_ERROR_FULL, "relay is full");
+      return;
+    }
+
+  randombytes_buf (s->nonce, sizeof s->nonce);
+  memcpy (challenge.nonce, s->nonce, sizeof s->nonce);
+  challenge.peer = *pu_identity_get_peer_id (self->identity);
+  pu_relay_frame_send (ws, &challenge, FALSE, NULL);
+}
+
+static gboolean
+is_loopback (GSocketAddress *address)
+{
+  GInetAddress *ip;
+  const guint8 *raw;
+
+  if (!G_IS_INET_SOCKET_ADDRESS (address))
+    return FALSE;
+  ip = g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address));
+  if (g_inet_address_get_is_loopback (ip))
+    return TRUE;
+  /* 127.0.0.0/8 as seen on a dual-stack socket: ::ffff:127.x.y.z */
+  raw = g_inet_address_to_bytes (ip);
+  return g_inet_address_get_family (ip) == G_SOCKET_FAMILY_IPV6 &&
+         memcmp (raw, "\0\0\0\0\0\0\0\0\0\0\xff\xff\x7f", 13) == 0;
+}
+
+static void
+health_cb (SoupServer        *soup,
+           SoupServerMessage *msg,
+           const char        *path,
+           GHashTable        *query,
+           gpointer           data)
+{
+  PuRelayServer *self = data;
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  char *json;
+
+  if (!self->limits.health_public && !is_loopback (soup_server_message_get_remote_address (msg)))
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_FORBIDDEN, NULL);
+      return;
+    }
+  if (g_strcmp0 (soup_server_message_get_method (msg), SOUP_METHOD_GET) != 0)
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, NULL);
+      return;
+    }
+
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "status");
+  json_builder_add_string_value (builder, "ok");
+  json_builder_set_member_name (builder, "version");
+  json_builder_add_string_value (builder, PU_VERSION);
+  json_builder_set_member_name (builder, "uptime_seconds");
+  json_builder_add_int_value (builder, (g_get_monotonic_time () - self->started_at) /
+                                       G_USEC_PER_SEC);
+  json_builder_set_member_name (builder, "peers");
+  json_builder_add_int_value (builder, self->n_peers);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  json = json_to_string (root, FALSE);
+
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, json,
+                                    strlen (json));
+}
+
+static gboolean
+stun_ready_cb (GSocket      *socket,
+               GIOCondition  condition,
+               gpointer      data)
+{
+  for (guint i = 0; i < STUN_BATCH; i++)
+    {
+      guint8 buf[PU_STUN_MAX_MESSAGE + 1];
+      g_autoptr(GSocketAddress) from = NULL;
+      g_autoptr(GBytes) answer = NULL;
+      gssize n;
+
+      /* Oversized datagrams arrive cut to the buffer and are refused by length. */
+      n = g_socket_receive_from (socket, &from, (char *) buf, sizeof buf, NULL, NULL);
+      if (n < 0)
+        break;
+      if (!G_IS_INET_SOCKET_ADDRESS (from))
+        continue;
+      answer = pu_stun_answer (buf, (gsize) n, G_INET_SOCKET_ADDRESS (from), NULL);
+      if (answer != NULL)
+        g_socket_send_to (socket, from, g_bytes_get_data (answer, NULL),
+                          g_bytes_get_size (answer), NULL, NULL);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+listen_udp (PuRelayServer       *self,
+            GInetSocketAddress  *address,
+            GError             **error)
+{
+  g_autoptr(GSocketAddress) bind_addr = NULL;
+  GInetAddress *ip = g_inet_socket_address_get_address (address);
+
+  self->udp = g_socket_new (g_inet_address_get_family (ip), G_SOCKET_TYPE_DATAGRAM,
+                            G_SOCKET_PROTOCOL_UDP, error);
+  if (self->udp == NULL)
+    return FALSE;
+  bind_addr = g_inet_socket_address_new (ip, self->port);
+  /* No address reuse: on UDP it would let two relays share the port. */
+  if (!g_socket_bind (self->udp, bind_addr, FALSE, error))
+    {
+      g_prefix_error (error, _("Could not listen for STUN on UDP port %u: "), self->port);
+      return FALSE;
+    }
+  g_socket_set_blocking (self->udp, FALSE);
+  self->udp_source = g_socket_create_source (self->udp, G_IO_IN, NULL);
+  g_source_set_callback (self->udp_source, G_SOURCE_FUNC (stun_ready_cb), self, NULL);
+  g_source_attach (self->udp_source, self->context);
+  return TRUE;
+}
+
+static void
+on_trust_changed (PuTrustStore *trust,
+                  gpointer      data)
+{
+  PuRelayServer *self = data;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  g_autoptr(GPtrArray) sessions = borrow_sessions (self);
+
+  for (guint i = 0; i < sessions->len; i++)
+    {
+      Session *s = g_ptr_array_index (sessions, i);
+
+      if (s->authed && !pu_trust_store_is_authorized (trust, &s->peer, now))
+        session_fail (s, PU_RELAY_ERROR_NOT_AUTHORIZED, "not authorized on this relay");
+    }
+}
+
+void
+pu_relay_limits_init_default (PuRelayLimits *limits)
+{
+  g_return_if_fail (limits != NULL);
+
+  *limits = (PuRelayLimits) {
+    .max_peers = PU_RELAY_DEFAULT_MAX_PEERS,
+    .peer_queue_bytes = PU_RELAY_DEFAULT_PEER_QUEUE_BYTES,
+    .session_bytes = PU_RELAY_DEFAULT_SESSION_BYTES,
+    .session_seconds = PU_RELAY_DEFAULT_SESSION_SECONDS,
+    .auth_timeout_seconds = PU_RELAY_DEFAULT_AUTH_TIMEOUT_SECONDS,
+    .health_public = FALSE,
+  };
+}
+
+static void
+pu_relay_server_dispose (GObject *object)
+{
+  PuRelayServer *self = PU_RELAY_SERVER (object);
+
+  if (self->trust != NULL)
+    g_signal_handlers_disconnect_by_data (self->trust, self);
+  pu_relay_server_stop (self);
+  g_clear_pointer (&self->by_peer, g_hash_table_unref);
+  g_clear_pointer (&self->sessions, g_ptr_array_unref);
+  g_clear_object (&self->soup);
+  g_clear_object (&self->trust);
+  g_clear_object (&self->certificate);
+  g_clear_object (&self->identity);
+
+  G_OBJECT_CLASS (pu_relay_server_parent_class)->dispose (object);
+}
+
+static void
+pu_relay_server_finalize (GObject *object)
+{
+  PuRelayServer *self = PU_RELAY_SERVER (object);
+
+  g_main_context_unref (self->context);
+
+  G_OBJECT_CLASS (pu_relay_server_parent_class)->finalize (object);
+}
+
+static void
+pu_relay_server_class_init (PuRelayServerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = pu_relay_server_dispose;
+  object_class->finalize = pu_relay_server_finalize;
+}
+
+static void
+pu_relay_server_init (PuRelayServer *self)
+{
+  pu_relay_limits_init_default (&self->limits);
+  self->context = g_main_context_ref_thread_default ();
+  self->sessions = g_ptr_array_new_with_free_func ((GDestroyNotify) session_free);
+  self->by_peer = g_hash_table_new_full (peer_hash, peer_equal, g_free,
+                                         (GDestroyNotify) g_ptr_array_unref);
+}
+
+PuRelayServer *
+pu_relay_server_new (PuIdentity    *identity,
+                     PuTrustStore  *trust,
+                     GError       **error)
+{
+  g_autoptr(PuRelayServer) self = NULL;
+
+  g_return_val_if_fail (PU_IS_IDENTITY (identity), NULL);
+  g_return_val_if_fail (PU_IS_TRUST_STORE (trust), NULL);
+
+  self = g_object_new (PU_TYPE_RELAY_SERVER, NULL);
+  self->identity = g_object_ref (identity);
+  self->trust = g_object_ref (trust);
+  self->certificate = pu_certificate_new (identity, error);
+  if (self->certificate == NULL)
+    return NULL;
+  g_signal_connect (trust, "changed", G_CALLBACK (on_trust_changed), self);
+
+  self->soup = soup_server_new ("tls-certificate",
+                                pu_certificate_get_tls_certificate (self->certificate),
+                                "server-header", "peerup-relay/" PU_VERSION,
+                                NULL);
+  /* Relayed packets are encrypted: compression would only cost memory. */
+  soup_server_remove_websocket_extension (self->soup, SOUP_TYPE_WEBSOCKET_EXTENSION_DEFLATE);
+  soup_server_add_websocket_handler (self->soup, PU_RELAY_WEBSOCKET_PATH, NULL, NULL,
+                                     websocket_cb, self, NULL);
+  soup_server_add_handler (self->soup, "/healthz", health_cb, self, NULL);
+  return g_steal_pointer (&self);
+}
+
+void
+pu_relay_server_set_limits (PuRelayServer       *self,
+                            const PuRelayLimits *limits)
+{
+  g_return_if_fail (PU_IS_RELAY_SERVER (self));
+  g_return_if_fail (limits != NULL);
+
+  self->limits = *limits;
+}
+
+gboolean
+pu_relay_server_listen (PuRelayServer       *self,
+                        GInetSocketAddress  *address,
+                        GError             **error)
+{
+  g_autoptr(GSocketAddress) local = NULL;
+  GSList *listeners;
+
+  g_return_val_if_fail (PU_IS_RELAY_SERVER (self), FALSE);
+  g_return_val_if_fail (G_IS_INET_SOCKET_ADDRESS (address), FALSE);
+  g_return_val_if_fail (self->port == 0, FALSE);
+
+  if (!soup_server_listen (self->soup, G_SOCKET_ADDRESS (address), SOUP_SERVER_LISTEN_HTTPS,
+                           error))
+    {
+      g_prefix_error (error, _("Could not listen on TCP port %u: "),
+                      g_inet_socket_address_get_port (address));
+      return FALSE;
+    }
+  listeners = soup_server_get_listeners (self->soup);
+  g_assert (listeners != NULL);
+  local = g_socket_get_local_address (listeners->data, error);
+  g_slist_free (listeners);
+  if (local == NULL)
+    return FALSE;
+  self->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
+  self->started_at = g_get_monotonic_time ();
+
+  if (!listen_udp (self, address, error))
+    {
+      pu_relay_server_stop (self);
+      return FALSE;
+    }
+  self->sweep = g_timeout_source_new_seconds (1);
+  g_source_set_callback (self->sweep, sweep_cb, self, NULL);
+  g_source_attach (self->sweep, self->context);
+  return TRUE;
+}
+
+guint16
+pu_relay_server_get_port (PuRelayServer *self)
+{
+  g_return_val_if_fail (PU_IS_RELAY_SERVER (self), 0);
+
+  return self->port;
+}
+
+const PuPeerId *
+pu_relay_server_get_peer_id (PuRelayServer *self)
+{
+  g_return_val_if_fail (PU_IS_RELAY_SERVER (self), NULL);
+
+  return pu_identity_get_peer_id (self->identity);
+}
+
+guint
+pu_relay_server_get_n_peers (PuRelayServer *self)
+{
+  g_return_val_if_fail (PU_IS_RELAY_SERVER (self), 0);
+
+  return self->n_peers;
+}
+
+guint64
+pu_relay_server_get_n_dropped (PuRelayServer *self)
+{
+  g_return_val_if_fail (PU_IS_RELAY_SERVER (self), 0);
+
+  return self->n_dropped;
+}
+
+void
+pu_relay_server_stop (PuRelayServer *self)
+{
+  g_return_if_fail (PU_IS_RELAY_SERVER (self));
+
+  if (self->sessions != NULL)
+    for (guint i = 0; i < self->sessions->len; i++)
+      session_close (g_ptr_array_index (self->sessions, i), SOUP_WEBSOCKET_CLOSE_GOING_AWAY,
+                     "relay stopping");
+  if (self->soup != NULL)
+    soup_server_disconnect (self->soup);
+  if (self->udp_source != NULL)
+    {
+      g_source_destroy (self->udp_source);
+      g_clear_pointer (&self->udp_source, g_source_unref);
+    }
+  if (self->sweep != NULL)
+    {
+      g_source_destroy (self->sweep);
+      g_clear_pointer (&self->sweep, g_source_unref);
+    }
+  if (self->udp != NULL)
+    {
+      g_socket_close (self->udp, NULL);
+      g_clear_object (&self->udp);
+    }
+}

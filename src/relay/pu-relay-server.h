@@ -1,0 +1,69 @@
+/* pu-relay-server.h — the self-hosted relay
+ *
+ * HTTPS on one TCP port with the relay identity's certificate: WebSocket
+ * endpoint PU_RELAY_WEBSOCKET_PATH for nodes, /healthz for monitoring, and a
+ * STUN Binding responder on the same UDP port. A node proves its peer ID by
+ * signing the relay's challenge; only peers in the relay's authorized_keys
+ * stay. The relay forwards PACKET and SIGNAL frames by destination peer and
+ * instance and never looks inside them.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "pu-identity.h"
+#include "pu-trust-store.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  /* Connections at once, authenticated or not; more are refused ("full"). */
+  guint    max_peers;
+  /* Per-peer outgoing queue: the socket send buffer. Frames for a peer whose
+   * queue is full are dropped, so a slow reader costs only its own traffic. */
+  guint    peer_queue_bytes;
+  /* Bytes a connection may send through the relay, and how long it may stay;
+   * then it is closed and the node reconnects. 0 = no limit. */
+  guint64  session_bytes;
+  guint    session_seconds;
+  /* A connection that has not authenticated by then is closed. */
+  guint    auth_timeout_seconds;
+  /* /healthz answers only loopback clients unless this is set. */
+  gboolean health_public;
+} PuRelayLimits;
+
+#define PU_RELAY_DEFAULT_MAX_PEERS 1024
+#define PU_RELAY_DEFAULT_PEER_QUEUE_BYTES (1024 * 1024)
+#define PU_RELAY_DEFAULT_SESSION_BYTES (G_GUINT64_CONSTANT (64) * 1024 * 1024 * 1024)
+#define PU_RELAY_DEFAULT_SESSION_SECONDS (24 * 3600)
+#define PU_RELAY_DEFAULT_AUTH_TIMEOUT_SECONDS 10
+
+#define PU_TYPE_RELAY_SERVER (pu_relay_server_get_type ())
+G_DECLARE_FINAL_TYPE (PuRelayServer, pu_relay_server, PU, RELAY_SERVER, GObject)
+
+void           pu_relay_limits_init_default   (PuRelayLimits       *limits);
+
+/* @trust is the relay's own authorized_keys; it is consulted at every
+ * authentication, and peers it stops authorizing are disconnected. */
+PuRelayServer *pu_relay_server_new             (PuIdentity          *identity,
+                                                PuTrustStore        *trust,
+                                                GError             **error);
+/* Call before listening. */
+void           pu_relay_server_set_limits      (PuRelayServer       *self,
+                                                const PuRelayLimits *limits);
+/* TLS on TCP and STUN on UDP, both on @address; port 0 picks a free port. */
+gboolean       pu_relay_server_listen          (PuRelayServer       *self,
+                                                GInetSocketAddress  *address,
+                                                GError             **error);
+guint16        pu_relay_server_get_port        (PuRelayServer       *self);
+const PuPeerId *pu_relay_server_get_peer_id    (PuRelayServer       *self);
+/* Authenticated connections. */
+guint          pu_relay_server_get_n_peers     (PuRelayServer       *self);
+/* Frames dropped because the destination's queue was full. */
+guint64        pu_relay_server_get_n_dropped   (PuRelayServer       *self);
+/* Closes every WebSocket with "going away" and stops listening. */
+void           pu_relay_server_stop            (PuRelayServer       *self);
+
+G_END_DECLS

@@ -1,0 +1,497 @@
+/* test-node.c — nodes talking through a real relay on loopback
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "pu-error.h"
+#include "pu-node.h"
+#include "pu-proxy.h"
+#include "pu-relay-server.h"
+#include "pu-test-util.h"
+
+/* Guards against hangs only; nothing here is timed. */
+#define GUARD_SECONDS 60
+
+typedef struct {
+  char           *dir;
+  PuIdentity     *relay_identity;
+  PuTrustStore   *relay_trust;
+  PuRelayServer  *relay;
+  char           *relay_addr;
+  GSocketService *echo;
+  guint16         echo_port;
+  guint16         closed_port;
+  PuProfile      *home;
+  PuProfile      *laptop;
+  PuNode         *home_node;
+  PuNode         *laptop_node;
+} Fixture;
+
+static gboolean
+guard_tick (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+run_until (gboolean *done)
+{
+  gint64 deadline = g_get_monotonic_time () + GUARD_SECONDS * G_USEC_PER_SEC;
+  guint tick = g_timeout_add (100, guard_tick, NULL);
+
+  while (!*done)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_source_remove (tick);
+}
+
+/* Echo with half-close: everything read is written back, and the peer's
+ * end-of-stream is answered with ours. */
+static void
+echo_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GSocketConnection) conn = user_data;
+
+  g_output_stream_splice_finish (G_OUTPUT_STREAM (object), result, NULL);
+  g_socket_shutdown (g_socket_connection_get_socket (conn), FALSE, TRUE, NULL);
+}
+
+static gboolean
+echo_incoming_cb (GSocketService    *service,
+                  GSocketConnection *conn,
+                  GObject           *source,
+                  gpointer           user_data)
+{
+  GIOStream *io = G_IO_STREAM (conn);
+
+  g_output_stream_splice_async (g_io_stream_get_output_stream (io),
+                                g_io_stream_get_input_stream (io), G_OUTPUT_STREAM_SPLICE_NONE,
+                                G_PRIORITY_DEFAULT, NULL, echo_done_cb, g_object_ref (conn));
+  return TRUE;
+}
+
+static guint16
+listen_loopback (GSocketListener *listener)
+{
+  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) addr = g_inet_socket_address_new (lo, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_socket_listener_add_address (listener, addr, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                                 NULL, &bound, &error);
+  g_assert_no_error (error);
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+static PuProfile *
+make_profile (Fixture    *fx,
+              const char *name)
+{
+  g_autofree char *path = g_build_filename (fx->dir, name, "config.ini", NULL);
+  g_autoptr(GError) error = NULL;
+  PuProfile *profile = pu_profile_init (path, name, fx->relay_addr, NULL, &error);
+
+  g_assert_no_error (error);
+  pu_trust_store_add (fx->relay_trust,
+                      pu_identity_get_peer_id (pu_profile_get_identity (profile)),
+                      name, 0, &error);
+  g_assert_no_error (error);
+  return profile;
+}
+
+static void
+fixture_setup (Fixture       *fx,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) addr = g_inet_socket_address_new (lo, 0);
+  g_autofree char *trust_path = NULL;
+  g_autofree char *relay_id = NULL;
+  g_autoptr(GSocketListener) closed = NULL;
+  PuConfig *config;
+
+  fx->dir = pu_test_make_tmpdir ();
+
+  /* The relay, with its own authorized_keys. */
+  fx->relay_identity = pu_identity_generate ();
+  trust_path = g_build_filename (fx->dir, "relay-authorized_keys", NULL);
+  fx->relay_trust = pu_trust_store_new (trust_path, &error);
+  g_assert_no_error (error);
+  fx->relay = pu_relay_server_new (fx->relay_identity, fx->relay_trust, &error);
+  g_assert_no_error (error);
+  pu_relay_server_listen (fx->relay, G_INET_SOCKET_ADDRESS (addr), &error);
+  g_assert_no_error (error);
+  relay_id = pu_peer_id_to_string (pu_relay_server_get_peer_id (fx->relay));
+  fx->relay_addr = g_strdup_printf ("/ip4/127.0.0.1/tcp/%u/p2p/%s",
+                                    pu_relay_server_get_port (fx->relay), relay_id);
+
+  /* Local services on "home": an echo server, and a port nobody listens on. */
+  fx->echo = g_socket_service_new ();
+  /* Two hundred connections arrive at once in one test. */
+  g_socket_listener_set_backlog (G_SOCKET_LISTENER (fx->echo), 512);
+  fx->echo_port = listen_loopback (G_SOCKET_LISTENER (fx->echo));
+  g_signal_connect (fx->echo, "incoming", G_CALLBACK (echo_incoming_cb), NULL);
+  closed = g_socket_listener_new ();
+  fx->closed_port = listen_loopback (closed);
+  g_socket_listener_close (closed);
+
+  fx->home = make_profile (fx, "home");
+  fx->laptop = make_profile (fx, "laptop");
+
+  config = pu_profile_get_config (fx->home);
+  {
+    g_autofree char *echo = g_strdup_printf ("127.0.0.1:%u", fx->echo_port);
+    g_autofree char *dead = g_strdup_printf ("127.0.0.1:%u", fx->closed_port);
+
+    g_assert_true (pu_config_add_service (config, "echo", echo, &error));
+    g_assert_true (pu_config_add_service (config, "dead", dead, &error));
+    g_assert_true (pu_config_add_service (config, "off", echo, &error));
+    g_assert_true (pu_config_set_service_enabled (config, "off", FALSE, &error));
+    g_assert_no_error (error);
+  }
+  pu_trust_store_add (pu_profile_get_trust_store (fx->home),
+                      pu_identity_get_peer_id (pu_profile_get_identity (fx->laptop)),
+                      "laptop", 0, &error);
+  g_assert_no_error (error);
+  pu_config_set_name (pu_profile_get_config (fx->laptop), "home",
+                      pu_identity_get_peer_id (pu_profile_get_identity (fx->home)), &error);
+  g_assert_no_error (error);
+
+  fx->home_node = pu_node_new (fx->home, TRUE, &error);
+  g_assert_no_error (error);
+  fx->laptop_node = pu_node_new (fx->laptop, FALSE, &error);
+  g_assert_no_error (error);
+  pu_node_start (fx->home_node);
+  pu_node_start (fx->laptop_node);
+}
+
+static void
+fixture_teardown (Fixture       *fx,
+                  gconstpointer  data)
+{
+  g_clear_object (&fx->laptop_node);
+  g_clear_object (&fx->home_node);
+  g_clear_object (&fx->laptop);
+  g_clear_object (&fx->home);
+  g_socket_service_stop (fx->echo);
+  g_socket_listener_close (G_SOCKET_LISTENER (fx->echo));
+  g_clear_object (&fx->echo);
+  pu_relay_server_stop (fx->relay);
+  g_clear_object (&fx->relay);
+  g_clear_object (&fx->relay_trust);
+  g_clear_object (&fx->relay_identity);
+  /* Let closing sockets and idle callbacks run out. */
+  for (guint i = 0; i < 100 && g_main_context_iteration (NULL, FALSE); i++)
+    ;
+  pu_test_remove_tree (fx->dir);
+  g_free (fx->dir);
+  g_free (fx->relay_addr);
+}
+
+static const PuPeerId *
+peer_of (PuProfile *profile)
+{
+  return pu_identity_get_peer_id (pu_profile_get_identity (profile));
+}
+
+typedef struct {
+  gboolean  done;
+  gint64    rtt;
+  PuStream *stream;
+  GError   *error;
+} Result;
+
+static void
+ping_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Result *r = user_data;
+
+  r->rtt = pu_node_ping_finish (PU_NODE (object), result, &r->error);
+  r->done = TRUE;
+}
+
+static void
+test_ping (Fixture       *fx,
+           gconstpointer  data)
+{
+  Result r = { 0 };
+  Result again = { 0 };
+
+  pu_node_ping_async (fx->laptop_node, peer_of (fx->home), NULL, ping_cb, &r);
+  run_until (&r.done);
+  g_assert_no_error (r.error);
+  g_assert_cmpint (r.rtt, >, 0);
+
+  /* The second ping reuses the connection. */
+  pu_node_ping_async (fx->laptop_node, peer_of (fx->home), NULL, ping_cb, &again);
+  run_until (&again.done);
+  g_assert_no_error (again.error);
+}
+
+static void
+open_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Result *r = user_data;
+
+  r->stream = pu_node_open_stream_finish (PU_NODE (object), result, &r->error);
+  r->done = TRUE;
+}
+
+static void
+assert_refused (Fixture    *fx,
+                PuNode     *node,
+                const char *service,
+                gint        code,
+                const char *message)
+{
+  Result r = { 0 };
+
+  pu_node_open_stream_async (node, peer_of (fx->home), PU_STREAM_KIND_PROXY, service, NULL,
+                             open_cb, &r);
+  run_until (&r.done);
+  g_assert_null (r.stream);
+  g_assert_nonnull (r.error);
+  if (code >= 0)
+    g_assert_cmpint (r.error->code, ==, code);
+  if (strstr (r.error->message, message) == NULL)
+    g_error ("expected \"%s\" in \"%s\"", message, r.error->message);
+  g_clear_error (&r.error);
+}
+
+static void
+test_refusals (Fixture       *fx,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  const char *laptop_only[] = { "someone-else", NULL };
+  PuConfig *config = pu_profile_get_config (fx->home);
+
+  assert_refused (fx, fx->laptop_node, "nope", PU_ERROR_NOT_FOUND,
+                  "service nope is not exposed by home");
+  assert_refused (fx, fx->laptop_node, "off", PU_ERROR_NOT_FOUND,
+                  "service off is not exposed by home");
+  assert_refused (fx, fx->laptop_node, "dead", PU_ERROR_FAILED,
+                  "service dead on home is not reachable");
+
+  /* Allowed peers are names or IDs; laptop is neither here. */
+  pu_config_set_name (config, "someone-else", peer_of (fx->home), &error);
+  g_assert_no_error (error);
+  pu_config_set_service_allowed (config, "echo", laptop_only, &error);
+  g_assert_no_error (error);
+  assert_refused (fx, fx->laptop_node, "echo", PU_ERROR_PERMISSIONS,
+                  "you are not allowed to use service echo on home");
+}
+
+static void
+test_unauthorized (Fixture       *fx,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuProfile) stranger = make_profile (fx, "stranger");
+  g_autoptr(PuNode) node = pu_node_new (stranger, FALSE, &error);
+  Result r = { 0 };
+
+  g_assert_no_error (error);
+  pu_node_start (node);
+
+  /* Refused in the handshake: the error says who can fix it. */
+  assert_refused (fx, node, "echo", G_IO_ERROR_PERMISSION_DENIED, "You are not authorized by");
+
+  /* authorized_keys edits apply to the next connection, without restart. */
+  pu_trust_store_add (pu_profile_get_trust_store (fx->home), peer_of (stranger), NULL, 0,
+                      &error);
+  g_assert_no_error (error);
+  pu_node_ping_async (node, peer_of (fx->home), NULL, ping_cb, &r);
+  run_until (&r.done);
+  g_assert_no_error (r.error);
+}
+
+static void
+test_offline (Fixture       *fx,
+              gconstpointer  data)
+{
+  g_autoptr(PuIdentity) nobody = pu_identity_generate ();
+  Result r = { 0 };
+
+  pu_node_ping_async (fx->laptop_node, pu_identity_get_peer_id (nobody), NULL, ping_cb, &r);
+  run_until (&r.done);
+  g_assert_error (r.error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+  g_assert_nonnull (strstr (r.error->message, "offline"));
+  g_clear_error (&r.error);
+}
+
+/* One TCP client through the proxy: send, half-close, read the echo. */
+typedef struct {
+  GSocketConnection *conn;
+  GBytes            *sent;
+  GByteArray        *received;
+  guint8             buf[16384];
+  guint             *n_done;
+} Client;
+
+static void
+client_read_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Client *c = user_data;
+  g_autoptr(GError) error = NULL;
+  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (object), result, &error);
+
+  g_assert_no_error (error);
+  if (n == 0)
+    {
+      (*c->n_done)++;
+      return;
+    }
+  g_byte_array_append (c->received, c->buf, n);
+  g_input_stream_read_async (G_INPUT_STREAM (object), c->buf, sizeof c->buf, G_PRIORITY_DEFAULT,
+                             NULL, client_read_cb, c);
+}
+
+static void
+client_written_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  Client *c = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_output_stream_write_all_finish (G_OUTPUT_STREAM (object), result, NULL, &error);
+  g_assert_no_error (error);
+  g_socket_shutdown (g_socket_connection_get_socket (c->conn), FALSE, TRUE, &error);
+  g_assert_no_error (error);
+}
+
+static void
+client_connected_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  Client *c = user_data;
+  g_autoptr(GError) error = NULL;
+  GIOStream *io;
+
+  c->conn = g_socket_client_connect_finish (G_SOCKET_CLIENT (object), result, &error);
+  g_assert_no_error (error);
+  io = G_IO_STREAM (c->conn);
+  g_output_stream_write_all_async (g_io_stream_get_output_stream (io),
+                                   g_bytes_get_data (c->sent, NULL), g_bytes_get_size (c->sent),
+                                   G_PRIORITY_DEFAULT, NULL, client_written_cb, c);
+  g_input_stream_read_async (g_io_stream_get_input_stream (io), c->buf, sizeof c->buf,
+                             G_PRIORITY_DEFAULT, NULL, client_read_cb, c);
+}
+
+static GBytes *
+random_bytes (gsize len)
+{
+  guint8 *data = g_malloc (len);
+
+  for (gsize i = 0; i < len; i++)
+    data[i] = g_random_int ();
+  return g_bytes_new_take (data, len);
+}
+
+static void
+stream_failed_cb (PuProxy      *proxy,
+                  const GError *error,
+                  gpointer      user_data)
+{
+  g_error ("A proxied connection failed: %s", error->message);
+}
+
+static void
+run_proxy_clients (Fixture *fx,
+                   guint    n_clients,
+                   gsize    size)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) addr = g_inet_socket_address_new (lo, 0);
+  g_autoptr(GSocketClient) socket_client = g_socket_client_new ();
+  g_autoptr(PuProxy) proxy = NULL;
+  g_autofree Client *clients = g_new0 (Client, n_clients);
+  guint n_done = 0;
+  gint64 deadline = g_get_monotonic_time () + 2 * GUARD_SECONDS * G_USEC_PER_SEC;
+  guint tick = g_timeout_add (100, guard_tick, NULL);
+
+  proxy = pu_proxy_new (fx->laptop_node, peer_of (fx->home), "echo",
+                        G_INET_SOCKET_ADDRESS (addr), &error);
+  g_assert_no_error (error);
+  g_signal_connect (proxy, "stream-failed", G_CALLBACK (stream_failed_cb), NULL);
+
+  for (guint i = 0; i < n_clients; i++)
+    {
+      clients[i].sent = random_bytes (size);
+      clients[i].received = g_byte_array_new ();
+      clients[i].n_done = &n_done;
+      g_socket_client_connect_to_host_async (socket_client, "127.0.0.1",
+                                             pu_proxy_get_port (proxy), NULL,
+                                             client_connected_cb, &clients[i]);
+    }
+
+  while (n_done < n_clients)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_source_remove (tick);
+
+  for (guint i = 0; i < n_clients; i++)
+    {
+      gsize len;
+      const guint8 *sent = g_bytes_get_data (clients[i].sent, &len);
+
+      /* Byte-identical, and the echo server's half-close came through. */
+      g_assert_cmpmem (clients[i].received->data, clients[i].received->len, sent, len);
+      g_bytes_unref (clients[i].sent);
+      g_byte_array_unref (clients[i].received);
+      g_io_stream_close (G_IO_STREAM (clients[i].conn), NULL, NULL);
+      g_object_unref (clients[i].conn);
+    }
+}
+
+static void
+test_proxy_transfer (Fixture       *fx,
+                     gconstpointer  data)
+{
+  run_proxy_clients (fx, 1, 8 * 1024 * 1024);
+}
+
+static void
+test_proxy_concurrent (Fixture       *fx,
+                       gconstpointer  data)
+{
+  run_proxy_clients (fx, 200, 20 * 1024);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(name, func) \
+  g_test_add ("/node/" name, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("ping", test_ping);
+  ADD ("refusals", test_refusals);
+  ADD ("unauthorized", test_unauthorized);
+  ADD ("offline", test_offline);
+  ADD ("proxy-transfer", test_proxy_transfer);
+  ADD ("proxy-concurrent", test_proxy_concurrent);
+#undef ADD
+
+  return g_test_run ();
+}

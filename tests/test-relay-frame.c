@@ -1,0 +1,270 @@
+/* test-relay-frame.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <string.h>
+
+#include "pu-error.h"
+#include "pu-relay-frame.h"
+
+static GBytes *
+encode_ok (const PuRelayFrame *frame)
+{
+  g_autoptr(GError) error = NULL;
+  GBytes *bytes = pu_relay_frame_encode (frame, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (bytes);
+  return bytes;
+}
+
+static void
+decode_ok (GBytes       *bytes,
+           PuRelayFrame *out)
+{
+  g_autoptr(GError) error = NULL;
+  gsize len;
+  const guint8 *data = g_bytes_get_data (bytes, &len);
+
+  g_assert_true (pu_relay_frame_decode (data, len, out, &error));
+  g_assert_no_error (error);
+}
+
+static void
+decode_fails (const guint8 *data,
+              gsize         len,
+              gint          code)
+{
+  g_autoptr(GError) error = NULL;
+  PuRelayFrame frame;
+
+  g_assert_false (pu_relay_frame_decode (data, len, &frame, &error));
+  g_assert_error (error, PU_ERROR, code);
+}
+
+static void
+test_round_trip (void)
+{
+  g_autoptr(PuIdentity) identity = pu_identity_generate ();
+  const PuPeerId *peer = pu_identity_get_peer_id (identity);
+  static const guint8 payload[] = "opaque datagram";
+  PuRelayFrame in = { 0 }, out;
+
+  in.type = PU_RELAY_FRAME_CHALLENGE;
+  in.peer = *peer;
+  memset (in.nonce, 0xa5, sizeof in.nonce);
+  {
+    g_autoptr(GBytes) bytes = encode_ok (&in);
+
+    g_assert_cmpuint (g_bytes_get_size (bytes), ==, 66);
+    decode_ok (bytes, &out);
+    g_assert_cmpint (out.type, ==, PU_RELAY_FRAME_CHALLENGE);
+    g_assert_true (pu_peer_id_equal (&out.peer, peer));
+    g_assert_cmpmem (out.nonce, sizeof out.nonce, in.nonce, sizeof in.nonce);
+  }
+
+  in.type = PU_RELAY_FRAME_AUTH;
+  in.instance = G_GUINT64_CONSTANT (0x0102030405060708);
+  in.serving = TRUE;
+  memset (in.signature, 0x5a, sizeof in.signature);
+  {
+    g_autoptr(GBytes) bytes = encode_ok (&in);
+
+    decode_ok (bytes, &out);
+    g_assert_cmpint (out.type, ==, PU_RELAY_FRAME_AUTH);
+    g_assert_true (pu_peer_id_equal (&out.peer, peer));
+    g_assert_cmpuint (out.instance, ==, in.instance);
+    g_assert_true (out.serving);
+    g_assert_cmpmem (out.signature, sizeof out.signature, in.signature, sizeof in.signature);
+  }
+
+  in.type = PU_RELAY_FRAME_PACKET;
+  in.instance = 0;
+  in.payload = payload;
+  in.payload_len = sizeof payload;
+  {
+    g_autoptr(GBytes) bytes = encode_ok (&in);
+
+    decode_ok (bytes, &out);
+    g_assert_cmpint (out.type, ==, PU_RELAY_FRAME_PACKET);
+    g_assert_true (pu_peer_id_equal (&out.peer, peer));
+    g_assert_cmpuint (out.instance, ==, 0);
+    g_assert_cmpmem (out.payload, out.payload_len, payload, sizeof payload);
+  }
+
+  in.type = PU_RELAY_FRAME_SIGNAL;
+  in.instance = 42;
+  {
+    g_autoptr(GBytes) bytes = encode_ok (&in);
+
+    decode_ok (bytes, &out);
+    g_assert_cmpint (out.type, ==, PU_RELAY_FRAME_SIGNAL);
+    g_assert_cmpuint (out.instance, ==, 42);
+    g_assert_cmpmem (out.payload, out.payload_len, payload, sizeof payload);
+  }
+
+  in.type = PU_RELAY_FRAME_ERROR;
+  in.error_code = PU_RELAY_ERROR_NOT_AUTHORIZED;
+  g_strlcpy (in.message, "not authorized on this relay", sizeof in.message);
+  {
+    g_autoptr(GBytes) bytes = encode_ok (&in);
+
+    decode_ok (bytes, &out);
+    g_assert_cmpint (out.error_code, ==, PU_RELAY_ERROR_NOT_AUTHORIZED);
+    g_assert_cmpstr (out.message, ==, "not authorized on this relay");
+  }
+
+  in.type = PU_RELAY_FRAME_PONG;
+  in.cookie = G_MAXUINT64;
+  {
+    g_autoptr(GBytes) bytes = encode_ok (&in);
+
+    decode_ok (bytes, &out);
+    g_assert_cmpint (out.type, ==, PU_RELAY_FRAME_PONG);
+    g_assert_cmpuint (out.cookie, ==, G_MAXUINT64);
+  }
+
+  in.type = PU_RELAY_FRAME_WELCOME;
+  {
+    g_autoptr(GBytes) bytes = encode_ok (&in);
+
+    g_assert_cmpuint (g_bytes_get_size (bytes), ==, 2);
+    decode_ok (bytes, &out);
+    g_assert_cmpint (out.type, ==, PU_RELAY_FRAME_WELCOME);
+  }
+}
+
+static void
+test_payload_limit (void)
+{
+  g_autofree guint8 *big = g_malloc0 (PU_RELAY_PAYLOAD_MAX + 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  PuRelayFrame in = { .type = PU_RELAY_FRAME_PACKET, .payload = big };
+  PuRelayFrame out;
+
+  in.payload_len = PU_RELAY_PAYLOAD_MAX;
+  bytes = encode_ok (&in);
+  g_assert_cmpuint (g_bytes_get_size (bytes), ==, PU_RELAY_FRAME_MAX);
+  decode_ok (bytes, &out);
+  g_assert_cmpuint (out.payload_len, ==, PU_RELAY_PAYLOAD_MAX);
+
+  in.payload_len = PU_RELAY_PAYLOAD_MAX + 1;
+  g_assert_null (pu_relay_frame_encode (&in, &error));
+  g_assert_error (error, PU_ERROR, PU_ERROR_TOO_LARGE);
+}
+
+static void
+test_error_text_cut (void)
+{
+  PuRelayFrame in = { .type = PU_RELAY_FRAME_ERROR, .error_code = 1 }, out;
+  g_autoptr(GBytes) bytes = NULL;
+  gsize i;
+
+  /* 'é' is two bytes: a cut at the limit must not split one. */
+  for (i = 0; i + 2 <= PU_RELAY_ERROR_MESSAGE_MAX - 1; i += 2)
+    memcpy (in.message + i, "é", 2);
+  in.message[i] = 'x';
+  memcpy (in.message + i + 1, "é", 2);
+  in.message[PU_RELAY_ERROR_MESSAGE_MAX] = '\0';
+
+  bytes = encode_ok (&in);
+  decode_ok (bytes, &out);
+  g_assert_cmpuint (strlen (out.message), ==, PU_RELAY_ERROR_MESSAGE_MAX - 1);
+  g_assert_true (g_utf8_validate (out.message, -1, NULL));
+}
+
+static void
+test_bad_frames (void)
+{
+  g_autofree guint8 *huge = g_malloc0 (PU_RELAY_FRAME_MAX + 1);
+  guint8 auth[107] = { 1, PU_RELAY_FRAME_AUTH };
+  static const guint8 empty[1] = { 0 };
+  static const guint8 one[] = { 1 };
+  static const guint8 newer[] = { 2, PU_RELAY_FRAME_WELCOME };
+  static const guint8 unknown[] = { 1, 99 };
+  static const guint8 zero_type[] = { 1, 0 };
+  static const guint8 welcome_extra[] = { 1, PU_RELAY_FRAME_WELCOME, 0 };
+  static const guint8 short_ping[] = { 1, PU_RELAY_FRAME_PING, 0, 0, 0 };
+  static const guint8 short_packet[] = { 1, PU_RELAY_FRAME_PACKET, 1, 2, 3 };
+  static const guint8 short_challenge[40] = { 1, PU_RELAY_FRAME_CHALLENGE };
+  static const guint8 error_len_over[] = { 1, PU_RELAY_FRAME_ERROR, 0, 1, 5, 'a', 'b' };
+  static const guint8 error_len_big[] = { 1, PU_RELAY_FRAME_ERROR, 0, 1, 250, 'a' };
+  static const guint8 error_ctrl[] = { 1, PU_RELAY_FRAME_ERROR, 0, 1, 2, 'a', '\n' };
+  static const guint8 error_utf8[] = { 1, PU_RELAY_FRAME_ERROR, 0, 1, 2, 0xc3, 0x28 };
+  static const guint8 error_short[] = { 1, PU_RELAY_FRAME_ERROR, 0 };
+
+  decode_fails (empty, 0, PU_ERROR_PARSE);
+  decode_fails (one, sizeof one, PU_ERROR_PARSE);
+  decode_fails (newer, sizeof newer, PU_ERROR_VERSION);
+  decode_fails (unknown, sizeof unknown, PU_ERROR_PARSE);
+  decode_fails (zero_type, sizeof zero_type, PU_ERROR_PARSE);
+  decode_fails (welcome_extra, sizeof welcome_extra, PU_ERROR_PARSE);
+  decode_fails (short_ping, sizeof short_ping, PU_ERROR_PARSE);
+  decode_fails (short_packet, sizeof short_packet, PU_ERROR_PARSE);
+  decode_fails (short_challenge, sizeof short_challenge, PU_ERROR_PARSE);
+  decode_fails (error_len_over, sizeof error_len_over, PU_ERROR_PARSE);
+  decode_fails (error_len_big, sizeof error_len_big, PU_ERROR_PARSE);
+  decode_fails (error_ctrl, sizeof error_ctrl, PU_ERROR_PARSE);
+  decode_fails (error_utf8, sizeof error_utf8, PU_ERROR_PARSE);
+  decode_fails (error_short, sizeof error_short, PU_ERROR_PARSE);
+
+  huge[0] = 1;
+  huge[1] = PU_RELAY_FRAME_PACKET;
+  decode_fails (huge, PU_RELAY_FRAME_MAX + 1, PU_ERROR_PARSE);
+
+  /* instance 0 is reserved for "any" and cannot be claimed */
+  decode_fails (auth, sizeof auth, PU_ERROR_PARSE);
+  auth[2 + 32 + 7] = 1;
+  {
+    PuRelayFrame frame;
+
+    g_assert_true (pu_relay_frame_decode (auth, sizeof auth, &frame, NULL));
+    g_assert_false (frame.serving);
+  }
+  auth[2 + 32 + 8] = 0x02;  /* unknown flag */
+  decode_fails (auth, sizeof auth, PU_ERROR_PARSE);
+  decode_fails (auth, sizeof auth - 1, PU_ERROR_PARSE);
+}
+
+static void
+test_auth_transcript (void)
+{
+  g_autoptr(PuIdentity) relay = pu_identity_generate ();
+  g_autoptr(PuIdentity) other = pu_identity_generate ();
+  g_autoptr(PuIdentity) node = pu_identity_generate ();
+  guint8 nonce[PU_RELAY_NONCE_LEN] = { 1, 2, 3 };
+  guint8 t[PU_RELAY_AUTH_TRANSCRIPT_LEN], t2[PU_RELAY_AUTH_TRANSCRIPT_LEN];
+  guint8 sig[PU_SIGNATURE_LEN];
+  const PuPeerId *node_id = pu_identity_get_peer_id (node);
+
+  pu_relay_frame_auth_transcript (nonce, pu_identity_get_peer_id (relay), 7, TRUE, t);
+  pu_identity_sign (node, t, sizeof t, sig);
+  g_assert_true (pu_identity_verify (node_id, t, sizeof t, sig));
+
+  /* Another relay, instance, role or nonce gives another transcript. */
+  pu_relay_frame_auth_transcript (nonce, pu_identity_get_peer_id (other), 7, TRUE, t2);
+  g_assert_false (pu_identity_verify (node_id, t2, sizeof t2, sig));
+  pu_relay_frame_auth_transcript (nonce, pu_identity_get_peer_id (relay), 8, TRUE, t2);
+  g_assert_false (pu_identity_verify (node_id, t2, sizeof t2, sig));
+  pu_relay_frame_auth_transcript (nonce, pu_identity_get_peer_id (relay), 7, FALSE, t2);
+  g_assert_false (pu_identity_verify (node_id, t2, sizeof t2, sig));
+  nonce[0] ^= 1;
+  pu_relay_frame_auth_transcript (nonce, pu_identity_get_peer_id (relay), 7, TRUE, t2);
+  g_assert_false (pu_identity_verify (node_id, t2, sizeof t2, sig));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/relay-frame/round-trip", test_round_trip);
+  g_test_add_func ("/relay-frame/payload-limit", test_payload_limit);
+  g_test_add_func ("/relay-frame/error-text-cut", test_error_text_cut);
+  g_test_add_func ("/relay-frame/bad-frames", test_bad_frames);
+  g_test_add_func ("/relay-frame/auth-transcript", test_auth_transcript);
+
+  return g_test_run ();
+}

@@ -1,0 +1,943 @@
+/* test-relay.c — relay server and clients over real loopback sockets
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+#include <string.h>
+
+#include "pu-error.h"
+#include "pu-file.h"
+#include "pu-relay-client.h"
+#include "pu-relay-frame.h"
+#include "pu-relay-path.h"
+#include "pu-relay-server.h"
+#include "pu-stun.h"
+#include "pu-version.h"
+
+/* Only a guard against hanging: every wait normally ends in milliseconds. */
+#define GUARD_SECONDS 30
+
+typedef gboolean (*Condition) (gpointer data);
+
+static gboolean
+guard_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs @context (NULL: the default one) until @cond holds. */
+static void
+wait_in (GMainContext *context,
+         Condition     cond,
+         gpointer      data,
+         const char   *what)
+{
+  gboolean expired = FALSE;
+  GSource *guard = g_timeout_source_new_seconds (GUARD_SECONDS);
+
+  g_source_set_callback (guard, guard_cb, &expired, NULL);
+  g_source_attach (guard, context);
+  while (!cond (data) && !expired)
+    g_main_context_iteration (context, TRUE);
+  g_source_destroy (guard);
+  g_source_unref (guard);
+  if (expired)
+    g_error ("timed out waiting for %s", what);
+}
+
+static void
+wait_for (Condition   cond,
+          gpointer    data,
+          const char *what)
+{
+  wait_in (NULL, cond, data, what);
+}
+
+typedef struct {
+  PuPeerId peer;
+  guint64  instance;
+  GBytes  *payload;
+  gboolean is_signal;
+} Received;
+
+static void
+received_free (Received *r)
+{
+  g_bytes_unref (r->payload);
+  g_free (r);
+}
+
+/* A client and what it has seen. */
+typedef struct {
+  PuRelayClient *client;
+  GPtrArray     *received;
+  guint          n_connected;
+  guint          n_disconnected;
+  GError        *error;
+} Node;
+
+static void
+on_connected (PuRelayClient *client,
+              Node          *node)
+{
+  node->n_connected++;
+}
+
+static void
+on_disconnected (PuRelayClient *client,
+                 const GError  *error,
+                 Node          *node)
+{
+  node->n_disconnected++;
+  g_clear_error (&node->error);
+  if (error != NULL)
+    node->error = g_error_copy (error);
+}
+
+static void
+on_packet (PuRelayClient  *client,
+           const PuPeerId *peer,
+           guint64         instance,
+           GBytes         *payload,
+           Node           *node)
+{
+  Received *r = g_new0 (Received, 1);
+
+  r->peer = *peer;
+  r->instance = instance;
+  r->payload = g_bytes_ref (payload);
+  g_ptr_array_add (node->received, r);
+}
+
+static void
+on_signal (PuRelayClient  *client,
+           const PuPeerId *peer,
+           guint64         instance,
+           GBytes         *payload,
+           Node           *node)
+{
+  on_packet (client, peer, instance, payload, node);
+  ((Received *) g_ptr_array_index (node->received, node->received->len - 1))->is_signal = TRUE;
+}
+
+typedef struct {
+  char          *dir;
+  char          *keys_path;
+  PuIdentity    *identity;
+  PuTrustStore  *trust;
+  PuRelayServer *server;
+  PuRelayLimits  limits;
+  guint16        port;
+} Relay;
+
+/* Writes the relay's authorized_keys; the relay notices by itself, but
+ * with @reload the test need not wait for that. */
+static void
+write_keys_full (Relay      *relay,
+                 gboolean    reload,
+                 PuIdentity *first,
+                 ...)
+{
+  g_autoptr(GString) text = g_string_new ("# relay users\n");
+  g_autoptr(GError) error = NULL;
+  va_list ap;
+
+  va_start (ap, first);
+  for (PuIdentity *id = first; id != NULL; id = va_arg (ap, PuIdentity *))
+    g_string_append_printf (text, "%s\n", pu_identity_get_peer_id_string (id));
+  va_end (ap);
+  g_assert_true (pu_file_write_atomic (relay->keys_path, text->str, text->len, 0600, &error));
+  g_assert_no_error (error);
+  if (reload && relay->trust != NULL)
+    g_assert_true (pu_trust_store_reload (relay->trust, &error));
+  g_assert_no_error (error);
+}
+
+#define write_keys(relay, ...) write_keys_full (relay, TRUE, __VA_ARGS__)
+
+static void
+relay_start (Relay *relay)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) addr = g_inet_socket_address_new (lo, relay->port);
+
+  relay->server = pu_relay_server_new (relay->identity, relay->trust, &error);
+  g_assert_no_error (error);
+  pu_relay_server_set_limits (relay->server, &relay->limits);
+  g_assert_true (pu_relay_server_listen (relay->server, G_INET_SOCKET_ADDRESS (addr), &error));
+  g_assert_no_error (error);
+  relay->port = pu_relay_server_get_port (relay->server);
+  g_assert_cmpuint (relay->port, !=, 0);
+}
+
+static Relay *
+relay_new (void)
+{
+  g_autoptr(GError) error = NULL;
+  Relay *relay = g_new0 (Relay, 1);
+
+  relay->dir = g_dir_make_tmp ("peerup-relay-XXXXXX", &error);
+  g_assert_no_error (error);
+  relay->keys_path = g_build_filename (relay->dir, "authorized_keys", NULL);
+  relay->identity = pu_identity_generate ();
+  write_keys_full (relay, FALSE, NULL);
+  relay->trust = pu_trust_store_new (relay->keys_path, &error);
+  g_assert_no_error (error);
+  pu_relay_limits_init_default (&relay->limits);
+  relay_start (relay);
+  return relay;
+}
+
+static void
+relay_free (Relay *relay)
+{
+  g_clear_object (&relay->server);
+  g_clear_object (&relay->trust);
+  g_clear_object (&relay->identity);
+  g_unlink (relay->keys_path);
+  g_rmdir (relay->dir);
+  g_free (relay->keys_path);
+  g_free (relay->dir);
+  g_free (relay);
+}
+
+/* The relay as a user would give it, in multiaddr form. */
+static PuRelayAddr *
+relay_addr (Relay *relay)
+{
+  g_autofree char *text = g_strdup_printf ("/ip4/127.0.0.1/tcp/%u/p2p/%s", relay->port,
+                                           pu_identity_get_peer_id_string (relay->identity));
+  g_autoptr(GError) error = NULL;
+  PuRelayAddr *addr = pu_relay_addr_parse (text, NULL, &error);
+
+  g_assert_no_error (error);
+  return addr;
+}
+
+static Node *
+node_new_for (PuIdentity        *identity,
+              const PuRelayAddr *addr,
+              gboolean           serving)
+{
+  g_autoptr(GError) error = NULL;
+  Node *node = g_new0 (Node, 1);
+
+  node->client = pu_relay_client_new (identity, addr, serving, &error);
+  g_assert_no_error (error);
+  node->received = g_ptr_array_new_with_free_func ((GDestroyNotify) received_free);
+  g_signal_connect (node->client, "connected", G_CALLBACK (on_connected), node);
+  g_signal_connect (node->client, "disconnected", G_CALLBACK (on_disconnected), node);
+  g_signal_connect (node->client, "packet", G_CALLBACK (on_packet), node);
+  g_signal_connect (node->client, "signal", G_CALLBACK (on_signal), node);
+  pu_relay_client_start (node->client);
+  return node;
+}
+
+static Node *
+node_new (Relay      *relay,
+          PuIdentity *identity,
+          gboolean    serving)
+{
+  g_autoptr(PuRelayAddr) addr = relay_addr (relay);
+
+  return node_new_for (identity, addr, serving);
+}
+
+static void
+node_free (Node *node)
+{
+  g_signal_handlers_disconnect_by_data (node->client, node);
+  g_clear_object (&node->client);
+  g_ptr_array_unref (node->received);
+  g_clear_error (&node->error);
+  g_free (node);
+}
+
+static gboolean
+is_connected (gpointer data)
+{
+  return pu_relay_client_is_connected (((Node *) data)->client);
+}
+
+static gboolean
+has_error (gpointer data)
+{
+  return ((Node *) data)->error != NULL;
+}
+
+static gboolean
+has_received (gpointer data)
+{
+  return ((Node *) data)->received->len > 0;
+}
+
+static void
+wait_connected (Node *node)
+{
+  wait_for (is_connected, node, "a relay connection");
+}
+
+static void
+send_ok (Node           *from,
+         const PuPeerId *to,
+         guint64         instance,
+         const char     *text)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (pu_relay_client_send_packet (from->client, to, instance, (const guint8 *) text,
+                                              strlen (text), &error));
+  g_assert_no_error (error);
+}
+
+/* Waits for one message on @node and checks what it carries. */
+static Received *
+expect (Node           *node,
+        const PuPeerId *from,
+        guint64         instance,
+        const char     *text)
+{
+  Received *r;
+
+  wait_for (has_received, node, "a relayed message");
+  r = g_ptr_array_steal_index (node->received, 0);
+  g_assert_true (pu_peer_id_equal (&r->peer, from));
+  g_assert_cmpuint (r->instance, ==, instance);
+  g_assert_cmpmem (g_bytes_get_data (r->payload, NULL), g_bytes_get_size (r->payload),
+                   text, strlen (text));
+  return r;
+}
+
+static void
+expect_packet (Node           *node,
+               const PuPeerId *from,
+               guint64         instance,
+               const char     *text)
+{
+  Received *r = expect (node, from, instance, text);
+
+  g_assert_false (r->is_signal);
+  received_free (r);
+}
+
+static void
+test_exchange (void)
+{
+  Relay *relay = relay_new ();
+  g_autoptr(PuIdentity) alice = pu_identity_generate ();
+  g_autoptr(PuIdentity) bob = pu_identity_generate ();
+  const PuPeerId *alice_id = pu_identity_get_peer_id (alice);
+  const PuPeerId *bob_id = pu_identity_get_peer_id (bob);
+  Node *a, *b;
+  g_autoptr(PuRelayPath) path = NULL;
+  g_autofree char *description = NULL;
+  g_autoptr(GError) error = NULL;
+  PuDatagram datagrams[2] = {
+    { (const guint8 *) "one", 3 },
+    { (const guint8 *) "two", 3 },
+  };
+  Received *r;
+
+  write_keys (relay, alice, bob, NULL);
+  a = node_new (relay, alice, TRUE);
+  b = node_new (relay, bob, FALSE);
+  wait_connected (a);
+  wait_connected (b);
+  g_assert_cmpuint (pu_relay_server_get_n_peers (relay->server), ==, 2);
+  g_assert_cmpuint (a->n_connected, ==, 1);
+
+  /* instance 0: the relay picks; the receiver learns who sent it */
+  send_ok (b, alice_id, 0, "hello alice");
+  expect_packet (a, bob_id, pu_relay_client_get_instance (b->client), "hello alice");
+  send_ok (a, bob_id, pu_relay_client_get_instance (b->client), "hello bob");
+  expect_packet (b, alice_id, pu_relay_client_get_instance (a->client), "hello bob");
+
+  g_assert_true (pu_relay_client_send_signal (b->client, alice_id, 0,
+                                              (const guint8 *) "candidate", 9, &error));
+  g_assert_no_error (error);
+  r = expect (a, bob_id, pu_relay_client_get_instance (b->client), "candidate");
+  g_assert_true (r->is_signal);
+  received_free (r);
+
+  /* The path carries each datagram as one packet. */
+  path = pu_relay_path_new (b->client, alice_id, pu_relay_client_get_instance (a->client));
+  g_assert_cmpint (pu_path_get_kind (PU_PATH (path)), ==, PU_PATH_KIND_RELAYED);
+  g_assert_cmpuint (pu_path_get_max_datagram_size (PU_PATH (path)), ==, PU_RELAY_PAYLOAD_MAX);
+  description = pu_path_describe (PU_PATH (path));
+  g_assert_true (g_str_has_prefix (description, "relay 127.0.0.1:"));
+  g_assert_true (pu_path_send (PU_PATH (path), datagrams, 2));
+  expect_packet (a, bob_id, pu_relay_client_get_instance (b->client), "one");
+  expect_packet (a, bob_id, pu_relay_client_get_instance (b->client), "two");
+
+  /* Too large for one frame: refused before anything is sent. */
+  {
+    g_autofree guint8 *big = g_malloc0 (PU_RELAY_PAYLOAD_MAX + 1);
+
+    g_assert_false (pu_relay_client_send_packet (b->client, alice_id, 0, big,
+                                                 PU_RELAY_PAYLOAD_MAX + 1, &error));
+    g_assert_error (error, PU_ERROR, PU_ERROR_TOO_LARGE);
+    g_clear_error (&error);
+  }
+
+  /* A stopped client's path is closed for good. */
+  pu_relay_client_stop (b->client);
+  g_assert_false (pu_path_send (PU_PATH (path), datagrams, 1));
+  g_assert_false (pu_relay_client_send_packet (b->client, alice_id, 0, (const guint8 *) "x", 1,
+                                               &error));
+  g_assert_error (error, PU_ERROR, PU_ERROR_FAILED);
+
+  node_free (a);
+  node_free (b);
+  relay_free (relay);
+}
+
+static gboolean
+trust_changed (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+static void
+on_trust_changed (PuTrustStore *trust,
+                  gboolean     *changed)
+{
+  *changed = TRUE;
+}
+
+static void
+test_unauthorized (void)
+{
+  Relay *relay = relay_new ();
+  g_autoptr(PuIdentity) carol = pu_identity_generate ();
+  gboolean changed = FALSE;
+  Node *c;
+
+  c = node_new (relay, carol, FALSE);
+  wait_for (has_error, c, "the relay's refusal");
+  g_assert_error (c->error, PU_ERROR, PU_ERROR_FAILED);
+  g_assert_nonnull (strstr (c->error->message, "not authorized on this relay"));
+  g_assert_false (pu_relay_client_is_connected (c->client));
+  g_assert_cmpuint (pu_relay_server_get_n_peers (relay->server), ==, 0);
+
+  /* Authorizing her in the file is enough: the same client gets in on
+   * its next attempt, without restarting the relay. */
+  g_signal_connect (relay->trust, "changed", G_CALLBACK (on_trust_changed), &changed);
+  write_keys_full (relay, FALSE, carol, NULL);
+  wait_for (trust_changed, &changed, "the relay to notice authorized_keys changed");
+  wait_connected (c);
+  g_assert_cmpuint (pu_relay_server_get_n_peers (relay->server), ==, 1);
+
+  /* Removing her disconnects her. */
+  g_clear_error (&c->error);
+  changed = FALSE;
+  write_keys_full (relay, FALSE, NULL);
+  wait_for (has_error, c, "the relay to drop a peer no longer authorized");
+  g_assert_nonnull (strstr (c->error->message, "not authorized on this relay"));
+  g_signal_handlers_disconnect_by_data (relay->trust, &changed);
+
+  node_free (c);
+  relay_free (relay);
+}
+
+static void
+test_wrong_pin (void)
+{
+  Relay *relay = relay_new ();
+  g_autoptr(PuIdentity) alice = pu_identity_generate ();
+  g_autoptr(PuIdentity) impostor = pu_identity_generate ();
+  const char *wanted = pu_identity_get_peer_id_string (impostor);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuRelayAddr) addr = relay_addr (relay);
+  Node *a;
+
+  write_keys (relay, alice, NULL);
+  addr->peer_id = *pu_identity_get_peer_id (impostor);
+  a = node_new_for (alice, addr, FALSE);
+  wait_for (has_error, a, "the pin check to fail");
+  g_assert_error (a->error, PU_ERROR, PU_ERROR_FAILED);
+  g_assert_nonnull (strstr (a->error->message, "not the pinned"));
+  g_assert_nonnull (strstr (a->error->message, wanted));
+  g_assert_false (pu_relay_client_is_connected (a->client));
+  node_free (a);
+
+  /* Without a pinned key there is nothing to check the relay against. */
+  addr->has_peer_id = FALSE;
+  g_assert_null (pu_relay_client_new (alice, addr, FALSE, &error));
+  g_assert_error (error, PU_ERROR, PU_ERROR_INVALID_ARGUMENT);
+
+  relay_free (relay);
+}
+
+static gboolean
+accept_any (SoupMessage *msg, GTlsCertificate *cert, GTlsCertificateFlags errors, gpointer data)
+{
+  return TRUE;
+}
+
+/* A WebSocket that authenticates by hand, to send what a client never would. */
+typedef struct {
+  SoupWebsocketConnection *ws;
+  PuIdentity              *identity;
+  gboolean                 welcomed;
+  gboolean                 closed;
+  guint16                  error_code;
+  GError                  *error;
+} Raw;
+
+static void raw_connected (GObject *source, GAsyncResult *result, gpointer data);
+
+static void
+raw_connect (Raw         *raw,
+             Relay       *relay,
+             SoupSession *session)
+{
+  g_autofree char *url = g_strdup_printf ("wss://127.0.0.1:%u%s", relay->port,
+                                          PU_RELAY_WEBSOCKET_PATH);
+  g_autoptr(SoupMessage) msg = soup_message_new (SOUP_METHOD_GET, url);
+
+  g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_any), NULL);
+  soup_session_websocket_connect_async (session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
+                                        raw_connected, raw);
+}
+
+static void
+raw_clear (Raw *raw)
+{
+  g_signal_handlers_disconnect_by_data (raw->ws, raw);
+  g_clear_object (&raw->ws);
+}
+
+static void
+raw_on_message (SoupWebsocketConnection *ws,
+                gint                     type,
+                GBytes                  *message,
+                Raw                     *raw)
+{
+  PuRelayFrame frame, auth = { .type = PU_RELAY_FRAME_AUTH, .instance = 1 };
+  guint8 transcript[PU_RELAY_AUTH_TRANSCRIPT_LEN];
+
+  g_assert_true (pu_relay_frame_decode (g_bytes_get_data (message, NULL),
+                                        g_bytes_get_size (message), &frame, NULL));
+  if (frame.type == PU_RELAY_FRAME_CHALLENGE && raw->identity != NULL)
+    {
+      auth.peer = *pu_identity_get_peer_id (raw->identity);
+      pu_relay_frame_auth_transcript (frame.nonce, &frame.peer, 1, FALSE, transcript);
+      pu_identity_sign (raw->identity, transcript, sizeof transcript, auth.signature);
+      g_assert_true (pu_relay_frame_send (ws, &auth, FALSE, NULL));
+    }
+  else if (frame.type == PU_RELAY_FRAME_WELCOME)
+    raw->welcomed = TRUE;
+  else if (frame.type == PU_RELAY_FRAME_ERROR)
+    raw->error_code = frame.error_code;
+}
+
+static void
+raw_on_closed (SoupWebsocketConnection *ws,
+               Raw                     *raw)
+{
+  raw->closed = TRUE;
+}
+
+static void
+raw_connected (GObject      *source,
+               GAsyncResult *result,
+               gpointer      data)
+{
+  Raw *raw = data;
+
+  raw->ws = soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &raw->error);
+  g_assert_no_error (raw->error);
+  g_signal_connect (raw->ws, "message", G_CALLBACK (raw_on_message), raw);
+  g_signal_connect (raw->ws, "closed", G_CALLBACK (raw_on_closed), raw);
+}
+
+static gboolean
+raw_welcomed (gpointer data)
+{
+  return ((Raw *) data)->welcomed;
+}
+
+static gboolean
+raw_closed (gpointer data)
+{
+  return ((Raw *) data)->closed;
+}
+
+static void
+test_oversize (void)
+{
+  Relay *relay = relay_new ();
+  g_autoptr(PuIdentity) alice = pu_identity_generate ();
+  g_autoptr(PuIdentity) bob = pu_identity_generate ();
+  g_autoptr(PuIdentity) mallory = pu_identity_generate ();
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree guint8 *big = g_malloc0 (PU_RELAY_FRAME_MAX + 1);
+  Raw raw = { .identity = mallory };
+  Node *a, *b;
+
+  write_keys (relay, alice, bob, mallory, NULL);
+  a = node_new (relay, alice, TRUE);
+  b = node_new (relay, bob, FALSE);
+  wait_connected (a);
+  wait_connected (b);
+
+  raw_connect (&raw, relay, session);
+  wait_for (raw_welcomed, &raw, "the hand-made client to authenticate");
+  g_assert_cmpuint (pu_relay_server_get_n_peers (relay->server), ==, 3);
+
+  big[0] = PU_RELAY_FRAME_VERSION;
+  big[1] = PU_RELAY_FRAME_PACKET;
+  soup_websocket_connection_send_binary (raw.ws, big, PU_RELAY_FRAME_MAX + 1);
+  wait_for (raw_closed, &raw, "the relay to close the offender");
+
+  /* Everyone else carries on. */
+  send_ok (b, pu_identity_get_peer_id (alice), 0, "still here");
+  expect_packet (a, pu_identity_get_peer_id (bob), pu_relay_client_get_instance (b->client),
+                 "still here");
+  g_assert_cmpuint (a->n_disconnected, ==, 0);
+  g_assert_cmpuint (b->n_disconnected, ==, 0);
+  g_assert_cmpuint (pu_relay_server_get_n_peers (relay->server), ==, 2);
+
+  raw_clear (&raw);
+  node_free (a);
+  node_free (b);
+  relay_free (relay);
+}
+
+static void
+test_auth_timeout (void)
+{
+  Relay *relay = relay_new ();
+  g_autoptr(SoupSession) session = soup_session_new ();
+  Raw raw = { 0 };
+
+  g_object_unref (relay->server);
+  relay->limits.auth_timeout_seconds = 1;
+  relay_start (relay);
+
+  /* connects, never answers the challenge */
+  raw_connect (&raw, relay, session);
+  wait_for (raw_closed, &raw, "the relay to give up on authentication");
+  g_assert_cmpuint (raw.error_code, ==, PU_RELAY_ERROR_TIMEOUT);
+  g_assert_cmpuint (pu_relay_server_get_n_peers (relay->server), ==, 0);
+
+  raw_clear (&raw);
+  relay_free (relay);
+}
+
+static gboolean
+dropped_some (gpointer data)
+{
+  return pu_relay_server_get_n_dropped (data) > 0;
+}
+
+static void
+test_slow_reader (void)
+{
+  Relay *relay = relay_new ();
+  g_autoptr(PuIdentity) slow = pu_identity_generate ();
+  g_autoptr(PuIdentity) sender = pu_identity_generate ();
+  g_autoptr(PuIdentity) alice = pu_identity_generate ();
+  g_autoptr(PuIdentity) bob = pu_identity_generate ();
+  g_autoptr(GMainContext) slow_context = g_main_context_new ();
+  g_autofree guint8 *chunk = g_malloc0 (PU_RELAY_PAYLOAD_MAX);
+  const PuPeerId *slow_id = pu_identity_get_peer_id (slow);
+  gboolean expired = FALSE;
+  GSource *guard;
+  Node *r, *s, *a, *b;
+  guint sent = 0;
+
+  g_object_unref (relay->server);
+  relay->limits.peer_queue_bytes = 64 * 1024;
+  relay_start (relay);
+  write_keys (relay, slow, sender, alice, bob, NULL);
+
+  /* The slow reader lives in a context nobody runs once it is connected, so
+   * it never reads again. */
+  g_main_context_push_thread_default (slow_context);
+  r = node_new (relay, slow, TRUE);
+  g_main_context_pop_thread_default (slow_context);
+  /* The relay answers from the default context while the slow one waits;
+   * what a context starts must run in it, so it is pushed while it runs. */
+  guard = g_timeout_source_new_seconds (GUARD_SECONDS);
+  g_source_set_callback (guard, guard_cb, &expired, NULL);
+  g_source_attach (guard, NULL);
+  while (!pu_relay_client_is_connected (r->client) && !expired)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_main_context_push_thread_default (slow_context);
+      g_main_context_iteration (slow_context, FALSE);
+      g_main_context_pop_thread_default (slow_context);
+    }
+  g_source_destroy (guard);
+  g_source_unref (guard);
+  g_assert_false (expired);
+  s = node_new (relay, sender, FALSE);
+  a = node_new (relay, alice, TRUE);
+  b = node_new (relay, bob, FALSE);
+  wait_connected (s);
+  wait_connected (a);
+  wait_connected (b);
+
+  /* Flood: the relay must drop for the slow peer rather than queue. */
+  guard = g_timeout_source_new_seconds (GUARD_SECONDS);
+  g_source_set_callback (guard, guard_cb, &expired, NULL);
+  g_source_attach (guard, NULL);
+  while (!dropped_some (relay->server) && !expired)
+    {
+      if (pu_relay_client_send_packet (s->client, slow_id, 0, chunk, PU_RELAY_PAYLOAD_MAX, NULL))
+        sent++;
+      for (guint i = 0; i < 16 && g_main_context_iteration (NULL, FALSE); i++)
+        ;
+    }
+  g_source_destroy (guard);
+  g_source_unref (guard);
+  g_assert_false (expired);
+  g_assert_cmpuint (sent, >, 0);
+
+  /* Neither the sender nor anyone else is held up by it. */
+  g_assert_true (pu_relay_client_is_connected (s->client));
+  send_ok (b, pu_identity_get_peer_id (alice), 0, "not stalled");
+  expect_packet (a, pu_identity_get_peer_id (bob), pu_relay_client_get_instance (b->client),
+                 "not stalled");
+
+  g_main_context_push_thread_default (slow_context);
+  node_free (r);
+  while (g_main_context_iteration (slow_context, FALSE))
+    ;
+  g_main_context_pop_thread_default (slow_context);
+  node_free (s);
+  node_free (a);
+  node_free (b);
+  relay_free (relay);
+}
+
+static gboolean
+two_peers (gpointer data)
+{
+  return pu_relay_server_get_n_peers (data) == 2;
+}
+
+static void
+test_instances (void)
+{
+  Relay *relay = relay_new ();
+  g_autoptr(PuIdentity) xavier = pu_identity_generate ();
+  g_autoptr(PuIdentity) yann = pu_identity_generate ();
+  const PuPeerId *x_id = pu_identity_get_peer_id (xavier);
+  const PuPeerId *y_id = pu_identity_get_peer_id (yann);
+  Node *x1, *x2, *y;
+  guint64 i1, i2, iy;
+
+  write_keys (relay, xavier, yann, NULL);
+  /* two processes, one identity: the first serves */
+  x1 = node_new (relay, xavier, TRUE);
+  x2 = node_new (relay, xavier, FALSE);
+  y = node_new (relay, yann, FALSE);
+  wait_connected (x1);
+  wait_connected (x2);
+  wait_connected (y);
+  i1 = pu_relay_client_get_instance (x1->client);
+  i2 = pu_relay_client_get_instance (x2->client);
+  iy = pu_relay_client_get_instance (y->client);
+  g_assert_cmpuint (i1, !=, i2);
+
+  /* A new connection goes to the serving process, though x2 came later. */
+  send_ok (y, x_id, 0, "to whoever serves");
+  expect_packet (x1, y_id, iy, "to whoever serves");
+
+  /* Each process gets its own replies. */
+  send_ok (x2, y_id, 0, "from x2");
+  expect_packet (y, x_id, i2, "from x2");
+  send_ok (y, x_id, i2, "reply to x2");
+  expect_packet (x2, y_id, iy, "reply to x2");
+
+  send_ok (x1, y_id, 0, "from x1");
+  expect_packet (y, x_id, i1, "from x1");
+  send_ok (y, x_id, i1, "reply to x1");
+  expect_packet (x1, y_id, iy, "reply to x1");
+
+  g_assert_cmpuint (x1->received->len, ==, 0);
+  g_assert_cmpuint (x2->received->len, ==, 0);
+
+  /* Without a serving process, the newest one gets new connections. */
+  node_free (x1);
+  wait_for (two_peers, relay->server, "the relay to notice a client left");
+  send_ok (y, x_id, 0, "to the newest");
+  expect_packet (x2, y_id, iy, "to the newest");
+
+  node_free (x2);
+  node_free (y);
+  relay_free (relay);
+}
+
+static gboolean
+reconnected (gpointer data)
+{
+  Node *node = data;
+
+  return node->n_connected >= 2 && pu_relay_client_is_connected (node->client);
+}
+
+static void
+test_restart (void)
+{
+  Relay *relay = relay_new ();
+  g_autoptr(PuIdentity) alice = pu_identity_generate ();
+  Node *a;
+
+  write_keys (relay, alice, NULL);
+  a = node_new (relay, alice, FALSE);
+  wait_connected (a);
+
+  pu_relay_server_stop (relay->server);
+  wait_for (has_error, a, "the client to notice the relay went away");
+  g_assert_nonnull (strstr (a->error->message, "shutting down"));
+  g_clear_object (&relay->server);
+
+  /* Same identity, same port: the client comes back by itself. */
+  relay_start (relay);
+  wait_for (reconnected, a, "the client to reconnect");
+  g_assert_cmpuint (pu_relay_server_get_n_peers (relay->server), ==, 1);
+
+  node_free (a);
+  relay_free (relay);
+}
+
+static void
+health_done (GObject      *source,
+             GAsyncResult *result,
+             gpointer      data)
+{
+  GBytes **body = data;
+  g_autoptr(GError) error = NULL;
+
+  *body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+have_body (gpointer data)
+{
+  return *(GBytes **) data != NULL;
+}
+
+static void
+test_healthz (void)
+{
+  Relay *relay = relay_new ();
+  g_autoptr(PuIdentity) alice = pu_identity_generate ();
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  JsonObject *obj;
+  Node *a;
+
+  write_keys (relay, alice, NULL);
+  a = node_new (relay, alice, FALSE);
+  wait_connected (a);
+
+  url = g_strdup_printf ("https://127.0.0.1:%u/healthz", relay->port);
+  msg = soup_message_new (SOUP_METHOD_GET, url);
+  g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_any), NULL);
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, health_done, &body);
+  wait_for (have_body, &body, "/healthz");
+
+  g_assert_cmpuint (soup_message_get_status (msg), ==, SOUP_STATUS_OK);
+  g_assert_cmpstr (soup_message_headers_get_content_type (
+                     soup_message_get_response_headers (msg), NULL), ==, "application/json");
+  g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (body, NULL),
+                                             (gssize) g_bytes_get_size (body), &error));
+  g_assert_no_error (error);
+  obj = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (obj, "status"), ==, "ok");
+  g_assert_cmpstr (json_object_get_string_member (obj, "version"), ==, PU_VERSION);
+  g_assert_cmpint (json_object_get_int_member (obj, "uptime_seconds"), >=, 0);
+  g_assert_cmpint (json_object_get_int_member (obj, "peers"), ==, 1);
+
+  node_free (a);
+  relay_free (relay);
+}
+
+typedef struct {
+  GSocket            *socket;
+  guint8              txid[PU_STUN_TXID_LEN];
+  GInetSocketAddress *mapped;
+} StunProbe;
+
+static gboolean
+stun_answered (gpointer data)
+{
+  StunProbe *probe = data;
+  guint8 buf[PU_STUN_MAX_MESSAGE];
+  gssize n = g_socket_receive (probe->socket, (char *) buf, sizeof buf, NULL, NULL);
+
+  if (n > 0)
+    probe->mapped = pu_stun_parse_binding_response (buf, (gsize) n, probe->txid, NULL);
+  return probe->mapped != NULL;
+}
+
+static void
+test_stun (void)
+{
+  Relay *relay = relay_new ();
+  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (lo, 0);
+  g_autoptr(GSocketAddress) server = g_inet_socket_address_new (lo, relay->port);
+  g_autoptr(GSocketAddress) local = NULL;
+  g_autoptr(GBytes) request = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *mapped_ip = NULL;
+  StunProbe probe = { 0 };
+
+  probe.socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
+                               G_SOCKET_PROTOCOL_UDP, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_socket_bind (probe.socket, any, FALSE, &error));
+  g_assert_no_error (error);
+  g_socket_set_blocking (probe.socket, FALSE);
+  local = g_socket_get_local_address (probe.socket, &error);
+  g_assert_no_error (error);
+
+  request = pu_stun_binding_request_new (probe.txid);
+  g_assert_cmpint (g_socket_send_to (probe.socket, server, g_bytes_get_data (request, NULL),
+                                     g_bytes_get_size (request), NULL, &error), >, 0);
+  g_assert_no_error (error);
+  wait_for (stun_answered, &probe, "a STUN answer");
+
+  mapped_ip = g_inet_address_to_string (g_inet_socket_address_get_address (probe.mapped));
+  g_assert_cmpstr (mapped_ip, ==, "127.0.0.1");
+  g_assert_cmpuint (g_inet_socket_address_get_port (probe.mapped), ==,
+                    g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local)));
+
+  g_object_unref (probe.mapped);
+  g_object_unref (probe.socket);
+  relay_free (relay);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/relay/exchange", test_exchange);
+  g_test_add_func ("/relay/unauthorized", test_unauthorized);
+  g_test_add_func ("/relay/wrong-pin", test_wrong_pin);
+  g_test_add_func ("/relay/oversize", test_oversize);
+  g_test_add_func ("/relay/auth-timeout", test_auth_timeout);
+  g_test_add_func ("/relay/slow-reader", test_slow_reader);
+  g_test_add_func ("/relay/instances", test_instances);
+  g_test_add_func ("/relay/restart", test_restart);
+  g_test_add_func ("/relay/healthz", test_healthz);
+  g_test_add_func ("/relay/stun", test_stun);
+
+  return g_test_run ();
+}
