@@ -346,7 +346,7 @@ key_permissions (PuApplication *app,
   g_assert_null (pu_application_get_profile (app));
   g_assert_error (pu_application_get_profile_error (app), PU_ERROR, PU_ERROR_PERMISSIONS);
   g_assert_cmpstr (visible_page (window), ==, "error");
-  message = adw_status_page_get_description (template_child (window, "error_page"));
+  message = gtk_label_get_label (template_child (window, "error_label"));
   g_assert_nonnull (message);
   g_assert_nonnull (strstr (message, "chmod 600"));
   g_assert_nonnull (strstr (message, key_path));
@@ -356,6 +356,10 @@ key_permissions (PuApplication *app,
   g_assert_cmpint (g_chmod (key_path, 0600), ==, 0);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.retry", NULL));
   assert_shows_peer_id (window, permissions_peer_id);
+  g_assert_true (gtk_window_get_focus (GTK_WINDOW (window)) ==
+                 template_child (window, "copy_button"));
+  g_assert_false (gtk_label_get_selection_bounds (template_child (window, "peer_id_label"),
+                                                  NULL, NULL));
   g_assert_nonnull (pu_application_get_profile (app));
   g_assert_null (pu_application_get_profile_error (app));
 }

@@ -16,7 +16,8 @@ struct _PuWindow
   GtkStack *stack;
   AdwStatusPage *device_page;
   GtkLabel *peer_id_label;
-  AdwStatusPage *error_page;
+  GtkWidget *copy_button;
+  GtkLabel *error_label;
 };
 
 G_DEFINE_FINAL_TYPE (PuWindow, pu_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -42,13 +43,23 @@ update_profile (PuWindow *self)
       PuIdentity *identity = pu_profile_get_identity (profile);
       g_autofree char *name = pu_profile_dup_device_name (profile);
 
+      gboolean was_error = g_strcmp0 (gtk_stack_get_visible_child_name (self->stack),
+                                      "error") == 0;
+
       adw_status_page_set_title (self->device_page, name);
       gtk_label_set_label (self->peer_id_label, pu_identity_get_peer_id_string (identity));
       gtk_stack_set_visible_child_name (self->stack, "device");
+      /* "Try Again" is gone and GTK hands its focus to the peer ID, which
+       * selects it all: keep the keyboard on a button instead. */
+      if (was_error)
+        {
+          gtk_widget_grab_focus (self->copy_button);
+          gtk_label_select_region (self->peer_id_label, 0, 0);
+        }
     }
   else
     {
-      adw_status_page_set_description (self->error_page, error != NULL ? error->message : NULL);
+      gtk_label_set_label (self->error_label, error != NULL ? error->message : "");
       gtk_stack_set_visible_child_name (self->stack, "error");
     }
 }
@@ -136,9 +147,8 @@ pu_window_class_init (PuWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PuWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, PuWindow, device_page);
   gtk_widget_class_bind_template_child (widget_class, PuWindow, peer_id_label);
-  /* Reachable with gtk_widget_get_template_child() (tests); the action drives it. */
-  gtk_widget_class_bind_template_child_full (widget_class, "copy_button", FALSE, 0);
-  gtk_widget_class_bind_template_child (widget_class, PuWindow, error_page);
+  gtk_widget_class_bind_template_child (widget_class, PuWindow, copy_button);
+  gtk_widget_class_bind_template_child (widget_class, PuWindow, error_label);
 
   gtk_widget_class_install_action (widget_class, "win.copy-peer-id", NULL,
                                    copy_peer_id_activated);
