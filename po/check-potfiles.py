@@ -10,7 +10,7 @@ top = pathlib.Path(sys.argv[1])
 listed = [line for line in (top / 'po' / 'POTFILES.in').read_text().splitlines()
           if line and not line.startswith('#')]
 
-# _("…"), N_("…"), C_("…", "…"), NC_(…) and plural forms in C; translatable="yes" in .ui files.
+# _(), N_(), C_(), NC_() and plural forms in C; translatable="yes" in .ui files.
 c_marks = re.compile(r'(?<![A-Za-z0-9_])(?:N|C|NC)?_ ?\(|g_dngettext|ngettext')
 wanted = set()
 for path in top.glob('src/**/*.c'):

@@ -13,6 +13,7 @@
 #include "pu-application.h"
 #include "pu-error.h"
 #include "pu-identity.h"
+#include "pu-test-util.h"
 #include "pu-window.h"
 
 #define WAIT_SECONDS 10
@@ -63,24 +64,6 @@ widget_is_mapped (gconstpointer data)
   return gtk_widget_get_mapped (GTK_WIDGET (data));
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_assert_cmpint (g_unlink (child), ==, 0);
-    }
-  g_assert_cmpint (g_rmdir (path), ==, 0);
-}
-
 typedef void (*AppTestFunc) (PuApplication *app,
                              PuWindow      *window);
 
@@ -111,8 +94,9 @@ activate_cb (PuApplication *app)
 }
 
 /* Runs the application for real (startup, activate, shutdown), with
- * `--config @config_path` unless it is NULL, and calls @body once its window is up; the application must be gone after,
- * so the next test owns the bus name again. */
+ * `--config @config_path` unless it is NULL, and calls @body once its window
+ * is up; the application must be gone after, so the next test owns the bus
+ * name again. */
 static void
 run_app (const char  *config_path,
          AppTestFunc  body)
@@ -376,8 +360,7 @@ test_key_permissions (void)
   g_autofree char *after = NULL;
 
   permissions_peer_id = pu_identity_get_peer_id_string (identity);
-  permissions_dir = g_dir_make_tmp ("pu-app-perm-XXXXXX", &error);
-  g_assert_no_error (error);
+  permissions_dir = pu_test_make_tmpdir ();
   key_path = g_build_filename (permissions_dir, "identity.key", NULL);
   config_path = g_build_filename (permissions_dir, "config.ini", NULL);
   pu_identity_save (identity, key_path, &error);
@@ -391,7 +374,7 @@ test_key_permissions (void)
   after = peer_id_from_key_file (permissions_dir);
   g_assert_cmpstr (after, ==, permissions_peer_id);
   permissions_peer_id = NULL;
-  remove_tree (permissions_dir);
+  pu_test_remove_tree (permissions_dir);
   g_clear_pointer (&permissions_dir, g_free);
 }
 
@@ -428,7 +411,6 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
   g_autofree char *display = NULL;
   int ret;
 
@@ -438,8 +420,7 @@ main (int   argc,
       return 0;
     }
 
-  config_home = g_dir_make_tmp ("pu-app-XXXXXX", &error);
-  g_assert_no_error (error);
+  config_home = pu_test_make_tmpdir ();
   g_setenv ("XDG_CONFIG_HOME", config_home, TRUE);
   g_setenv ("GTK_A11Y", "test", TRUE);
 
@@ -461,7 +442,7 @@ main (int   argc,
   ret = g_test_run ();
 
   g_test_dbus_stop (test_bus);
-  remove_tree (config_home);
+  pu_test_remove_tree (config_home);
   g_free (config_home);
   return ret;
 }
