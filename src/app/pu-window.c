@@ -42,7 +42,6 @@ update_profile (PuWindow *self)
     {
       PuIdentity *identity = pu_profile_get_identity (profile);
       g_autofree char *name = pu_profile_dup_device_name (profile);
-
       gboolean was_error = g_strcmp0 (gtk_stack_get_visible_child_name (self->stack),
                                       "error") == 0;
 
