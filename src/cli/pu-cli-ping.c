@@ -11,8 +11,11 @@
 #include "pu-relay-path.h"
 #include "pu-time.h"
 
-/* A probe without an answer by then counts as lost. */
-#define PROBE_TIMEOUT_SECONDS 10
+/* A probe without an answer by then counts as lost. It outlasts a dial, so
+ * that an offline peer is reported as such; the first probe may also wait
+ * for a relay connection. */
+#define PROBE_TIMEOUT_SECONDS (PU_NODE_DIAL_SECONDS + 5)
+#define FIRST_PROBE_TIMEOUT_SECONDS (PU_NODE_RELAY_WAIT_SECONDS + PROBE_TIMEOUT_SECONDS)
 
 typedef struct {
   PuCliLoop    *loop;
@@ -248,19 +251,25 @@ probe_connected_cb (GObject      *object,
                       probe_pinged_cb, probe);
 }
 
+static guint
+probe_timeout (guint64 seq)
+{
+  return seq == 1 ? FIRST_PROBE_TIMEOUT_SECONDS : PROBE_TIMEOUT_SECONDS;
+}
+
 static gboolean
 probe_timeout_cb (gpointer user_data)
 {
   Ping *ping = user_data;
+  guint seconds = probe_timeout (ping->sent);
   g_autoptr(GError) error = g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
-                                         _("no answer within %u seconds"),
-                                         PROBE_TIMEOUT_SECONDS);
+                                         _("no answer within %u seconds"), seconds);
 
   ping->timeout_id = 0;
   print_probe (ping, ping->sent, 0, NULL, error);
   /* The probe's callbacks see this and leave @ping alone. */
   g_cancellable_cancel (ping->current);
-  probe_done (ping, g_get_monotonic_time () - PROBE_TIMEOUT_SECONDS * G_USEC_PER_SEC);
+  probe_done (ping, g_get_monotonic_time () - (gint64) seconds * G_USEC_PER_SEC);
   return G_SOURCE_REMOVE;
 }
 
@@ -274,7 +283,7 @@ ping_send (Ping *ping)
   probe->started = g_get_monotonic_time ();
   probe->cancellable = g_cancellable_new ();
   ping->current = g_object_ref (probe->cancellable);
-  ping->timeout_id = g_timeout_add_seconds (PROBE_TIMEOUT_SECONDS, probe_timeout_cb, ping);
+  ping->timeout_id = g_timeout_add_seconds (probe_timeout (probe->seq), probe_timeout_cb, ping);
   pu_node_connect_async (ping->node, &ping->peer, probe->cancellable, probe_connected_cb, probe);
 }
 
