@@ -247,6 +247,44 @@ test_profile_open_public_key_file (Fixture       *f,
 }
 
 static void
+test_profile_reload_config (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuProfile) profile = pu_profile_init (f->config, "home", NULL, NULL, &error);
+  g_autoptr(PuConfig) other = NULL;
+  g_autoptr(PuConfig) before = NULL;
+  PuConfig *after;
+
+  g_assert_no_error (error);
+  before = g_object_ref (pu_profile_get_config (profile));
+  g_assert_null (pu_config_lookup_service (before, "ssh"));
+
+  /* Another process (`peerup service add`) changes the file. */
+  other = pu_config_load (f->config, &error);
+  g_assert_no_error (error);
+  g_assert_true (pu_config_add_service (other, "ssh", "127.0.0.1:22", &error));
+  g_assert_true (pu_config_save (other, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (pu_profile_reload_config (profile, &error));
+  g_assert_no_error (error);
+  after = pu_profile_get_config (profile);
+  g_assert_true (after != before);
+  g_assert_nonnull (pu_config_lookup_service (after, "ssh"));
+  g_assert_cmpstr (pu_config_get_path (after), ==, f->config);
+  /* The old object is still whole for whoever held it. */
+  g_assert_null (pu_config_lookup_service (before, "ssh"));
+
+  /* A broken edit leaves the current config in place. */
+  g_assert_true (g_file_set_contents (f->config, "[peerup\nversion=1\n", -1, &error));
+  g_assert_false (pu_profile_reload_config (profile, &error));
+  g_assert_error (error, PU_ERROR, PU_ERROR_PARSE);
+  g_assert_true (pu_profile_get_config (profile) == after);
+  g_assert_nonnull (pu_config_lookup_service (after, "ssh"));
+}
+
+static void
 test_profile_default_path (void)
 {
   g_autoptr(GError) error = NULL;
@@ -346,6 +384,7 @@ main (int   argc,
   ADD ("open-missing", test_profile_open_missing);
   ADD ("open-public-key-file", test_profile_open_public_key_file);
   ADD ("device-name", test_profile_device_name);
+  ADD ("reload-config", test_profile_reload_config);
 #undef ADD
   g_test_add_func ("/profile/default-path", test_profile_default_path);
   g_test_add_func ("/profile/label-from-hostname", test_profile_label_from_hostname);

@@ -366,6 +366,7 @@ test_exchange (void)
   /* The path carries each datagram as one packet. */
   path = pu_relay_path_new (b->client, alice_id, pu_relay_client_get_instance (a->client));
   g_assert_cmpint (pu_path_get_kind (PU_PATH (path)), ==, PU_PATH_KIND_RELAYED);
+  g_assert_true (pu_relay_path_get_client (path) == b->client);
   g_assert_cmpuint (pu_path_get_max_datagram_size (PU_PATH (path)), ==, PU_RELAY_PAYLOAD_MAX);
   description = pu_path_describe (PU_PATH (path));
   g_assert_true (g_str_has_prefix (description, "relay 127.0.0.1:"));
@@ -808,6 +809,93 @@ test_restart (void)
   relay_free (relay);
 }
 
+/* Outcomes of pu_relay_client_ping_async(). */
+typedef struct {
+  guint   n_done;
+  gint64  rtt[PU_RELAY_MAX_PENDING_PINGS + 2];
+  GError *errors[PU_RELAY_MAX_PENDING_PINGS + 2];
+} Pings;
+
+static void
+ping_done (GObject      *source,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  Pings *pings = data;
+  guint i = pings->n_done++;
+
+  pings->rtt[i] = pu_relay_client_ping_finish (PU_RELAY_CLIENT (source), result,
+                                               &pings->errors[i]);
+}
+
+static gboolean
+pings_done (gpointer data)
+{
+  return ((Pings *) data)->n_done > 0;
+}
+
+static gboolean
+all_pings_done (gpointer data)
+{
+  return ((Pings *) data)->n_done == PU_RELAY_MAX_PENDING_PINGS + 1;
+}
+
+static void
+pings_clear (Pings *pings)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (pings->errors); i++)
+    g_clear_error (&pings->errors[i]);
+  memset (pings, 0, sizeof *pings);
+}
+
+static void
+test_ping (void)
+{
+  Relay *relay = relay_new ();
+  g_autoptr(PuIdentity) alice = pu_identity_generate ();
+  g_autoptr(PuRelayAddr) addr = relay_addr (relay);
+  g_autoptr(PuRelayClient) idle = pu_relay_client_new (alice, addr, FALSE, NULL);
+  Pings pings = { 0 };
+  Node *a;
+
+  /* Not connected: it says so at once. */
+  pu_relay_client_ping_async (idle, NULL, ping_done, &pings);
+  wait_for (pings_done, &pings, "the refused ping");
+  g_assert_error (pings.errors[0], PU_ERROR, PU_ERROR_FAILED);
+  g_assert_nonnull (strstr (pings.errors[0]->message, "Not connected"));
+  pings_clear (&pings);
+
+  write_keys (relay, alice, NULL);
+  a = node_new (relay, alice, FALSE);
+  wait_connected (a);
+
+  pu_relay_client_ping_async (a->client, NULL, ping_done, &pings);
+  wait_for (pings_done, &pings, "the relay's PONG");
+  g_assert_no_error (pings.errors[0]);
+  g_assert_cmpint (pings.rtt[0], >=, 0);
+  pings_clear (&pings);
+
+  /* Bounded: one more than the limit fails at once; the rest end when the
+   * connection does, answered or not. */
+  for (guint i = 0; i < PU_RELAY_MAX_PENDING_PINGS + 1; i++)
+    pu_relay_client_ping_async (a->client, NULL, ping_done, &pings);
+  g_assert_cmpuint (pings.n_done, ==, 0);
+  pu_relay_client_stop (a->client);
+  wait_for (all_pings_done, &pings, "every ping to end");
+  {
+    guint n_too_many = 0;
+
+    for (guint i = 0; i < pings.n_done; i++)
+      if (pings.errors[i] != NULL && strstr (pings.errors[i]->message, "Too many") != NULL)
+        n_too_many++;
+    g_assert_cmpuint (n_too_many, ==, 1);
+  }
+  pings_clear (&pings);
+
+  node_free (a);
+  relay_free (relay);
+}
+
 static void
 health_done (GObject      *source,
              GAsyncResult *result,
@@ -936,6 +1024,7 @@ main (int   argc,
   g_test_add_func ("/relay/slow-reader", test_slow_reader);
   g_test_add_func ("/relay/instances", test_instances);
   g_test_add_func ("/relay/restart", test_restart);
+  g_test_add_func ("/relay/ping", test_ping);
   g_test_add_func ("/relay/healthz", test_healthz);
   g_test_add_func ("/relay/stun", test_stun);
 

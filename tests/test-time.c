@@ -78,6 +78,63 @@ test_duration_bad (void)
 }
 
 static void
+test_duration_ms (void)
+{
+  static const struct { const char *text; gint64 ms; } good[] = {
+    { "200ms", 200 },
+    { "1ms", 1 },
+    { "1s", 1000 },
+    { "1s500ms", 1500 },
+    { "2m", 120000 },
+    { "1m 30s", 90000 },
+    { "36525d", 36525LL * DAY * 1000 },
+  };
+  static const struct { const char *text; const char *reason; } bad[] = {
+    { "", "empty" },
+    { "0ms", "longer than zero" },
+    { "5", "needs a unit" },
+    { "ms", "needs a number" },
+    { "5mss", "needs a number" },
+    { "5us", "unknown unit (use ms, s" },
+    { "36525d1ms", "100 years" },
+    { "9223372036854775807ms", "100 years" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      gint64 ms = -1;
+
+      g_test_message ("%s", good[i].text);
+      g_assert_true (pu_duration_parse_ms (good[i].text, &ms, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (ms, ==, good[i].ms);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      gint64 ms = -1;
+
+      g_test_message ("%s", bad[i].text);
+      g_assert_false (pu_duration_parse_ms (bad[i].text, &ms, &error));
+      g_assert_error (error, PU_ERROR, PU_ERROR_INVALID_ARGUMENT);
+      g_assert_nonnull (strstr (error->message, bad[i].reason));
+      g_assert_cmpint (ms, ==, -1);
+    }
+
+  /* Durations in whole seconds (expiries) have no millisecond unit. */
+  {
+    g_autoptr(GError) error = NULL;
+    gint64 seconds = -1;
+
+    g_assert_false (pu_duration_parse ("500ms", &seconds, &error));
+    g_assert_error (error, PU_ERROR, PU_ERROR_INVALID_ARGUMENT);
+    g_assert_nonnull (strstr (error->message, "unknown unit (use s, m"));
+  }
+}
+
+static void
 test_duration_format (void)
 {
   static const struct { gint64 seconds; const char *text; } cases[] = {
@@ -264,6 +321,7 @@ main (int   argc,
   g_test_add_func ("/time/duration/parse", test_duration_parse);
   g_test_add_func ("/time/duration/bad", test_duration_bad);
   g_test_add_func ("/time/duration/format", test_duration_format);
+  g_test_add_func ("/time/duration/ms", test_duration_ms);
   g_test_add_func ("/time/rfc3339/parse", test_rfc3339_parse);
   g_test_add_func ("/time/rfc3339/bad", test_rfc3339_bad);
   g_test_add_func ("/time/rfc3339/format", test_rfc3339_format);

@@ -18,6 +18,11 @@ static const PuCliCommand commands[] = {
   { "relay", N_("Choose the relays this device uses"), pu_cli_relay },
   { "name", N_("Give peers short names"), pu_cli_name },
   { "config", N_("Check, show and roll back config.ini"), pu_cli_config },
+  { "daemon", N_("Serve this device's services to its peers (runs until stopped)"),
+    pu_cli_daemon },
+  { "proxy", N_("Reach a peer's service on a local TCP port"), pu_cli_proxy },
+  { "ping", N_("Measure the round trip to a peer"), pu_cli_ping },
+  { "traceroute", N_("Show the hops to a peer: the relay, then the peer"), pu_cli_traceroute },
   { NULL, NULL, NULL }
 };
 

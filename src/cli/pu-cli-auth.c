@@ -16,11 +16,11 @@ now_seconds (void)
 }
 
 JsonNode *
-pu_cli_auth_to_json (PuProfile *profile)
+pu_cli_trust_to_json (PuTrustStore *trust,
+                      PuConfig     *config)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(GPtrArray) entries = pu_trust_store_list (pu_profile_get_trust_store (profile));
-  PuConfig *config = pu_profile_get_config (profile);
+  g_autoptr(GPtrArray) entries = pu_trust_store_list (trust);
   gint64 now = now_seconds ();
 
   json_builder_begin_array (builder);
@@ -36,7 +36,9 @@ pu_cli_auth_to_json (PuProfile *profile)
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "peer_id");
       json_builder_add_string_value (builder, id);
-      pu_cli_json_add_string (builder, "name", pu_config_name_for_peer (config, &entry->peer_id));
+      pu_cli_json_add_string (builder, "name",
+                              config != NULL ? pu_config_name_for_peer (config, &entry->peer_id)
+                                             : NULL);
       pu_cli_json_add_string (builder, "verified", entry->verified);
       pu_cli_json_add_string (builder, "expires", expires);
       json_builder_set_member_name (builder, "expired");
@@ -62,11 +64,11 @@ describe_expiry (gint64 expires,
 }
 
 guint
-pu_cli_auth_print (PuProfile  *profile,
-                   const char *indent)
+pu_cli_trust_print (PuTrustStore *trust,
+                    PuConfig     *config,
+                    const char   *indent)
 {
-  g_autoptr(GPtrArray) entries = pu_trust_store_list (pu_profile_get_trust_store (profile));
-  PuConfig *config = pu_profile_get_config (profile);
+  g_autoptr(GPtrArray) entries = pu_trust_store_list (trust);
   gint64 now = now_seconds ();
 
   for (guint i = 0; i < entries->len; i++)
@@ -92,23 +94,55 @@ pu_cli_auth_print (PuProfile  *profile,
   return entries->len;
 }
 
-/* Opens the device and resolves @text (a name or a peer ID). */
-static PuProfile *
-open_with_peer (const PuCliArgs *args,
-                const char      *text,
-                PuPeerId        *peer)
+int
+pu_cli_trust_add (PuTrustStore   *trust,
+                  PuConfig       *config,
+                  const PuPeerId *peer,
+                  const char     *comment,
+                  const char     *expires_text)
 {
-  g_autoptr(PuProfile) profile = pu_cli_open_profile (args);
   g_autoptr(GError) error = NULL;
+  g_autofree char *peer_text = NULL;
+  gint64 now = now_seconds ();
+  gint64 expires = 0;
 
-  if (profile == NULL)
-    return NULL;
-  if (!pu_config_resolve_peer (pu_profile_get_config (profile), text, peer, &error))
+  if (expires_text != NULL && !pu_expiry_parse (expires_text, now, &expires, &error))
     {
-      pu_cli_fail (error);
-      return NULL;
+      g_prefix_error (&error, "--expires: ");
+      return pu_cli_fail (error);
     }
-  return g_steal_pointer (&profile);
+
+  if (!pu_trust_store_add (trust, peer, comment, expires, &error))
+    return pu_cli_fail (error);
+
+  peer_text = pu_cli_describe_peer (config, peer);
+  if (expires != 0)
+    {
+      g_autofree char *expiry = describe_expiry (expires, now);
+
+      g_print (_("Authorized %s, %s\n"), peer_text, expiry);
+    }
+  else
+    {
+      g_print (_("Authorized %s\n"), peer_text);
+    }
+  return PU_CLI_EXIT_OK;
+}
+
+int
+pu_cli_trust_remove (PuTrustStore   *trust,
+                     PuConfig       *config,
+                     const PuPeerId *peer)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *peer_text = NULL;
+
+  if (!pu_trust_store_remove (trust, peer, &error))
+    return pu_cli_fail (error);
+
+  peer_text = pu_cli_describe_peer (config, peer);
+  g_print (_("Removed %s\n"), peer_text);
+  return PU_CLI_EXIT_OK;
 }
 
 static int
@@ -116,13 +150,9 @@ auth_add (int    argc,
           char **argv)
 {
   g_auto(PuCliArgs) args = { 0 };
-  g_autoptr(GError) error = NULL;
   g_autoptr(PuProfile) profile = NULL;
   g_autofree char *comment = NULL;
   g_autofree char *expires_text = NULL;
-  g_autofree char *peer_text = NULL;
-  gint64 expires = 0;
-  gint64 now = now_seconds ();
   PuPeerId peer;
   const GOptionEntry entries[] = {
     { "comment", 0, 0, G_OPTION_ARG_STRING, &comment,
@@ -145,7 +175,7 @@ auth_add (int    argc,
   if (status >= 0)
     return status;
 
-  profile = open_with_peer (&args, args.args[0], &peer);
+  profile = pu_cli_open_profile_with_peer (&args, args.args[0], &peer);
   if (profile == NULL)
     return PU_CLI_EXIT_FAILURE;
 
@@ -153,28 +183,8 @@ auth_add (int    argc,
     return pu_cli_fail_printf (_("%s is this device's own peer ID; authorize the other device's"),
                                args.args[0]);
 
-  if (expires_text != NULL && !pu_expiry_parse (expires_text, now, &expires, &error))
-    {
-      g_prefix_error (&error, "--expires: ");
-      return pu_cli_fail (error);
-    }
-
-  if (!pu_trust_store_add (pu_profile_get_trust_store (profile), &peer, comment, expires,
-                           &error))
-    return pu_cli_fail (error);
-
-  peer_text = pu_cli_describe_peer (pu_profile_get_config (profile), &peer);
-  if (expires != 0)
-    {
-      g_autofree char *expiry = describe_expiry (expires, now);
-
-      g_print (_("Authorized %s, %s\n"), peer_text, expiry);
-    }
-  else
-    {
-      g_print (_("Authorized %s\n"), peer_text);
-    }
-  return PU_CLI_EXIT_OK;
+  return pu_cli_trust_add (pu_profile_get_trust_store (profile), pu_profile_get_config (profile),
+                           &peer, comment, expires_text);
 }
 
 static int
@@ -198,8 +208,10 @@ auth_list (int    argc,
     return PU_CLI_EXIT_FAILURE;
 
   if (args.json)
-    pu_cli_print_json (pu_cli_auth_to_json (profile));
-  else if (pu_cli_auth_print (profile, "") == 0)
+    pu_cli_print_json (pu_cli_trust_to_json (pu_profile_get_trust_store (profile),
+                                             pu_profile_get_config (profile)));
+  else if (pu_cli_trust_print (pu_profile_get_trust_store (profile),
+                               pu_profile_get_config (profile), "") == 0)
     g_print (_("No authorized peers; add one with `peerup auth add PEER`\n"));
   return PU_CLI_EXIT_OK;
 }
@@ -209,9 +221,7 @@ auth_remove (int    argc,
              char **argv)
 {
   g_auto(PuCliArgs) args = { 0 };
-  g_autoptr(GError) error = NULL;
   g_autoptr(PuProfile) profile = NULL;
-  g_autofree char *peer_text = NULL;
   PuPeerId peer;
   const PuCliSpec spec = {
     .command = "auth remove",
@@ -225,16 +235,12 @@ auth_remove (int    argc,
   if (status >= 0)
     return status;
 
-  profile = open_with_peer (&args, args.args[0], &peer);
+  profile = pu_cli_open_profile_with_peer (&args, args.args[0], &peer);
   if (profile == NULL)
     return PU_CLI_EXIT_FAILURE;
 
-  if (!pu_trust_store_remove (pu_profile_get_trust_store (profile), &peer, &error))
-    return pu_cli_fail (error);
-
-  peer_text = pu_cli_describe_peer (pu_profile_get_config (profile), &peer);
-  g_print (_("Removed %s\n"), peer_text);
-  return PU_CLI_EXIT_OK;
+  return pu_cli_trust_remove (pu_profile_get_trust_store (profile),
+                              pu_profile_get_config (profile), &peer);
 }
 
 static int

@@ -4,7 +4,9 @@
  */
 #include "pu-cli-private.h"
 
+#include <glib-unix.h>
 #include <glib/gi18n.h>
+#include <signal.h>
 #include <string.h>
 
 void
@@ -223,6 +225,36 @@ pu_cli_open_profile (const PuCliArgs *args)
   return profile;
 }
 
+PuProfile *
+pu_cli_open_profile_with_peer (const PuCliArgs *args,
+                               const char      *text,
+                               PuPeerId        *peer)
+{
+  g_autoptr(PuProfile) profile = pu_cli_open_profile (args);
+  g_autoptr(GError) error = NULL;
+
+  if (profile == NULL)
+    return NULL;
+  if (!pu_config_resolve_peer (pu_profile_get_config (profile), text, peer, &error))
+    {
+      pu_cli_fail (error);
+      return NULL;
+    }
+  return g_steal_pointer (&profile);
+}
+
+void
+pu_cli_print_json_line (JsonNode *node)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *text = NULL;
+
+  json_generator_set_root (generator, node);
+  text = json_generator_to_data (generator, NULL);
+  json_node_unref (node);
+  g_print ("%s\n", text);
+}
+
 void
 pu_cli_print_json (JsonNode *node)
 {
@@ -254,9 +286,50 @@ pu_cli_describe_peer (PuConfig       *config,
                       const PuPeerId *peer)
 {
   g_autofree char *id = pu_peer_id_to_string (peer);
-  const char *name = pu_config_name_for_peer (config, peer);
+  const char *name = config != NULL ? pu_config_name_for_peer (config, peer) : NULL;
 
   if (name != NULL)
     return g_strdup_printf ("%s (%s)", id, name);
   return g_steal_pointer (&id);
+}
+
+static gboolean
+interrupted_cb (gpointer user_data)
+{
+  PuCliLoop *loop = user_data;
+
+  loop->interrupted = TRUE;
+  pu_cli_loop_quit (loop, PU_CLI_EXIT_OK);
+  return G_SOURCE_CONTINUE;
+}
+
+void
+pu_cli_loop_init (PuCliLoop *loop)
+{
+  *loop = (PuCliLoop) { .loop = g_main_loop_new (NULL, FALSE) };
+  loop->sigint_id = g_unix_signal_add (SIGINT, interrupted_cb, loop);
+  loop->sigterm_id = g_unix_signal_add (SIGTERM, interrupted_cb, loop);
+}
+
+void
+pu_cli_loop_clear (PuCliLoop *loop)
+{
+  g_clear_handle_id (&loop->sigint_id, g_source_remove);
+  g_clear_handle_id (&loop->sigterm_id, g_source_remove);
+  g_clear_pointer (&loop->loop, g_main_loop_unref);
+}
+
+void
+pu_cli_loop_quit (PuCliLoop *loop,
+                  int        status)
+{
+  loop->status = status;
+  g_main_loop_quit (loop->loop);
+}
+
+int
+pu_cli_loop_run (PuCliLoop *loop)
+{
+  g_main_loop_run (loop->loop);
+  return loop->status;
 }

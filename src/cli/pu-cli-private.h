@@ -82,23 +82,49 @@ void        pu_cli_print_commands (GString          *out,
 
 /* Opens the device, reporting a failure on stderr (NULL then). */
 PuProfile  *pu_cli_open_profile (const PuCliArgs    *args);
+/* The same, and resolves @text (a name or a peer ID) into @peer. */
+PuProfile  *pu_cli_open_profile_with_peer (const PuCliArgs *args,
+                                           const char      *text,
+                                           PuPeerId        *peer);
 /* --config, or the default path (transfer full). */
 char       *pu_cli_config_path  (const PuCliArgs    *args);
 
 /* Prints @node as indented JSON on stdout; takes the node. */
 void        pu_cli_print_json   (JsonNode           *node);
+/* Prints @node as JSON on one line (g_print flushes): one object per event
+ * for commands that keep running. Takes the node. */
+void        pu_cli_print_json_line (JsonNode        *node);
 /* Adds @member: @value, or null when @value is NULL. */
 void        pu_cli_json_add_string (JsonBuilder     *builder,
                                     const char      *member,
                                     const char      *value);
-/* "12D3KooW… (name)" when @peer has a name, else the ID. */
+/* "12D3KooW… (name)" when @peer has a name in @config (nullable), else the ID. */
 char       *pu_cli_describe_peer (PuConfig          *config,
                                   const PuPeerId    *peer);
 
+/* A command that keeps running: its main loop ends with pu_cli_loop_quit(),
+ * or on SIGINT or SIGTERM (then @interrupted is set and the status is 0). */
+typedef struct {
+  GMainLoop *loop;
+  int        status;
+  gboolean   interrupted;
+  guint      sigint_id;
+  guint      sigterm_id;
+} PuCliLoop;
+
+void        pu_cli_loop_init    (PuCliLoop          *loop);
+void        pu_cli_loop_clear   (PuCliLoop          *loop);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (PuCliLoop, pu_cli_loop_clear)
+void        pu_cli_loop_quit    (PuCliLoop          *loop,
+                                 int                 status);
+int         pu_cli_loop_run     (PuCliLoop          *loop);
+
 /* Sections shared by the list commands and `status`. Text lines start with
  * @indent; the print functions return how many items they printed. */
-JsonNode   *pu_cli_auth_to_json     (PuProfile      *profile);
-guint       pu_cli_auth_print       (PuProfile      *profile,
+JsonNode   *pu_cli_trust_to_json    (PuTrustStore   *trust,
+                                     PuConfig       *config);
+guint       pu_cli_trust_print      (PuTrustStore   *trust,
+                                     PuConfig       *config,
                                      const char     *indent);
 JsonNode   *pu_cli_services_to_json (PuConfig       *config);
 guint       pu_cli_services_print   (PuConfig       *config,
@@ -110,6 +136,25 @@ JsonNode   *pu_cli_names_to_json    (PuConfig       *config);
 guint       pu_cli_names_print      (PuConfig       *config,
                                      const char     *indent);
 
+/* Changes to an authorized_keys file (this device's or a relay's): each
+ * prints what it did, or the error; they return the exit status. Names come
+ * from @config (nullable). @expires_text (nullable) is a duration or time. */
+int         pu_cli_trust_add        (PuTrustStore   *trust,
+                                     PuConfig       *config,
+                                     const PuPeerId *peer,
+                                     const char     *comment,
+                                     const char     *expires_text);
+int         pu_cli_trust_remove     (PuTrustStore   *trust,
+                                     PuConfig       *config,
+                                     const PuPeerId *peer);
+
+/* `relay serve|info|authorize|deauthorize|list-peers`: running a relay. */
+int         pu_cli_relay_serve       (int argc, char **argv);
+int         pu_cli_relay_info        (int argc, char **argv);
+int         pu_cli_relay_authorize   (int argc, char **argv);
+int         pu_cli_relay_deauthorize (int argc, char **argv);
+int         pu_cli_relay_list_peers  (int argc, char **argv);
+
 /* The commands and groups. */
 int         pu_cli_init          (int argc, char **argv);
 int         pu_cli_whoami        (int argc, char **argv);
@@ -119,5 +164,9 @@ int         pu_cli_service       (int argc, char **argv);
 int         pu_cli_relay         (int argc, char **argv);
 int         pu_cli_name          (int argc, char **argv);
 int         pu_cli_config        (int argc, char **argv);
+int         pu_cli_daemon        (int argc, char **argv);
+int         pu_cli_proxy         (int argc, char **argv);
+int         pu_cli_ping          (int argc, char **argv);
+int         pu_cli_traceroute    (int argc, char **argv);
 
 G_END_DECLS

@@ -1,4 +1,5 @@
-/* pu-cli-relay.c — `peerup relay`: the relays this device uses
+/* pu-cli-relay.c — `peerup relay`: the relays this device uses, and the group
+ * that also runs a relay (pu-cli-relay-server.c)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -169,15 +170,26 @@ int
 pu_cli_relay (int    argc,
               char **argv)
 {
-  /* Running a relay server joins this table as `relay serve`. */
   static const PuCliCommand commands[] = {
-    { "add", N_("Use a relay"), relay_add },
-    { "list", N_("List relays"), relay_list },
-    { "remove", N_("Stop using a relay"), relay_remove },
+    { "add", N_("This device: use a relay"), relay_add },
+    { "list", N_("This device: list the relays it uses"), relay_list },
+    { "remove", N_("This device: stop using a relay"), relay_remove },
+    { "serve", N_("Relay machine: run a relay"), pu_cli_relay_serve },
+    { "info", N_("Relay machine: show the relay's ID and the line devices add"),
+      pu_cli_relay_info },
+    { "authorize", N_("Relay machine: let a device use the relay"), pu_cli_relay_authorize },
+    { "deauthorize", N_("Relay machine: stop serving a device"), pu_cli_relay_deauthorize },
+    { "list-peers", N_("Relay machine: list the devices the relay serves"),
+      pu_cli_relay_list_peers },
     { NULL, NULL, NULL }
   };
 
-  return pu_cli_run_group ("relay", N_("Choose the relays that help this device reach its "
-                                       "peers and carry traffic when no direct path exists."),
+  return pu_cli_run_group ("relay", N_("Relays help devices reach each other and carry "
+                                       "traffic when no direct path exists.\n\n"
+                                       "On each device, add, list and remove choose the relays "
+                                       "it uses.\nOn the machine that runs a relay (a small "
+                                       "server or VPS), serve runs it and\nauthorize, "
+                                       "deauthorize and list-peers choose the devices it "
+                                       "serves."),
                            commands, argc, argv);
 }

@@ -36,7 +36,8 @@ status_to_json (PuProfile *profile)
   json_builder_set_member_name (builder, "config");
   json_builder_add_string_value (builder, pu_config_get_path (config));
   add_section (builder, "relays", pu_cli_relays_to_json (config));
-  add_section (builder, "authorized_peers", pu_cli_auth_to_json (profile));
+  add_section (builder, "authorized_peers",
+               pu_cli_trust_to_json (pu_profile_get_trust_store (profile), config));
   add_section (builder, "services", pu_cli_services_to_json (config));
   add_section (builder, "names", pu_cli_names_to_json (config));
   json_builder_end_object (builder);
@@ -96,7 +97,8 @@ pu_cli_status (int    argc,
   print_heading (_("Relays:"));
   print_none_if_empty (pu_cli_relays_print (config, "  "));
   print_heading (_("Authorized peers:"));
-  print_none_if_empty (pu_cli_auth_print (profile, "  "));
+  print_none_if_empty (pu_cli_trust_print (pu_profile_get_trust_store (profile), config,
+                                           "  "));
   print_heading (_("Services:"));
   print_none_if_empty (pu_cli_services_print (config, "  "));
   print_heading (_("Names:"));

@@ -169,6 +169,17 @@ link_established_cb (PuConnection *conn,
 
   link->waiters = g_ptr_array_new ();
   g_clear_handle_id (&link->timeout_id, g_source_remove);
+  if (!link->dialed)
+    {
+      g_autofree char *id = pu_peer_id_to_string (&link->peer);
+      const char *name = pu_config_name_for_peer (pu_profile_get_config (link->node->profile),
+                                                  &link->peer);
+
+      if (name != NULL)
+        g_message ("Accepted a connection from %s (%s)", name, id);
+      else
+        g_message ("Accepted a connection from %s", id);
+    }
   for (guint i = 0; i < waiters->len; i++)
     {
       GTask *task = waiters->pdata[i];
@@ -629,6 +640,16 @@ serve_reply (Serve          *serve,
       return;
     }
   serve->refused = status != PU_STREAM_STATUS_OK;
+  if (serve->kind == PU_STREAM_KIND_PROXY || serve->refused)
+    {
+      g_autofree char *label = pu_node_dup_peer_label (serve->node, &serve->peer);
+
+      if (serve->refused)
+        g_message ("Refused a stream from %s: %s", label,
+                   message != NULL ? message : pu_stream_status_to_string (status));
+      else
+        g_message ("Serving %s to %s", serve->service, label);
+    }
   g_output_stream_write_all_async (out, g_bytes_get_data (serve->reply, NULL),
                                    g_bytes_get_size (serve->reply), G_PRIORITY_DEFAULT, NULL,
                                    serve_replied_cb, serve);
@@ -650,7 +671,6 @@ service_connected_cb (GObject      *object,
         g_strdup_printf (_("service %s on %s is not reachable: %s"), serve->service, own,
                          error->message);
 
-      g_message ("%s", message);
       serve_reply (serve, PU_STREAM_STATUS_UNREACHABLE, message);
       return;
     }
@@ -1041,6 +1061,14 @@ pu_node_get_n_relays (PuNode *self)
   g_return_val_if_fail (PU_IS_NODE (self), 0);
 
   return self->relays->len;
+}
+
+GPtrArray *
+pu_node_get_relays (PuNode *self)
+{
+  g_return_val_if_fail (PU_IS_NODE (self), NULL);
+
+  return self->relays;
 }
 
 guint

@@ -38,6 +38,9 @@ void          pu_node_stop                  (PuNode               *self);
 PuProfile    *pu_node_get_profile           (PuNode               *self);
 guint         pu_node_get_n_relays          (PuNode               *self);
 guint         pu_node_get_n_relays_connected (PuNode              *self);
+/* The relays in use (element-type PuRelayClient) (transfer none): configured
+ * relays without a pinned key are left out. */
+GPtrArray    *pu_node_get_relays            (PuNode               *self);
 
 /* The connection to @peer, dialed if there is none yet. */
 void          pu_node_connect_async         (PuNode               *self,

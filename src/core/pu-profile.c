@@ -285,6 +285,23 @@ pu_profile_get_config (PuProfile *self)
   return self->config;
 }
 
+gboolean
+pu_profile_reload_config (PuProfile  *self,
+                          GError    **error)
+{
+  PuConfig *config;
+
+  g_return_val_if_fail (PU_IS_PROFILE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  config = pu_config_load (pu_config_get_path (self->config), error);
+  if (config == NULL)
+    return FALSE;
+  g_object_unref (self->config);
+  self->config = config;
+  return TRUE;
+}
+
 PuIdentity *
 pu_profile_get_identity (PuProfile *self)
 {

@@ -37,6 +37,13 @@ PuConfig     *pu_profile_get_config      (PuProfile   *self);
 PuIdentity   *pu_profile_get_identity    (PuProfile   *self);
 PuTrustStore *pu_profile_get_trust_store (PuProfile   *self);
 
+/* Reads config.ini again (after another process changed it): on success
+ * pu_profile_get_config() returns the new object, while the previous one
+ * stays valid for whoever holds a reference; on failure (a bad edit) the
+ * current config stays in place. */
+gboolean      pu_profile_reload_config   (PuProfile   *self,
+                                          GError     **error);
+
 /* The device name from config.ini, or the host name made into a label. */
 char         *pu_profile_dup_device_name (PuProfile   *self);
 

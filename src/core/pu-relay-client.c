@@ -42,6 +42,9 @@ struct _PuRelayClient
   gint64                   started_at; /* of the current attempt */
   gint64                   last_rx;
   guint64                  ping_cookie;
+  /* GTask of pu_relay_client_ping_async, oldest first; each task's data is
+   * its Ping */
+  GQueue                   pings;
   /* why the current attempt or connection is failing, for ::disconnected */
   GError                  *error;
 };
@@ -58,7 +61,27 @@ enum {
 
 static guint signals[N_SIGNALS];
 
+typedef struct {
+  guint64 cookie;
+  gint64  sent;
+} Ping;
+
 static void connect_now (PuRelayClient *self);
+
+/* Fails every measurement still waiting for its PONG. */
+static void
+fail_pings (PuRelayClient *self)
+{
+  GTask *task;
+
+  while ((task = g_queue_pop_head (&self->pings)) != NULL)
+    {
+      g_task_return_new_error (task, PU_ERROR, PU_ERROR_FAILED,
+                               _("The connection to the relay at %s ended before it answered"),
+                               self->address);
+      g_object_unref (task);
+    }
+}
 
 static void
 stop_timer (PuRelayClient *self)
@@ -95,6 +118,7 @@ set_error (PuRelayClient *self,
 static void
 drop_connection (PuRelayClient *self)
 {
+  fail_pings (self);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->msg);
@@ -351,6 +375,20 @@ on_message (SoupWebsocketConnection *ws,
       break;
 
     case PU_RELAY_FRAME_PONG:
+      /* Keepalive PONGs answer nobody. */
+      for (GList *l = self->pings.head; l != NULL; l = l->next)
+        {
+          GTask *task = l->data;
+          Ping *ping = g_task_get_task_data (task);
+
+          if (ping->cookie == frame.cookie)
+            {
+              g_queue_delete_link (&self->pings, l);
+              g_task_return_int (task, g_get_monotonic_time () - ping->sent);
+              g_object_unref (task);
+              break;
+            }
+        }
       return;
 
     default:
@@ -632,4 +670,50 @@ pu_relay_client_send_signal (PuRelayClient   *self,
   g_return_val_if_fail (data != NULL || len == 0, FALSE);
 
   return send_addressed (self, PU_RELAY_FRAME_SIGNAL, peer, instance, data, len, error);
+}
+
+void
+pu_relay_client_ping_async (PuRelayClient       *self,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  Ping *ping;
+  PuRelayFrame frame = { .type = PU_RELAY_FRAME_PING };
+
+  g_return_if_fail (PU_IS_RELAY_CLIENT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, pu_relay_client_ping_async);
+
+  if (self->pings.length >= PU_RELAY_MAX_PENDING_PINGS)
+    {
+      g_task_return_new_error (task, PU_ERROR, PU_ERROR_FAILED,
+                               _("Too many measurements of the relay at %s at once; "
+                                 "try again shortly"), self->address);
+      return;
+    }
+
+  ping = g_new0 (Ping, 1);
+  ping->cookie = frame.cookie = ++self->ping_cookie;
+  ping->sent = g_get_monotonic_time ();
+  g_task_set_task_data (task, ping, g_free);
+  if (!send_frame (self, &frame, FALSE, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_queue_push_tail (&self->pings, g_steal_pointer (&task));
+}
+
+gint64
+pu_relay_client_ping_finish (PuRelayClient  *self,
+                             GAsyncResult   *result,
+                             GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), -1);
+
+  return g_task_propagate_int (G_TASK (result), error);
 }

@@ -29,6 +29,8 @@ G_BEGIN_DECLS
 /* Low enough that every node is back within a few seconds of a relay
  * restart; a refused attempt costs the relay one TLS handshake. */
 #define PU_RELAY_BACKOFF_MAX_MS 8000
+/* Measured round trips waiting for their PONG at once. */
+#define PU_RELAY_MAX_PENDING_PINGS 16
 
 #define PU_TYPE_RELAY_CLIENT (pu_relay_client_get_type ())
 G_DECLARE_FINAL_TYPE (PuRelayClient, pu_relay_client, PU, RELAY_CLIENT, GObject)
@@ -61,6 +63,18 @@ gboolean        pu_relay_client_send_signal  (PuRelayClient      *self,
                                               guint64             instance,
                                               const guint8       *data,
                                               gsize               len,
+                                              GError            **error);
+
+/* One PING/PONG round trip to the relay itself, in microseconds: the first
+ * hop of a relayed path. Fails at once when not connected or when
+ * PU_RELAY_MAX_PENDING_PINGS are already waiting, and when the connection
+ * ends before the answer. */
+void            pu_relay_client_ping_async   (PuRelayClient      *self,
+                                              GCancellable       *cancellable,
+                                              GAsyncReadyCallback callback,
+                                              gpointer            user_data);
+gint64          pu_relay_client_ping_finish  (PuRelayClient      *self,
+                                              GAsyncResult       *result,
                                               GError            **error);
 
 G_END_DECLS

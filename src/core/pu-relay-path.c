@@ -127,3 +127,11 @@ pu_relay_path_set_instance (PuRelayPath *self,
 
   self->instance = instance;
 }
+
+PuRelayClient *
+pu_relay_path_get_client (PuRelayPath *self)
+{
+  g_return_val_if_fail (PU_IS_RELAY_PATH (self), NULL);
+
+  return self->client;
+}

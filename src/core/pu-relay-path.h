@@ -18,6 +18,8 @@ PuRelayPath    *pu_relay_path_new          (PuRelayClient  *client,
                                             const PuPeerId *peer,
                                             guint64         instance);
 const PuPeerId *pu_relay_path_get_peer     (PuRelayPath    *self);
+/* The relay the packets go through. */
+PuRelayClient  *pu_relay_path_get_client   (PuRelayPath    *self);
 guint64         pu_relay_path_get_instance (PuRelayPath    *self);
 void            pu_relay_path_set_instance (PuRelayPath    *self,
                                             guint64         instance);

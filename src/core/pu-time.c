@@ -33,29 +33,39 @@ bad_duration (GError     **error,
   return FALSE;
 }
 
+/* The unit at @p in milliseconds, and its length; 0 when unknown or when
+ * "ms" is not allowed. */
 static gint64
-unit_seconds (char unit)
+unit_ms (const char *p,
+         gboolean    allow_ms,
+         guint      *len)
 {
-  switch (unit)
+  *len = 1;
+  if (p[0] == 'm' && p[1] == 's')
     {
-    case 's': return 1;
-    case 'm': return MINUTE;
-    case 'h': return HOUR;
-    case 'd': return DAY;
-    case 'w': return WEEK;
+      *len = 2;
+      return allow_ms ? 1 : 0;
+    }
+  switch (p[0])
+    {
+    case 's': return 1000;
+    case 'm': return (gint64) MINUTE * 1000;
+    case 'h': return (gint64) HOUR * 1000;
+    case 'd': return (gint64) DAY * 1000;
+    case 'w': return (gint64) WEEK * 1000;
     default: return 0;
     }
 }
 
-gboolean
-pu_duration_parse (const char  *text,
-                   gint64      *seconds,
-                   GError     **error)
+static gboolean
+duration_parse (const char  *text,
+                gboolean     allow_ms,
+                gint64      *ms,
+                GError     **error)
 {
+  const gint64 max = DURATION_MAX * 1000;
   gint64 total = 0;
   const char *p = text;
-
-  g_return_val_if_fail (seconds != NULL, FALSE);
 
   if (text == NULL || *text == '\0')
     return bad_duration (error, _("it is empty"));
@@ -66,6 +76,7 @@ pu_duration_parse (const char  *text,
     {
       gint64 n = 0;
       gint64 unit;
+      guint unit_len;
 
       if (!g_ascii_isdigit (*p))
         return bad_duration (error, _("each unit needs a number before it"));
@@ -73,18 +84,19 @@ pu_duration_parse (const char  *text,
       for (; g_ascii_isdigit (*p); p++)
         {
           n = n * 10 + (*p - '0');
-          if (n > DURATION_MAX)
+          if (n > max)
             return bad_duration (error, _("it is longer than 100 years"));
         }
 
       if (!g_ascii_isalpha (*p))
         return bad_duration (error, _("each number needs a unit (s, m, h, d or w) right after it"));
-      unit = unit_seconds (*p);
+      unit = unit_ms (p, allow_ms, &unit_len);
       if (unit == 0)
-        return bad_duration (error, _("unknown unit (use s, m, h, d or w)"));
-      p++;
+        return bad_duration (error, allow_ms ? _("unknown unit (use ms, s, m, h, d or w)")
+                                             : _("unknown unit (use s, m, h, d or w)"));
+      p += unit_len;
 
-      if (n > (DURATION_MAX - total) / unit)
+      if (n > (max - total) / unit)
         return bad_duration (error, _("it is longer than 100 years"));
       total += n * unit;
 
@@ -96,8 +108,33 @@ pu_duration_parse (const char  *text,
   if (total <= 0)
     return bad_duration (error, _("it must be longer than zero"));
 
-  *seconds = total;
+  *ms = total;
   return TRUE;
+}
+
+gboolean
+pu_duration_parse (const char  *text,
+                   gint64      *seconds,
+                   GError     **error)
+{
+  gint64 ms;
+
+  g_return_val_if_fail (seconds != NULL, FALSE);
+
+  if (!duration_parse (text, FALSE, &ms, error))
+    return FALSE;
+  *seconds = ms / 1000;
+  return TRUE;
+}
+
+gboolean
+pu_duration_parse_ms (const char  *text,
+                      gint64      *ms,
+                      GError     **error)
+{
+  g_return_val_if_fail (ms != NULL, FALSE);
+
+  return duration_parse (text, TRUE, ms, error);
 }
 
 char *

@@ -1,4 +1,4 @@
-/* pu-time.h — durations ("90s", "10m", "1h30m", "7d", "2w") and RFC 3339 times
+/* pu-time.h — durations ("200ms", "90s", "10m", "1h30m", "7d", "2w") and RFC 3339 times
  *
  * All times are Unix seconds (UTC). Every parser is bounded and total.
  *
@@ -13,6 +13,10 @@ G_BEGIN_DECLS
 /* One or more <number><unit> parts, units s m h d w; > 0 and at most 100 years. */
 gboolean  pu_duration_parse      (const char  *text,
                                   gint64      *seconds,
+                                  GError     **error);
+/* The same, in milliseconds, with the unit ms as well ("200ms", "1s500ms"). */
+gboolean  pu_duration_parse_ms   (const char  *text,
+                                  gint64      *ms,
                                   GError     **error);
 /* "2d 3h", "10m", "45s": the two largest units, for people. */
 char     *pu_duration_format     (gint64       seconds);

@@ -1,4 +1,4 @@
-/* fuzz-time.c — duration, RFC 3339 and expiry parsers
+/* fuzz-time.c — duration (seconds and milliseconds), RFC 3339 and expiry parsers
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -25,6 +25,9 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       g_assert_true (pu_duration_parse (shown, &again, NULL));
       g_assert_cmpint (again, <=, value);
     }
+
+  if (pu_duration_parse_ms (text, &value, NULL))
+    g_assert_true (value > 0 && value <= (gint64) 36525 * 86400 * 1000);
 
   if (pu_time_parse_rfc3339 (text, &value, NULL))
     {

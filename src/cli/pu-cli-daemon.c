@@ -1,0 +1,259 @@
+/* pu-cli-daemon.c — `peerup daemon`: this device serving, headless
+ *
+ * Runs a serving node in the foreground and logs what happens to it with
+ * GLib structured logging (the journal under systemd, stderr otherwise).
+ * config.ini is watched: services added, removed, enabled or disabled with
+ * `peerup service …` apply to the next connection without a restart.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "pu-cli-private.h"
+
+#include <glib/gi18n.h>
+
+#include "pu-node.h"
+#include "pu-relay-client.h"
+
+/* Editors and `peerup` write in several steps; reload once they settle. */
+#define RELOAD_DELAY_MS 200
+
+typedef struct {
+  PuProfile *profile;
+  guint      reload_id;
+} Daemon;
+
+static char *
+relays_key (PuConfig *config)
+{
+  GPtrArray *relays = pu_config_get_relays (config);
+  GString *key = g_string_new (NULL);
+
+  for (guint i = 0; i < relays->len; i++)
+    {
+      g_autofree char *multiaddr = pu_relay_addr_to_multiaddr (relays->pdata[i]);
+
+      g_string_append_printf (key, "%s\n", multiaddr);
+    }
+  return g_string_free (key, FALSE);
+}
+
+static gboolean
+strv_equal0 (char **a,
+             char **b)
+{
+  if (a == NULL || b == NULL)
+    return (a == NULL || a[0] == NULL) && (b == NULL || b[0] == NULL);
+  return g_strv_equal ((const char * const *) a, (const char * const *) b);
+}
+
+static void
+log_service (const char      *what,
+             const PuService *service)
+{
+  g_autofree char *address = pu_service_get_address (service);
+
+  g_message ("Service %s %s (%s, %s)", service->name, what, address,
+             service->enabled ? "enabled" : "disabled");
+}
+
+/* Says what a reload changed. */
+static void
+log_changes (PuConfig *before,
+             PuConfig *after)
+{
+  GPtrArray *old_services = pu_config_get_services (before);
+  GPtrArray *new_services = pu_config_get_services (after);
+  g_autofree char *old_relays = relays_key (before);
+  g_autofree char *new_relays = relays_key (after);
+
+  for (guint i = 0; i < new_services->len; i++)
+    {
+      const PuService *now = new_services->pdata[i];
+      const PuService *was = pu_config_lookup_service (before, now->name);
+      g_autofree char *now_address = pu_service_get_address (now);
+      g_autofree char *was_address = was != NULL ? pu_service_get_address (was) : NULL;
+
+      if (was == NULL)
+        log_service ("added", now);
+      else if (was->enabled != now->enabled)
+        log_service (now->enabled ? "enabled" : "disabled", now);
+      else if (!g_str_equal (was_address, now_address) ||
+               !strv_equal0 (was->allowed, now->allowed))
+        log_service ("changed", now);
+    }
+  for (guint i = 0; i < old_services->len; i++)
+    {
+      const PuService *was = old_services->pdata[i];
+
+      if (pu_config_lookup_service (after, was->name) == NULL)
+        log_service ("removed", was);
+    }
+  if (!g_str_equal (old_relays, new_relays))
+    g_message ("The relays in %s changed; restart the daemon to use them",
+               pu_config_get_path (after));
+}
+
+static gboolean
+reload_cb (gpointer user_data)
+{
+  Daemon *daemon = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuConfig) before = g_object_ref (pu_profile_get_config (daemon->profile));
+
+  daemon->reload_id = 0;
+  if (!pu_profile_reload_config (daemon->profile, &error))
+    {
+      g_message ("Keeping the previous settings: %s (check it with `peerup config validate`)",
+                 error->message);
+      return G_SOURCE_REMOVE;
+    }
+  log_changes (before, pu_profile_get_config (daemon->profile));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+config_changed_cb (GFileMonitor      *monitor,
+                   GFile             *file,
+                   GFile             *other_file,
+                   GFileMonitorEvent  event,
+                   Daemon            *daemon)
+{
+  /* A deleted config.ini keeps the daemon on the settings it has. */
+  if (event == G_FILE_MONITOR_EVENT_DELETED || event == G_FILE_MONITOR_EVENT_ATTRIBUTE_CHANGED)
+    return;
+  g_clear_handle_id (&daemon->reload_id, g_source_remove);
+  daemon->reload_id = g_timeout_add (RELOAD_DELAY_MS, reload_cb, daemon);
+}
+
+static void
+relay_connected_cb (PuRelayClient *relay,
+                    gpointer       user_data)
+{
+  g_message ("Connected to the relay at %s", pu_relay_client_get_address (relay));
+}
+
+static void
+relay_disconnected_cb (PuRelayClient *relay,
+                       const GError  *error,
+                       gpointer       user_data)
+{
+  if (error != NULL)
+    g_message ("%s", error->message);
+}
+
+/* Relays without a key are not used at all: say how to fix that. */
+static void
+log_unpinned_relays (PuConfig *config)
+{
+  GPtrArray *relays = pu_config_get_relays (config);
+
+  if (relays->len == 0)
+    g_message ("No relay is configured, so no peer can reach this device; add one with "
+               "`peerup relay add ADDR` (its ADDR is printed by `peerup relay info` on the "
+               "relay)");
+  for (guint i = 0; i < relays->len; i++)
+    {
+      const PuRelayAddr *relay = relays->pdata[i];
+      g_autofree char *address = NULL;
+
+      if (relay->has_peer_id)
+        continue;
+      address = pu_relay_addr_to_string (relay);
+      g_message ("Relay %s is not pinned to a key and is not used; pin it with `peerup relay "
+                 "remove %s` and `peerup relay add %s --peer-id ID` (the ID is printed by "
+                 "`peerup relay info` on the relay)", address, address, address);
+    }
+}
+
+static void
+log_services (PuConfig *config)
+{
+  GPtrArray *services = pu_config_get_services (config);
+
+  if (services->len == 0)
+    g_message ("No services yet; add one with `peerup service add NAME HOST:PORT`");
+  for (guint i = 0; i < services->len; i++)
+    log_service ("exposed", services->pdata[i]);
+}
+
+int
+pu_cli_daemon (int    argc,
+               char **argv)
+{
+  g_auto(PuCliArgs) args = { 0 };
+  g_auto(PuCliLoop) loop = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuProfile) profile = NULL;
+  g_autoptr(PuNode) node = NULL;
+  g_autoptr(GFileMonitor) monitor = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *name = NULL;
+  Daemon daemon = { 0 };
+  GPtrArray *relays;
+  PuConfig *config;
+  const PuCliSpec spec = {
+    .command = "daemon",
+    .summary = N_("Serve this device's services to authorized peers until stopped (SIGTERM "
+                  "or Ctrl+C), logging connections. Changes to config.ini apply while it "
+                  "runs."),
+  };
+  int status = pu_cli_parse (&spec, &args, argc, argv);
+
+  if (status >= 0)
+    return status;
+
+  profile = pu_cli_open_profile (&args);
+  if (profile == NULL)
+    return PU_CLI_EXIT_FAILURE;
+  config = pu_profile_get_config (profile);
+
+  pu_cli_loop_init (&loop);
+  node = pu_node_new (profile, TRUE, &error);
+  if (node == NULL)
+    return pu_cli_fail (error);
+
+  relays = pu_node_get_relays (node);
+  for (guint i = 0; i < relays->len; i++)
+    {
+      g_signal_connect (relays->pdata[i], "connected", G_CALLBACK (relay_connected_cb), NULL);
+      g_signal_connect (relays->pdata[i], "disconnected", G_CALLBACK (relay_disconnected_cb),
+                        NULL);
+    }
+
+  daemon.profile = profile;
+  file = g_file_new_for_path (pu_config_get_path (config));
+  monitor = g_file_monitor_file (file, G_FILE_MONITOR_NONE, NULL, &error);
+  if (monitor == NULL)
+    {
+      g_message ("Changes to %s apply only after a restart: %s", pu_config_get_path (config),
+                 error->message);
+      g_clear_error (&error);
+    }
+  else
+    {
+      g_signal_connect (monitor, "changed", G_CALLBACK (config_changed_cb), &daemon);
+    }
+
+  name = pu_profile_dup_device_name (profile);
+  g_message ("Peer Up daemon for %s (%s), config %s", name,
+             pu_identity_get_peer_id_string (pu_profile_get_identity (profile)),
+             pu_config_get_path (config));
+  log_unpinned_relays (config);
+  log_services (config);
+  pu_node_start (node);
+
+  /* The settings it started with are the ones to roll back to. */
+  if (!pu_config_archive (config, &error))
+    {
+      g_message ("Could not archive %s: %s", pu_config_get_path (config), error->message);
+      g_clear_error (&error);
+    }
+
+  status = pu_cli_loop_run (&loop);
+  g_message ("Stopping");
+  if (monitor != NULL)
+    g_signal_handlers_disconnect_by_data (monitor, &daemon);
+  g_clear_handle_id (&daemon.reload_id, g_source_remove);
+  pu_node_stop (node);
+  return status;
+}

@@ -1,0 +1,186 @@
+/* pu-relay-config.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "pu-relay-config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "pu-error.h"
+#include "pu-file.h"
+
+#define GROUP "limits"
+
+typedef enum {
+  FIELD_UINT,
+  FIELD_UINT64,
+  FIELD_BOOLEAN,
+} FieldType;
+
+typedef struct {
+  const char *key;
+  FieldType   type;
+  gsize       offset;
+  guint64     min;
+  guint64     max;
+} Field;
+
+/* Bounds keep a relay usable: at least one peer, a queue that holds a few
+ * frames, a second to authenticate. */
+static const Field fields[] = {
+  { "max-peers", FIELD_UINT, G_STRUCT_OFFSET (PuRelayLimits, max_peers), 1, 1000000 },
+  { "peer-queue-bytes", FIELD_UINT, G_STRUCT_OFFSET (PuRelayLimits, peer_queue_bytes),
+    64 * 1024, 1024 * 1024 * 1024 },
+  { "session-bytes", FIELD_UINT64, G_STRUCT_OFFSET (PuRelayLimits, session_bytes),
+    0, G_MAXINT64 },
+  { "session-seconds", FIELD_UINT, G_STRUCT_OFFSET (PuRelayLimits, session_seconds),
+    0, 366 * 24 * 3600 },
+  { "auth-timeout-seconds", FIELD_UINT,
+    G_STRUCT_OFFSET (PuRelayLimits, auth_timeout_seconds), 1, 300 },
+  { "health-public", FIELD_BOOLEAN, G_STRUCT_OFFSET (PuRelayLimits, health_public), 0, 1 },
+};
+
+static const Field *
+lookup_field (const char *key)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    if (g_str_equal (fields[i].key, key))
+      return &fields[i];
+  return NULL;
+}
+
+static gboolean
+apply_field (PuRelayLimits  *limits,
+             const Field    *field,
+             const char     *path,
+             const char     *value,
+             GError        **error)
+{
+  gpointer slot = G_STRUCT_MEMBER_P (limits, field->offset);
+  guint64 n;
+
+  if (field->type == FIELD_BOOLEAN)
+    {
+      if (g_str_equal (value, "true"))
+        *(gboolean *) slot = TRUE;
+      else if (g_str_equal (value, "false"))
+        *(gboolean *) slot = FALSE;
+      else
+        {
+          g_set_error (error, PU_ERROR, PU_ERROR_PARSE,
+                       _("%s: [limits] %s must be true or false"), path, field->key);
+          return FALSE;
+        }
+      return TRUE;
+    }
+
+  if (!g_ascii_string_to_unsigned (value, 10, field->min, field->max, &n, NULL))
+    {
+      g_set_error (error, PU_ERROR, PU_ERROR_PARSE,
+                   _("%s: [limits] %s must be a whole number from %" G_GUINT64_FORMAT
+                     " to %" G_GUINT64_FORMAT), path, field->key, field->min, field->max);
+      return FALSE;
+    }
+  if (field->type == FIELD_UINT)
+    *(guint *) slot = (guint) n;
+  else
+    *(guint64 *) slot = n;
+  return TRUE;
+}
+
+gboolean
+pu_relay_limits_load_from_data (PuRelayLimits  *limits,
+                                const char     *path,
+                                const char     *data,
+                                gsize           len,
+                                GError        **error)
+{
+  g_autoptr(GKeyFile) keyfile = g_key_file_new ();
+  g_autoptr(GError) local_error = NULL;
+  g_auto(GStrv) groups = NULL;
+  g_auto(GStrv) keys = NULL;
+  PuRelayLimits parsed;
+
+  g_return_val_if_fail (limits != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (data != NULL || len == 0, FALSE);
+
+  if (len > PU_RELAY_CONFIG_FILE_MAX)
+    {
+      g_set_error (error, PU_ERROR, PU_ERROR_TOO_LARGE,
+                   _("%s is larger than %u bytes; it holds only a few limits"), path,
+                   PU_RELAY_CONFIG_FILE_MAX);
+      return FALSE;
+    }
+  if (!g_key_file_load_from_data (keyfile, len > 0 ? data : "", len, G_KEY_FILE_NONE,
+                                  &local_error))
+    {
+      g_set_error (error, PU_ERROR, PU_ERROR_PARSE, _("%s is not a valid key file: %s"), path,
+                   local_error->message);
+      return FALSE;
+    }
+
+  groups = g_key_file_get_groups (keyfile, NULL);
+  for (guint i = 0; groups[i] != NULL; i++)
+    if (!g_str_equal (groups[i], GROUP))
+      {
+        g_set_error (error, PU_ERROR, PU_ERROR_PARSE,
+                     _("%s: unknown group [%s]; the only group is [limits]"), path, groups[i]);
+        return FALSE;
+      }
+
+  pu_relay_limits_init_default (&parsed);
+  if (!g_key_file_has_group (keyfile, GROUP))
+    {
+      *limits = parsed;
+      return TRUE;
+    }
+
+  keys = g_key_file_get_keys (keyfile, GROUP, NULL, NULL);
+  for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
+    {
+      const Field *field = lookup_field (keys[i]);
+      g_autofree char *value = NULL;
+
+      if (field == NULL)
+        {
+          g_set_error (error, PU_ERROR, PU_ERROR_PARSE,
+                       _("%s: unknown key %s in [limits] (known: max-peers, peer-queue-bytes, "
+                         "session-bytes, session-seconds, auth-timeout-seconds, "
+                         "health-public)"), path, keys[i]);
+          return FALSE;
+        }
+      value = g_key_file_get_value (keyfile, GROUP, keys[i], NULL);
+      g_strstrip (value);
+      if (!apply_field (&parsed, field, path, value, error))
+        return FALSE;
+    }
+
+  *limits = parsed;
+  return TRUE;
+}
+
+gboolean
+pu_relay_limits_load (PuRelayLimits  *limits,
+                      const char     *path,
+                      GError        **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *data = NULL;
+  gsize len = 0;
+
+  g_return_val_if_fail (limits != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (!pu_file_read_bounded (path, PU_RELAY_CONFIG_FILE_MAX, &data, &len, &local_error))
+    {
+      if (g_error_matches (local_error, PU_ERROR, PU_ERROR_NOT_FOUND))
+        {
+          pu_relay_limits_init_default (limits);
+          return TRUE;
+        }
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  return pu_relay_limits_load_from_data (limits, path, data, len, error);
+}

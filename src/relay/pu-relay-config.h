@@ -1,0 +1,36 @@
+/* pu-relay-config.h — relay.ini: the limits a relay operator chooses
+ *
+ *   [limits]
+ *   max-peers=1024              connections at once
+ *   peer-queue-bytes=1048576    per-peer send queue
+ *   session-bytes=68719476736   bytes per connection (0 = no limit)
+ *   session-seconds=86400       connection lifetime (0 = no limit)
+ *   auth-timeout-seconds=10     time to authenticate
+ *   health-public=false         /healthz for everyone, not only loopback
+ *
+ * Every key is optional; unknown groups and keys are refused, so a typo
+ * never silently leaves a default in place.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "pu-relay-server.h"
+
+G_BEGIN_DECLS
+
+#define PU_RELAY_CONFIG_FILE_MAX (64 * 1024)
+
+/* Starts from the defaults and applies @data; @path names the file in
+ * messages. On failure @limits is untouched. */
+gboolean pu_relay_limits_load_from_data (PuRelayLimits  *limits,
+                                         const char     *path,
+                                         const char     *data,
+                                         gsize           len,
+                                         GError        **error);
+/* The same from a file; a missing file means the defaults. */
+gboolean pu_relay_limits_load           (PuRelayLimits  *limits,
+                                         const char     *path,
+                                         GError        **error);
+
+G_END_DECLS

@@ -1,0 +1,855 @@
+/* test-cli-net.c — the networking commands of the real `peerup` binary:
+ * a relay, a daemon, proxies, ping and traceroute as separate processes on
+ * loopback
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* Guards against hangs only (sanitizer builds are slow); nothing is timed. */
+#define GUARD_SECONDS 120
+
+typedef struct {
+  char *dir;
+  char *xdg;
+  int   status;
+  char *out;
+  char *err;
+} Fixture;
+
+/* A command that keeps running, and what it printed so far. */
+typedef struct {
+  GSubprocess      *proc;
+  GDataInputStream *out;
+  GDataInputStream *err;
+  GString          *out_text;
+  GString          *err_text;
+} Proc;
+
+/* An echo server on its own threads, so that blocking calls in the test
+ * (running the binary) never stall it. */
+typedef struct {
+  GSocket *listener;
+  guint16  port;
+  GThread *thread;
+} Echo;
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir == NULL)
+    return;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->dir = g_dir_make_tmp ("pu-cli-net-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->xdg = g_build_filename (f->dir, "xdg", NULL);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  remove_tree (f->dir);
+  g_free (f->dir);
+  g_free (f->xdg);
+  g_free (f->out);
+  g_free (f->err);
+}
+
+static char *
+path_in (Fixture    *f,
+         const char *name)
+{
+  return g_build_filename (f->dir, name, NULL);
+}
+
+static GSubprocess *
+spawn (Fixture            *f,
+       const char * const *argv)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GPtrArray) full = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  const char *bin = g_getenv ("PU_PEERUP_BIN");
+  GSubprocess *proc;
+
+  g_assert_nonnull (bin);
+  g_ptr_array_add (full, (char *) bin);
+  for (guint i = 0; argv[i] != NULL; i++)
+    g_ptr_array_add (full, (char *) argv[i]);
+  g_ptr_array_add (full, NULL);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                        | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", f->xdg, TRUE);
+  proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) full->pdata, &error);
+  g_assert_no_error (error);
+  return proc;
+}
+
+static gboolean
+guard_tick (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Iterates the main context until *@done, failing after GUARD_SECONDS. */
+static void
+run_until (gboolean   *done,
+           const char *what)
+{
+  gint64 deadline = g_get_monotonic_time () + GUARD_SECONDS * G_USEC_PER_SEC;
+  guint tick = g_timeout_add (100, guard_tick, NULL);
+
+  while (!*done)
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Gave up waiting for %s", what);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_source_remove (tick);
+}
+
+typedef struct {
+  gboolean done;
+  char    *out;
+  char    *err;
+} Communicated;
+
+static void
+communicated_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Communicated *c = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (object), result, &c->out, &c->err,
+                                        &error);
+  g_assert_no_error (error);
+  c->done = TRUE;
+}
+
+/* peerup ARGS… to the end, keeping its status and output in @f. */
+G_GNUC_NULL_TERMINATED static void
+cli (Fixture    *f,
+     const char *first,
+     ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) proc = NULL;
+  Communicated c = { 0 };
+  va_list ap;
+
+  va_start (ap, first);
+  for (const char *arg = first; arg != NULL; arg = va_arg (ap, const char *))
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+
+  proc = spawn (f, (const char * const *) argv->pdata);
+  g_subprocess_communicate_utf8_async (proc, NULL, NULL, communicated_cb, &c);
+  run_until (&c.done, first);
+  g_assert_true (g_subprocess_get_if_exited (proc));
+  f->status = g_subprocess_get_exit_status (proc);
+  g_free (f->out);
+  g_free (f->err);
+  f->out = c.out;
+  f->err = c.err;
+}
+
+static void
+assert_contains (const char *haystack,
+                 const char *needle)
+{
+  if (strstr (haystack, needle) == NULL)
+    g_error ("“%s” not in: %s", needle, haystack);
+}
+
+static void
+assert_ok (Fixture *f)
+{
+  if (f->status != 0)
+    g_error ("peerup failed (%d): %s%s", f->status, f->out, f->err);
+}
+
+/* Exit @status with exactly one "peerup: …" line about @needle. */
+static void
+assert_fails (Fixture    *f,
+              int         status,
+              const char *needle)
+{
+  g_assert_cmpint (f->status, ==, status);
+  g_assert_true (g_str_has_prefix (f->err, "peerup: "));
+  if (status == 1)
+    g_assert_true (strchr (f->err, '\n') == f->err + strlen (f->err) - 1);
+  assert_contains (f->err, needle);
+}
+
+G_GNUC_NULL_TERMINATED static Proc *
+proc_start (Fixture    *f,
+            const char *first,
+            ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  Proc *p = g_new0 (Proc, 1);
+  va_list ap;
+
+  va_start (ap, first);
+  for (const char *arg = first; arg != NULL; arg = va_arg (ap, const char *))
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+
+  p->proc = spawn (f, (const char * const *) argv->pdata);
+  p->out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (p->proc));
+  p->err = g_data_input_stream_new (g_subprocess_get_stderr_pipe (p->proc));
+  p->out_text = g_string_new (NULL);
+  p->err_text = g_string_new (NULL);
+  return p;
+}
+
+typedef struct {
+  gboolean  done;
+  char     *line;
+} LineRead;
+
+static void
+line_read_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  LineRead *r = user_data;
+  g_autoptr(GError) error = NULL;
+
+  r->line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (object), result,
+                                                       NULL, &error);
+  g_assert_no_error (error);
+  r->done = TRUE;
+}
+
+/* Reads stdout (or stderr) until a line containing @needle, and returns it. */
+static char *
+proc_wait_line (Proc       *p,
+                gboolean    from_stderr,
+                const char *needle)
+{
+  GDataInputStream *in = from_stderr ? p->err : p->out;
+  GString *text = from_stderr ? p->err_text : p->out_text;
+
+  for (;;)
+    {
+      LineRead r = { 0 };
+
+      g_data_input_stream_read_line_async (in, G_PRIORITY_DEFAULT, NULL, line_read_cb, &r);
+      run_until (&r.done, needle);
+      if (r.line == NULL)
+        g_error ("Output ended without “%s”; stdout: %s\nstderr: %s", needle,
+                 p->out_text->str, p->err_text->str);
+      g_string_append_printf (text, "%s\n", r.line);
+      if (strstr (r.line, needle) != NULL)
+        return r.line;
+      g_free (r.line);
+    }
+}
+
+static void
+waited_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_subprocess_wait_finish (G_SUBPROCESS (object), result, NULL);
+  *(gboolean *) user_data = TRUE;
+}
+
+/* SIGTERM, then the exit status, which must be 0. */
+static void
+proc_stop (Proc *p)
+{
+  gboolean done = FALSE;
+
+  g_subprocess_send_signal (p->proc, SIGTERM);
+  g_subprocess_wait_async (p->proc, NULL, waited_cb, &done);
+  run_until (&done, "a process to stop");
+  g_assert_true (g_subprocess_get_if_exited (p->proc));
+  g_assert_cmpint (g_subprocess_get_exit_status (p->proc), ==, 0);
+}
+
+static void
+proc_free (Proc *p)
+{
+  if (!g_subprocess_get_if_exited (p->proc) && !g_subprocess_get_if_signaled (p->proc))
+    {
+      g_subprocess_force_exit (p->proc);
+      g_subprocess_wait (p->proc, NULL, NULL);
+    }
+  g_clear_object (&p->out);
+  g_clear_object (&p->err);
+  g_clear_object (&p->proc);
+  g_string_free (p->out_text, TRUE);
+  g_string_free (p->err_text, TRUE);
+  g_free (p);
+}
+
+static gpointer
+echo_connection (gpointer data)
+{
+  g_autoptr(GSocket) socket = data;
+  char buf[16384];
+  gssize n;
+
+  while ((n = g_socket_receive (socket, buf, sizeof buf, NULL, NULL)) > 0)
+    for (gssize sent = 0, m; sent < n; sent += m)
+      if ((m = g_socket_send (socket, buf + sent, n - sent, NULL, NULL)) <= 0)
+        return NULL;
+  g_socket_shutdown (socket, FALSE, TRUE, NULL);
+  return NULL;
+}
+
+static gpointer
+echo_accept (gpointer data)
+{
+  Echo *echo = data;
+  GSocket *socket;
+
+  while ((socket = g_socket_accept (echo->listener, NULL, NULL)) != NULL)
+    g_thread_unref (g_thread_new ("echo", echo_connection, socket));
+  return NULL;
+}
+
+static Echo *
+echo_start (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) addr = g_inet_socket_address_new (lo, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  Echo *echo = g_new0 (Echo, 1);
+
+  echo->listener = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                 G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_socket_bind (echo->listener, addr, TRUE, &error));
+  g_assert_true (g_socket_listen (echo->listener, &error));
+  bound = g_socket_get_local_address (echo->listener, &error);
+  g_assert_no_error (error);
+  echo->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  echo->thread = g_thread_new ("echo-accept", echo_accept, echo);
+  return echo;
+}
+
+static void
+echo_stop (Echo *echo)
+{
+  /* accept() returns once the socket is shut down. */
+  g_socket_shutdown (echo->listener, TRUE, TRUE, NULL);
+  g_socket_close (echo->listener, NULL);
+  g_thread_join (echo->thread);
+  g_object_unref (echo->listener);
+  g_free (echo);
+}
+
+/* Sends @data through 127.0.0.1:@port and returns what came back once the
+ * far end closed. A thread writes while this one reads, as a user's program
+ * would do both at once. */
+typedef struct {
+  GSocket *socket;
+  GBytes  *data;
+} Writer;
+
+static gpointer
+write_all (gpointer user_data)
+{
+  Writer *w = user_data;
+  gsize len;
+  const char *p = g_bytes_get_data (w->data, &len);
+
+  for (gsize sent = 0; sent < len;)
+    {
+      gssize n = g_socket_send (w->socket, p + sent, len - sent, NULL, NULL);
+
+      g_assert_cmpint (n, >, 0);
+      sent += (gsize) n;
+    }
+  g_socket_shutdown (w->socket, FALSE, TRUE, NULL);
+  return NULL;
+}
+
+static GBytes *
+round_trip (guint16  port,
+            GBytes  *data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) addr = g_inet_socket_address_new (lo, port);
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                            G_SOCKET_PROTOCOL_TCP, &error);
+  g_autoptr(GByteArray) back = g_byte_array_new ();
+  Writer w = { NULL, data };
+  GThread *writer;
+  char buf[16384];
+  gssize n;
+
+  g_assert_no_error (error);
+  g_socket_set_timeout (socket, GUARD_SECONDS);
+  g_assert_true (g_socket_connect (socket, addr, NULL, &error));
+  w.socket = socket;
+  writer = g_thread_new ("writer", write_all, &w);
+  while ((n = g_socket_receive (socket, buf, sizeof buf, NULL, &error)) > 0)
+    g_byte_array_append (back, (const guint8 *) buf, (guint) n);
+  g_assert_no_error (error);
+  g_thread_join (writer);
+  return g_byte_array_free_to_bytes (g_steal_pointer (&back));
+}
+
+static guint16
+forwarded_port (const char *line)
+{
+  const char *p = strstr (line, "127.0.0.1:");
+  guint64 port = 0;
+  g_autofree char *digits = NULL;
+
+  g_assert_nonnull (p);
+  p += strlen ("127.0.0.1:");
+  digits = g_strndup (p, strspn (p, "0123456789"));
+  g_assert_true (g_ascii_string_to_unsigned (digits, 10, 1, G_MAXUINT16, &port, NULL));
+  return (guint16) port;
+}
+
+static JsonObject *
+parse_object (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonNode *root;
+
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+  root = json_parser_get_root (parser);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (root));
+  return json_object_ref (json_node_get_object (root));
+}
+
+static void
+test_relay_admin (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *dir = path_in (f, "relay");
+  g_autofree char *key = g_build_filename (dir, "identity.key", NULL);
+  g_autofree char *ini = g_build_filename (dir, "relay.ini", NULL);
+  g_autofree char *default_key = g_build_filename (f->xdg, "peerup-relay", "identity.key",
+                                                   NULL);
+  g_autofree char *id = NULL;
+  g_autofree char *want = NULL;
+  g_autoptr(JsonObject) info = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonArray *addresses;
+  JsonObject *first;
+  GStatBuf st;
+  const char *device = "12D3KooWK5DBzmUHu829YgQu2fGiYjhcn3iSj7ZASAzYY1sXvaMj";
+
+  /* info makes the identity (0600, in a 0700 directory) and never replaces it. */
+  cli (f, "relay", "info", "--dir", dir, "--json", NULL);
+  assert_ok (f);
+  info = parse_object (f->out);
+  id = g_strdup (json_object_get_string_member (info, "peer_id"));
+  g_assert_true (g_str_has_prefix (id, "12D3KooW"));
+  g_assert_cmpstr (json_object_get_string_member (info, "dir"), ==, dir);
+  g_assert_cmpstr (json_object_get_string_member (info, "listen"), ==, "0.0.0.0:7777");
+  g_assert_cmpint (json_object_get_int_member (info, "port"), ==, 7777);
+  addresses = json_object_get_array_member (info, "addresses");
+  g_assert_cmpuint (json_array_get_length (addresses), >=, 1);
+  first = json_array_get_object_element (addresses, 0);
+  want = g_strdup_printf ("/tcp/7777/p2p/%s", id);
+  g_assert_true (g_str_has_suffix (json_object_get_string_member (first, "multiaddr"), want));
+  g_assert_true (g_str_has_prefix (json_object_get_string_member (first, "add_command"),
+                                   "peerup relay add /ip"));
+  g_assert_cmpint (g_stat (key, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_cmpint (g_stat (dir, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0700);
+
+  cli (f, "relay", "info", "--dir", dir, NULL);
+  assert_ok (f);
+  assert_contains (f->out, id);
+  assert_contains (f->out, "peerup relay add /ip4/");
+  assert_contains (f->out, "peerup relay authorize PEER-ID --dir");
+
+  /* A given listening address is the one to add. */
+  cli (f, "relay", "info", "--dir", dir, "--listen", "127.0.0.1:7001", NULL);
+  assert_ok (f);
+  g_free (want);
+  want = g_strdup_printf ("peerup relay add /ip4/127.0.0.1/tcp/7001/p2p/%s\n", id);
+  assert_contains (f->out, want);
+
+  /* The default directory. */
+  cli (f, "relay", "info", NULL);
+  assert_ok (f);
+  g_assert_true (g_file_test (default_key, G_FILE_TEST_IS_REGULAR));
+
+  /* The devices it serves. */
+  cli (f, "relay", "list-peers", "--dir", dir, NULL);
+  assert_ok (f);
+  assert_contains (f->out, "No devices");
+  cli (f, "relay", "authorize", device, "--comment", "Anna's laptop", "--dir", dir, NULL);
+  assert_ok (f);
+  assert_contains (f->out, "Authorized 12D3KooWK5DB");
+  cli (f, "relay", "authorize", device, "--dir", dir, NULL);
+  assert_fails (f, 1, "already");
+  cli (f, "relay", "list-peers", "--dir", dir, "--json", NULL);
+  assert_ok (f);
+  json_parser_load_from_data (parser, f->out, -1, &error);
+  g_assert_no_error (error);
+  {
+    JsonArray *peers = json_node_get_array (json_parser_get_root (parser));
+    JsonObject *peer;
+
+    g_assert_cmpuint (json_array_get_length (peers), ==, 1);
+    peer = json_array_get_object_element (peers, 0);
+    g_assert_cmpstr (json_object_get_string_member (peer, "peer_id"), ==, device);
+    g_assert_cmpstr (json_object_get_string_member (peer, "comment"), ==, "Anna's laptop");
+  }
+  cli (f, "relay", "list-peers", "--dir", dir, NULL);
+  assert_ok (f);
+  assert_contains (f->out, "# Anna's laptop");
+  cli (f, "relay", "deauthorize", device, "--dir", dir, NULL);
+  assert_ok (f);
+  assert_contains (f->out, "Removed 12D3KooWK5DB");
+  cli (f, "relay", "deauthorize", device, "--dir", dir, NULL);
+  assert_fails (f, 1, "12D3KooWK5DB");
+
+  /* Bad input: one line each. */
+  cli (f, "relay", "authorize", "laptop", "--dir", dir, NULL);
+  assert_fails (f, 1, "Invalid peer ID");
+  cli (f, "relay", "info", "--listen", "somewhere", "--dir", dir, NULL);
+  assert_fails (f, 2, "--listen");
+  cli (f, "relay", "serve", "--listen", "127.0.0.1:99999", "--dir", dir, NULL);
+  assert_fails (f, 2, "--listen");
+  g_assert_true (g_file_set_contents (ini, "[limits]\nmax-peers=none\n", -1, NULL));
+  cli (f, "relay", "serve", "--listen", "127.0.0.1:0", "--dir", dir, NULL);
+  assert_fails (f, 1, "max-peers must be a whole number");
+
+  /* Both roles are in the group's help. */
+  cli (f, "relay", "--help", NULL);
+  assert_ok (f);
+  assert_contains (f->out, "This device: use a relay");
+  assert_contains (f->out, "Relay machine: run a relay");
+}
+
+/* The relay, devices A ("home", serving an echo service) and B ("laptop"). */
+typedef struct {
+  Proc  *relay;
+  char  *relay_addr;
+  char  *relay_dir;
+  char  *a;         /* config.ini paths */
+  char  *b;
+  char  *a_id;
+  Echo  *echo;
+  Proc  *daemon;
+} Net;
+
+static char *
+init_device (Fixture    *f,
+             Net        *net,
+             const char *name)
+{
+  g_autofree char *dir = path_in (f, name);
+  char *config = g_build_filename (dir, "config.ini", NULL);
+  g_autofree char *id = NULL;
+
+  cli (f, "init", "--name", name, "--relay", net->relay_addr, "--non-interactive",
+       "--config", config, NULL);
+  assert_ok (f);
+  cli (f, "whoami", "--config", config, NULL);
+  assert_ok (f);
+  id = g_strstrip (g_strdup (f->out));
+  cli (f, "relay", "authorize", id, "--comment", name, "--dir", net->relay_dir, NULL);
+  assert_ok (f);
+  return config;
+}
+
+static void
+net_start (Fixture *f,
+           Net     *net)
+{
+  g_autofree char *line = NULL;
+  g_autofree char *service = NULL;
+  g_autofree char *b_id = NULL;
+
+  net->relay_dir = path_in (f, "relay");
+  net->relay = proc_start (f, "relay", "serve", "--listen", "127.0.0.1:0", "--dir",
+                           net->relay_dir, NULL);
+  line = proc_wait_line (net->relay, FALSE, "peerup relay add ");
+  net->relay_addr = g_strdup (strstr (line, "/ip4/127.0.0.1/tcp/"));
+  g_assert_nonnull (net->relay_addr);
+  g_assert_false (g_str_has_prefix (net->relay_addr, "/ip4/127.0.0.1/tcp/0/"));
+
+  net->a = init_device (f, net, "home");
+  net->b = init_device (f, net, "laptop");
+  cli (f, "whoami", "--config", net->a, NULL);
+  net->a_id = g_strstrip (g_strdup (f->out));
+  cli (f, "whoami", "--config", net->b, NULL);
+  b_id = g_strstrip (g_strdup (f->out));
+  cli (f, "auth", "add", b_id, "--config", net->a, NULL);
+  assert_ok (f);
+  cli (f, "name", "set", "home", net->a_id, "--config", net->b, NULL);
+  assert_ok (f);
+
+  net->echo = echo_start ();
+  service = g_strdup_printf ("127.0.0.1:%u", net->echo->port);
+  cli (f, "service", "add", "echo", service, "--config", net->a, NULL);
+  assert_ok (f);
+
+  net->daemon = proc_start (f, "daemon", "--config", net->a, NULL);
+  g_free (proc_wait_line (net->daemon, TRUE, "Connected to the relay at 127.0.0.1:"));
+}
+
+static void
+net_stop (Net *net)
+{
+  g_clear_pointer (&net->daemon, proc_free);
+  proc_stop (net->relay);
+  g_clear_pointer (&net->relay, proc_free);
+  echo_stop (net->echo);
+  g_free (net->relay_addr);
+  g_free (net->relay_dir);
+  g_free (net->a);
+  g_free (net->b);
+  g_free (net->a_id);
+}
+
+static void
+check_ping (Fixture *f,
+            Net     *net)
+{
+  g_auto(GStrv) lines = NULL;
+
+  cli (f, "ping", "home", "-c", "1", "--config", net->b, NULL);
+  assert_ok (f);
+  assert_contains (f->out, "reply from home: seq=1 time=");
+  assert_contains (f->out, " ms path=relayed\n");
+  assert_contains (f->out, "1 sent, 1 received, 0% loss");
+
+  cli (f, "ping", "home", "-c", "3", "--interval", "200ms", "--json", "--config", net->b, NULL);
+  assert_ok (f);
+  lines = g_strsplit (g_strchomp (f->out), "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 4);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(JsonObject) probe = parse_object (lines[i]);
+
+      g_assert_cmpstr (json_object_get_string_member (probe, "type"), ==, "probe");
+      g_assert_cmpint (json_object_get_int_member (probe, "seq"), ==, i + 1);
+      g_assert_cmpfloat (json_object_get_double_member (probe, "rtt_ms"), >=, 0);
+      g_assert_cmpstr (json_object_get_string_member (probe, "path"), ==, "relayed");
+    }
+  {
+    g_autoptr(JsonObject) summary = parse_object (lines[3]);
+
+    g_assert_cmpstr (json_object_get_string_member (summary, "type"), ==, "summary");
+    g_assert_cmpint (json_object_get_int_member (summary, "sent"), ==, 3);
+    g_assert_cmpint (json_object_get_int_member (summary, "received"), ==, 3);
+    g_assert_cmpfloat (json_object_get_double_member (summary, "loss_percent"), ==, 0);
+    g_assert_cmpfloat (json_object_get_double_member (summary, "min_ms"), <=,
+                       json_object_get_double_member (summary, "max_ms"));
+  }
+
+  cli (f, "traceroute", "home", "--config", net->b, NULL);
+  assert_ok (f);
+  assert_contains (f->out, "traceroute to home (");
+  assert_contains (f->out, "\n 1  relay 127.0.0.1:");
+  assert_contains (f->out, "\n 2  home  ");
+  cli (f, "traceroute", "home", "--json", "--config", net->b, NULL);
+  assert_ok (f);
+  {
+    g_autoptr(JsonObject) trace = parse_object (f->out);
+    JsonArray *hops = json_object_get_array_member (trace, "hops");
+
+    g_assert_cmpstr (json_object_get_string_member (trace, "path"), ==, "relayed");
+    g_assert_cmpuint (json_array_get_length (hops), ==, 2);
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (hops, 0),
+                                                    "kind"), ==, "relay");
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (hops, 1),
+                                                    "kind"), ==, "peer");
+  }
+
+  /* Usage errors. */
+  cli (f, "ping", "home", "-c", "-1", "--config", net->b, NULL);
+  assert_fails (f, 2, "-c");
+  cli (f, "ping", "home", "--interval", "5x", "--config", net->b, NULL);
+  assert_fails (f, 2, "--interval");
+  cli (f, "ping", "nobody", "--config", net->b, NULL);
+  assert_fails (f, 1, "nobody");
+}
+
+static void
+check_proxy (Fixture *f,
+             Net     *net)
+{
+  g_autoptr(GBytes) data = NULL;
+  g_autoptr(GBytes) back = NULL;
+  g_autoptr(GBytes) empty = g_bytes_new_static ("", 0);
+  g_autoptr(GByteArray) random = g_byte_array_sized_new (512 * 1024);
+  g_autofree char *line = NULL;
+  g_autofree char *port_text = NULL;
+  Proc *proxy;
+  Proc *refused;
+  guint16 port;
+
+  for (guint i = 0; i < 512 * 1024 / 4; i++)
+    {
+      guint32 r = g_random_int ();
+
+      g_byte_array_append (random, (const guint8 *) &r, 4);
+    }
+  data = g_byte_array_free_to_bytes (g_steal_pointer (&random));
+
+  proxy = proc_start (f, "proxy", "home", "echo", "0", "--config", net->b, NULL);
+  line = proc_wait_line (proxy, FALSE, "Forwarding 127.0.0.1:");
+  assert_contains (line, " → echo on home");
+  port = forwarded_port (line);
+  back = round_trip (port, data);
+  g_assert_true (g_bytes_equal (back, data));
+
+  /* The port is taken: said at once. */
+  port_text = g_strdup_printf ("%u", port);
+  cli (f, "proxy", "home", "echo", port_text, "--config", net->b, NULL);
+  assert_fails (f, 1, "already in use");
+  cli (f, "proxy", "home", "echo", "70000", "--config", net->b, NULL);
+  assert_fails (f, 2, "LOCAL-PORT");
+  proc_stop (proxy);
+  proc_free (proxy);
+
+  /* A service the peer does not expose: the connection closes and the
+   * proxy says why. */
+  refused = proc_start (f, "proxy", "home", "nope", "0", "--config", net->b, NULL);
+  g_free (line);
+  line = proc_wait_line (refused, FALSE, "Forwarding 127.0.0.1:");
+  g_clear_pointer (&back, g_bytes_unref);
+  back = round_trip (forwarded_port (line), empty);
+  g_assert_cmpuint (g_bytes_get_size (back), ==, 0);
+  g_free (line);
+  line = proc_wait_line (refused, TRUE, "peerup: ");
+  g_assert_cmpstr (line, ==, "peerup: service nope is not exposed by home");
+  proc_stop (refused);
+  proc_free (refused);
+}
+
+static void
+check_unauthorized (Fixture *f,
+                    Net     *net)
+{
+  g_autofree char *c = init_device (f, net, "stranger");
+  g_autofree char *line = NULL;
+  g_autoptr(GBytes) empty = g_bytes_new_static ("", 0);
+  g_autoptr(GBytes) back = NULL;
+  Proc *proxy;
+
+  cli (f, "ping", net->a_id, "-c", "1", "--config", c, NULL);
+  assert_fails (f, 1, "You are not authorized by ");
+
+  proxy = proc_start (f, "proxy", net->a_id, "echo", "0", "--config", c, NULL);
+  line = proc_wait_line (proxy, FALSE, "Forwarding 127.0.0.1:");
+  back = round_trip (forwarded_port (line), empty);
+  g_assert_cmpuint (g_bytes_get_size (back), ==, 0);
+  g_free (line);
+  line = proc_wait_line (proxy, TRUE, "peerup: ");
+  assert_contains (line, "not authorized by");
+  proc_stop (proxy);
+  proc_free (proxy);
+
+  g_free (proc_wait_line (net->daemon, TRUE, "Refused a connection from"));
+}
+
+static void
+check_service_added (Fixture *f,
+                     Net     *net)
+{
+  g_autofree char *service = g_strdup_printf ("127.0.0.1:%u", net->echo->port);
+  g_autofree char *line = NULL;
+  g_autoptr(GBytes) data = g_bytes_new_static ("hello through echo2", 19);
+  g_autoptr(GBytes) back = NULL;
+  Proc *proxy;
+
+  cli (f, "service", "add", "echo2", service, "--config", net->a, NULL);
+  assert_ok (f);
+  g_free (proc_wait_line (net->daemon, TRUE, "Service echo2 added"));
+
+  proxy = proc_start (f, "proxy", "home", "echo2", "0", "--config", net->b, NULL);
+  line = proc_wait_line (proxy, FALSE, "Forwarding 127.0.0.1:");
+  back = round_trip (forwarded_port (line), data);
+  g_assert_true (g_bytes_equal (back, data));
+  proc_stop (proxy);
+  proc_free (proxy);
+  g_free (proc_wait_line (net->daemon, TRUE, "Serving echo2 to 12D3KooW"));
+}
+
+static void
+test_network (Fixture       *f,
+              gconstpointer  data)
+{
+  Net net = { 0 };
+  g_autofree char *archive = NULL;
+  g_autoptr(GDir) dir = NULL;
+
+  net_start (f, &net);
+  check_ping (f, &net);
+  check_proxy (f, &net);
+  check_unauthorized (f, &net);
+  check_service_added (f, &net);
+
+  /* The daemon stops cleanly, having archived the config it started with. */
+  proc_stop (net.daemon);
+  g_free (proc_wait_line (net.daemon, TRUE, "Stopping"));
+  archive = g_build_filename (f->dir, "home", "archive", NULL);
+  dir = g_dir_open (archive, 0, NULL);
+  g_assert_nonnull (dir);
+  g_assert_nonnull (g_dir_read_name (dir));
+
+  /* Nobody answers for home now. */
+  cli (f, "ping", "home", "-c", "1", "--config", net.b, NULL);
+  assert_fails (f, 1, "home is offline");
+
+  net_stop (&net);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add ("/cli-net/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("relay-admin", test_relay_admin);
+  ADD ("network", test_network);
+#undef ADD
+
+  return g_test_run ();
+}
