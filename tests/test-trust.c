@@ -631,10 +631,10 @@ test_store_monitor (void)
   g_assert_true (pu_trust_store_is_authorized (store, &b, NOW));
 
   /* A file made public is not loaded; what was trusted stays until it is fixed. */
-  handler = g_log_set_handler (NULL, G_LOG_LEVEL_MESSAGE, log_cb, &kept);
+  handler = g_log_set_handler ("peerup-core", G_LOG_LEVEL_MESSAGE, log_cb, &kept);
   write_bytes (path, PEER_A "\n", strlen (PEER_A) + 1, 0644);
   wait_for (&kept, 1);
-  g_log_remove_handler (NULL, handler);
+  g_log_remove_handler ("peerup-core", handler);
   g_assert_true (pu_trust_store_is_authorized (store, &b, NOW));
   g_assert_false (pu_trust_store_is_authorized (store, &a, NOW));
 
