@@ -33,3 +33,23 @@ pu_test_remove_tree (const char *dir)
     }
   g_rmdir (dir);
 }
+
+static gboolean
+guard_tick (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+void
+pu_test_run_until (gboolean *done)
+{
+  gint64 deadline = g_get_monotonic_time () + PU_TEST_GUARD_SECONDS * G_USEC_PER_SEC;
+  guint tick = g_timeout_add (100, guard_tick, NULL);
+
+  while (!*done)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_source_remove (tick);
+}

@@ -550,7 +550,8 @@ pu_control_dispose (GObject *object)
   PuControl *self = PU_CONTROL (object);
 
   g_clear_handle_id (&self->owner_id, g_bus_unown_name);
-  if (self->skeleton != NULL)
+  if (self->skeleton != NULL &&
+      g_dbus_interface_skeleton_get_object_path (G_DBUS_INTERFACE_SKELETON (self->skeleton)))
     g_dbus_interface_skeleton_unexport (G_DBUS_INTERFACE_SKELETON (self->skeleton));
   if (self->clients != NULL)
     for (guint i = 0; i < self->clients->len; i++)
