@@ -21,6 +21,7 @@
 typedef struct {
   char *dir;     /* everything of one test lives here */
   char *xdg;     /* XDG_CONFIG_HOME for the binary */
+  char *runtime; /* XDG_RUNTIME_DIR: no running core is found there */
   char *config;  /* dir/device/config.ini, passed with --config */
   char *keys;    /* authorized_keys beside it */
   char *key;     /* identity.key beside it */
@@ -58,6 +59,7 @@ fixture_set_up (Fixture       *f,
   f->dir = g_dir_make_tmp ("pu-cli-XXXXXX", &error);
   g_assert_no_error (error);
   f->xdg = g_build_filename (f->dir, "xdg", NULL);
+  f->runtime = g_build_filename (f->dir, "run", NULL);
   f->config = g_build_filename (f->dir, "device", "config.ini", NULL);
   f->keys = g_build_filename (f->dir, "device", "authorized_keys", NULL);
   f->key = g_build_filename (f->dir, "device", "identity.key", NULL);
@@ -70,6 +72,7 @@ fixture_tear_down (Fixture       *f,
   remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->xdg);
+  g_free (f->runtime);
   g_free (f->config);
   g_free (f->keys);
   g_free (f->key);
@@ -101,6 +104,7 @@ run_argv (Fixture           *f,
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
                                         | G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", f->xdg, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_RUNTIME_DIR", f->runtime, TRUE);
   proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) full->pdata, &error);
   g_assert_no_error (error);
   g_subprocess_communicate_utf8 (proc, NULL, NULL, &f->out, &f->err, &error);
@@ -409,6 +413,7 @@ run_on_terminal (Fixture    *f,
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_SILENCE);
   g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", f->xdg, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_RUNTIME_DIR", f->runtime, TRUE);
   g_subprocess_launcher_take_stdout_fd (launcher, slave);
   proc = g_subprocess_launcher_spawn (launcher, &error, bin, arg1, arg2,
                                       "--config", f->config, NULL);
@@ -884,6 +889,7 @@ test_cli_status (Fixture       *f,
   assert_ok (f);
   assert_contains (f->out, self_id);
   assert_contains (f->out, "none");
+  assert_contains (f->out, "\nNode:     not running\n");
 
   cli (f, "relay", "add", "203.0.113.5:7777", "--peer-id", relay_id, NULL);
   assert_ok (f);
@@ -931,6 +937,10 @@ test_cli_status (Fixture       *f,
   g_assert_cmpuint (json_array_get_length (array), ==, 1);
   item = json_array_get_object_element (array, 0);
   g_assert_cmpstr (json_object_get_string_member (item, "name"), ==, "home");
+
+  item = json_object_get_object_member (object, "node");
+  g_assert_false (json_object_get_boolean_member (item, "running"));
+  g_assert_false (json_object_has_member (item, "error"));
 
   cli (f, "status", NULL);
   assert_ok (f);

@@ -3,7 +3,9 @@
  * Runs a serving node in the foreground and logs what happens to it with
  * GLib structured logging (the journal under systemd, stderr otherwise).
  * config.ini is watched: services added, removed, enabled or disabled with
- * `peerup service …` apply to the next connection without a restart.
+ * `peerup service …` apply to the next connection without a restart. The
+ * control API (dev.peerup.PeerUp1) answers `peerup status` and other clients
+ * on the private socket and the session bus.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -11,6 +13,7 @@
 
 #include <glib/gi18n.h>
 
+#include "pu-control.h"
 #include "pu-node.h"
 #include "pu-relay-client.h"
 
@@ -185,6 +188,8 @@ pu_cli_daemon (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(PuProfile) profile = NULL;
   g_autoptr(PuNode) node = NULL;
+  g_autoptr(PuControl) control = NULL;
+  g_autofree char *socket_path = NULL;
   g_autoptr(GFileMonitor) monitor = NULL;
   g_autoptr(GFile) file = NULL;
   g_autofree char *name = NULL;
@@ -210,6 +215,11 @@ pu_cli_daemon (int    argc,
   pu_cli_loop_init (&loop);
   node = pu_node_new (profile, TRUE, &error);
   if (node == NULL)
+    return pu_cli_fail (error);
+  /* Also what keeps a second daemon for this device from starting. */
+  control = pu_control_new (node);
+  socket_path = pu_control_socket_path (pu_config_get_path (config));
+  if (!pu_control_listen (control, socket_path, &error))
     return pu_cli_fail (error);
 
   relays = pu_node_get_relays (node);
@@ -240,6 +250,8 @@ pu_cli_daemon (int    argc,
              pu_config_get_path (config));
   log_unpinned_relays (config);
   log_services (config);
+  g_message ("Control API on %s", socket_path);
+  pu_control_own_bus_name (control);
   pu_node_start (node);
 
   /* The settings it started with are the ones to roll back to. */
