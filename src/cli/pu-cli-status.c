@@ -1,5 +1,5 @@
 /* pu-cli-status.c — `peerup status`: everything this device is set up with,
- * and what its running core (a daemon or the app) is doing
+ * and what its running core is doing
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -241,7 +241,7 @@ pu_cli_status (int    argc,
   const PuCliSpec spec = {
     .command = "status",
     .summary = N_("Show this device: its peer ID, relays, authorized peers, services and "
-                  "names, and when it runs (`peerup daemon` or the app), its relay and peer "
+                  "names, and while `peerup daemon` runs for it, its relay and peer "
                   "connections with their round trips."),
     .json = TRUE,
   };
