@@ -17,11 +17,11 @@
 
 #include "pu-config.h"
 #include "pu-identity.h"
+#include "pu-test-util.h"
 
 typedef struct {
   char *dir;     /* everything of one test lives here */
   char *xdg;     /* XDG_CONFIG_HOME for the binary */
-  char *runtime; /* XDG_RUNTIME_DIR: no running core is found there */
   char *config;  /* dir/device/config.ini, passed with --config */
   char *keys;    /* authorized_keys beside it */
   char *key;     /* identity.key beside it */
@@ -31,35 +31,11 @@ typedef struct {
 } Fixture;
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir == NULL)
-    return;
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_assert_cmpint (g_unlink (child), ==, 0);
-    }
-  g_assert_cmpint (g_rmdir (path), ==, 0);
-}
-
-static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  f->dir = g_dir_make_tmp ("pu-cli-XXXXXX", &error);
-  g_assert_no_error (error);
+  f->dir = pu_test_make_tmpdir ();
   f->xdg = g_build_filename (f->dir, "xdg", NULL);
-  f->runtime = g_build_filename (f->dir, "run", NULL);
   f->config = g_build_filename (f->dir, "device", "config.ini", NULL);
   f->keys = g_build_filename (f->dir, "device", "authorized_keys", NULL);
   f->key = g_build_filename (f->dir, "device", "identity.key", NULL);
@@ -69,10 +45,9 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  remove_tree (f->dir);
+  pu_test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->xdg);
-  g_free (f->runtime);
   g_free (f->config);
   g_free (f->keys);
   g_free (f->key);
@@ -86,27 +61,11 @@ static void
 run_argv (Fixture           *f,
           const char * const *argv)
 {
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GSubprocess) proc = pu_test_spawn_peerup (f->xdg, argv);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) full = g_ptr_array_new ();
-  const char *bin = g_getenv ("PU_PEERUP_BIN");
-
-  g_assert_nonnull (bin);
-  g_ptr_array_add (full, (char *) bin);
-  for (guint i = 0; argv[i] != NULL; i++)
-    g_ptr_array_add (full, (char *) argv[i]);
-  g_ptr_array_add (full, NULL);
 
   g_clear_pointer (&f->out, g_free);
   g_clear_pointer (&f->err, g_free);
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                                        | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", f->xdg, TRUE);
-  g_subprocess_launcher_setenv (launcher, "XDG_RUNTIME_DIR", f->runtime, TRUE);
-  proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) full->pdata, &error);
-  g_assert_no_error (error);
   g_subprocess_communicate_utf8 (proc, NULL, NULL, &f->out, &f->err, &error);
   g_assert_no_error (error);
   g_assert_true (g_subprocess_get_if_exited (proc));
@@ -413,7 +372,6 @@ run_on_terminal (Fixture    *f,
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_SILENCE);
   g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", f->xdg, TRUE);
-  g_subprocess_launcher_setenv (launcher, "XDG_RUNTIME_DIR", f->runtime, TRUE);
   g_subprocess_launcher_take_stdout_fd (launcher, slave);
   proc = g_subprocess_launcher_spawn (launcher, &error, bin, arg1, arg2,
                                       "--config", f->config, NULL);
