@@ -59,6 +59,10 @@ query_node (PuConfig  *config,
   pu_control_socket_connect_async (socket_path, NULL, connected_cb, &query);
   while (!query.done)
     g_main_context_iteration (context, TRUE);
+  /* What the proxy left behind as it went (its signal subscriptions) is
+   * freed from this context. */
+  while (g_main_context_iteration (context, FALSE))
+    ;
   g_main_context_pop_thread_default (context);
 
   if (query.status == NULL)
