@@ -39,6 +39,7 @@ struct _PuNode
   gboolean       serving;
   gboolean       started;
   GPtrArray     *relays;     /* PuRelayClient */
+  GHashTable    *relays_up;  /* the connected ones (unowned) */
   /* Link → Link, by relay + peer + instance; owns the links. */
   GHashTable    *links;
   /* PuPeerId → Link (unowned): the connection we dial to each peer. */
@@ -328,15 +329,18 @@ relay_connected_cb (PuRelayClient *relay,
       g_ptr_array_add (waiting, link);
   for (guint i = 0; i < waiting->len; i++)
     link_try_start (waiting->pdata[i]);
+  g_hash_table_add (self->relays_up, relay);
   g_signal_emit (self, signals[SIGNAL_RELAY_CHANGED], 0, relay);
 }
 
+/* Also each failed attempt: only the end of a connection is a change. */
 static void
 relay_disconnected_cb (PuRelayClient *relay,
                        const GError  *error,
                        PuNode        *self)
 {
-  g_signal_emit (self, signals[SIGNAL_RELAY_CHANGED], 0, relay);
+  if (g_hash_table_remove (self->relays_up, relay))
+    g_signal_emit (self, signals[SIGNAL_RELAY_CHANGED], 0, relay);
 }
 
 static gboolean
@@ -1224,6 +1228,7 @@ pu_node_dispose (GObject *object)
   g_clear_pointer (&self->dials, g_hash_table_unref);
   g_clear_pointer (&self->links, g_hash_table_unref);
   g_clear_pointer (&self->relays, g_ptr_array_unref);
+  g_clear_pointer (&self->relays_up, g_hash_table_unref);
   g_clear_object (&self->certificate);
   g_clear_object (&self->profile);
 
@@ -1247,6 +1252,7 @@ static void
 pu_node_init (PuNode *self)
 {
   self->relays = g_ptr_array_new_with_free_func (g_object_unref);
+  self->relays_up = g_hash_table_new (NULL, NULL);
   self->links = g_hash_table_new_full (link_hash, link_equal, NULL, (GDestroyNotify) link_free);
   self->dials = g_hash_table_new ((GHashFunc) pu_peer_id_hash, (GEqualFunc) pu_peer_id_equal);
 }
