@@ -4,6 +4,8 @@
  */
 #include "pu-test-relay.h"
 
+#include "pu-test-util.h"
+
 PuTestRelay *
 pu_test_relay_new (const char *dir)
 {
@@ -53,4 +55,35 @@ pu_test_relay_add_device (PuTestRelay *relay,
                       name, 0, &error);
   g_assert_no_error (error);
   return profile;
+}
+
+typedef struct {
+  gboolean  done;
+  gint64    rtt;
+  GError   *error;
+} Ping;
+
+static void
+ping_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Ping *ping = user_data;
+
+  ping->rtt = pu_node_ping_finish (PU_NODE (object), result, &ping->error);
+  ping->done = TRUE;
+}
+
+gint64
+pu_test_ping (PuNode          *node,
+              const PuPeerId  *peer,
+              GError         **error)
+{
+  Ping ping = { 0 };
+
+  pu_node_ping_async (node, peer, NULL, ping_cb, &ping);
+  pu_test_run_until (&ping.done);
+  if (ping.error != NULL)
+    g_propagate_error (error, ping.error);
+  return ping.rtt;
 }

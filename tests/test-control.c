@@ -89,7 +89,6 @@ typedef struct {
   gboolean   done;
   PuPeerUp1 *proxy;
   GVariant  *value;
-  gint64     rtt;
   GError    *error;
 } Result;
 
@@ -213,10 +212,10 @@ dict_string (GVariantDict *dict,
   return value;
 }
 
-/* The last signal of one kind, and whether one came since the last look. */
+/* The signals of one kind (a{sv} each) not looked at yet, oldest first. */
 typedef struct {
-  gboolean  seen;
-  GVariant *info;
+  GQueue   infos;
+  gboolean arrived;
 } Signalled;
 
 static void
@@ -224,12 +223,11 @@ signalled_cb (PuPeerUp1 *proxy,
               GVariant  *info,
               Signalled *s)
 {
-  g_clear_pointer (&s->info, g_variant_unref);
-  s->info = g_variant_ref (info);
-  s->seen = TRUE;
+  g_queue_push_tail (&s->infos, g_variant_dict_new (info));
+  s->arrived = TRUE;
 }
 
-/* Waits for a signal whose info has connected == @connected. */
+/* Takes signals until one with connected == @connected. */
 static GVariantDict *
 wait_signal (Signalled *s,
              gboolean   connected)
@@ -238,23 +236,15 @@ wait_signal (Signalled *s,
     {
       g_autoptr(GVariantDict) dict = NULL;
 
-      s->seen = FALSE;
-      pu_test_run_until (&s->seen);
-      dict = g_variant_dict_new (s->info);
+      if (g_queue_is_empty (&s->infos))
+        {
+          s->arrived = FALSE;
+          pu_test_run_until (&s->arrived);
+        }
+      dict = g_queue_pop_head (&s->infos);
       if (dict_bool (dict, "connected") == connected)
         return g_steal_pointer (&dict);
     }
-}
-
-static void
-ping_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  Result *r = user_data;
-
-  r->rtt = pu_node_ping_finish (PU_NODE (object), result, &r->error);
-  r->done = TRUE;
 }
 
 static void
@@ -269,14 +259,14 @@ test_status (Fixture       *fx,
   g_autoptr(GVariantDict) service = NULL;
   g_autoptr(GVariantDict) changed = NULL;
   g_autoptr(GVariant) allowed = NULL;
-  g_autofree char *relay_id = pu_peer_id_to_string (pu_relay_server_get_peer_id (fx->relay->server));
+  g_autofree char *relay_id =
+    pu_peer_id_to_string (pu_relay_server_get_peer_id (fx->relay->server));
   g_autofree char *relay_address = g_strdup_printf ("127.0.0.1:%u",
                                                     pu_relay_server_get_port (fx->relay->server));
   g_autofree char *home_id = id_of (fx->home);
   g_autofree char *laptop_id = id_of (fx->laptop);
-  Signalled relay_signal = { 0 };
-  Signalled peer_signal = { 0 };
-  Result ping = { 0 };
+  Signalled relay_signal = { G_QUEUE_INIT, FALSE };
+  Signalled peer_signal = { G_QUEUE_INIT, FALSE };
   Result peer = { 0 };
   guint32 pid;
   guint32 n;
@@ -332,12 +322,11 @@ test_status (Fixture       *fx,
 
   /* The laptop pings: its incoming connection shows, relayed, measured. */
   pu_node_start (fx->laptop_node);
-  pu_node_ping_async (fx->laptop_node, peer_of (fx->home), NULL, ping_cb, &ping);
+  pu_test_ping (fx->laptop_node, peer_of (fx->home), &error);
+  g_assert_no_error (error);
   g_clear_pointer (&changed, g_variant_dict_unref);
   changed = wait_signal (&peer_signal, TRUE);
   g_assert_cmpstr (dict_string (changed, "peer_id"), ==, laptop_id);
-  pu_test_run_until (&ping.done);
-  g_assert_no_error (ping.error);
 
   g_clear_pointer (&status, g_variant_dict_unref);
   g_clear_pointer (&laptop, g_variant_dict_unref);
@@ -375,8 +364,8 @@ test_status (Fixture       *fx,
   changed = wait_signal (&relay_signal, FALSE);
   g_assert_cmpstr (dict_string (changed, "peer_id"), ==, relay_id);
 
-  g_clear_pointer (&relay_signal.info, g_variant_unref);
-  g_clear_pointer (&peer_signal.info, g_variant_unref);
+  g_queue_clear_full (&relay_signal.infos, (GDestroyNotify) g_variant_dict_unref);
+  g_queue_clear_full (&peer_signal.infos, (GDestroyNotify) g_variant_dict_unref);
 }
 
 static void

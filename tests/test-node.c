@@ -148,38 +148,23 @@ peer_of (PuProfile *profile)
 
 typedef struct {
   gboolean  done;
-  gint64    rtt;
   PuStream *stream;
   GError   *error;
 } Result;
 
 static void
-ping_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  Result *r = user_data;
-
-  r->rtt = pu_node_ping_finish (PU_NODE (object), result, &r->error);
-  r->done = TRUE;
-}
-
-static void
 test_ping (Fixture       *fx,
            gconstpointer  data)
 {
-  Result r = { 0 };
-  Result again = { 0 };
+  g_autoptr(GError) error = NULL;
+  gint64 rtt = pu_test_ping (fx->laptop_node, peer_of (fx->home), &error);
 
-  pu_node_ping_async (fx->laptop_node, peer_of (fx->home), NULL, ping_cb, &r);
-  pu_test_run_until (&r.done);
-  g_assert_no_error (r.error);
-  g_assert_cmpint (r.rtt, >, 0);
+  g_assert_no_error (error);
+  g_assert_cmpint (rtt, >, 0);
 
   /* The second ping reuses the connection. */
-  pu_node_ping_async (fx->laptop_node, peer_of (fx->home), NULL, ping_cb, &again);
-  pu_test_run_until (&again.done);
-  g_assert_no_error (again.error);
+  pu_test_ping (fx->laptop_node, peer_of (fx->home), &error);
+  g_assert_no_error (error);
 }
 
 static void
@@ -245,7 +230,6 @@ test_unauthorized (Fixture       *fx,
   g_autoptr(GError) error = NULL;
   g_autoptr(PuProfile) stranger = pu_test_relay_add_device (fx->relay, "stranger");
   g_autoptr(PuNode) node = pu_node_new (stranger, FALSE, &error);
-  Result r = { 0 };
 
   g_assert_no_error (error);
   pu_node_start (node);
@@ -257,9 +241,8 @@ test_unauthorized (Fixture       *fx,
   pu_trust_store_add (pu_profile_get_trust_store (fx->home), peer_of (stranger), NULL, 0,
                       &error);
   g_assert_no_error (error);
-  pu_node_ping_async (node, peer_of (fx->home), NULL, ping_cb, &r);
-  pu_test_run_until (&r.done);
-  g_assert_no_error (r.error);
+  pu_test_ping (node, peer_of (fx->home), &error);
+  g_assert_no_error (error);
 }
 
 static void
@@ -267,13 +250,11 @@ test_offline (Fixture       *fx,
               gconstpointer  data)
 {
   g_autoptr(PuIdentity) nobody = pu_identity_generate ();
-  Result r = { 0 };
+  g_autoptr(GError) error = NULL;
 
-  pu_node_ping_async (fx->laptop_node, pu_identity_get_peer_id (nobody), NULL, ping_cb, &r);
-  pu_test_run_until (&r.done);
-  g_assert_error (r.error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
-  g_assert_nonnull (strstr (r.error->message, "offline"));
-  g_clear_error (&r.error);
+  pu_test_ping (fx->laptop_node, pu_identity_get_peer_id (nobody), &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+  g_assert_nonnull (strstr (error->message, "offline"));
 }
 
 /* One TCP client through the proxy: send, half-close, read the echo. */
