@@ -38,48 +38,58 @@ struct _PuControl
 
 G_DEFINE_FINAL_TYPE (PuControl, pu_control, G_TYPE_OBJECT)
 
+/* Dictionaries keep the order of their keys on the wire (and in
+ * `peerup status --json`). */
+static void
+add (GVariantBuilder *dict,
+     const char      *key,
+     GVariant        *value)
+{
+  g_variant_builder_add (dict, "{sv}", key, value);
+}
+
 static GVariant *
 relay_info (PuRelayClient *relay)
 {
-  g_auto(GVariantDict) dict = G_VARIANT_DICT_INIT (NULL);
+  GVariantBuilder dict = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE_VARDICT);
   g_autofree char *peer_id = pu_peer_id_to_string (pu_relay_client_get_peer_id (relay));
   gint64 rtt = pu_relay_client_get_rtt (relay);
 
-  g_variant_dict_insert (&dict, "address", "s", pu_relay_client_get_address (relay));
-  g_variant_dict_insert (&dict, "peer_id", "s", peer_id);
-  g_variant_dict_insert (&dict, "connected", "b", pu_relay_client_is_connected (relay));
+  add (&dict, "address", g_variant_new_string (pu_relay_client_get_address (relay)));
+  add (&dict, "peer_id", g_variant_new_string (peer_id));
+  add (&dict, "connected", g_variant_new_boolean (pu_relay_client_is_connected (relay)));
   if (rtt > 0)
-    g_variant_dict_insert (&dict, "rtt_ms", "d", rtt / 1000.0);
-  return g_variant_dict_end (&dict);
+    add (&dict, "rtt_ms", g_variant_new_double (rtt / 1000.0));
+  return g_variant_builder_end (&dict);
 }
 
 static GVariant *
 peer_info (PuControl      *self,
            const PuPeerId *peer)
 {
-  g_auto(GVariantDict) dict = G_VARIANT_DICT_INIT (NULL);
+  GVariantBuilder dict = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE_VARDICT);
   PuProfile *profile = pu_node_get_profile (self->node);
   const char *name = pu_config_name_for_peer (pu_profile_get_config (profile), peer);
   g_autofree char *peer_id = pu_peer_id_to_string (peer);
   g_autofree char *label = pu_node_dup_peer_label (self->node, peer);
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gboolean authorized = pu_trust_store_is_authorized (pu_profile_get_trust_store (profile), peer,
+                                                      now);
   PuNodePeerState state;
 
   pu_node_get_peer_state (self->node, peer, &state);
-  g_variant_dict_insert (&dict, "peer_id", "s", peer_id);
+  add (&dict, "peer_id", g_variant_new_string (peer_id));
   if (name != NULL)
-    g_variant_dict_insert (&dict, "name", "s", name);
-  g_variant_dict_insert (&dict, "label", "s", label);
-  g_variant_dict_insert (&dict, "authorized", "b",
-                         pu_trust_store_is_authorized (pu_profile_get_trust_store (profile),
-                                                       peer, now));
-  g_variant_dict_insert (&dict, "connected", "b", state.n_connections > 0);
-  g_variant_dict_insert (&dict, "connections", "u", state.n_connections);
+    add (&dict, "name", g_variant_new_string (name));
+  add (&dict, "label", g_variant_new_string (label));
+  add (&dict, "authorized", g_variant_new_boolean (authorized));
+  add (&dict, "connected", g_variant_new_boolean (state.n_connections > 0));
+  add (&dict, "connections", g_variant_new_uint32 (state.n_connections));
   if (state.n_connections > 0)
-    g_variant_dict_insert (&dict, "path", "s", pu_path_kind_to_string (state.path));
+    add (&dict, "path", g_variant_new_string (pu_path_kind_to_string (state.path)));
   if (state.rtt > 0)
-    g_variant_dict_insert (&dict, "rtt_ms", "d", state.rtt / 1000.0);
-  return g_variant_dict_end (&dict);
+    add (&dict, "rtt_ms", g_variant_new_double (state.rtt / 1000.0));
+  return g_variant_builder_end (&dict);
 }
 
 static void
@@ -138,18 +148,17 @@ services_info (PuConfig *config)
   for (guint i = 0; i < services->len; i++)
     {
       const PuService *service = services->pdata[i];
-      g_auto(GVariantDict) dict = G_VARIANT_DICT_INIT (NULL);
+      GVariantBuilder dict = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE_VARDICT);
       g_autofree char *address = pu_service_get_address (service);
       const char * const none[] = { NULL };
+      const char * const *allowed = service->allowed != NULL
+                                    ? (const char * const *) service->allowed : none;
 
-      g_variant_dict_insert (&dict, "name", "s", service->name);
-      g_variant_dict_insert (&dict, "address", "s", address);
-      g_variant_dict_insert (&dict, "enabled", "b", service->enabled);
-      g_variant_dict_insert_value (&dict, "allowed",
-                                   g_variant_new_strv (service->allowed != NULL
-                                                       ? (const char * const *) service->allowed
-                                                       : none, -1));
-      g_variant_builder_add_value (&builder, g_variant_dict_end (&dict));
+      add (&dict, "name", g_variant_new_string (service->name));
+      add (&dict, "address", g_variant_new_string (address));
+      add (&dict, "enabled", g_variant_new_boolean (service->enabled));
+      add (&dict, "allowed", g_variant_new_strv (allowed, -1));
+      g_variant_builder_add_value (&builder, g_variant_builder_end (&dict));
     }
   return g_variant_builder_end (&builder);
 }
@@ -157,27 +166,27 @@ services_info (PuConfig *config)
 static GVariant *
 status_info (PuControl *self)
 {
-  g_auto(GVariantDict) dict = G_VARIANT_DICT_INIT (NULL);
+  GVariantBuilder dict = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE_VARDICT);
   PuProfile *profile = pu_node_get_profile (self->node);
   PuConfig *config = pu_profile_get_config (profile);
   g_autofree char *name = pu_profile_dup_device_name (profile);
   GPtrArray *relays = pu_node_get_relays (self->node);
   GVariantBuilder builder;
 
-  g_variant_dict_insert (&dict, "version", "s", PU_VERSION);
-  g_variant_dict_insert (&dict, "pid", "u", (guint32) getpid ());
-  g_variant_dict_insert (&dict, "peer_id", "s",
-                         pu_identity_get_peer_id_string (pu_profile_get_identity (profile)));
-  g_variant_dict_insert (&dict, "name", "s", name);
-  g_variant_dict_insert (&dict, "config", "s", pu_config_get_path (config));
+  add (&dict, "version", g_variant_new_string (PU_VERSION));
+  add (&dict, "pid", g_variant_new_uint32 ((guint32) getpid ()));
+  add (&dict, "peer_id",
+       g_variant_new_string (pu_identity_get_peer_id_string (pu_profile_get_identity (profile))));
+  add (&dict, "name", g_variant_new_string (name));
+  add (&dict, "config", g_variant_new_string (pu_config_get_path (config)));
 
   g_variant_builder_init (&builder, G_VARIANT_TYPE ("aa{sv}"));
   for (guint i = 0; i < relays->len; i++)
     g_variant_builder_add_value (&builder, relay_info (relays->pdata[i]));
-  g_variant_dict_insert_value (&dict, "relays", g_variant_builder_end (&builder));
-  g_variant_dict_insert_value (&dict, "peers", peers_info (self));
-  g_variant_dict_insert_value (&dict, "services", services_info (config));
-  return g_variant_dict_end (&dict);
+  add (&dict, "relays", g_variant_builder_end (&builder));
+  add (&dict, "peers", peers_info (self));
+  add (&dict, "services", services_info (config));
+  return g_variant_builder_end (&dict);
 }
 
 static gboolean
