@@ -26,6 +26,7 @@ struct _PuProfile
 
   GFileMonitor *monitor;
   GSource *reload_source;
+  char *seen_data;  /* config.ini as it was when last read or written here */
 };
 
 enum {
@@ -64,6 +65,7 @@ pu_profile_finalize (GObject *object)
   g_clear_object (&self->config);
   g_clear_object (&self->identity);
   g_clear_object (&self->trust_store);
+  g_free (self->seen_data);
 
   G_OBJECT_CLASS (pu_profile_parent_class)->finalize (object);
 }
@@ -281,7 +283,6 @@ pu_profile_init (const char  *config_path,
 
   if (!path_exists (path, &config_exists, error))
     return NULL;
-  watch_config (self, path);
   if (config_exists)
     self->config = pu_config_load (path, error);
   else
@@ -309,6 +310,8 @@ pu_profile_init (const char  *config_path,
 
   if ((changed || !config_exists) && !pu_config_save (self->config, error))
     return NULL;
+  watch_config (self, path);
+  self->seen_data = pu_config_to_data (self->config, NULL);
 
   if (created_identity != NULL)
     *created_identity = created;
@@ -356,6 +359,7 @@ pu_profile_open (const char  *config_path,
   self->config = pu_config_load (path, error);
   if (self->config == NULL)
     return NULL;
+  self->seen_data = pu_config_to_data (self->config, NULL);
 
   identity_path = pu_config_get_identity_path (self->config);
   if (!path_exists (identity_path, &exists, error))
@@ -389,10 +393,10 @@ gboolean
 pu_profile_reload_config (PuProfile  *self,
                           GError    **error)
 {
+  g_autoptr(PuConfig) config = NULL;
   g_autoptr(PuConfig) previous = NULL;
-  g_autofree char *previous_data = NULL;
-  g_autofree char *data = NULL;
-  PuConfig *config;
+  g_autofree char *current_data = NULL;
+  char *data;
 
   g_return_val_if_fail (PU_IS_PROFILE (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
@@ -401,17 +405,24 @@ pu_profile_reload_config (PuProfile  *self,
   if (config == NULL)
     return FALSE;
 
-  /* Saving the same settings again, or touching the file, is no change. */
-  previous_data = pu_config_to_data (self->config, NULL);
+  /* The file as it was (touched, or the echo of a write made here) is no
+   * change, and changes made to the config in memory since stay. */
   data = pu_config_to_data (config, NULL);
-  if (g_str_equal (previous_data, data))
+  if (g_str_equal (data, self->seen_data))
     {
-      g_object_unref (config);
+      g_free (data);
       return TRUE;
     }
+  g_free (self->seen_data);
+  self->seen_data = data;
+
+  /* Saved from here, with the settings in use: nothing new either. */
+  current_data = pu_config_to_data (self->config, NULL);
+  if (g_str_equal (current_data, data))
+    return TRUE;
 
   previous = g_steal_pointer (&self->config);
-  self->config = config;
+  self->config = g_steal_pointer (&config);
   g_signal_emit (self, signals[SIGNAL_CONFIG_CHANGED], 0, previous);
   return TRUE;
 }
