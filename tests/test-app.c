@@ -674,6 +674,124 @@ test_live_updates (void)
   device_tear_down ();
 }
 
+/* Tab goes through every row and its copy button, in order, after this
+ * device's peer ID; the arrows move between the rows of a list; a list that
+ * changes keeps the keyboard at the same place. */
+static void
+keyboard (PuApplication *app,
+          PuWindow      *window)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuTrustStore) trust = NULL;
+  g_autofree char *keys_path = g_build_filename (device.dir, "authorized_keys", NULL);
+  const struct {
+    const char *list;
+    int         row;
+    gboolean    button;
+  } order[] = {
+    { "relay_list", 0, FALSE }, { "relay_list", 0, TRUE },
+    { "peer_list", 0, FALSE }, { "peer_list", 0, TRUE },
+    { "peer_list", 1, FALSE }, { "peer_list", 1, TRUE },
+    { "service_list", 0, FALSE },
+  };
+  GtkWidget *focus;
+  PuPeerId tablet;
+
+  wait_until (widget_is_mapped, window);
+  g_assert_true (gtk_widget_child_focus (GTK_WIDGET (window), GTK_DIR_TAB_FORWARD));
+  g_assert_true (gtk_window_get_focus (GTK_WINDOW (window)) ==
+                 template_child (window, "peer_id_label"));
+  g_assert_true (gtk_widget_child_focus (GTK_WIDGET (window), GTK_DIR_TAB_FORWARD));
+  g_assert_true (gtk_window_get_focus (GTK_WINDOW (window)) ==
+                 template_child (window, "copy_button"));
+  for (guint i = 0; i < G_N_ELEMENTS (order); i++)
+    {
+      AdwActionRow *row = row_at (window, order[i].list, order[i].row);
+
+      g_assert_true (gtk_widget_child_focus (GTK_WIDGET (window), GTK_DIR_TAB_FORWARD));
+      focus = gtk_window_get_focus (GTK_WINDOW (window));
+      if (order[i].button)
+        g_assert_true (focus == row_child (row, G_OBJECT_TYPE (row), "copy_button"));
+      else
+        g_assert_true (focus == GTK_WIDGET (row));
+    }
+
+  /* What the Down key does in a list. */
+  gtk_widget_grab_focus (GTK_WIDGET (row_at (window, "peer_list", 0)));
+  g_signal_emit_by_name (template_child (window, "peer_list"), "move-cursor",
+                         GTK_MOVEMENT_DISPLAY_LINES, 1, FALSE, FALSE);
+  g_assert_true (gtk_window_get_focus (GTK_WINDOW (window)) ==
+                 GTK_WIDGET (row_at (window, "peer_list", 1)));
+
+  trust = pu_trust_store_new (keys_path, &error);
+  g_assert_no_error (error);
+  pu_peer_id_parse (device.tablet_id, &tablet, &error);
+  pu_trust_store_add (trust, &tablet, NULL, 0, &error);
+  g_assert_no_error (error);
+  wait_for_rows (window, "peer_list", 3);
+  g_assert_true (gtk_window_get_focus (GTK_WINDOW (window)) ==
+                 GTK_WIDGET (row_at (window, "peer_list", 1)));
+}
+
+static void
+test_keyboard (void)
+{
+  device_set_up ();
+  run_app (device.config_path, keyboard);
+  device_tear_down ();
+}
+
+static char *empty_config_path;
+
+/* A device with nothing set up names the command that adds each kind, for
+ * this very config.ini, and Tab reaches each command to copy it. */
+static void
+empty_lists (PuApplication *app,
+             PuWindow      *window)
+{
+  g_autofree char *quoted = g_shell_quote (empty_config_path);
+  const struct {
+    const char *name;
+    const char *command;
+  } lists[] = {
+    { "relay", "relay add ADDR" },
+    { "peer", "auth add PEER" },
+    { "service", "service add NAME HOST:PORT" },
+  };
+
+  wait_until (widget_is_mapped, window);
+  g_assert_true (gtk_widget_child_focus (GTK_WIDGET (window), GTK_DIR_TAB_FORWARD));
+  g_assert_true (gtk_widget_child_focus (GTK_WIDGET (window), GTK_DIR_TAB_FORWARD));
+  for (guint i = 0; i < G_N_ELEMENTS (lists); i++)
+    {
+      g_autofree char *list = g_strdup_printf ("%s_list", lists[i].name);
+      g_autofree char *empty = g_strdup_printf ("%s_empty", lists[i].name);
+      g_autofree char *command = g_strdup_printf ("%s_command", lists[i].name);
+      g_autofree char *expected = g_strdup_printf ("peerup %s --config %s",
+                                                   lists[i].command, quoted);
+
+      g_assert_cmpuint (count_rows (template_child (window, list)), ==, 0);
+      g_assert_false (gtk_widget_get_visible (template_child (window, list)));
+      g_assert_true (gtk_widget_get_visible (template_child (window, empty)));
+      g_assert_cmpstr (gtk_label_get_label (template_child (window, command)), ==, expected);
+      g_assert_true (gtk_widget_child_focus (GTK_WIDGET (window), GTK_DIR_TAB_FORWARD));
+      g_assert_true (gtk_window_get_focus (GTK_WINDOW (window)) ==
+                     template_child (window, command));
+    }
+}
+
+static void
+test_empty_lists (void)
+{
+  g_autofree char *dir = pu_test_make_tmpdir ();
+
+  /* A space in the path: the command quotes it. */
+  empty_config_path = g_build_filename (dir, "my device", "config.ini", NULL);
+  run_app (empty_config_path, empty_lists);
+  g_clear_pointer (&empty_config_path, g_free);
+  pu_test_remove_tree (dir);
+}
+
 static void
 window_size (PuApplication *app,
              PuWindow      *window)
@@ -736,6 +854,8 @@ main (int   argc,
   g_test_add_func ("/app/key-permissions", test_key_permissions);
   g_test_add_func ("/app/window-size", test_window_size);
   g_test_add_func ("/app/live-updates", test_live_updates);
+  g_test_add_func ("/app/keyboard", test_keyboard);
+  g_test_add_func ("/app/empty-lists", test_empty_lists);
   ret = g_test_run ();
 
   g_test_dbus_stop (test_bus);
