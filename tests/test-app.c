@@ -659,11 +659,15 @@ live_updates (PuApplication *app,
   label = row_child (row, PU_TYPE_SERVICE_ROW, "state_label");
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (label)), ==, "Disabled");
 
-  /* Names live in config.ini: a new one renames the tablet's row. */
+  /* Names live in config.ini: a new one renames the tablet's row, and this
+   * device's own name is its title. */
   pu_config_set_name (config, "tablet", &tablet, &error);
+  pu_config_set_device_name (config, "desk", &error);
   pu_config_save (config, &error);
   g_assert_no_error (error);
   wait_until (third_device_is_tablet, window);
+  g_assert_cmpstr (adw_status_page_get_title (template_child (window, "device_page")), ==,
+                   "desk");
 }
 
 static void

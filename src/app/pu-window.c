@@ -48,7 +48,7 @@ get_application (PuWindow *self)
   return PU_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
 }
 
-/* Replaces the rows of @list (taking @rows), showing @empty instead when
+/* Replaces the rows of @list by @rows, showing @empty instead when
  * there are none. The keyboard stays at the same place in the list. */
 static void
 fill_list (PuWindow   *self,
@@ -56,20 +56,18 @@ fill_list (PuWindow   *self,
            GtkWidget  *empty,
            GPtrArray  *rows)
 {
-  g_autoptr(GPtrArray) owned = rows;
   GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  gboolean in_list = focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (list));
+  gboolean in_empty = focus != NULL && (focus == empty || gtk_widget_is_ancestor (focus, empty));
+  guint focus_index = 0;
   GtkWidget *child;
-  int focus_index = -1;
 
-  if (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (list)))
+  if (in_list)
     {
       GtkWidget *row = gtk_widget_get_ancestor (focus, GTK_TYPE_LIST_BOX_ROW);
 
-      focus_index = row != NULL ? gtk_list_box_row_get_index (GTK_LIST_BOX_ROW (row)) : 0;
-    }
-  else if (focus != NULL && (focus == empty || gtk_widget_is_ancestor (focus, empty)))
-    {
-      focus_index = 0;
+      if (row != NULL)
+        focus_index = (guint) MAX (gtk_list_box_row_get_index (GTK_LIST_BOX_ROW (row)), 0);
     }
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))) != NULL)
@@ -80,11 +78,9 @@ fill_list (PuWindow   *self,
   gtk_widget_set_visible (GTK_WIDGET (list), rows->len > 0);
   gtk_widget_set_visible (empty, rows->len == 0);
 
-  if (focus_index < 0)
-    return;
-  if (rows->len > 0)
-    gtk_widget_grab_focus (g_ptr_array_index (rows, MIN ((guint) focus_index, rows->len - 1)));
-  else
+  if ((in_list || in_empty) && rows->len > 0)
+    gtk_widget_grab_focus (g_ptr_array_index (rows, MIN (focus_index, rows->len - 1)));
+  else if (in_list)
     gtk_widget_child_focus (empty, GTK_DIR_TAB_FORWARD);
 }
 
@@ -92,7 +88,7 @@ static void
 update_relays (PuWindow *self)
 {
   GPtrArray *relays = pu_config_get_relays (pu_profile_get_config (self->profile));
-  GPtrArray *rows = g_ptr_array_new ();
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
 
   for (guint i = 0; i < relays->len; i++)
     g_ptr_array_add (rows, pu_relay_row_new (g_ptr_array_index (relays, i)));
@@ -116,7 +112,7 @@ update_peers (PuWindow *self)
 {
   PuConfig *config = pu_profile_get_config (self->profile);
   g_autoptr(GPtrArray) entries = pu_trust_store_list (pu_profile_get_trust_store (self->profile));
-  GPtrArray *rows = g_ptr_array_new ();
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   gint64 next = 0;
 
@@ -143,7 +139,7 @@ update_services (PuWindow *self)
 {
   PuConfig *config = pu_profile_get_config (self->profile);
   GPtrArray *services = pu_config_get_services (config);
-  GPtrArray *rows = g_ptr_array_new ();
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
 
   for (guint i = 0; i < services->len; i++)
     g_ptr_array_add (rows, pu_service_row_new (g_ptr_array_index (services, i), config));
@@ -153,6 +149,9 @@ update_services (PuWindow *self)
 static void
 config_changed_cb (PuWindow *self)
 {
+  g_autofree char *name = pu_profile_dup_device_name (self->profile);
+
+  adw_status_page_set_title (self->device_page, name);
   update_relays (self);
   /* Device names come from config.ini too. */
   update_peers (self);
@@ -242,11 +241,9 @@ update_profile (PuWindow *self)
   if (profile != NULL)
     {
       PuIdentity *identity = pu_profile_get_identity (profile);
-      g_autofree char *name = pu_profile_dup_device_name (profile);
       gboolean was_error = g_strcmp0 (gtk_stack_get_visible_child_name (self->stack),
                                       "error") == 0;
 
-      adw_status_page_set_title (self->device_page, name);
       gtk_label_set_label (self->peer_id_label, pu_identity_get_peer_id_string (identity));
       gtk_stack_set_visible_child_name (self->stack, "device");
       /* "Try Again" is gone and GTK hands its focus to the peer ID, which
