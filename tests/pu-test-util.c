@@ -33,3 +33,27 @@ pu_test_remove_tree (const char *dir)
     }
   g_rmdir (dir);
 }
+
+GSubprocess *
+pu_test_spawn_peerup (const char         *xdg,
+                      const char * const *argv)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GPtrArray) full = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  const char *bin = g_getenv ("PU_PEERUP_BIN");
+  GSubprocess *proc;
+
+  g_assert_nonnull (bin);
+  g_ptr_array_add (full, (char *) bin);
+  for (guint i = 0; argv[i] != NULL; i++)
+    g_ptr_array_add (full, (char *) argv[i]);
+  g_ptr_array_add (full, NULL);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                        | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", xdg, TRUE);
+  proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) full->pdata, &error);
+  g_assert_no_error (error);
+  return proc;
+}

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "pu-test-util.h"
+
 /* Guards against hangs only (sanitizer builds are slow); nothing is timed. */
 #define GUARD_SECONDS 120
 
@@ -40,33 +42,10 @@ typedef struct {
 } Echo;
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir == NULL)
-    return;
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  f->dir = g_dir_make_tmp ("pu-cli-net-XXXXXX", &error);
-  g_assert_no_error (error);
+  f->dir = pu_test_make_tmpdir ();
   f->xdg = g_build_filename (f->dir, "xdg", NULL);
 }
 
@@ -74,7 +53,7 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  remove_tree (f->dir);
+  pu_test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->xdg);
   g_free (f->out);
@@ -86,30 +65,6 @@ path_in (Fixture    *f,
          const char *name)
 {
   return g_build_filename (f->dir, name, NULL);
-}
-
-static GSubprocess *
-spawn (Fixture            *f,
-       const char * const *argv)
-{
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GPtrArray) full = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  const char *bin = g_getenv ("PU_PEERUP_BIN");
-  GSubprocess *proc;
-
-  g_assert_nonnull (bin);
-  g_ptr_array_add (full, (char *) bin);
-  for (guint i = 0; argv[i] != NULL; i++)
-    g_ptr_array_add (full, (char *) argv[i]);
-  g_ptr_array_add (full, NULL);
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                                        | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", f->xdg, TRUE);
-  proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) full->pdata, &error);
-  g_assert_no_error (error);
-  return proc;
 }
 
 static gboolean
@@ -172,7 +127,7 @@ cli (Fixture    *f,
   va_end (ap);
   g_ptr_array_add (argv, NULL);
 
-  proc = spawn (f, (const char * const *) argv->pdata);
+  proc = pu_test_spawn_peerup (f->xdg, (const char * const *) argv->pdata);
   g_subprocess_communicate_utf8_async (proc, NULL, NULL, communicated_cb, &c);
   run_until (&c.done, first);
   g_assert_true (g_subprocess_get_if_exited (proc));
@@ -226,7 +181,7 @@ proc_start (Fixture    *f,
   va_end (ap);
   g_ptr_array_add (argv, NULL);
 
-  p->proc = spawn (f, (const char * const *) argv->pdata);
+  p->proc = pu_test_spawn_peerup (f->xdg, (const char * const *) argv->pdata);
   p->out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (p->proc));
   p->err = g_data_input_stream_new (g_subprocess_get_stderr_pipe (p->proc));
   p->out_text = g_string_new (NULL);
