@@ -17,14 +17,6 @@
 #include "pu-node.h"
 #include "pu-relay-client.h"
 
-/* Editors and `peerup` write in several steps; reload once they settle. */
-#define RELOAD_DELAY_MS 200
-
-typedef struct {
-  PuProfile *profile;
-  guint      reload_id;
-} Daemon;
-
 static char *
 relays_key (PuConfig *config)
 {
@@ -96,36 +88,13 @@ log_changes (PuConfig *before,
                pu_config_get_path (after));
 }
 
-static gboolean
-reload_cb (gpointer user_data)
-{
-  Daemon *daemon = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(PuConfig) before = g_object_ref (pu_profile_get_config (daemon->profile));
-
-  daemon->reload_id = 0;
-  if (!pu_profile_reload_config (daemon->profile, &error))
-    {
-      g_message ("Keeping the previous settings: %s (check it with `peerup config validate`)",
-                 error->message);
-      return G_SOURCE_REMOVE;
-    }
-  log_changes (before, pu_profile_get_config (daemon->profile));
-  return G_SOURCE_REMOVE;
-}
-
+/* The profile read config.ini again after it changed. */
 static void
-config_changed_cb (GFileMonitor      *monitor,
-                   GFile             *file,
-                   GFile             *other_file,
-                   GFileMonitorEvent  event,
-                   Daemon            *daemon)
+config_changed_cb (PuProfile *profile,
+                   PuConfig  *before,
+                   gpointer   user_data)
 {
-  /* A deleted config.ini keeps the daemon on the settings it has. */
-  if (event == G_FILE_MONITOR_EVENT_DELETED || event == G_FILE_MONITOR_EVENT_ATTRIBUTE_CHANGED)
-    return;
-  g_clear_handle_id (&daemon->reload_id, g_source_remove);
-  daemon->reload_id = g_timeout_add (RELOAD_DELAY_MS, reload_cb, daemon);
+  log_changes (before, pu_profile_get_config (profile));
 }
 
 static void
@@ -190,10 +159,7 @@ pu_cli_daemon (int    argc,
   g_autoptr(PuNode) node = NULL;
   g_autoptr(PuControl) control = NULL;
   g_autofree char *socket_path = NULL;
-  g_autoptr(GFileMonitor) monitor = NULL;
-  g_autoptr(GFile) file = NULL;
   g_autofree char *name = NULL;
-  Daemon daemon = { 0 };
   GPtrArray *relays;
   PuConfig *config;
   const PuCliSpec spec = {
@@ -230,19 +196,7 @@ pu_cli_daemon (int    argc,
                         NULL);
     }
 
-  daemon.profile = profile;
-  file = g_file_new_for_path (pu_config_get_path (config));
-  monitor = g_file_monitor_file (file, G_FILE_MONITOR_NONE, NULL, &error);
-  if (monitor == NULL)
-    {
-      g_message ("Changes to %s apply only after a restart: %s", pu_config_get_path (config),
-                 error->message);
-      g_clear_error (&error);
-    }
-  else
-    {
-      g_signal_connect (monitor, "changed", G_CALLBACK (config_changed_cb), &daemon);
-    }
+  g_signal_connect (profile, "config-changed", G_CALLBACK (config_changed_cb), NULL);
 
   name = pu_profile_dup_device_name (profile);
   g_message ("Peer Up daemon for %s (%s), config %s", name,
@@ -263,9 +217,6 @@ pu_cli_daemon (int    argc,
 
   status = pu_cli_loop_run (&loop);
   g_message ("Stopping");
-  if (monitor != NULL)
-    g_signal_handlers_disconnect_by_data (monitor, &daemon);
-  g_clear_handle_id (&daemon.reload_id, g_source_remove);
   pu_node_stop (node);
   return status;
 }
