@@ -448,6 +448,56 @@ test_one_core (Fixture       *fx,
   g_assert_true (g_variant_dict_contains (status, "peers"));
 }
 
+static void
+test_client_limit (Fixture       *fx,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) clients = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(PuPeerUp1) extra = NULL;
+  Result r = { 0 };
+
+  pu_control_listen (fx->control, fx->socket_path, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < PU_CONTROL_MAX_CLIENTS; i++)
+    {
+      PuPeerUp1 *proxy = connect_client (fx->socket_path);
+
+      g_ptr_array_add (clients, proxy);
+      g_variant_dict_unref (get_status (proxy));
+    }
+
+  /* One more is let go at once: its call fails, the others still answer. */
+  extra = connect_client (fx->socket_path);
+  pu_peer_up1_call_get_status (extra, G_DBUS_CALL_FLAGS_NONE, -1, NULL, status_cb, &r);
+  pu_test_run_until (&r.done);
+  g_assert_error (r.error, G_IO_ERROR, G_IO_ERROR_CLOSED);
+  g_clear_error (&r.error);
+  g_variant_dict_unref (get_status (clients->pdata[0]));
+
+  /* A client that leaves makes room. */
+  g_dbus_connection_close_sync (g_dbus_proxy_get_connection (clients->pdata[0]), NULL, &error);
+  g_assert_no_error (error);
+  g_ptr_array_remove_index (clients, 0);
+  g_clear_object (&extra);
+  for (;;)
+    {
+      g_autoptr(PuPeerUp1) again = connect_client (fx->socket_path);
+      Result retry = { 0 };
+
+      pu_peer_up1_call_get_status (again, G_DBUS_CALL_FLAGS_NONE, -1, NULL, status_cb, &retry);
+      pu_test_run_until (&retry.done);
+      if (retry.error == NULL)
+        {
+          g_variant_unref (retry.value);
+          break;
+        }
+      /* The server may not have seen the close yet. */
+      g_assert_error (retry.error, G_IO_ERROR, G_IO_ERROR_CLOSED);
+      g_clear_error (&retry.error);
+    }
+}
+
 /* A socket file nobody listens on: what a core that crashed leaves. */
 static void
 make_stale_socket (const char *path)
@@ -623,6 +673,7 @@ main (int   argc,
   ADD ("errors", test_errors);
   ADD ("one-core", test_one_core);
   ADD ("stale-socket", test_stale_socket);
+  ADD ("client-limit", test_client_limit);
   ADD ("session-bus", test_session_bus);
 #undef ADD
 
