@@ -18,7 +18,9 @@
 G_BEGIN_DECLS
 
 #define PU_CONTROL_OBJECT_PATH "/dev/peerup/PeerUp"
-#define PU_CONTROL_BUS_NAME "dev.peerup.PeerUp"
+/* Not the app's ID (dev.peerup.PeerUp): GApplication hands a second launch to
+ * whoever owns that name, and a headless core cannot show a window. */
+#define PU_CONTROL_BUS_NAME "dev.peerup.PeerUp.Daemon"
 /* A core that accepts but does not answer is given up on after this. */
 #define PU_CONTROL_TIMEOUT_SECONDS 5
 
