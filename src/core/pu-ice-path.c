@@ -233,9 +233,13 @@ update_liveness (PuIcePath *self)
 
   if (self->state == PU_ICE_PATH_FAILED || self->closed)
     return;
-  if (alive)
-    set_state (self, PU_ICE_PATH_CONNECTED);
-  else if (self->state == PU_ICE_PATH_CONNECTED)
+  if (alive && self->state != PU_ICE_PATH_CONNECTED)
+    {
+      /* Let the peer know it is heard without waiting for the next beat. */
+      send_heartbeat (self);
+      set_state (self, PU_ICE_PATH_CONNECTED);
+    }
+  else if (!alive && self->state == PU_ICE_PATH_CONNECTED)
     set_state (self, PU_ICE_PATH_LOST);
 }
 
@@ -272,7 +276,9 @@ recv_cb (NiceAgent *agent,
       update_liveness (self);
       return;
     }
-  if (self->state == PU_ICE_PATH_LOST)
+  /* The peer sends other packets here only while it hears us. */
+  self->peer_hears_us = TRUE;
+  if (self->state != PU_ICE_PATH_CONNECTED)
     update_liveness (self);
   if (self->receiver != NULL)
     pu_connection_receive_datagram (self->receiver, data, len);
