@@ -22,7 +22,7 @@ net_cleanup () {
   done
   for name in "${!net_pid[@]}"; do
     pid=${net_pid[$name]}
-    while kill -0 "$pid" 2>/dev/null && [ $SECONDS -lt $deadline ]; do
+    while net_alive "$pid" && [ $SECONDS -lt $deadline ]; do
       sleep 0.1
     done
     kill -KILL "$pid" 2>/dev/null || true
@@ -31,6 +31,11 @@ net_cleanup () {
   rm -rf "$net_tmp"
 }
 trap net_cleanup EXIT
+
+# net_alive PID: running (an exited child stays a zombie until waited for).
+net_alive () {
+  [ -r "/proc/$1/stat" ] && ! grep -q '^[0-9]* (.*) Z' "/proc/$1/stat"
+}
 trap 'exit 1' INT TERM
 
 # net_skip_unless TOOL…: TAP "skip everything" unless each TOOL is installed.
@@ -93,7 +98,7 @@ net_stop () {
 }
 
 net_gone () {
-  ! kill -0 "$1" 2>/dev/null
+  ! net_alive "$1"
 }
 
 # net_port NAME: the port in NAME's "127.0.0.1:PORT" or "127.0.0.1 port PORT".
@@ -113,6 +118,10 @@ net_dump () {
   local name file
 
   for name in "$@"; do
+    if [ -n "${net_pid[$name]:-}" ]; then
+      echo "# $name: pid ${net_pid[$name]} $(net_alive "${net_pid[$name]}" && echo running ||
+                                               echo exited)"
+    fi
     for file in "$net_tmp/$name.out" "$net_tmp/$name.err"; do
       [ -s "$file" ] || continue
       echo "# --- $(basename "$file")"
