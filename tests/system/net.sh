@@ -34,7 +34,7 @@ trap net_cleanup EXIT
 
 # net_alive PID: running (an exited child stays a zombie until waited for).
 net_alive () {
-  [ -r "/proc/$1/stat" ] && ! grep -q '^[0-9]* (.*) Z' "/proc/$1/stat"
+  [ -r "/proc/$1/stat" ] && ! grep -q '^[0-9]* (.*) Z' "/proc/$1/stat" 2>/dev/null
 }
 trap 'exit 1' INT TERM
 
