@@ -87,14 +87,15 @@ net_start () {
   net_pid[$name]=$!
 }
 
-# net_stop NAME: SIGTERM and wait (bounded) for it to go.
+# net_stop NAME: SIGTERM and wait (bounded) for it to go; its exit status.
 net_stop () {
-  local pid=${net_pid[$1]}
+  local pid=${net_pid[$1]} status=0
 
   kill -TERM "$pid" 2>/dev/null || true
   net_wait 10 net_gone "$pid" || kill -KILL "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || status=$?
   unset "net_pid[$1]"
+  return $status
 }
 
 net_gone () {

@@ -51,7 +51,7 @@ check () {
   fi
 }
 
-echo "1..9"
+echo "1..10"
 
 # --- set-up: relay, devices, servers --------------------------------------
 
@@ -173,7 +173,7 @@ small_through () {
 relay_restart () {
   local port=$net_relay_port start
 
-  net_stop relay
+  net_stop relay || { echo "# the relay did not exit with status 0"; return 1; }
   net_relay_start "$port" || return 1
   start=$(date +%s%N)
   net_wait 30 small_through || return 1
@@ -182,3 +182,20 @@ relay_restart () {
 }
 check "after a relay restart the running proxy works again by itself" "relay web home" \
   relay_restart
+
+# --- every peerup process stops cleanly (sanitizer builds check leaks then) --
+
+clean_exits () {
+  local name good=0
+
+  for name in web ssh stranger denied late home relay; do
+    if net_stop "$name"; then
+      good=$((good + 1))
+    else
+      echo "# $name did not exit with status 0"
+      net_dump "$name"
+    fi
+  done
+  [ $good -eq 7 ]
+}
+check "every peerup process exits with status 0 on SIGTERM" "" clean_exits
