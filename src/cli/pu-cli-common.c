@@ -225,6 +225,45 @@ pu_cli_open_profile (const PuCliArgs *args)
   return profile;
 }
 
+int
+pu_cli_parse_open (const PuCliSpec  *spec,
+                   PuCliArgs        *args,
+                   int               argc,
+                   char            **argv,
+                   PuProfile       **profile)
+{
+  int status = pu_cli_parse (spec, args, argc, argv);
+
+  if (status >= 0)
+    return status;
+  *profile = pu_cli_open_profile (args);
+  return *profile != NULL ? -1 : PU_CLI_EXIT_FAILURE;
+}
+
+int
+pu_cli_list_section (const PuCliSpec    *spec,
+                     PuCliSectionToJson  to_json,
+                     PuCliSectionPrint   print,
+                     const char         *empty,
+                     int                 argc,
+                     char              **argv)
+{
+  g_auto(PuCliArgs) args = { 0 };
+  g_autoptr(PuProfile) profile = NULL;
+  PuConfig *config;
+  int status = pu_cli_parse_open (spec, &args, argc, argv, &profile);
+
+  if (status >= 0)
+    return status;
+
+  config = pu_profile_get_config (profile);
+  if (args.json)
+    pu_cli_print_json (to_json (config));
+  else if (print (config, "") == 0)
+    g_print ("%s\n", _(empty));
+  return PU_CLI_EXIT_OK;
+}
+
 PuProfile *
 pu_cli_open_profile_with_peer (const PuCliArgs *args,
                                const char      *text,

@@ -25,6 +25,7 @@ typedef struct {
   PuRelayPath   *path;
   PuConnection  *conn;
   gboolean       dialed;
+  gboolean       established; /* "peer-changed" was emitted for it */
   GPtrArray     *waiters;   /* GTask of pu_node_connect_async */
   guint          timeout_id;
 } Link;
@@ -38,6 +39,7 @@ struct _PuNode
   gboolean       serving;
   gboolean       started;
   GPtrArray     *relays;     /* PuRelayClient */
+  GHashTable    *relays_up;  /* the connected ones (unowned) */
   /* Link → Link, by relay + peer + instance; owns the links. */
   GHashTable    *links;
   /* PuPeerId → Link (unowned): the connection we dial to each peer. */
@@ -46,6 +48,14 @@ struct _PuNode
 };
 
 G_DEFINE_FINAL_TYPE (PuNode, pu_node, G_TYPE_OBJECT)
+
+enum {
+  SIGNAL_RELAY_CHANGED,
+  SIGNAL_PEER_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 static guint
 link_hash (gconstpointer key)
@@ -106,6 +116,8 @@ static void
 link_drop (Link *link)
 {
   PuNode *self = link->node;
+  PuPeerId peer = link->peer;
+  gboolean was_established = link->established;
 
   if (link->dialed && g_hash_table_lookup (self->dials, &link->peer) == link)
     g_hash_table_remove (self->dials, &link->peer);
@@ -113,6 +125,8 @@ link_drop (Link *link)
     self->n_served--;
   if (!g_hash_table_remove (self->links, link))
     link_free (link);
+  if (was_established)
+    g_signal_emit (self, signals[SIGNAL_PEER_CHANGED], 0, &peer);
 }
 
 char *
@@ -169,6 +183,7 @@ link_established_cb (PuConnection *conn,
 
   link->waiters = g_ptr_array_new ();
   g_clear_handle_id (&link->timeout_id, g_source_remove);
+  link->established = TRUE;
   if (!link->dialed)
     {
       g_autofree char *id = pu_peer_id_to_string (&link->peer);
@@ -187,6 +202,7 @@ link_established_cb (PuConnection *conn,
       g_task_return_pointer (task, g_object_ref (conn), g_object_unref);
       g_object_unref (task);
     }
+  g_signal_emit (link->node, signals[SIGNAL_PEER_CHANGED], 0, &link->peer);
 }
 
 static gboolean
@@ -313,6 +329,18 @@ relay_connected_cb (PuRelayClient *relay,
       g_ptr_array_add (waiting, link);
   for (guint i = 0; i < waiting->len; i++)
     link_try_start (waiting->pdata[i]);
+  g_hash_table_add (self->relays_up, relay);
+  g_signal_emit (self, signals[SIGNAL_RELAY_CHANGED], 0, relay);
+}
+
+/* Also each failed attempt: only the end of a connection is a change. */
+static void
+relay_disconnected_cb (PuRelayClient *relay,
+                       const GError  *error,
+                       PuNode        *self)
+{
+  if (g_hash_table_remove (self->relays_up, relay))
+    g_signal_emit (self, signals[SIGNAL_RELAY_CHANGED], 0, relay);
 }
 
 static gboolean
@@ -1086,6 +1114,84 @@ pu_node_get_n_relays_connected (PuNode *self)
   return n;
 }
 
+static gboolean
+link_is_up (Link *link)
+{
+  return link->established && pu_connection_is_established (link->conn);
+}
+
+/* Folds the open connection of @link into @state: a direct path beats the
+ * relay, then the shorter measured round trip wins. */
+static void
+peer_state_add (PuNodePeerState *state,
+                Link            *link)
+{
+  PuPathKind kind = pu_path_get_kind (pu_connection_get_path (link->conn));
+  gint64 rtt = pu_connection_get_rtt (link->conn);
+
+  if (state->n_connections == 0 ||
+      (kind == PU_PATH_KIND_DIRECT && state->path != PU_PATH_KIND_DIRECT) ||
+      (kind == state->path && rtt > 0 && (state->rtt == 0 || rtt < state->rtt)))
+    {
+      state->path = kind;
+      state->rtt = rtt;
+    }
+  state->n_connections++;
+}
+
+gboolean
+pu_node_get_peer_state (PuNode          *self,
+                        const PuPeerId  *peer,
+                        PuNodePeerState *state)
+{
+  GHashTableIter iter;
+  Link *link;
+
+  g_return_val_if_fail (PU_IS_NODE (self), FALSE);
+  g_return_val_if_fail (peer != NULL, FALSE);
+  g_return_val_if_fail (state != NULL, FALSE);
+
+  *state = (PuNodePeerState) { .peer = *peer };
+  g_hash_table_iter_init (&iter, self->links);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &link, NULL))
+    if (link_is_up (link) && pu_peer_id_equal (&link->peer, peer))
+      peer_state_add (state, link);
+  return state->n_connections > 0;
+}
+
+GArray *
+pu_node_list_peers (PuNode *self)
+{
+  g_autoptr(GHashTable) index = NULL;
+  GArray *states;
+  GHashTableIter iter;
+  Link *link;
+
+  g_return_val_if_fail (PU_IS_NODE (self), NULL);
+
+  states = g_array_new (FALSE, TRUE, sizeof (PuNodePeerState));
+  /* PuPeerId (a link's) → position in @states + 1 */
+  index = g_hash_table_new ((GHashFunc) pu_peer_id_hash, (GEqualFunc) pu_peer_id_equal);
+  g_hash_table_iter_init (&iter, self->links);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &link, NULL))
+    {
+      guint pos = GPOINTER_TO_UINT (g_hash_table_lookup (index, &link->peer));
+
+      if (!link_is_up (link))
+        continue;
+      if (pos == 0)
+        {
+          PuNodePeerState empty = { .peer = link->peer };
+
+          g_array_append_val (states, empty);
+          pos = states->len;
+          g_hash_table_insert (index, &link->peer, GUINT_TO_POINTER (pos));
+        }
+      peer_state_add (&g_array_index (states, PuNodePeerState, pos - 1), link);
+    }
+  return states;
+}
+
 void
 pu_node_start (PuNode *self)
 {
@@ -1125,6 +1231,7 @@ pu_node_dispose (GObject *object)
   g_clear_pointer (&self->dials, g_hash_table_unref);
   g_clear_pointer (&self->links, g_hash_table_unref);
   g_clear_pointer (&self->relays, g_ptr_array_unref);
+  g_clear_pointer (&self->relays_up, g_hash_table_unref);
   g_clear_object (&self->certificate);
   g_clear_object (&self->profile);
 
@@ -1135,12 +1242,20 @@ static void
 pu_node_class_init (PuNodeClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = pu_node_dispose;
+
+  signals[SIGNAL_RELAY_CHANGED] =
+    g_signal_new ("relay-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, PU_TYPE_RELAY_CLIENT);
+  signals[SIGNAL_PEER_CHANGED] =
+    g_signal_new ("peer-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
 }
 
 static void
 pu_node_init (PuNode *self)
 {
   self->relays = g_ptr_array_new_with_free_func (g_object_unref);
+  self->relays_up = g_hash_table_new (NULL, NULL);
   self->links = g_hash_table_new_full (link_hash, link_equal, NULL, (GDestroyNotify) link_free);
   self->dials = g_hash_table_new ((GHashFunc) pu_peer_id_hash, (GEqualFunc) pu_peer_id_equal);
 }
@@ -1179,6 +1294,7 @@ pu_node_new (PuProfile  *profile,
           continue;
         }
       g_signal_connect (relay, "connected", G_CALLBACK (relay_connected_cb), self);
+      g_signal_connect (relay, "disconnected", G_CALLBACK (relay_disconnected_cb), self);
       g_signal_connect (relay, "packet", G_CALLBACK (relay_packet_cb), self);
       g_ptr_array_add (self->relays, relay);
     }

@@ -5,6 +5,12 @@
  * services to authorized peers and opens streams to other peers' services.
  * The daemon, the app and one-shot commands (proxy, ping) each run one.
  *
+ * Signals:
+ *   ::relay-changed (PuRelayClient *relay)  it connected or disconnected
+ *   ::peer-changed  (const PuPeerId *peer)  a connection with the peer (either
+ *                   direction) completed its handshake or closed; not
+ *                   emitted by pu_node_stop()
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
@@ -22,6 +28,15 @@ G_BEGIN_DECLS
 #define PU_NODE_DIAL_SECONDS 10
 /* Incoming connections being set up or open at once. */
 #define PU_NODE_MAX_SERVED_CONNECTIONS 256
+
+/* A peer's open connections with this node, as they are now. */
+typedef struct {
+  PuPeerId   peer;
+  guint      n_connections; /* handshake done, not closed; either direction */
+  /* Of the best connection: direct before relayed, then the shorter trip. */
+  PuPathKind path;
+  gint64     rtt;           /* smoothed round trip (µs); 0 until measured */
+} PuNodePeerState;
 
 #define PU_TYPE_NODE (pu_node_get_type ())
 G_DECLARE_FINAL_TYPE (PuNode, pu_node, PU, NODE, GObject)
@@ -75,6 +90,15 @@ void          pu_node_ping_async            (PuNode               *self,
 gint64        pu_node_ping_finish           (PuNode               *self,
                                              GAsyncResult         *result,
                                              GError              **error);
+
+/* Fills @state; FALSE (n_connections 0) when no connection with @peer is
+ * open. */
+gboolean      pu_node_get_peer_state        (PuNode               *self,
+                                             const PuPeerId       *peer,
+                                             PuNodePeerState      *state);
+/* (element-type PuNodePeerState) (transfer full): every peer with an open
+ * connection. */
+GArray       *pu_node_list_peers            (PuNode               *self);
 
 /* The peer's display name: its name from config.ini or its short ID. */
 char         *pu_node_dup_peer_label        (PuNode               *self,

@@ -42,6 +42,9 @@ struct _PuRelayClient
   gint64                   started_at; /* of the current attempt */
   gint64                   last_rx;
   guint64                  ping_cookie;
+  guint64                  keepalive_cookie; /* of the PING awaiting its PONG, or 0 */
+  gint64                   keepalive_sent;
+  gint64                   rtt;              /* last measured round trip, 0 before */
   /* GTask of pu_relay_client_ping_async, oldest first; each task's data is
    * its Ping */
   GQueue                   pings;
@@ -119,6 +122,8 @@ static void
 drop_connection (PuRelayClient *self)
 {
   fail_pings (self);
+  self->keepalive_cookie = 0;
+  self->rtt = 0;
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->msg);
@@ -183,6 +188,17 @@ send_frame (PuRelayClient      *self,
   return pu_relay_frame_send (self->ws, frame, may_drop, error);
 }
 
+/* Keeps the connection alive and measures its round trip. */
+static void
+send_keepalive (PuRelayClient *self)
+{
+  PuRelayFrame ping = { .type = PU_RELAY_FRAME_PING, .cookie = ++self->ping_cookie };
+
+  self->keepalive_cookie = ping.cookie;
+  self->keepalive_sent = g_get_monotonic_time ();
+  send_frame (self, &ping, TRUE, NULL);
+}
+
 static gboolean
 tick_cb (gpointer data)
 {
@@ -209,11 +225,7 @@ tick_cb (gpointer data)
       return G_SOURCE_REMOVE;
     }
   if (self->state == STATE_CONNECTED)
-    {
-      PuRelayFrame ping = { .type = PU_RELAY_FRAME_PING, .cookie = ++self->ping_cookie };
-
-      send_frame (self, &ping, TRUE, NULL);
-    }
+    send_keepalive (self);
   return G_SOURCE_CONTINUE;
 }
 
@@ -339,6 +351,8 @@ on_message (SoupWebsocketConnection *ws,
         {
           self->state = STATE_CONNECTED;
           self->attempts = 0;
+          /* The round trip is known from the start. */
+          send_keepalive (self);
           g_signal_emit (self, signals[SIGNAL_CONNECTED], 0);
           return;
         }
@@ -375,7 +389,12 @@ on_message (SoupWebsocketConnection *ws,
       break;
 
     case PU_RELAY_FRAME_PONG:
-      /* Keepalive PONGs answer nobody. */
+      if (frame.cookie != 0 && frame.cookie == self->keepalive_cookie)
+        {
+          self->rtt = MAX (g_get_monotonic_time () - self->keepalive_sent, 1);
+          self->keepalive_cookie = 0;
+          return;
+        }
       for (GList *l = self->pings.head; l != NULL; l = l->next)
         {
           GTask *task = l->data;
@@ -383,8 +402,9 @@ on_message (SoupWebsocketConnection *ws,
 
           if (ping->cookie == frame.cookie)
             {
+              self->rtt = MAX (g_get_monotonic_time () - ping->sent, 1);
               g_queue_delete_link (&self->pings, l);
-              g_task_return_int (task, g_get_monotonic_time () - ping->sent);
+              g_task_return_int (task, self->rtt);
               g_object_unref (task);
               break;
             }
@@ -612,6 +632,22 @@ pu_relay_client_get_instance (PuRelayClient *self)
   g_return_val_if_fail (PU_IS_RELAY_CLIENT (self), 0);
 
   return self->instance;
+}
+
+const PuPeerId *
+pu_relay_client_get_peer_id (PuRelayClient *self)
+{
+  g_return_val_if_fail (PU_IS_RELAY_CLIENT (self), NULL);
+
+  return &self->relay->peer_id;
+}
+
+gint64
+pu_relay_client_get_rtt (PuRelayClient *self)
+{
+  g_return_val_if_fail (PU_IS_RELAY_CLIENT (self), 0);
+
+  return self->rtt;
 }
 
 const char *
