@@ -153,7 +153,8 @@ cpu_per_gb=$(awk -v t="$((ticks_after - ticks_before))" -v hz="$(getconf CLK_TCK
 # --- latency: a proxy's first connection, then new streams ------------------
 
 start=$(now_us)
-net_start cold env XDG_CONFIG_HOME="$net_tmp/laptop" "$peerup" proxy home web 0
+net_cmd laptop
+net_start cold "${net_cmd[@]}" proxy home web 0
 deadline=$((SECONDS + 30))
 until net_has "$net_tmp/cold.out" "Forwarding 127.0.0.1:"; do
   [ $SECONDS -lt $deadline ] || fail "the web proxy did not start" cold

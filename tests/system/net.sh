@@ -131,18 +131,27 @@ net_dump () {
   done
 }
 
-# pu DEVICE ARGS…: peerup with DEVICE's own configuration.
-pu () {
-  local who=$1
+# net_cmd DEVICE: sets net_cmd to the command line of peerup for DEVICE: its
+# own configuration, its own runtime directory (where a running core keeps its
+# control socket) and no session bus, so devices never find each other's core.
+net_cmd () {
+  mkdir -p -m 0700 "$net_tmp/$1.run"
+  net_cmd=(env -u DBUS_SESSION_BUS_ADDRESS XDG_CONFIG_HOME="$net_tmp/$1"
+           XDG_RUNTIME_DIR="$net_tmp/$1.run" "$peerup")
+}
 
+# pu DEVICE ARGS…: peerup as DEVICE.
+pu () {
+  net_cmd "$1"
   shift
-  XDG_CONFIG_HOME="$net_tmp/$who" "$peerup" "$@"
+  "${net_cmd[@]}" "$@"
 }
 
 # net_relay_start [PORT]: the relay (its directory under XDG_CONFIG_HOME
 # "relay"), on PORT or a free one; sets net_relay_port and net_relay_addr.
 net_relay_start () {
-  net_start relay env XDG_CONFIG_HOME="$net_tmp/relay" "$peerup" relay serve \
+  net_cmd relay
+  net_start relay "${net_cmd[@]}" relay serve \
     --listen "127.0.0.1:${1:-0}"
   net_wait 30 net_has "$net_tmp/relay.out" "peerup relay add /ip4/" || return 1
   net_relay_addr=$(grep -oE '/ip4/127\.0\.0\.1/tcp/[0-9]+/p2p/[1-9A-Za-z]+' \
@@ -159,7 +168,8 @@ net_device () {
 
 # net_daemon NAME: the device's daemon, once connected to the relay.
 net_daemon () {
-  net_start "$1" env XDG_CONFIG_HOME="$net_tmp/$1" "$peerup" daemon
+  net_cmd "$1"
+  net_start "$1" "${net_cmd[@]}" daemon
   net_wait 30 net_has "$net_tmp/$1.err" "Connected to the relay at"
 }
 
@@ -169,7 +179,8 @@ net_daemon () {
 # net_proxy NAME DEVICE PEER SERVICE: DEVICE's proxy to PEER's SERVICE on a
 # free port.
 net_proxy () {
-  net_start "$1" env XDG_CONFIG_HOME="$net_tmp/$2" "$peerup" proxy "$3" "$4" 0
+  net_cmd "$2"
+  net_start "$1" "${net_cmd[@]}" proxy "$3" "$4" 0
   net_wait 30 net_has "$net_tmp/$1.out" "Forwarding 127.0.0.1:"
 }
 
