@@ -702,6 +702,9 @@ service_connected_cb (GObject      *object,
       serve_reply (serve, PU_STREAM_STATUS_UNREACHABLE, message);
       return;
     }
+  /* The client's timeout is for connecting only: once connected, a service
+   * may stay silent as long as it likes (an idle SSH session, a slow answer). */
+  g_socket_set_timeout (g_socket_connection_get_socket (serve->local), 0);
   serve_reply (serve, PU_STREAM_STATUS_OK, NULL);
 }
 
