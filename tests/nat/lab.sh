@@ -109,6 +109,7 @@ lab_init ()
   : >"$LAB_DIR/nodes"
   : >"$LAB_DIR/sites"
   : >"$LAB_DIR/pids"
+  : >"$LAB_DIR/ports"
   trap 'lab_down' EXIT
   trap 'exit 130' INT
   trap 'exit 143' TERM
@@ -138,7 +139,8 @@ lab_plug_public ()
 {
   local node=$1 ifname=$2 addr=$3; shift 3
   local port extra
-  port=p$(wc -l <"$LAB_DIR/nodes")
+  echo "$node" >>"$LAB_DIR/ports"
+  port=p$(wc -l <"$LAB_DIR/ports")
   ip -n "$(lab_ns pub)" link add "$port" type veth peer name "$ifname" \
     netns "$(lab_ns "$node")" || return 1
   ip -n "$(lab_ns pub)" link set "$port" master br0 up
@@ -306,6 +308,21 @@ lab_site ()
     lab_exec "$host" ip route add default via "$lan.1"
     echo "$host $lan.$((1 + h)) $site" >>"$LAB_DIR/nodes"
   done
+}
+
+# Removes a site: its router and hosts, and what runs in them. Its number is not reused.
+lab_site_remove ()
+{
+  local site=$1 node pid
+  for node in $(awk -v s="$site" '$1 == s "-nat" || $3 == s { print $1 }' "$LAB_DIR/nodes"); do
+    for pid in $(ip netns pids "$(lab_ns "$node")" 2>/dev/null); do
+      kill -KILL "$pid" 2>/dev/null
+    done
+    ip netns delete "$(lab_ns "$node")"
+  done
+  awk -v s="$site" '$1 != s "-nat" && $3 != s' "$LAB_DIR/nodes" >"$LAB_DIR/nodes.new" &&
+    mv "$LAB_DIR/nodes.new" "$LAB_DIR/nodes"
+  sed -i "s/^$site /- /" "$LAB_DIR/sites"
 }
 
 # Removes every namespace of the lab and stops what runs in them.
