@@ -12,6 +12,7 @@
 #define INVITER "12D3KooWBtg3aaRMjxwedh83aGiUkwSxDwUZkzuJcfaqUmo7R3pq"
 #define RELAY_ID "12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN"
 #define EXPIRES G_GINT64_CONSTANT (1795585651) /* 2026-11-25T05:47:31Z */
+#define INSTANCE G_GUINT64_CONSTANT (0x0123456789abcdef)
 
 static PuInviteCode *
 make_full (const char *relay_text,
@@ -22,7 +23,7 @@ make_full (const char *relay_text,
 
   g_assert_nonnull (relay);
   g_assert_true (pu_peer_id_parse (INVITER, &inviter, NULL));
-  return pu_invite_code_new_full (relay, &inviter, EXPIRES, network);
+  return pu_invite_code_new_full (relay, &inviter, INSTANCE, EXPIRES, network);
 }
 
 static void
@@ -37,6 +38,7 @@ assert_same (const PuInviteCode *a,
       return;
     }
   g_assert_true (pu_peer_id_equal (&a->inviter, &b->inviter));
+  g_assert_cmpuint (a->instance, ==, b->instance);
   g_assert_cmpint (a->expires, ==, b->expires);
   g_assert_cmpstr (a->network, ==, b->network);
   g_assert_true (pu_relay_addr_equal (a->relay, b->relay));
@@ -117,8 +119,8 @@ test_full_known (void)
   text = pu_invite_code_to_string (code);
   g_assert_cmpstr (text, ==,
                    "06nt-qaxb-nent-qaxb-nent-qaxb-nenh-xmf8-zbhc-98a4-q2z8-zn5m-ffsx-7ctb-"
-                   "gwe3-sb7p-047g-wgpm-ekye-4zkb-0sv7-6eva-4yyc-xdn4-5nha-7a6g-59qg-twv5-"
-                   "68aq-e7f2-8ek3-ng28-m65n-kph9-0k5g-0w85-3sgg-008v-2c4g");
+                   "gwe3-sb7p-047g-wgpm-ekye-4zg1-4d2p-f2db-sqqp-p1kp-ecxp-m9xw-stva-8bb2-"
+                   "memd-0akf-1nsp-acgn-ewey-4gx6-7b04-h8cb-b7d2-j16b-01rg-a7k1-03j3-1bes");
   parsed = pu_invite_code_parse (text, &error);
   g_assert_no_error (error);
   assert_same (code, parsed);

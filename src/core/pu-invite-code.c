@@ -22,7 +22,7 @@
 #define HOSTNAME_MAX_LEN 253
 #define GROUP_LEN 4
 /* The longest full code: a 253-byte host name and a 63-byte network. */
-#define BYTES_MAX (1 + PU_INVITE_SECRET_LEN + PU_PUBKEY_LEN + 4 + PU_PUBKEY_LEN + 2 + \
+#define BYTES_MAX (1 + PU_INVITE_SECRET_LEN + PU_PUBKEY_LEN + 8 + 4 + PU_PUBKEY_LEN + 2 + \
                    HOSTNAME_MAX_LEN + 2 + 1 + PU_LABEL_MAX_LEN + CHECK_LEN)
 
 /* Crockford's base32: no I, L, O or U; those read as 1, 1 and 0. */
@@ -42,6 +42,7 @@ random_bytes (guint8 *buf,
 PuInviteCode *
 pu_invite_code_new_full (const PuRelayAddr *relay,
                          const PuPeerId    *inviter,
+                         guint64            instance,
                          gint64             expires,
                          const char        *network)
 {
@@ -58,6 +59,7 @@ pu_invite_code_new_full (const PuRelayAddr *relay,
   random_bytes (code->secret, code->secret_len);
   code->relay = pu_relay_addr_copy (relay);
   code->inviter = *inviter;
+  code->instance = instance;
   code->expires = expires;
   code->network = g_strdup (network);
   return code;
@@ -140,6 +142,8 @@ full_to_bytes (const PuInviteCode *code)
   g_byte_array_append (bytes, &version, 1);
   g_byte_array_append (bytes, code->secret, PU_INVITE_SECRET_LEN);
   g_byte_array_append (bytes, code->inviter.pubkey, PU_PUBKEY_LEN);
+  append_u32 (bytes, (guint32) (code->instance >> 32));
+  append_u32 (bytes, (guint32) code->instance);
   append_u32 (bytes, (guint32) code->expires);
   g_byte_array_append (bytes, code->relay->peer_id.pubkey, PU_PUBKEY_LEN);
   if (ip != NULL)
@@ -397,6 +401,10 @@ parse_full (const char  *text,
   if ((p = take (&r, PU_PUBKEY_LEN)) == NULL)
     return incomplete (error), NULL;
   pu_peer_id_from_pubkey (p, &code->inviter);
+  if ((p = take (&r, 8)) == NULL)
+    return incomplete (error), NULL;
+  for (guint i = 0; i < 8; i++)
+    code->instance = (code->instance << 8) | p[i];
   if ((p = take (&r, 4)) == NULL)
     return incomplete (error), NULL;
   code->expires = ((gint64) p[0] << 24) | ((gint64) p[1] << 16) | ((gint64) p[2] << 8) | p[3];

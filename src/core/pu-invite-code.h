@@ -4,8 +4,8 @@
  * Crockford base32 in dash-separated groups of 4 (also the `peerup:` URI a QR
  * shows). Its bytes:
  *
- *   version (1) | secret (16) | inviter public key (32) | expiry (u32 BE, Unix
- *   seconds) | relay public key (32) | relay host: 4 + IPv4 (4), 6 + IPv6
+ *   version (1) | secret (16) | inviter public key (32) | inviter's relay
+ *   instance (u64 BE) | expiry (u32 BE, Unix seconds) | relay public key (32) | relay host: 4 + IPv4 (4), 6 + IPv6
  *   (16) or 3 + length (1) + DNS name | relay port (u16 BE) | network: length
  *   (1, 0 = none) + label | check: first 4 bytes of SHA-256 over all before
  *
@@ -54,6 +54,7 @@ typedef struct {
   /* Full codes only. */
   PuRelayAddr      *relay;       /* with its peer ID */
   PuPeerId          inviter;
+  guint64           instance;    /* the inviter's connection to the relay */
   gint64            expires;     /* Unix seconds */
   char             *network;     /* a label, or NULL */
   /* Short codes only. */
@@ -62,9 +63,11 @@ typedef struct {
 
 GType         pu_invite_code_get_type  (void) G_GNUC_CONST;
 /* A full code with a fresh random secret. @relay must carry its peer ID;
- * @network (nullable) is a label. */
+ * @instance is the inviter's pu_relay_client_get_instance() there, where the
+ * joiner's messages go; @network (nullable) is a label. */
 PuInviteCode *pu_invite_code_new_full  (const PuRelayAddr  *relay,
                                         const PuPeerId     *inviter,
+                                        guint64             instance,
                                         gint64              expires,
                                         const char         *network);
 /* A short code with fresh random words. */

@@ -40,6 +40,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
 
       g_assert_nonnull (from_uri);
       g_assert_true (pu_peer_id_equal (&again->inviter, &code->inviter));
+      g_assert_cmpuint (again->instance, ==, code->instance);
       g_assert_cmpint (again->expires, ==, code->expires);
       g_assert_cmpstr (again->network, ==, code->network);
       g_assert_true (pu_relay_addr_equal (again->relay, code->relay));
