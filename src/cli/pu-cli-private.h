@@ -176,6 +176,9 @@ int         pu_cli_trust_remove     (PuTrustStore   *trust,
                                      PuConfig       *config,
                                      const PuPeerId *peer);
 
+/* The QR code of @text on stdout, between blank lines (a failure to draw it
+ * is reported and otherwise ignored). */
+void        pu_cli_print_qr         (const char     *text);
 /* The 4 emoji with their names and the number of the pair, indented between
  * blank lines. */
 void        pu_cli_sas_print        (const PuPeerId *self,
@@ -202,5 +205,7 @@ int         pu_cli_proxy         (int argc, char **argv);
 int         pu_cli_ping          (int argc, char **argv);
 int         pu_cli_traceroute    (int argc, char **argv);
 int         pu_cli_verify        (int argc, char **argv);
+int         pu_cli_invite        (int argc, char **argv);
+int         pu_cli_join          (int argc, char **argv);
 
 G_END_DECLS
