@@ -164,6 +164,7 @@ pu_pair_payload_decode (GBytes    *payload,
                         GError   **error)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonNode *root;
   JsonObject *object;
   const char *id;
   const char *text;
@@ -172,11 +173,12 @@ pu_pair_payload_decode (GBytes    *payload,
 
   if (len == 0 || len > PU_PAIR_PAYLOAD_MAX || !g_utf8_validate_len (data, len, NULL))
     return malformed (error, _("bad payload"));
+  /* White space alone parses, to no root at all. */
   if (!json_parser_load_from_data (parser, data, (gssize) len, NULL) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+      (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return malformed (error, _("bad payload"));
 
-  object = json_node_get_object (json_parser_get_root (parser));
+  object = json_node_get_object (root);
   id = string_member (object, "peer_id");
   text = string_member (object, "name");
   if (id == NULL || !pu_peer_id_parse (id, peer, NULL))

@@ -111,13 +111,14 @@ static void
 finish (PuPairing    *self,
         const GError *error)
 {
-  g_autoptr(PuPairing) keep = g_object_ref (self);
-
   if (self->finished)
     return;
   self->finished = TRUE;
   stop_listening (self);
+  /* A handler may drop the last reference of its own. */
+  g_object_ref (self);
   g_signal_emit (self, signals[SIGNAL_FINISHED], 0, error);
+  g_object_unref (self);
 }
 
 static void
