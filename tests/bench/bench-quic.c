@@ -1,9 +1,13 @@
-/* bench-quic.c — QUIC stream throughput over UDP loopback vs raw TCP loopback
+/* bench-quic.c — QUIC stream throughput over UDP loopback and through a relay,
+ * vs raw TCP loopback
  *
- * Usage: bench-quic [MEGABYTES]   (default 200)
+ * Usage: bench-quic [MEGABYTES [udp|relay|tcp]]   (default 200, all three)
  *
- * The receiving end runs in its own thread with its own main context, as two
- * devices would; both measurements move the same bytes in the same run.
+ * "udp": one QUIC stream between two connections over a UDP socket pair.
+ * "relay": a whole tunnel — a TCP client, a proxy on one node, the relay, the
+ * serving node and a TCP service behind it — as `peerup proxy` sets it up.
+ * Each end runs in its own thread with its own main context, as separate
+ * devices would; every measurement moves the same bytes in the same run.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -13,6 +17,10 @@
 
 #include "pu-certificate.h"
 #include "pu-connection.h"
+#include "pu-node.h"
+#include "pu-proxy.h"
+#include "pu-relay-server.h"
+#include "pu-test-util.h"
 
 #define CHUNK (256 * 1024)
 #define RECV_BATCH 64
@@ -454,34 +462,38 @@ bench_quic (guint64 bytes)
   return result_new (bytes, elapsed, cpu);
 }
 
+/* The far end of every TCP measurement: reads each of @n_connections to its
+ * end and answers one byte. */
+typedef struct {
+  GSocket *listener;
+  guint    n_connections;
+} Sink;
+
 static gpointer
 tcp_receiver (gpointer data)
 {
-  GSocket *listener = data;
-  g_autoptr(GSocket) socket = g_socket_accept (listener, NULL, NULL);
+  Sink *sink = data;
   g_autofree guint8 *buf = g_malloc (CHUNK);
 
-  while (g_socket_receive (socket, (char *) buf, CHUNK, NULL, NULL) > 0)
-    ;
-  g_socket_send (socket, "!", 1, NULL, NULL);
+  for (guint i = 0; i < sink->n_connections; i++)
+    {
+      g_autoptr(GSocket) socket = g_socket_accept (sink->listener, NULL, NULL);
+
+      g_assert_nonnull (socket);
+      while (g_socket_receive (socket, (char *) buf, CHUNK, NULL, NULL) > 0)
+        ;
+      g_socket_send (socket, "!", 1, NULL, NULL);
+    }
   return NULL;
 }
 
-static Result
-bench_tcp (guint64 bytes)
+static GSocket *
+tcp_listener (GSocketAddress **bound)
 {
   g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
   g_autoptr(GSocketAddress) any = g_inet_socket_address_new (lo, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-  g_autoptr(GSocket) listener = NULL;
-  g_autoptr(GSocket) socket = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree guint8 *buf = g_malloc0 (CHUNK);
-  GThread *thread;
-  guint64 sent = 0;
-  gint64 start, elapsed;
-  double cpu;
-  char answer;
+  GSocket *listener;
 
   listener = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
                            &error);
@@ -490,12 +502,28 @@ bench_tcp (guint64 bytes)
   g_assert_no_error (error);
   g_socket_listen (listener, &error);
   g_assert_no_error (error);
-  bound = g_socket_get_local_address (listener, &error);
-  thread = g_thread_new ("tcp receiver", tcp_receiver, listener);
+  *bound = g_socket_get_local_address (listener, &error);
+  g_assert_no_error (error);
+  return listener;
+}
+
+/* Sends @bytes to @to over TCP, half-closes and waits for the answer. */
+static Result
+tcp_send_all (GSocketAddress *to,
+              guint64         bytes)
+{
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree guint8 *buf = g_malloc0 (CHUNK);
+  guint64 sent = 0;
+  gint64 start, elapsed;
+  double cpu;
+  char answer;
 
   socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
                          &error);
-  g_socket_connect (socket, bound, NULL, &error);
+  g_assert_no_error (error);
+  g_socket_connect (socket, to, NULL, &error);
   g_assert_no_error (error);
 
   start = g_get_monotonic_time ();
@@ -509,12 +537,295 @@ bench_tcp (guint64 bytes)
       sent += n;
     }
   g_socket_shutdown (socket, FALSE, TRUE, &error);
+  g_assert_no_error (error);
   g_assert_cmpint (g_socket_receive (socket, &answer, 1, NULL, &error), ==, 1);
   elapsed = g_get_monotonic_time () - start;
-  g_thread_join (thread);
   cpu = cpu_seconds () - cpu;
 
   return result_new (bytes, elapsed, cpu);
+}
+
+static Result
+bench_tcp (guint64 bytes)
+{
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GSocket) listener = tcp_listener (&bound);
+  Sink sink = { listener, 1 };
+  GThread *thread = g_thread_new ("tcp receiver", tcp_receiver, &sink);
+  Result result = tcp_send_all (bound, bytes);
+
+  g_thread_join (thread);
+  return result;
+}
+
+/* A thread running its own main context; work is handed to it and waited for. */
+typedef struct {
+  GMainContext *context;
+  GMainLoop    *loop;
+  GThread      *thread;
+} Worker;
+
+typedef void (*WorkFunc) (gpointer data);
+
+typedef struct {
+  WorkFunc  func;
+  gpointer  data;
+  GMutex    lock;
+  GCond     cond;
+  gboolean  done;
+} Call;
+
+static gpointer
+worker_thread (gpointer data)
+{
+  Worker *w = data;
+
+  g_main_context_push_thread_default (w->context);
+  g_main_loop_run (w->loop);
+  g_main_context_pop_thread_default (w->context);
+  return NULL;
+}
+
+static void
+worker_start (Worker     *w,
+              const char *name)
+{
+  w->context = g_main_context_new ();
+  w->loop = g_main_loop_new (w->context, FALSE);
+  w->thread = g_thread_new (name, worker_thread, w);
+}
+
+static gboolean
+call_cb (gpointer data)
+{
+  Call *c = data;
+
+  c->func (c->data);
+  g_mutex_lock (&c->lock);
+  c->done = TRUE;
+  g_cond_signal (&c->cond);
+  g_mutex_unlock (&c->lock);
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs @func in @w's thread (where it is the thread-default context) and waits. */
+static void
+worker_call (Worker   *w,
+             WorkFunc  func,
+             gpointer  data)
+{
+  Call c = { func, data };
+
+  g_mutex_init (&c.lock);
+  g_cond_init (&c.cond);
+  g_main_context_invoke (w->context, call_cb, &c);
+  g_mutex_lock (&c.lock);
+  while (!c.done)
+    g_cond_wait (&c.cond, &c.lock);
+  g_mutex_unlock (&c.lock);
+  g_mutex_clear (&c.lock);
+  g_cond_clear (&c.cond);
+}
+
+static void
+worker_stop (Worker *w)
+{
+  worker_call (w, (WorkFunc) g_main_loop_quit, w->loop);
+  g_thread_join (w->thread);
+  g_main_loop_unref (w->loop);
+  g_main_context_unref (w->context);
+}
+
+/* Relay, serving node ("home", exposing the TCP receiver as "sink") and
+ * dialing node ("laptop", with a proxy to it) of the relayed measurement. */
+typedef struct {
+  char           *dir;
+  Worker          relay_worker;
+  Worker          home_worker;
+  PuIdentity     *relay_identity;
+  PuTrustStore   *relay_trust;
+  PuRelayServer  *relay;
+  char           *relay_addr;
+  GSocketAddress *sink_addr;
+  PuProfile      *home;
+  PuNode         *home_node;
+  PuProfile      *laptop;
+  PuNode         *laptop_node;
+  PuProxy        *proxy;
+  GSocketAddress *proxy_addr;
+  guint64         bytes;
+  Result          result;
+  GMainLoop      *loop;
+} Tunnel;
+
+static PuProfile *
+tunnel_profile (Tunnel     *t,
+                const char *name)
+{
+  g_autofree char *path = g_build_filename (t->dir, name, "config.ini", NULL);
+  g_autoptr(GError) error = NULL;
+  PuProfile *profile = pu_profile_init (path, name, t->relay_addr, NULL, &error);
+
+  g_assert_no_error (error);
+  pu_trust_store_add (t->relay_trust, pu_identity_get_peer_id (pu_profile_get_identity (profile)),
+                      name, 0, &error);
+  g_assert_no_error (error);
+  return profile;
+}
+
+static void
+relay_start (gpointer data)
+{
+  Tunnel *t = data;
+  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) addr = g_inet_socket_address_new (lo, 0);
+  g_autofree char *trust_path = g_build_filename (t->dir, "relay-authorized_keys", NULL);
+  g_autofree char *relay_id = NULL;
+  g_autoptr(GError) error = NULL;
+
+  t->relay_identity = pu_identity_generate ();
+  t->relay_trust = pu_trust_store_new (trust_path, &error);
+  g_assert_no_error (error);
+  t->relay = pu_relay_server_new (t->relay_identity, t->relay_trust, &error);
+  g_assert_no_error (error);
+  pu_relay_server_listen (t->relay, G_INET_SOCKET_ADDRESS (addr), &error);
+  g_assert_no_error (error);
+  relay_id = pu_peer_id_to_string (pu_relay_server_get_peer_id (t->relay));
+  t->relay_addr = g_strdup_printf ("/ip4/127.0.0.1/tcp/%u/p2p/%s",
+                                   pu_relay_server_get_port (t->relay), relay_id);
+}
+
+static void
+relay_stop (gpointer data)
+{
+  Tunnel *t = data;
+
+  pu_relay_server_stop (t->relay);
+  g_clear_object (&t->relay);
+  g_clear_object (&t->relay_trust);
+  g_clear_object (&t->relay_identity);
+}
+
+static void
+home_start (gpointer data)
+{
+  Tunnel *t = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sink = NULL;
+
+  t->home = tunnel_profile (t, "home");
+  sink = g_strdup_printf ("127.0.0.1:%u",
+                          g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (t->sink_addr)));
+  pu_config_add_service (pu_profile_get_config (t->home), "sink", sink, &error);
+  g_assert_no_error (error);
+  t->home_node = pu_node_new (t->home, TRUE, &error);
+  g_assert_no_error (error);
+  pu_node_start (t->home_node);
+}
+
+static void
+home_authorize (gpointer data)
+{
+  Tunnel *t = data;
+  g_autoptr(GError) error = NULL;
+
+  pu_trust_store_add (pu_profile_get_trust_store (t->home),
+                      pu_identity_get_peer_id (pu_profile_get_identity (t->laptop)),
+                      "laptop", 0, &error);
+  g_assert_no_error (error);
+}
+
+static void
+home_stop (gpointer data)
+{
+  Tunnel *t = data;
+
+  g_clear_object (&t->home_node);
+  g_clear_object (&t->home);
+}
+
+static gboolean
+quit_cb (gpointer data)
+{
+  g_main_loop_quit (data);
+  return G_SOURCE_REMOVE;
+}
+
+/* The TCP client: one byte to bring the connection up, then the measurement. */
+static gpointer
+tunnel_client (gpointer data)
+{
+  Tunnel *t = data;
+
+  tcp_send_all (t->proxy_addr, 1);
+  t->result = tcp_send_all (t->proxy_addr, t->bytes);
+  g_main_context_invoke (NULL, quit_cb, t->loop);
+  return NULL;
+}
+
+static Result
+bench_relay (guint64 bytes)
+{
+  g_autoptr(GSocket) listener = NULL;
+  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (lo, 0);
+  g_autoptr(GError) error = NULL;
+  GThread *sink_thread, *client;
+  Tunnel t = { .bytes = bytes };
+  Sink sink;
+
+  t.dir = pu_test_make_tmpdir ();
+  listener = tcp_listener (&t.sink_addr);
+  /* The connection's warm-up, then the measurement. */
+  sink = (Sink) { listener, 2 };
+  sink_thread = g_thread_new ("sink", tcp_receiver, &sink);
+
+  worker_start (&t.relay_worker, "relay");
+  worker_call (&t.relay_worker, relay_start, &t);
+  worker_start (&t.home_worker, "home");
+  worker_call (&t.home_worker, home_start, &t);
+
+  t.laptop = tunnel_profile (&t, "laptop");
+  worker_call (&t.home_worker, home_authorize, &t);
+  t.laptop_node = pu_node_new (t.laptop, FALSE, &error);
+  g_assert_no_error (error);
+  pu_node_start (t.laptop_node);
+  t.proxy = pu_proxy_new (t.laptop_node, pu_identity_get_peer_id (pu_profile_get_identity (t.home)),
+                          "sink", G_INET_SOCKET_ADDRESS (any), &error);
+  g_assert_no_error (error);
+  t.proxy_addr = g_inet_socket_address_new (lo, pu_proxy_get_port (t.proxy));
+
+  t.loop = g_main_loop_new (NULL, FALSE);
+  client = g_thread_new ("client", tunnel_client, &t);
+  g_main_loop_run (t.loop);
+  g_thread_join (client);
+
+  pu_proxy_stop (t.proxy);
+  g_clear_object (&t.proxy);
+  g_clear_object (&t.laptop_node);
+  g_clear_object (&t.laptop);
+  worker_call (&t.home_worker, home_stop, &t);
+  worker_stop (&t.home_worker);
+  worker_call (&t.relay_worker, relay_stop, &t);
+  worker_stop (&t.relay_worker);
+  for (guint i = 0; i < 100 && g_main_context_iteration (NULL, FALSE); i++)
+    ;
+  g_thread_join (sink_thread);
+
+  pu_test_remove_tree (t.dir);
+  g_free (t.dir);
+  g_free (t.relay_addr);
+  g_clear_object (&t.sink_addr);
+  g_clear_object (&t.proxy_addr);
+  g_main_loop_unref (t.loop);
+  return t.result;
+}
+
+static void
+print_row (const char *what,
+           Result      r)
+{
+  g_print ("%-40s %8.1f   %8.1f\n", what, r.mb_per_s, r.mb_per_cpu_s);
 }
 
 int
@@ -523,23 +834,40 @@ main (int   argc,
 {
   guint64 megabytes = argc > 1 ? g_ascii_strtoull (argv[1], NULL, 10) : 200;
   guint64 bytes = MAX (megabytes, 1) * 1000 * 1000;
-  Result quic, tcp;
+  const char *only = argc > 2 ? argv[2] : NULL;
+  g_autofree char *load = NULL;
+  Result tcp = { 0 };
 
-  quic = bench_quic (bytes);
-  tcp = bench_tcp (bytes);
+  if (only != NULL && !g_str_equal (only, "udp") && !g_str_equal (only, "relay") &&
+      !g_str_equal (only, "tcp"))
+    {
+      g_printerr ("Usage: %s [MEGABYTES [udp|relay|tcp]]\n", argv[0]);
+      return 2;
+    }
+
+  g_file_get_contents ("/proc/loadavg", &load, NULL, NULL);
   g_print ("transfer: %" G_GUINT64_FORMAT " MB on one stream, loopback, load average %s",
-           bytes / 1000000, "");
-  {
-    g_autofree char *load = NULL;
+           bytes / 1000000, load != NULL ? load : "unknown\n");
+  g_print ("%-40s %8s   %s\n", "", "MB/s", "MB per CPU-second");
+  if (only == NULL || g_str_equal (only, "tcp"))
+    print_row ("raw TCP:", tcp = bench_tcp (bytes));
+  if (only == NULL || g_str_equal (only, "udp"))
+    {
+      Result quic = bench_quic (bytes);
 
-    g_file_get_contents ("/proc/loadavg", &load, NULL, NULL);
-    g_print ("%s", load != NULL ? load : "unknown\n");
-  }
-  g_print ("                                      MB/s   MB per CPU-second\n");
-  g_print ("QUIC (ngtcp2, AES-128-GCM) over UDP: %8.1f   %8.1f\n", quic.mb_per_s,
-           quic.mb_per_cpu_s);
-  g_print ("raw TCP:                             %8.1f   %8.1f\n", tcp.mb_per_s, tcp.mb_per_cpu_s);
-  g_print ("ratio QUIC / TCP:                    %8.3f   %8.3f\n", quic.mb_per_s / tcp.mb_per_s,
-           quic.mb_per_cpu_s / tcp.mb_per_cpu_s);
+      print_row ("QUIC (ngtcp2, AES-128-GCM) over UDP:", quic);
+      if (tcp.mb_per_s > 0)
+        g_print ("%-40s %8.3f   %8.3f\n", "  ratio to raw TCP:", quic.mb_per_s / tcp.mb_per_s,
+                 quic.mb_per_cpu_s / tcp.mb_per_cpu_s);
+    }
+  if (only == NULL || g_str_equal (only, "relay"))
+    {
+      Result relay = bench_relay (bytes);
+
+      print_row ("TCP tunnel through a relay (TLS WS):", relay);
+      if (tcp.mb_per_s > 0)
+        g_print ("%-40s %8.3f   %8.3f\n", "  ratio to raw TCP:", relay.mb_per_s / tcp.mb_per_s,
+                 relay.mb_per_cpu_s / tcp.mb_per_cpu_s);
+    }
   return 0;
 }
