@@ -367,7 +367,7 @@ test_exchange (void)
   path = pu_relay_path_new (b->client, alice_id, pu_relay_client_get_instance (a->client));
   g_assert_cmpint (pu_path_get_kind (PU_PATH (path)), ==, PU_PATH_KIND_RELAYED);
   g_assert_true (pu_relay_path_get_client (path) == b->client);
-  g_assert_cmpuint (pu_path_get_max_datagram_size (PU_PATH (path)), ==, PU_RELAY_PAYLOAD_MAX);
+  g_assert_cmpuint (pu_path_get_max_datagram_size (PU_PATH (path)), ==, PU_RELAY_PATH_DATAGRAM_MAX);
   description = pu_path_describe (PU_PATH (path));
   g_assert_true (g_str_has_prefix (description, "relay 127.0.0.1:"));
   g_assert_true (pu_path_send (PU_PATH (path), datagrams, 2));
