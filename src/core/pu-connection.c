@@ -842,8 +842,15 @@ dispatch_events (PuConnection *self)
   g_object_unref (self);
 }
 
-/* The source wakes at once when there is something to write, else at
- * ngtcp2's next deadline (retransmission, ACK delay, pacing, idle). */
+/* The source is ready at once when there is something to write: a flag the
+ * main loop checks before it sleeps, so asking costs no wakeup (every
+ * datagram received asks). Otherwise it runs at ngtcp2's next deadline
+ * (retransmission, ACK delay, pacing, idle), its ready time. */
+typedef struct {
+  GSource       parent;
+  PuConnection *connection;  /* not owned: the connection destroys the source */
+} ConnectionSource;
+
 static void
 update_timer (PuConnection *self)
 {
@@ -853,9 +860,7 @@ update_timer (PuConnection *self)
     return;
 
   expiry = self->conn != NULL ? ngtcp2_conn_get_expiry (self->conn) : UINT64_MAX;
-  if (self->write_pending)
-    g_source_set_ready_time (self->source, 0);
-  else if (expiry == UINT64_MAX)
+  if (expiry == UINT64_MAX)
     g_source_set_ready_time (self->source, -1);
   else if (expiry < now () + TIMER_SLACK)
     /* The main loop sleeps in whole milliseconds, while pacing on a fast
@@ -865,12 +870,25 @@ update_timer (PuConnection *self)
     g_source_set_ready_time (self->source, (gint64) (expiry / NGTCP2_MICROSECONDS));
 }
 
+/* Only ever called in the thread of the connection's main context. */
 static void
 schedule (PuConnection *self)
 {
   self->write_pending = TRUE;
-  if (self->source != NULL)
-    g_source_set_ready_time (self->source, 0);
+}
+
+static gboolean
+source_prepare (GSource *source,
+                gint    *timeout)
+{
+  *timeout = -1;
+  return ((ConnectionSource *) source)->connection->write_pending;
+}
+
+static gboolean
+source_check (GSource *source)
+{
+  return ((ConnectionSource *) source)->connection->write_pending;
 }
 
 static gboolean
@@ -881,7 +899,9 @@ source_dispatch (GSource     *source,
   return callback (user_data);
 }
 
-static GSourceFuncs source_funcs = { NULL, NULL, source_dispatch, NULL, NULL, NULL };
+static GSourceFuncs source_funcs = {
+  source_prepare, source_check, source_dispatch, NULL, NULL, NULL
+};
 
 static gboolean
 on_source (gpointer user_data)
@@ -1094,7 +1114,8 @@ pu_connection_init (PuConnection *self)
   self->qpath.remote.addr = (ngtcp2_sockaddr *) &self->remote_addr;
   self->qpath.remote.addrlen = sizeof self->remote_addr;
 
-  self->source = g_source_new (&source_funcs, sizeof (GSource));
+  self->source = g_source_new (&source_funcs, sizeof (ConnectionSource));
+  ((ConnectionSource *) self->source)->connection = self;
   g_source_set_static_name (self->source, "PuConnection");
   g_source_set_callback (self->source, on_source, self, NULL);
   g_source_attach (self->source, g_main_context_get_thread_default ());
