@@ -374,6 +374,16 @@ _pu_stream_read (PuStream  *self,
   return -1;
 }
 
+/* Bytes written but not yet handed to QUIC. Those handed over stay queued
+ * until acknowledged, but congestion control and the peer's window already
+ * bound them; counting them too would cap a stream at one buffer per round
+ * trip. */
+static gsize
+unsent (PuStream *self)
+{
+  return self->sendq.len - self->sent;
+}
+
 gssize
 _pu_stream_write (PuStream    *self,
                   const void  *buffer,
@@ -388,7 +398,7 @@ _pu_stream_write (PuStream    *self,
       return -1;
     }
 
-  room = PU_STREAM_SEND_BUFFER_MAX - MIN (self->sendq.len, PU_STREAM_SEND_BUFFER_MAX);
+  room = PU_STREAM_SEND_BUFFER_MAX - MIN (unsent (self), PU_STREAM_SEND_BUFFER_MAX);
   if (room == 0)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK,
@@ -412,7 +422,7 @@ _pu_stream_is_readable (PuStream *self)
 gboolean
 _pu_stream_is_writable (PuStream *self)
 {
-  return self->write_error != NULL || self->sendq.len < PU_STREAM_SEND_BUFFER_MAX;
+  return self->write_error != NULL || unsent (self) < PU_STREAM_SEND_BUFFER_MAX;
 }
 
 void

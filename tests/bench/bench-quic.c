@@ -1,9 +1,10 @@
 /* bench-quic.c — QUIC stream throughput over UDP loopback and through a relay,
  * vs raw TCP loopback
  *
- * Usage: bench-quic [MEGABYTES [udp|relay|tcp]]   (default 200, all three)
+ * Usage: bench-quic [MEGABYTES [udp|relay|tcp [RTT_MS]]]   (default 200, all three)
  *
- * "udp": one QUIC stream between two connections over a UDP socket pair.
+ * "udp": one QUIC stream between two connections over a UDP socket pair,
+ * with RTT_MS of round trip added (each end holds what it receives).
  * "relay": a whole tunnel — a TCP client, a proxy on one node, the relay, the
  * serving node and a TCP service behind it — as `peerup proxy` sets it up.
  * Each end runs in its own thread with its own main context, as separate
@@ -13,6 +14,7 @@
  */
 #include <gio/gio.h>
 #include <sys/resource.h>
+#include <string.h>
 #include <sys/socket.h>
 
 #include "pu-certificate.h"
@@ -52,7 +54,8 @@ result_new (guint64 bytes,
   return r;
 }
 
-/* A PuPath over one UDP socket to one remote address. */
+/* A PuPath over one UDP socket to one remote address. With a delay, what
+ * arrives waits that long before the connection sees it: half a round trip. */
 #define BENCH_TYPE_UDP_PATH (bench_udp_path_get_type ())
 G_DECLARE_FINAL_TYPE (BenchUdpPath, bench_udp_path, BENCH, UDP_PATH, GObject)
 
@@ -64,7 +67,16 @@ struct _BenchUdpPath
   PuConnection   *receiver;  /* not owned */
   GSource        *source;
   guint8         *bufs;  /* RECV_BATCH × DATAGRAM_MAX */
+  gint64          delay_usec;
+  GQueue          delayed;  /* Delayed, oldest first */
+  GSource        *timer;
 };
+
+typedef struct {
+  gint64 due;
+  gsize  len;
+  guint8 data[];
+} Delayed;
 
 static void bench_udp_path_iface_init (PuPathInterface *iface);
 
@@ -128,6 +140,58 @@ bench_udp_path_iface_init (PuPathInterface *iface)
 }
 
 static gboolean
+timer_dispatch (GSource     *source,
+                GSourceFunc  callback,
+                gpointer     user_data)
+{
+  return callback (user_data);
+}
+
+/* Runs at its ready time and stays attached. */
+static GSourceFuncs timer_funcs = { NULL, NULL, timer_dispatch, NULL, NULL, NULL };
+
+static gboolean
+on_delay_timer (gpointer user_data)
+{
+  BenchUdpPath *self = user_data;
+  gint64 now = g_get_monotonic_time ();
+  Delayed *d;
+
+  while ((d = g_queue_peek_head (&self->delayed)) != NULL && d->due <= now)
+    {
+      g_queue_pop_head (&self->delayed);
+      if (self->receiver != NULL)
+        pu_connection_receive_datagram (self->receiver, d->data, d->len);
+      g_free (d);
+    }
+  g_source_set_ready_time (self->timer, d != NULL ? d->due : -1);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+deliver (BenchUdpPath *self,
+         const guint8 *data,
+         gsize         len)
+{
+  Delayed *d;
+
+  if (self->delay_usec == 0)
+    {
+      if (self->receiver != NULL)
+        pu_connection_receive_datagram (self->receiver, data, len);
+      return;
+    }
+
+  d = g_malloc (sizeof (Delayed) + len);
+  d->due = g_get_monotonic_time () + self->delay_usec;
+  d->len = len;
+  memcpy (d->data, data, len);
+  if (g_queue_is_empty (&self->delayed))
+    g_source_set_ready_time (self->timer, d->due);
+  g_queue_push_tail (&self->delayed, d);
+}
+
+static gboolean
 on_readable (GSocket      *socket,
              GIOCondition  condition,
              gpointer      user_data)
@@ -149,9 +213,8 @@ on_readable (GSocket      *socket,
       n = g_socket_receive_messages (socket, messages, RECV_BATCH, 0, NULL, NULL);
       if (n <= 0)
         break;
-      for (gint i = 0; i < n && self->receiver != NULL; i++)
-        pu_connection_receive_datagram (self->receiver, self->bufs + i * DATAGRAM_MAX,
-                                        messages[i].bytes_received);
+      for (gint i = 0; i < n; i++)
+        deliver (self, self->bufs + i * DATAGRAM_MAX, messages[i].bytes_received);
     }
   return G_SOURCE_CONTINUE;
 }
@@ -164,6 +227,9 @@ bench_udp_path_finalize (GObject *object)
   if (self->source != NULL)
     g_source_destroy (self->source);
   g_clear_pointer (&self->source, g_source_unref);
+  g_source_destroy (self->timer);
+  g_source_unref (self->timer);
+  g_queue_clear_full (&self->delayed, g_free);
   g_clear_object (&self->socket);
   g_clear_object (&self->remote);
   g_free (self->bufs);
@@ -204,15 +270,20 @@ udp_socket (void)
 /* Attaches to the thread-default context of the caller. */
 static BenchUdpPath *
 udp_path_new (GSocket *socket,
-              GSocket *remote)
+              GSocket *remote,
+              gint64   delay_usec)
 {
   BenchUdpPath *self = g_object_new (BENCH_TYPE_UDP_PATH, NULL);
 
   self->socket = g_object_ref (socket);
   self->remote = g_socket_get_local_address (remote, NULL);
+  self->delay_usec = delay_usec;
   self->source = g_socket_create_source (socket, G_IO_IN, NULL);
   g_source_set_callback (self->source, (GSourceFunc) (void (*) (void)) on_readable, self, NULL);
   g_source_attach (self->source, g_main_context_get_thread_default ());
+  self->timer = g_source_new (&timer_funcs, sizeof (GSource));
+  g_source_set_callback (self->timer, on_delay_timer, self, NULL);
+  g_source_attach (self->timer, g_main_context_get_thread_default ());
   return self;
 }
 
@@ -220,6 +291,7 @@ udp_path_new (GSocket *socket,
 typedef struct {
   GSocket       *socket;
   GSocket       *remote;
+  gint64         delay_usec;
   PuCertificate *certificate;
   GMainContext  *context;
   GMainLoop     *loop;
@@ -302,7 +374,7 @@ receiver_thread (gpointer data)
   g_autoptr(GError) error = NULL;
 
   g_main_context_push_thread_default (r->context);
-  path = udp_path_new (r->socket, r->remote);
+  path = udp_path_new (r->socket, r->remote, r->delay_usec);
   connection = pu_connection_new_server (r->certificate, allow_all, NULL, NULL, PU_PATH (path),
                                          &error);
   g_assert_no_error (error);
@@ -407,7 +479,8 @@ on_opened (GObject      *source,
 }
 
 static Result
-bench_quic (guint64 bytes)
+bench_quic (guint64 bytes,
+            guint   rtt_ms)
 {
   g_autoptr(PuIdentity) client_id = pu_identity_generate ();
   g_autoptr(PuIdentity) server_id = pu_identity_generate ();
@@ -415,7 +488,7 @@ bench_quic (guint64 bytes)
   g_autoptr(PuCertificate) server_cert = pu_certificate_new (server_id, NULL);
   g_autoptr(GSocket) client_socket = udp_socket ();
   g_autoptr(GSocket) server_socket = udp_socket ();
-  g_autoptr(BenchUdpPath) path = udp_path_new (client_socket, server_socket);
+  g_autoptr(BenchUdpPath) path = udp_path_new (client_socket, server_socket, rtt_ms * 500);
   g_autoptr(PuConnection) connection = NULL;
   g_autoptr(GError) error = NULL;
   Receiver *r = g_new0 (Receiver, 1);
@@ -425,6 +498,7 @@ bench_quic (guint64 bytes)
   double cpu;
 
   r->socket = server_socket;
+  r->delay_usec = rtt_ms * 500;
   r->remote = client_socket;
   r->certificate = server_cert;
   r->context = g_main_context_new ();
@@ -654,6 +728,7 @@ typedef struct {
   PuProxy        *proxy;
   GSocketAddress *proxy_addr;
   guint64         bytes;
+  guint64         n_dropped;
   Result          result;
   GMainLoop      *loop;
 } Tunnel;
@@ -700,6 +775,7 @@ relay_stop (gpointer data)
 {
   Tunnel *t = data;
 
+  t->n_dropped = pu_relay_server_get_n_dropped (t->relay);
   pu_relay_server_stop (t->relay);
   g_clear_object (&t->relay);
   g_clear_object (&t->relay_trust);
@@ -812,6 +888,8 @@ bench_relay (guint64 bytes)
     ;
   g_thread_join (sink_thread);
 
+  if (t.n_dropped > 0)
+    g_print ("(the relay dropped %" G_GUINT64_FORMAT " packets for a full queue)\n", t.n_dropped);
   pu_test_remove_tree (t.dir);
   g_free (t.dir);
   g_free (t.relay_addr);
@@ -835,13 +913,14 @@ main (int   argc,
   guint64 megabytes = argc > 1 ? g_ascii_strtoull (argv[1], NULL, 10) : 200;
   guint64 bytes = MAX (megabytes, 1) * 1000 * 1000;
   const char *only = argc > 2 ? argv[2] : NULL;
+  guint rtt_ms = argc > 3 ? (guint) g_ascii_strtoull (argv[3], NULL, 10) : 0;
   g_autofree char *load = NULL;
   Result tcp = { 0 };
 
   if (only != NULL && !g_str_equal (only, "udp") && !g_str_equal (only, "relay") &&
       !g_str_equal (only, "tcp"))
     {
-      g_printerr ("Usage: %s [MEGABYTES [udp|relay|tcp]]\n", argv[0]);
+      g_printerr ("Usage: %s [MEGABYTES [udp|relay|tcp [RTT_MS]]]\n", argv[0]);
       return 2;
     }
 
@@ -853,9 +932,13 @@ main (int   argc,
     print_row ("raw TCP:", tcp = bench_tcp (bytes));
   if (only == NULL || g_str_equal (only, "udp"))
     {
-      Result quic = bench_quic (bytes);
+      Result quic = bench_quic (bytes, rtt_ms);
+      g_autofree char *what = g_strdup_printf ("QUIC (ngtcp2, AES-128-GCM) over UDP%s:",
+                                               rtt_ms > 0 ? ", delayed" : "");
 
-      print_row ("QUIC (ngtcp2, AES-128-GCM) over UDP:", quic);
+      if (rtt_ms > 0)
+        g_print ("round trip added on the UDP path: %u ms\n", rtt_ms);
+      print_row (what, quic);
       if (tcp.mb_per_s > 0)
         g_print ("%-40s %8.3f   %8.3f\n", "  ratio to raw TCP:", quic.mb_per_s / tcp.mb_per_s,
                  quic.mb_per_cpu_s / tcp.mb_per_cpu_s);
