@@ -528,7 +528,9 @@ raw_on_message (SoupWebsocketConnection *ws,
       auth.peer = *pu_identity_get_peer_id (raw->identity);
       pu_relay_frame_auth_transcript (frame.nonce, &frame.peer, 1, FALSE, transcript);
       pu_identity_sign (raw->identity, transcript, sizeof transcript, auth.signature);
-      g_assert_true (pu_relay_frame_send (ws, &auth, FALSE, NULL));
+      g_autoptr(GBytes) bytes = pu_relay_frame_encode (&auth, NULL);
+
+      soup_websocket_connection_send_message (ws, SOUP_WEBSOCKET_DATA_BINARY, bytes);
     }
   else if (frame.type == PU_RELAY_FRAME_WELCOME)
     raw->welcomed = TRUE;
