@@ -18,8 +18,10 @@
 #define OPCODE_PONG 0xa
 #define CONTROL_MAX 125
 
-/* Each read asks for this much beyond a whole frame; a wakeup reads at most
- * READ_BUDGET before the rest of the main loop gets a turn. */
+/* The read buffer starts small (idle connections are the many) and doubles
+ * while reads fill it, up to a whole frame and READ_CHUNK more; a wakeup
+ * reads at most READ_BUDGET before the rest of the main loop gets a turn. */
+#define READ_START (4 * 1024)
 #define READ_CHUNK (64 * 1024)
 #define READ_BUDGET (256 * 1024)
 #define CLOSE_TIMEOUT_SECONDS 5
@@ -502,6 +504,18 @@ process_input (PuWebsocket *self)
   self->in_len -= done;
 }
 
+static void
+grow_input (PuWebsocket *self)
+{
+  gsize max = PU_WEBSOCKET_HEADER_MAX + self->max_message + READ_CHUNK;
+
+  if (self->in_cap < max)
+    {
+      self->in_cap = MIN (2 * self->in_cap, max);
+      self->in = g_realloc (self->in, self->in_cap);
+    }
+}
+
 static gboolean
 on_readable (GObject  *pollable,
              gpointer  user_data)
@@ -512,10 +526,16 @@ on_readable (GObject  *pollable,
   while (self->state != PU_WEBSOCKET_CLOSED && budget > 0)
     {
       g_autoptr(GError) error = NULL;
-      gssize n = g_pollable_input_stream_read_nonblocking (self->input, self->in + self->in_len,
-                                                           self->in_cap - self->in_len, NULL,
-                                                           &error);
+      gsize room;
+      gssize n;
 
+      /* A partial frame never fills the largest buffer. */
+      if (self->in_len == self->in_cap)
+        grow_input (self);
+      room = self->in_cap - self->in_len;
+      g_assert (room > 0);
+      n = g_pollable_input_stream_read_nonblocking (self->input, self->in + self->in_len, room,
+                                                    NULL, &error);
       if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
         break;
       if (n <= 0)
@@ -527,6 +547,8 @@ on_readable (GObject  *pollable,
       self->in_len += n;
       budget -= MIN (budget, (gsize) n);
       process_input (self);
+      if ((gsize) n == room)
+        grow_input (self);
     }
 
   g_object_unref (self);
@@ -626,8 +648,7 @@ pu_websocket_new (GIOStream       *stream,
   self->output = G_POLLABLE_OUTPUT_STREAM (g_io_stream_get_output_stream (stream));
   self->role = role;
   self->max_message = max_message;
-  /* A whole frame plus a read's worth always fits. */
-  self->in_cap = PU_WEBSOCKET_HEADER_MAX + max_message + MAX (READ_CHUNK, received_len);
+  self->in_cap = MAX (READ_START, received_len);
   self->in = g_malloc (self->in_cap);
 
   attach (self, &self->read_source, g_pollable_input_stream_create_source (self->input, NULL),
