@@ -7,6 +7,7 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
+#include "pu-certificate.h"
 #include "pu-error.h"
 #include "pu-file.h"
 #include "pu-relay-client.h"
@@ -471,6 +472,48 @@ test_wrong_pin (void)
   g_assert_error (error, PU_ERROR, PU_ERROR_INVALID_ARGUMENT);
 
   relay_free (relay);
+}
+
+/* An HTTPS server with the pinned key that is no relay: the upgrade fails
+ * with what the server said. */
+static void
+test_not_a_relay (void)
+{
+  g_autoptr(PuIdentity) alice = pu_identity_generate ();
+  g_autoptr(PuIdentity) web_identity = pu_identity_generate ();
+  g_autoptr(PuCertificate) certificate = pu_certificate_new (web_identity, NULL);
+  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (lo, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(SoupServer) web = NULL;
+  g_autoptr(PuRelayAddr) addr = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  GSList *listeners;
+  Node *a;
+
+  web = soup_server_new ("tls-certificate", pu_certificate_get_tls_certificate (certificate),
+                         NULL);
+  g_assert_true (soup_server_listen (web, any, SOUP_SERVER_LISTEN_HTTPS, &error));
+  g_assert_no_error (error);
+  listeners = soup_server_get_listeners (web);
+  bound = g_socket_get_local_address (listeners->data, &error);
+  g_assert_no_error (error);
+  g_slist_free (listeners);
+  text = g_strdup_printf ("/ip4/127.0.0.1/tcp/%u/p2p/%s",
+                          g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)),
+                          pu_identity_get_peer_id_string (web_identity));
+  addr = pu_relay_addr_parse (text, NULL, &error);
+  g_assert_no_error (error);
+
+  a = node_new_for (alice, addr, FALSE);
+  wait_for (has_error, a, "the WebSocket upgrade to fail");
+  g_assert_error (a->error, PU_ERROR, PU_ERROR_FAILED);
+  g_assert_nonnull (strstr (a->error->message, "did not accept the WebSocket upgrade (HTTP 404)"));
+  g_assert_false (pu_relay_client_is_connected (a->client));
+
+  node_free (a);
+  soup_server_disconnect (web);
 }
 
 static gboolean
@@ -1021,6 +1064,7 @@ main (int   argc,
   g_test_add_func ("/relay/exchange", test_exchange);
   g_test_add_func ("/relay/unauthorized", test_unauthorized);
   g_test_add_func ("/relay/wrong-pin", test_wrong_pin);
+  g_test_add_func ("/relay/not-a-relay", test_not_a_relay);
   g_test_add_func ("/relay/oversize", test_oversize);
   g_test_add_func ("/relay/auth-timeout", test_auth_timeout);
   g_test_add_func ("/relay/slow-reader", test_slow_reader);
