@@ -200,10 +200,21 @@ pu_websocket_mask (guint8       *data,
     data[i] ^= mask[i & 3];
 }
 
-/* Ends everything at once and tells the listeners, a single time. */
+static gboolean
+emit_closed (gpointer user_data)
+{
+  g_signal_emit (user_data, signals[SIGNAL_CLOSED], 0);
+  return G_SOURCE_REMOVE;
+}
+
+/* Ends everything at once. Listeners hear of it from the main loop, never
+ * from inside pu_websocket_send() or pu_websocket_close(), so they may drop
+ * the connection without pulling it from under a caller. */
 static void
 close_stream (PuWebsocket *self)
 {
+  GSource *idle;
+
   if (self->state == PU_WEBSOCKET_CLOSED)
     return;
 
@@ -214,7 +225,13 @@ close_stream (PuWebsocket *self)
   clear_source (&self->close_timer);
   g_clear_pointer (&self->message, g_byte_array_unref);
   g_io_stream_close_async (self->stream, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
-  g_signal_emit (self, signals[SIGNAL_CLOSED], 0);
+
+  idle = g_idle_source_new ();
+  /* As soon as the current dispatch is over, busy sockets or not. */
+  g_source_set_priority (idle, G_PRIORITY_DEFAULT);
+  g_source_set_callback (idle, emit_closed, g_object_ref (self), g_object_unref);
+  g_source_attach (idle, self->context);
+  g_source_unref (idle);
 }
 
 static void
@@ -659,7 +676,7 @@ pu_websocket_new (GIOStream       *stream,
       /* Parsed once the caller has connected its handlers. */
       memcpy (self->in, received, received_len);
       self->in_len = received_len;
-      attach (self, &self->received_source, g_idle_source_new (), on_received);
+      attach (self, &self->received_source, g_timeout_source_new (0), on_received);
     }
   return self;
 }

@@ -13,9 +13,10 @@
  *
  * Signals:
  *   ::message (GBytes *message)  a whole binary message
- *   ::closed  ()                 once, when the stream has been closed: after
- *                                the closing handshake, a protocol error or
- *                                the peer going away
+ *   ::closed  ()                 once, from the main loop (never from inside
+ *                                a call), when the stream has been closed:
+ *                                after the closing handshake, a protocol
+ *                                error or the peer going away
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
