@@ -293,7 +293,7 @@ on_writable (GObject  *pollable,
 
 /* Writes what the socket takes and waits for room for the rest. */
 static void
-write_out (PuWebsocket *self)
+flush (PuWebsocket *self)
 {
   while (self->state != PU_WEBSOCKET_CLOSED && self->out_sent < self->out->len)
     {
@@ -326,15 +326,6 @@ write_out (PuWebsocket *self)
   /* Both close frames are through: the connection is done. */
   if (self->state == PU_WEBSOCKET_CLOSING && self->close_received)
     close_stream (self);
-}
-
-/* ::closed handlers may drop the last reference. */
-static void
-flush (PuWebsocket *self)
-{
-  g_object_ref (self);
-  write_out (self);
-  g_object_unref (self);
 }
 
 static gboolean
@@ -399,10 +390,13 @@ deliver (PuWebsocket  *self,
          const guint8 *data,
          gsize         len)
 {
-  g_autoptr(GBytes) message = g_bytes_new (data, len);
+  g_autoptr(GBytes) message = NULL;
 
-  if (self->state == PU_WEBSOCKET_OPEN)
-    g_signal_emit (self, signals[SIGNAL_MESSAGE], 0, message);
+  /* Once closing, messages are no longer wanted. */
+  if (self->state != PU_WEBSOCKET_OPEN)
+    return;
+  message = g_bytes_new (data, len);
+  g_signal_emit (self, signals[SIGNAL_MESSAGE], 0, message);
 }
 
 static void
