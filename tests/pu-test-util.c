@@ -33,3 +33,52 @@ pu_test_remove_tree (const char *dir)
     }
   g_rmdir (dir);
 }
+
+GSubprocess *
+pu_test_spawn_peerup (const char         *xdg,
+                      const char * const *argv)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GPtrArray) full = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *parent = g_path_get_dirname (xdg);
+  g_autofree char *runtime = g_build_filename (parent, "run", NULL);
+  const char *bin = g_getenv ("PU_PEERUP_BIN");
+  GSubprocess *proc;
+
+  g_assert_nonnull (bin);
+  g_ptr_array_add (full, (char *) bin);
+  for (guint i = 0; argv[i] != NULL; i++)
+    g_ptr_array_add (full, (char *) argv[i]);
+  g_ptr_array_add (full, NULL);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                        | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", xdg, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_RUNTIME_DIR", runtime, TRUE);
+  /* A daemon started here never takes a name on the tester's session bus. */
+  g_subprocess_launcher_unsetenv (launcher, "DBUS_SESSION_BUS_ADDRESS");
+  proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) full->pdata, &error);
+  g_assert_no_error (error);
+  return proc;
+}
+
+static gboolean
+guard_tick (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+void
+pu_test_run_until (gboolean *done)
+{
+  gint64 deadline = g_get_monotonic_time () + PU_TEST_GUARD_SECONDS * G_USEC_PER_SEC;
+  guint tick = g_timeout_add (100, guard_tick, NULL);
+
+  while (!*done)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_source_remove (tick);
+}

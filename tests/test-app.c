@@ -12,11 +12,17 @@
 
 #include "pu-application.h"
 #include "pu-error.h"
+#include "pu-file.h"
 #include "pu-identity.h"
+#include "pu-peer-row.h"
+#include "pu-relay-row.h"
+#include "pu-service-row.h"
 #include "pu-test-util.h"
+#include "pu-time.h"
 #include "pu-window.h"
 
 #define WAIT_SECONDS 10
+#define DAY (24 * 60 * 60)
 
 static char *config_home;
 /* Stopped but never freed: GTK keeps the session bus connection for the life
@@ -216,6 +222,11 @@ first_start (PuApplication *app,
   g_assert_cmpstr (name, !=, "");
   g_assert_cmpstr (adw_status_page_get_title (template_child (window, "device_page")), ==, name);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+
+  /* Nothing set up yet: each list says how, for the default device. */
+  g_assert_cmpstr (gtk_label_get_label (template_child (window, "relay_command")), ==,
+                   "peerup relay add ADDR");
+  g_assert_true (gtk_widget_get_visible (template_child (window, "relay_empty")));
 }
 
 /* A first start sets the device up in $XDG_CONFIG_HOME/peerup and shows it. */
@@ -378,6 +389,413 @@ test_key_permissions (void)
   g_clear_pointer (&permissions_dir, g_free);
 }
 
+static guint
+count_rows (GtkListBox *list)
+{
+  guint n = 0;
+
+  while (gtk_list_box_get_row_at_index (list, (int) n) != NULL)
+    n++;
+  return n;
+}
+
+static AdwActionRow *
+row_at (PuWindow   *window,
+        const char *list,
+        int         index)
+{
+  GtkListBoxRow *row = gtk_list_box_get_row_at_index (template_child (window, list), index);
+
+  g_assert_true (ADW_IS_ACTION_ROW (row));
+  return ADW_ACTION_ROW (row);
+}
+
+static const char *
+row_title (AdwActionRow *row)
+{
+  return adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row));
+}
+
+static gpointer
+row_child (AdwActionRow *row,
+           GType         type,
+           const char   *name)
+{
+  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (row), type, name);
+
+  g_assert_nonnull (child);
+  return child;
+}
+
+typedef struct {
+  GtkListBox *list;
+  guint       rows;
+} RowCount;
+
+static gboolean
+has_rows (gconstpointer data)
+{
+  const RowCount *count = data;
+
+  return count_rows (count->list) == count->rows;
+}
+
+/* Waits until the list @name of @window has @rows rows. */
+static void
+wait_for_rows (PuWindow   *window,
+               const char *name,
+               guint       rows)
+{
+  RowCount count = { template_child (window, name), rows };
+
+  wait_until (has_rows, &count);
+}
+
+/* A device with one relay, two authorized peers (a named, verified one that
+ * expires in three days, and an expired one) and one service for the first. */
+typedef struct {
+  char *dir;
+  char *config_path;
+  char *relay_id;
+  char *laptop_id;
+  char *phone_id;
+  char *tablet_id;
+} Device;
+
+static Device device;
+
+static char *
+new_peer_id (void)
+{
+  g_autoptr(PuIdentity) identity = pu_identity_generate ();
+
+  return g_strdup (pu_identity_get_peer_id_string (identity));
+}
+
+static void
+device_set_up (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuProfile) profile = NULL;
+  g_autofree char *relay = NULL;
+  g_autofree char *keys_path = NULL;
+  g_autofree char *keys = NULL;
+  g_autofree char *expires = NULL;
+  const char *laptop_only[] = { "laptop", NULL };
+  PuConfig *config;
+  PuPeerId laptop;
+
+  device.dir = pu_test_make_tmpdir ();
+  device.config_path = g_build_filename (device.dir, "config.ini", NULL);
+  device.relay_id = new_peer_id ();
+  device.laptop_id = new_peer_id ();
+  device.phone_id = new_peer_id ();
+  device.tablet_id = new_peer_id ();
+
+  relay = g_strdup_printf ("/ip4/203.0.113.5/tcp/7777/p2p/%s", device.relay_id);
+  profile = pu_profile_init (device.config_path, "home", relay, NULL, &error);
+  g_assert_no_error (error);
+  config = pu_profile_get_config (profile);
+  pu_peer_id_parse (device.laptop_id, &laptop, &error);
+  pu_config_set_name (config, "laptop", &laptop, &error);
+  pu_config_add_service (config, "ssh", "127.0.0.1:22", &error);
+  pu_config_set_service_allowed (config, "ssh", laptop_only, &error);
+  pu_config_save (config, &error);
+  g_assert_no_error (error);
+
+  expires = pu_time_format_rfc3339 (g_get_real_time () / G_USEC_PER_SEC + 3 * DAY);
+  keys = g_strdup_printf ("%s expires=%s verified=sha256:0123abcd # Anna's laptop\n"
+                          "%s expires=2020-01-01T00:00:00Z\n",
+                          device.laptop_id, expires, device.phone_id);
+  keys_path = g_build_filename (device.dir, "authorized_keys", NULL);
+  pu_file_write_atomic (keys_path, keys, strlen (keys), 0600, &error);
+  g_assert_no_error (error);
+}
+
+static void
+device_tear_down (void)
+{
+  pu_test_remove_tree (device.dir);
+  g_clear_pointer (&device.dir, g_free);
+  g_clear_pointer (&device.config_path, g_free);
+  g_clear_pointer (&device.relay_id, g_free);
+  g_clear_pointer (&device.laptop_id, g_free);
+  g_clear_pointer (&device.phone_id, g_free);
+  g_clear_pointer (&device.tablet_id, g_free);
+}
+
+static char *
+short_id (const char *peer_id)
+{
+  PuPeerId peer;
+
+  g_assert_true (pu_peer_id_parse (peer_id, &peer, NULL));
+  return pu_peer_id_to_short (&peer);
+}
+
+static void
+assert_copies (PuWindow     *window,
+               AdwActionRow *row,
+               GType         type,
+               const char   *expected)
+{
+  GtkWidget *button = row_child (row, type, "copy_button");
+  g_autofree char *copied = NULL;
+  GtkWidget *clicked = NULL;
+  gulong handler;
+
+  clear_clipboard (window);
+  handler = g_signal_connect (button, "clicked", G_CALLBACK (remember_widget_cb), &clicked);
+  g_assert_true (gtk_widget_activate (button));
+  wait_until (pointer_is_set, &clicked);
+  g_signal_handler_disconnect (button, handler);
+  copied = read_clipboard (window);
+  g_assert_cmpstr (copied, ==, expected);
+}
+
+static void
+assert_device_rows (PuWindow *window)
+{
+  g_autofree char *relay_short = short_id (device.relay_id);
+  g_autofree char *pinned = g_strdup_printf ("Pinned to %s", relay_short);
+  g_autofree char *laptop_short = short_id (device.laptop_id);
+  g_autofree char *laptop_subtitle = g_strdup_printf ("%s\nAnna's laptop", laptop_short);
+  g_autofree char *phone_short = short_id (device.phone_id);
+  AdwActionRow *row;
+  GtkWidget *label;
+
+  g_assert_cmpuint (count_rows (template_child (window, "relay_list")), ==, 1);
+  row = row_at (window, "relay_list", 0);
+  g_assert_true (PU_IS_RELAY_ROW (row));
+  g_assert_cmpstr (row_title (row), ==, "203.0.113.5:7777");
+  g_assert_cmpstr (adw_action_row_get_subtitle (row), ==, pinned);
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (GTK_WIDGET (row)), ==, device.relay_id);
+  assert_copies (window, row, PU_TYPE_RELAY_ROW, device.relay_id);
+  g_assert_false (gtk_widget_get_visible (template_child (window, "relay_empty")));
+
+  g_assert_cmpuint (count_rows (template_child (window, "peer_list")), ==, 2);
+  row = row_at (window, "peer_list", 0);
+  g_assert_true (PU_IS_PEER_ROW (row));
+  g_assert_cmpstr (row_title (row), ==, "laptop");
+  g_assert_cmpstr (adw_action_row_get_subtitle (row), ==, laptop_subtitle);
+  label = row_child (row, PU_TYPE_PEER_ROW, "verified_label");
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (label)), ==, "Verified");
+  g_assert_true (gtk_widget_has_css_class (label, "success"));
+  label = row_child (row, PU_TYPE_PEER_ROW, "expiry_label");
+  g_assert_true (gtk_widget_get_visible (label));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (label)), ==, "Expires in 3 days");
+  g_assert_false (gtk_widget_has_css_class (label, "error"));
+  assert_copies (window, row, PU_TYPE_PEER_ROW, device.laptop_id);
+
+  row = row_at (window, "peer_list", 1);
+  g_assert_cmpstr (row_title (row), ==, phone_short);
+  g_assert_cmpstr (adw_action_row_get_subtitle (row), ==, "");
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (GTK_WIDGET (row)), ==, device.phone_id);
+  label = row_child (row, PU_TYPE_PEER_ROW, "verified_label");
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (label)), ==, "Unverified");
+  label = row_child (row, PU_TYPE_PEER_ROW, "expiry_label");
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (label)), ==, "Expired");
+  g_assert_true (gtk_widget_has_css_class (label, "error"));
+  g_assert_false (gtk_widget_get_visible (template_child (window, "peer_empty")));
+
+  g_assert_cmpuint (count_rows (template_child (window, "service_list")), ==, 1);
+  row = row_at (window, "service_list", 0);
+  g_assert_true (PU_IS_SERVICE_ROW (row));
+  g_assert_cmpstr (row_title (row), ==, "ssh");
+  g_assert_cmpstr (adw_action_row_get_subtitle (row), ==, "127.0.0.1:22\nOnly laptop");
+  label = row_child (row, PU_TYPE_SERVICE_ROW, "state_label");
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (label)), ==, "Enabled");
+  g_assert_false (gtk_widget_get_visible (template_child (window, "service_empty")));
+}
+
+static gboolean
+third_device_is_tablet (gconstpointer data)
+{
+  PuWindow *window = PU_WINDOW ((gpointer) data);
+  GtkListBoxRow *row = gtk_list_box_get_row_at_index (template_child (window, "peer_list"), 2);
+
+  return row != NULL && g_strcmp0 (row_title (ADW_ACTION_ROW (row)), "tablet") == 0;
+}
+
+/* Other processes (`peerup auth add`, `peerup service add`) change the files:
+ * the window follows without a restart. */
+static void
+live_updates (PuApplication *app,
+              PuWindow      *window)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuTrustStore) trust = NULL;
+  g_autoptr(PuConfig) config = NULL;
+  g_autofree char *keys_path = g_build_filename (device.dir, "authorized_keys", NULL);
+  g_autofree char *tablet_short = short_id (device.tablet_id);
+  AdwActionRow *row;
+  GtkWidget *label;
+  PuPeerId tablet;
+
+  assert_device_rows (window);
+
+  trust = pu_trust_store_new (keys_path, &error);
+  g_assert_no_error (error);
+  pu_peer_id_parse (device.tablet_id, &tablet, &error);
+  pu_trust_store_add (trust, &tablet, "Borrowed tablet", 0, &error);
+  g_assert_no_error (error);
+  wait_for_rows (window, "peer_list", 3);
+  row = row_at (window, "peer_list", 2);
+  g_assert_cmpstr (row_title (row), ==, tablet_short);
+  g_assert_cmpstr (adw_action_row_get_subtitle (row), ==, "Borrowed tablet");
+  g_assert_false (gtk_widget_get_visible (row_child (row, PU_TYPE_PEER_ROW, "expiry_label")));
+
+  config = pu_config_load (device.config_path, &error);
+  g_assert_no_error (error);
+  pu_config_add_service (config, "web", "127.0.0.1:8080", &error);
+  pu_config_set_service_enabled (config, "web", FALSE, &error);
+  pu_config_save (config, &error);
+  g_assert_no_error (error);
+  wait_for_rows (window, "service_list", 2);
+  row = row_at (window, "service_list", 1);
+  g_assert_cmpstr (row_title (row), ==, "web");
+  g_assert_cmpstr (adw_action_row_get_subtitle (row), ==,
+                   "127.0.0.1:8080\nAll authorized devices");
+  label = row_child (row, PU_TYPE_SERVICE_ROW, "state_label");
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (label)), ==, "Disabled");
+
+  /* Names live in config.ini: a new one renames the tablet's row, and this
+   * device's own name is its title. */
+  pu_config_set_name (config, "tablet", &tablet, &error);
+  pu_config_set_device_name (config, "desk", &error);
+  pu_config_save (config, &error);
+  g_assert_no_error (error);
+  wait_until (third_device_is_tablet, window);
+  g_assert_cmpstr (adw_status_page_get_title (template_child (window, "device_page")), ==,
+                   "desk");
+}
+
+static void
+test_live_updates (void)
+{
+  device_set_up ();
+  run_app (device.config_path, live_updates);
+  device_tear_down ();
+}
+
+/* Tab goes through every row and its copy button, in order, after this
+ * device's peer ID; the arrows move between the rows of a list; a list that
+ * changes keeps the keyboard at the same place. */
+static void
+keyboard (PuApplication *app,
+          PuWindow      *window)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuTrustStore) trust = NULL;
+  g_autofree char *keys_path = g_build_filename (device.dir, "authorized_keys", NULL);
+  const struct {
+    const char *list;
+    int         row;
+    gboolean    button;
+  } order[] = {
+    { "relay_list", 0, FALSE }, { "relay_list", 0, TRUE },
+    { "peer_list", 0, FALSE }, { "peer_list", 0, TRUE },
+    { "peer_list", 1, FALSE }, { "peer_list", 1, TRUE },
+    { "service_list", 0, FALSE },
+  };
+  GtkWidget *focus;
+  PuPeerId tablet;
+
+  wait_until (widget_is_mapped, window);
+  g_assert_true (gtk_widget_child_focus (GTK_WIDGET (window), GTK_DIR_TAB_FORWARD));
+  g_assert_true (gtk_window_get_focus (GTK_WINDOW (window)) ==
+                 template_child (window, "peer_id_label"));
+  g_assert_true (gtk_widget_child_focus (GTK_WIDGET (window), GTK_DIR_TAB_FORWARD));
+  g_assert_true (gtk_window_get_focus (GTK_WINDOW (window)) ==
+                 template_child (window, "copy_button"));
+  for (guint i = 0; i < G_N_ELEMENTS (order); i++)
+    {
+      AdwActionRow *row = row_at (window, order[i].list, order[i].row);
+
+      g_assert_true (gtk_widget_child_focus (GTK_WIDGET (window), GTK_DIR_TAB_FORWARD));
+      focus = gtk_window_get_focus (GTK_WINDOW (window));
+      if (order[i].button)
+        g_assert_true (focus == row_child (row, G_OBJECT_TYPE (row), "copy_button"));
+      else
+        g_assert_true (focus == GTK_WIDGET (row));
+    }
+
+  /* What the Down key does in a list. */
+  gtk_widget_grab_focus (GTK_WIDGET (row_at (window, "peer_list", 0)));
+  g_signal_emit_by_name (template_child (window, "peer_list"), "move-cursor",
+                         GTK_MOVEMENT_DISPLAY_LINES, 1, FALSE, FALSE);
+  g_assert_true (gtk_window_get_focus (GTK_WINDOW (window)) ==
+                 GTK_WIDGET (row_at (window, "peer_list", 1)));
+
+  trust = pu_trust_store_new (keys_path, &error);
+  g_assert_no_error (error);
+  pu_peer_id_parse (device.tablet_id, &tablet, &error);
+  pu_trust_store_add (trust, &tablet, NULL, 0, &error);
+  g_assert_no_error (error);
+  wait_for_rows (window, "peer_list", 3);
+  g_assert_true (gtk_window_get_focus (GTK_WINDOW (window)) ==
+                 GTK_WIDGET (row_at (window, "peer_list", 1)));
+}
+
+static void
+test_keyboard (void)
+{
+  device_set_up ();
+  run_app (device.config_path, keyboard);
+  device_tear_down ();
+}
+
+static char *empty_config_path;
+
+/* A device with nothing set up names the command that adds each kind, for
+ * this very config.ini, and Tab reaches each command to copy it. */
+static void
+empty_lists (PuApplication *app,
+             PuWindow      *window)
+{
+  g_autofree char *quoted = g_shell_quote (empty_config_path);
+  const struct {
+    const char *name;
+    const char *command;
+  } lists[] = {
+    { "relay", "relay add ADDR" },
+    { "peer", "auth add PEER" },
+    { "service", "service add NAME HOST:PORT" },
+  };
+
+  wait_until (widget_is_mapped, window);
+  g_assert_true (gtk_widget_child_focus (GTK_WIDGET (window), GTK_DIR_TAB_FORWARD));
+  g_assert_true (gtk_widget_child_focus (GTK_WIDGET (window), GTK_DIR_TAB_FORWARD));
+  for (guint i = 0; i < G_N_ELEMENTS (lists); i++)
+    {
+      g_autofree char *list = g_strdup_printf ("%s_list", lists[i].name);
+      g_autofree char *empty = g_strdup_printf ("%s_empty", lists[i].name);
+      g_autofree char *command = g_strdup_printf ("%s_command", lists[i].name);
+      g_autofree char *expected = g_strdup_printf ("peerup %s --config %s",
+                                                   lists[i].command, quoted);
+
+      g_assert_cmpuint (count_rows (template_child (window, list)), ==, 0);
+      g_assert_false (gtk_widget_get_visible (template_child (window, list)));
+      g_assert_true (gtk_widget_get_visible (template_child (window, empty)));
+      g_assert_cmpstr (gtk_label_get_label (template_child (window, command)), ==, expected);
+      g_assert_true (gtk_widget_child_focus (GTK_WIDGET (window), GTK_DIR_TAB_FORWARD));
+      g_assert_true (gtk_window_get_focus (GTK_WINDOW (window)) ==
+                     template_child (window, command));
+    }
+}
+
+static void
+test_empty_lists (void)
+{
+  g_autofree char *dir = pu_test_make_tmpdir ();
+
+  /* A space in the path: the command quotes it. */
+  empty_config_path = g_build_filename (dir, "my device", "config.ini", NULL);
+  run_app (empty_config_path, empty_lists);
+  g_clear_pointer (&empty_config_path, g_free);
+  pu_test_remove_tree (dir);
+}
+
 static void
 window_size (PuApplication *app,
              PuWindow      *window)
@@ -439,6 +857,9 @@ main (int   argc,
   g_test_add_func ("/app/copy-with-keyboard", test_copy_with_keyboard);
   g_test_add_func ("/app/key-permissions", test_key_permissions);
   g_test_add_func ("/app/window-size", test_window_size);
+  g_test_add_func ("/app/live-updates", test_live_updates);
+  g_test_add_func ("/app/keyboard", test_keyboard);
+  g_test_add_func ("/app/empty-lists", test_empty_lists);
   ret = g_test_run ();
 
   g_test_dbus_stop (test_bus);

@@ -8,8 +8,11 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+
+#include "pu-test-util.h"
 
 /* Guards against hangs only (sanitizer builds are slow); nothing is timed. */
 #define GUARD_SECONDS 120
@@ -40,33 +43,10 @@ typedef struct {
 } Echo;
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir == NULL)
-    return;
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  f->dir = g_dir_make_tmp ("pu-cli-net-XXXXXX", &error);
-  g_assert_no_error (error);
+  f->dir = pu_test_make_tmpdir ();
   f->xdg = g_build_filename (f->dir, "xdg", NULL);
 }
 
@@ -74,7 +54,7 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  remove_tree (f->dir);
+  pu_test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->xdg);
   g_free (f->out);
@@ -86,30 +66,6 @@ path_in (Fixture    *f,
          const char *name)
 {
   return g_build_filename (f->dir, name, NULL);
-}
-
-static GSubprocess *
-spawn (Fixture            *f,
-       const char * const *argv)
-{
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GPtrArray) full = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  const char *bin = g_getenv ("PU_PEERUP_BIN");
-  GSubprocess *proc;
-
-  g_assert_nonnull (bin);
-  g_ptr_array_add (full, (char *) bin);
-  for (guint i = 0; argv[i] != NULL; i++)
-    g_ptr_array_add (full, (char *) argv[i]);
-  g_ptr_array_add (full, NULL);
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                                        | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", f->xdg, TRUE);
-  proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) full->pdata, &error);
-  g_assert_no_error (error);
-  return proc;
 }
 
 static gboolean
@@ -172,7 +128,7 @@ cli (Fixture    *f,
   va_end (ap);
   g_ptr_array_add (argv, NULL);
 
-  proc = spawn (f, (const char * const *) argv->pdata);
+  proc = pu_test_spawn_peerup (f->xdg, (const char * const *) argv->pdata);
   g_subprocess_communicate_utf8_async (proc, NULL, NULL, communicated_cb, &c);
   run_until (&c.done, first);
   g_assert_true (g_subprocess_get_if_exited (proc));
@@ -226,7 +182,7 @@ proc_start (Fixture    *f,
   va_end (ap);
   g_ptr_array_add (argv, NULL);
 
-  p->proc = spawn (f, (const char * const *) argv->pdata);
+  p->proc = pu_test_spawn_peerup (f->xdg, (const char * const *) argv->pdata);
   p->out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (p->proc));
   p->err = g_data_input_stream_new (g_subprocess_get_stderr_pipe (p->proc));
   p->out_text = g_string_new (NULL);
@@ -570,6 +526,7 @@ typedef struct {
   char  *a;         /* config.ini paths */
   char  *b;
   char  *a_id;
+  char  *b_id;
   Echo  *echo;
   Proc  *daemon;
 } Net;
@@ -600,7 +557,6 @@ net_start (Fixture *f,
 {
   g_autofree char *line = NULL;
   g_autofree char *service = NULL;
-  g_autofree char *b_id = NULL;
 
   net->relay_dir = path_in (f, "relay");
   net->relay = proc_start (f, "relay", "serve", "--listen", "127.0.0.1:0", "--dir",
@@ -615,8 +571,8 @@ net_start (Fixture *f,
   cli (f, "whoami", "--config", net->a, NULL);
   net->a_id = g_strstrip (g_strdup (f->out));
   cli (f, "whoami", "--config", net->b, NULL);
-  b_id = g_strstrip (g_strdup (f->out));
-  cli (f, "auth", "add", b_id, "--config", net->a, NULL);
+  net->b_id = g_strstrip (g_strdup (f->out));
+  cli (f, "auth", "add", net->b_id, "--config", net->a, NULL);
   assert_ok (f);
   cli (f, "name", "set", "home", net->a_id, "--config", net->b, NULL);
   assert_ok (f);
@@ -642,6 +598,25 @@ net_stop (Net *net)
   g_free (net->a);
   g_free (net->b);
   g_free (net->a_id);
+  g_free (net->b_id);
+}
+
+/* "relayed", or "direct" over host candidates (loopback); TRUE if direct. */
+static gboolean
+assert_path (JsonObject *object)
+{
+  const char *path = json_object_get_string_member (object, "path");
+
+  if (g_strcmp0 (path, "relayed") == 0)
+    {
+      g_assert_false (json_object_has_member (object, "local_candidate"));
+      return FALSE;
+    }
+  g_assert_cmpstr (path, ==, "direct");
+  g_assert_cmpstr (json_object_get_string_member (object, "local_candidate"), ==, "host");
+  g_assert_cmpstr (json_object_get_string_member (object, "remote_candidate"), ==, "host");
+  g_assert_cmpint (json_object_get_int_member (object, "ip_version"), >=, 4);
+  return TRUE;
 }
 
 static void
@@ -653,7 +628,9 @@ check_ping (Fixture *f,
   cli (f, "ping", "home", "-c", "1", "--config", net->b, NULL);
   assert_ok (f);
   assert_contains (f->out, "reply from home: seq=1 time=");
-  assert_contains (f->out, " ms path=relayed\n");
+  /* A new connection starts relayed and moves to the direct path ICE finds. */
+  if (strstr (f->out, " ms path=relayed\n") == NULL)
+    assert_contains (f->out, " ms path=direct (host→host IPv");
   assert_contains (f->out, "1 sent, 1 received, 0% loss");
 
   cli (f, "ping", "home", "-c", "3", "--interval", "200ms", "--json", "--config", net->b, NULL);
@@ -667,7 +644,7 @@ check_ping (Fixture *f,
       g_assert_cmpstr (json_object_get_string_member (probe, "type"), ==, "probe");
       g_assert_cmpint (json_object_get_int_member (probe, "seq"), ==, i + 1);
       g_assert_cmpfloat (json_object_get_double_member (probe, "rtt_ms"), >=, 0);
-      g_assert_cmpstr (json_object_get_string_member (probe, "path"), ==, "relayed");
+      assert_path (probe);
     }
   {
     g_autoptr(JsonObject) summary = parse_object (lines[3]);
@@ -680,22 +657,34 @@ check_ping (Fixture *f,
                        json_object_get_double_member (summary, "max_ms"));
   }
 
+  /* traceroute gives ICE a moment: on loopback the path is direct, one hop;
+   * on the relay it would be two. */
   cli (f, "traceroute", "home", "--config", net->b, NULL);
   assert_ok (f);
   assert_contains (f->out, "traceroute to home (");
-  assert_contains (f->out, "\n 1  relay 127.0.0.1:");
-  assert_contains (f->out, "\n 2  home  ");
+  if (strstr (f->out, "path relayed\n") != NULL)
+    {
+      assert_contains (f->out, "\n 1  relay 127.0.0.1:");
+      assert_contains (f->out, "\n 2  home  ");
+    }
+  else
+    {
+      assert_contains (f->out, "path direct (host→host IPv");
+      assert_contains (f->out, "\n 1  home  ");
+    }
   cli (f, "traceroute", "home", "--json", "--config", net->b, NULL);
   assert_ok (f);
   {
     g_autoptr(JsonObject) trace = parse_object (f->out);
     JsonArray *hops = json_object_get_array_member (trace, "hops");
+    gboolean direct = assert_path (trace);
+    guint n = json_array_get_length (hops);
 
-    g_assert_cmpstr (json_object_get_string_member (trace, "path"), ==, "relayed");
-    g_assert_cmpuint (json_array_get_length (hops), ==, 2);
-    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (hops, 0),
-                                                    "kind"), ==, "relay");
-    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (hops, 1),
+    g_assert_cmpuint (n, ==, direct ? 1 : 2);
+    if (!direct)
+      g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (hops, 0),
+                                                      "kind"), ==, "relay");
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (hops, n - 1),
                                                     "kind"), ==, "peer");
   }
 
@@ -706,6 +695,105 @@ check_ping (Fixture *f,
   assert_fails (f, 2, "--interval");
   cli (f, "ping", "nobody", "--config", net->b, NULL);
   assert_fails (f, 1, "nobody");
+}
+
+/* The "node" member of `peerup status --json`. */
+static JsonObject *
+node_status (Fixture    *f,
+             const char *config)
+{
+  g_autoptr(JsonObject) status = NULL;
+
+  cli (f, "status", "--json", "--config", config, NULL);
+  assert_ok (f);
+  status = parse_object (f->out);
+  return json_object_ref (json_object_get_object_member (status, "node"));
+}
+
+static JsonObject *
+find_peer (JsonObject *node,
+           const char *peer_id)
+{
+  JsonArray *peers = json_object_get_array_member (node, "peers");
+
+  for (guint i = 0; i < json_array_get_length (peers); i++)
+    {
+      JsonObject *peer = json_array_get_object_element (peers, i);
+
+      if (g_str_equal (json_object_get_string_member (peer, "peer_id"), peer_id))
+        return peer;
+    }
+  g_error ("%s is not among the node's peers", peer_id);
+}
+
+/* The daemon answers `peerup status`: its relay, and the connection a
+ * pinging laptop keeps open. */
+static void
+check_status (Fixture *f,
+              Net     *net)
+{
+  g_autoptr(JsonObject) node = node_status (f, net->a);
+  g_autofree char *line = NULL;
+  g_autofree char *want = NULL;
+  JsonArray *relays;
+  JsonObject *laptop;
+  Proc *ping;
+
+  g_assert_true (json_object_get_boolean_member (node, "running"));
+  g_assert_cmpint (json_object_get_int_member (node, "pid"), ==,
+                   atoi (g_subprocess_get_identifier (net->daemon->proc)));
+  g_assert_cmpstr (json_object_get_string_member (node, "peer_id"), ==, net->a_id);
+  relays = json_object_get_array_member (node, "relays");
+  g_assert_cmpuint (json_array_get_length (relays), ==, 1);
+  g_assert_true (json_object_get_boolean_member (json_array_get_object_element (relays, 0),
+                                                 "connected"));
+  laptop = find_peer (node, net->b_id);
+  g_assert_true (json_object_get_boolean_member (laptop, "authorized"));
+  g_assert_false (json_object_get_boolean_member (laptop, "connected"));
+
+  cli (f, "status", "--config", net->a, NULL);
+  assert_ok (f);
+  want = g_strdup_printf ("\nNode:     running (pid %s)\n  Relays:\n    127.0.0.1:",
+                          g_subprocess_get_identifier (net->daemon->proc));
+  assert_contains (f->out, want);
+  assert_contains (f->out, "  connected");
+  g_free (want);
+  want = g_strdup_printf ("    %s  not connected\n", net->b_id);
+  assert_contains (f->out, want);
+
+  /* The laptop runs no core; a second daemon for home is refused. */
+  cli (f, "status", "--config", net->b, NULL);
+  assert_ok (f);
+  assert_contains (f->out, "\nNode:     not running\n");
+  cli (f, "daemon", "--config", net->a, NULL);
+  assert_fails (f, 1, "is already running for this device");
+
+  /* While the laptop pings, the daemon sees its connection. */
+  ping = proc_start (f, "ping", "home", "-c", "0", "--interval", "200ms", "--config", net->b,
+                     NULL);
+  line = proc_wait_line (ping, FALSE, "reply from home");
+  g_clear_pointer (&node, json_object_unref);
+  node = node_status (f, net->a);
+  laptop = find_peer (node, net->b_id);
+  g_assert_true (json_object_get_boolean_member (laptop, "connected"));
+  assert_path (laptop);
+  /* Once the pinging side is direct, so is the daemon's view. */
+  g_free (line);
+  line = proc_wait_line (ping, FALSE, "path=direct");
+  g_clear_pointer (&node, json_object_unref);
+  node = node_status (f, net->a);
+  laptop = find_peer (node, net->b_id);
+  g_assert_true (assert_path (laptop));
+  g_assert_cmpint (json_object_get_int_member (laptop, "connections"), ==, 1);
+  g_assert_cmpfloat (json_object_get_double_member (laptop, "rtt_ms"), >, 0);
+
+  cli (f, "status", "--config", net->a, NULL);
+  assert_ok (f);
+  g_free (want);
+  want = g_strdup_printf ("    %s  connected  direct (host→host IPv", net->b_id);
+  assert_contains (f->out, want);
+  proc_stop (ping);
+  proc_free (ping);
 }
 
 static void
@@ -819,6 +907,7 @@ test_network (Fixture       *f,
   g_autoptr(GDir) dir = NULL;
 
   net_start (f, &net);
+  check_status (f, &net);
   check_ping (f, &net);
   check_proxy (f, &net);
   check_unauthorized (f, &net);
@@ -835,6 +924,9 @@ test_network (Fixture       *f,
   /* Nobody answers for home now. */
   cli (f, "ping", "home", "-c", "1", "--config", net.b, NULL);
   assert_fails (f, 1, "home is offline");
+  cli (f, "status", "--config", net.a, NULL);
+  assert_ok (f);
+  assert_contains (f->out, "\nNode:     not running\n");
 
   net_stop (&net);
 }

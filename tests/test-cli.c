@@ -17,6 +17,7 @@
 
 #include "pu-config.h"
 #include "pu-identity.h"
+#include "pu-test-util.h"
 
 typedef struct {
   char *dir;     /* everything of one test lives here */
@@ -30,33 +31,10 @@ typedef struct {
 } Fixture;
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir == NULL)
-    return;
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_assert_cmpint (g_unlink (child), ==, 0);
-    }
-  g_assert_cmpint (g_rmdir (path), ==, 0);
-}
-
-static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  f->dir = g_dir_make_tmp ("pu-cli-XXXXXX", &error);
-  g_assert_no_error (error);
+  f->dir = pu_test_make_tmpdir ();
   f->xdg = g_build_filename (f->dir, "xdg", NULL);
   f->config = g_build_filename (f->dir, "device", "config.ini", NULL);
   f->keys = g_build_filename (f->dir, "device", "authorized_keys", NULL);
@@ -67,7 +45,7 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  remove_tree (f->dir);
+  pu_test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->xdg);
   g_free (f->config);
@@ -83,26 +61,11 @@ static void
 run_argv (Fixture           *f,
           const char * const *argv)
 {
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GSubprocess) proc = pu_test_spawn_peerup (f->xdg, argv);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) full = g_ptr_array_new ();
-  const char *bin = g_getenv ("PU_PEERUP_BIN");
-
-  g_assert_nonnull (bin);
-  g_ptr_array_add (full, (char *) bin);
-  for (guint i = 0; argv[i] != NULL; i++)
-    g_ptr_array_add (full, (char *) argv[i]);
-  g_ptr_array_add (full, NULL);
 
   g_clear_pointer (&f->out, g_free);
   g_clear_pointer (&f->err, g_free);
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                                        | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", f->xdg, TRUE);
-  proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) full->pdata, &error);
-  g_assert_no_error (error);
   g_subprocess_communicate_utf8 (proc, NULL, NULL, &f->out, &f->err, &error);
   g_assert_no_error (error);
   g_assert_true (g_subprocess_get_if_exited (proc));
@@ -884,6 +847,7 @@ test_cli_status (Fixture       *f,
   assert_ok (f);
   assert_contains (f->out, self_id);
   assert_contains (f->out, "none");
+  assert_contains (f->out, "\nNode:     not running\n");
 
   cli (f, "relay", "add", "203.0.113.5:7777", "--peer-id", relay_id, NULL);
   assert_ok (f);
@@ -931,6 +895,10 @@ test_cli_status (Fixture       *f,
   g_assert_cmpuint (json_array_get_length (array), ==, 1);
   item = json_array_get_object_element (array, 0);
   g_assert_cmpstr (json_object_get_string_member (item, "name"), ==, "home");
+
+  item = json_object_get_object_member (object, "node");
+  g_assert_false (json_object_get_boolean_member (item, "running"));
+  g_assert_false (json_object_has_member (item, "error"));
 
   cli (f, "status", NULL);
   assert_ok (f);

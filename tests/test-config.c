@@ -357,6 +357,11 @@ test_bad_values (void)
     { "[peerup]\nversion=1\n[names]\nlaptop=\n", PU_ERROR_PARSE,
       "[names] laptop: Invalid peer ID" },
     { "[peerup]\nversion=1\nname=\\x\n", PU_ERROR_PARSE, "[peerup] name:" },
+    /* A bad escape, then one at the end: GLib alone would set two errors. */
+    { "[peerup]\nversion=1\nname=a\\xb\\\n", PU_ERROR_PARSE,
+      "[peerup] name: a backslash starts an unknown escape" },
+    { "[peerup]\nversion=1\n[service ssh]\naddress=127.0.0.1:22\nallowed=a\\;b;c\\q\\\n",
+      PU_ERROR_PARSE, "[service ssh] allowed: a backslash starts an unknown escape" },
     { "[peerup]\nversion=1\nname=\xff\n", PU_ERROR_PARSE, "[peerup] name:" },
     { "[peerup\nversion=1\n", PU_ERROR_PARSE, "is not a valid config file" },
     { "[peerup]\nversion=1\nnot a key\x1b[2J\n", PU_ERROR_PARSE,

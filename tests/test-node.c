@@ -8,18 +8,12 @@
 #include "pu-error.h"
 #include "pu-node.h"
 #include "pu-proxy.h"
-#include "pu-relay-server.h"
+#include "pu-test-relay.h"
 #include "pu-test-util.h"
-
-/* Guards against hangs only; nothing here is timed. */
-#define GUARD_SECONDS 60
 
 typedef struct {
   char           *dir;
-  PuIdentity     *relay_identity;
-  PuTrustStore   *relay_trust;
-  PuRelayServer  *relay;
-  char           *relay_addr;
+  PuTestRelay    *relay;
   GSocketService *echo;
   guint16         echo_port;
   guint16         closed_port;
@@ -33,20 +27,6 @@ static gboolean
 guard_tick (gpointer data)
 {
   return G_SOURCE_CONTINUE;
-}
-
-static void
-run_until (gboolean *done)
-{
-  gint64 deadline = g_get_monotonic_time () + GUARD_SECONDS * G_USEC_PER_SEC;
-  guint tick = g_timeout_add (100, guard_tick, NULL);
-
-  while (!*done)
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, TRUE);
-    }
-  g_source_remove (tick);
 }
 
 /* Echo with half-close: everything read is written back, and the peer's
@@ -90,48 +70,16 @@ listen_loopback (GSocketListener *listener)
   return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
 }
 
-static PuProfile *
-make_profile (Fixture    *fx,
-              const char *name)
-{
-  g_autofree char *path = g_build_filename (fx->dir, name, "config.ini", NULL);
-  g_autoptr(GError) error = NULL;
-  PuProfile *profile = pu_profile_init (path, name, fx->relay_addr, NULL, &error);
-
-  g_assert_no_error (error);
-  pu_trust_store_add (fx->relay_trust,
-                      pu_identity_get_peer_id (pu_profile_get_identity (profile)),
-                      name, 0, &error);
-  g_assert_no_error (error);
-  return profile;
-}
-
 static void
 fixture_setup (Fixture       *fx,
                gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) addr = g_inet_socket_address_new (lo, 0);
-  g_autofree char *trust_path = NULL;
-  g_autofree char *relay_id = NULL;
   g_autoptr(GSocketListener) closed = NULL;
   PuConfig *config;
 
   fx->dir = pu_test_make_tmpdir ();
-
-  /* The relay, with its own authorized_keys. */
-  fx->relay_identity = pu_identity_generate ();
-  trust_path = g_build_filename (fx->dir, "relay-authorized_keys", NULL);
-  fx->relay_trust = pu_trust_store_new (trust_path, &error);
-  g_assert_no_error (error);
-  fx->relay = pu_relay_server_new (fx->relay_identity, fx->relay_trust, &error);
-  g_assert_no_error (error);
-  pu_relay_server_listen (fx->relay, G_INET_SOCKET_ADDRESS (addr), &error);
-  g_assert_no_error (error);
-  relay_id = pu_peer_id_to_string (pu_relay_server_get_peer_id (fx->relay));
-  fx->relay_addr = g_strdup_printf ("/ip4/127.0.0.1/tcp/%u/p2p/%s",
-                                    pu_relay_server_get_port (fx->relay), relay_id);
+  fx->relay = pu_test_relay_new (fx->dir);
 
   /* Local services on "home": an echo server, and a port nobody listens on. */
   fx->echo = g_socket_service_new ();
@@ -143,8 +91,8 @@ fixture_setup (Fixture       *fx,
   fx->closed_port = listen_loopback (closed);
   g_socket_listener_close (closed);
 
-  fx->home = make_profile (fx, "home");
-  fx->laptop = make_profile (fx, "laptop");
+  fx->home = pu_test_relay_add_device (fx->relay, "home");
+  fx->laptop = pu_test_relay_add_device (fx->relay, "laptop");
 
   config = pu_profile_get_config (fx->home);
   {
@@ -184,16 +132,12 @@ fixture_teardown (Fixture       *fx,
   g_socket_service_stop (fx->echo);
   g_socket_listener_close (G_SOCKET_LISTENER (fx->echo));
   g_clear_object (&fx->echo);
-  pu_relay_server_stop (fx->relay);
-  g_clear_object (&fx->relay);
-  g_clear_object (&fx->relay_trust);
-  g_clear_object (&fx->relay_identity);
+  g_clear_pointer (&fx->relay, pu_test_relay_free);
   /* Let closing sockets and idle callbacks run out. */
   for (guint i = 0; i < 100 && g_main_context_iteration (NULL, FALSE); i++)
     ;
   pu_test_remove_tree (fx->dir);
   g_free (fx->dir);
-  g_free (fx->relay_addr);
 }
 
 static const PuPeerId *
@@ -204,38 +148,23 @@ peer_of (PuProfile *profile)
 
 typedef struct {
   gboolean  done;
-  gint64    rtt;
   PuStream *stream;
   GError   *error;
 } Result;
 
 static void
-ping_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  Result *r = user_data;
-
-  r->rtt = pu_node_ping_finish (PU_NODE (object), result, &r->error);
-  r->done = TRUE;
-}
-
-static void
 test_ping (Fixture       *fx,
            gconstpointer  data)
 {
-  Result r = { 0 };
-  Result again = { 0 };
+  g_autoptr(GError) error = NULL;
+  gint64 rtt = pu_test_ping (fx->laptop_node, peer_of (fx->home), &error);
 
-  pu_node_ping_async (fx->laptop_node, peer_of (fx->home), NULL, ping_cb, &r);
-  run_until (&r.done);
-  g_assert_no_error (r.error);
-  g_assert_cmpint (r.rtt, >, 0);
+  g_assert_no_error (error);
+  g_assert_cmpint (rtt, >, 0);
 
   /* The second ping reuses the connection. */
-  pu_node_ping_async (fx->laptop_node, peer_of (fx->home), NULL, ping_cb, &again);
-  run_until (&again.done);
-  g_assert_no_error (again.error);
+  pu_test_ping (fx->laptop_node, peer_of (fx->home), &error);
+  g_assert_no_error (error);
 }
 
 static void
@@ -260,7 +189,7 @@ assert_refused (Fixture    *fx,
 
   pu_node_open_stream_async (node, peer_of (fx->home), PU_STREAM_KIND_PROXY, service, NULL,
                              open_cb, &r);
-  run_until (&r.done);
+  pu_test_run_until (&r.done);
   g_assert_null (r.stream);
   g_assert_nonnull (r.error);
   if (code >= 0)
@@ -299,9 +228,8 @@ test_unauthorized (Fixture       *fx,
                    gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(PuProfile) stranger = make_profile (fx, "stranger");
+  g_autoptr(PuProfile) stranger = pu_test_relay_add_device (fx->relay, "stranger");
   g_autoptr(PuNode) node = pu_node_new (stranger, FALSE, &error);
-  Result r = { 0 };
 
   g_assert_no_error (error);
   pu_node_start (node);
@@ -313,9 +241,8 @@ test_unauthorized (Fixture       *fx,
   pu_trust_store_add (pu_profile_get_trust_store (fx->home), peer_of (stranger), NULL, 0,
                       &error);
   g_assert_no_error (error);
-  pu_node_ping_async (node, peer_of (fx->home), NULL, ping_cb, &r);
-  run_until (&r.done);
-  g_assert_no_error (r.error);
+  pu_test_ping (node, peer_of (fx->home), &error);
+  g_assert_no_error (error);
 }
 
 static void
@@ -323,13 +250,11 @@ test_offline (Fixture       *fx,
               gconstpointer  data)
 {
   g_autoptr(PuIdentity) nobody = pu_identity_generate ();
-  Result r = { 0 };
+  g_autoptr(GError) error = NULL;
 
-  pu_node_ping_async (fx->laptop_node, pu_identity_get_peer_id (nobody), NULL, ping_cb, &r);
-  run_until (&r.done);
-  g_assert_error (r.error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
-  g_assert_nonnull (strstr (r.error->message, "offline"));
-  g_clear_error (&r.error);
+  pu_test_ping (fx->laptop_node, pu_identity_get_peer_id (nobody), &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+  g_assert_nonnull (strstr (error->message, "offline"));
 }
 
 /* One TCP client through the proxy: send, half-close, read the echo. */
@@ -424,7 +349,7 @@ run_proxy_clients (Fixture *fx,
   g_autoptr(PuProxy) proxy = NULL;
   g_autofree Client *clients = g_new0 (Client, n_clients);
   guint n_done = 0;
-  gint64 deadline = g_get_monotonic_time () + 2 * GUARD_SECONDS * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () + 2 * PU_TEST_GUARD_SECONDS * G_USEC_PER_SEC;
   guint tick = g_timeout_add (100, guard_tick, NULL);
 
   proxy = pu_proxy_new (fx->laptop_node, peer_of (fx->home), "echo",

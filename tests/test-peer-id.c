@@ -30,7 +30,8 @@ hex_decode (const char *hex,
 {
   g_assert_cmpuint (strlen (hex), ==, len * 2);
   for (gsize i = 0; i < len; i++)
-    out[i] = (guint8) (g_ascii_xdigit_value (hex[2 * i]) << 4 | g_ascii_xdigit_value (hex[2 * i + 1]));
+    out[i] = (guint8) (g_ascii_xdigit_value (hex[2 * i]) << 4
+                       | g_ascii_xdigit_value (hex[2 * i + 1]));
 }
 
 static void

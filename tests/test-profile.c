@@ -284,6 +284,112 @@ test_profile_reload_config (Fixture       *f,
   g_assert_nonnull (pu_config_lookup_service (after, "ssh"));
 }
 
+static gboolean
+timeout_cb (gpointer data)
+{
+  gboolean *timed_out = data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the main loop until *@counter reaches @target; the timeout only guards
+ * against a hang, it measures nothing. */
+static void
+wait_for (guint *counter,
+          guint  target)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (20, timeout_cb, &timed_out);
+
+  while (*counter < target && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (id);
+}
+
+typedef struct {
+  guint     count;
+  PuConfig *previous;
+} Changes;
+
+static void
+config_changed_cb (PuProfile *profile,
+                   PuConfig  *previous,
+                   Changes   *changes)
+{
+  changes->count++;
+  g_set_object (&changes->previous, previous);
+}
+
+static void
+kept_cb (const char     *domain,
+         GLogLevelFlags  level,
+         const char     *message,
+         gpointer        data)
+{
+  guint *counter = data;
+
+  if (strstr (message, "Keeping the previous settings") != NULL)
+    (*counter)++;
+}
+
+/* Another process edits config.ini: the profile reads it again by itself and
+ * says so, handing over the config it had. */
+static void
+test_profile_config_changed (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuProfile) profile = pu_profile_init (f->config, "home", NULL, NULL, &error);
+  g_autoptr(PuConfig) other = NULL;
+  g_autoptr(PuConfig) first = NULL;
+  Changes changes = { 0 };
+  PuConfig *second;
+  guint kept = 0;
+  guint handler;
+
+  g_assert_no_error (error);
+  first = g_object_ref (pu_profile_get_config (profile));
+  g_signal_connect (profile, "config-changed", G_CALLBACK (config_changed_cb), &changes);
+
+  other = pu_config_load (f->config, &error);
+  g_assert_no_error (error);
+  g_assert_true (pu_config_add_service (other, "ssh", "127.0.0.1:22", &error));
+  g_assert_true (pu_config_save (other, &error));
+  g_assert_no_error (error);
+  wait_for (&changes.count, 1);
+  second = pu_profile_get_config (profile);
+  g_assert_true (changes.previous == first);
+  g_assert_true (second != first);
+  g_assert_nonnull (pu_config_lookup_service (second, "ssh"));
+  g_assert_null (pu_config_lookup_service (first, "ssh"));
+
+  /* Reading the same settings again is no change. */
+  g_assert_true (pu_profile_reload_config (profile, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (changes.count, ==, 1);
+  g_assert_true (pu_profile_get_config (profile) == second);
+
+  /* A bad edit is reported and the settings in use stay. */
+  handler = g_log_set_handler ("peerup-core", G_LOG_LEVEL_MESSAGE, kept_cb, &kept);
+  g_assert_true (g_file_set_contents (f->config, "[peerup\nversion=1\n", -1, &error));
+  wait_for (&kept, 1);
+  g_log_remove_handler ("peerup-core", handler);
+  g_assert_true (pu_profile_get_config (profile) == second);
+
+  /* Fixed again: a second change, from the config in use. */
+  g_assert_true (pu_config_remove_service (other, "ssh", &error));
+  g_assert_true (pu_config_save (other, &error));
+  g_assert_no_error (error);
+  wait_for (&changes.count, 2);
+  g_assert_true (changes.previous == second);
+  g_assert_null (pu_config_lookup_service (pu_profile_get_config (profile), "ssh"));
+
+  g_signal_handlers_disconnect_by_data (profile, &changes);
+  g_clear_object (&changes.previous);
+}
+
 static void
 test_profile_default_path (void)
 {
@@ -385,6 +491,7 @@ main (int   argc,
   ADD ("open-public-key-file", test_profile_open_public_key_file);
   ADD ("device-name", test_profile_device_name);
   ADD ("reload-config", test_profile_reload_config);
+  ADD ("config-changed", test_profile_config_changed);
 #undef ADD
   g_test_add_func ("/profile/default-path", test_profile_default_path);
   g_test_add_func ("/profile/label-from-hostname", test_profile_label_from_hostname);

@@ -525,7 +525,12 @@ accept_any (SoupMessage *msg, GTlsCertificate *cert, GTlsCertificateFlags errors
 /* A WebSocket that authenticates by hand, to send what a client never would. */
 typedef struct {
   SoupWebsocketConnection *ws;
+  /* answers the challenge as this identity, unless NULL */
   PuIdentity              *identity;
+  /* …claiming to be this peer instead, or with a damaged signature */
+  const PuPeerId          *claim;
+  gboolean                 bad_signature;
+  gboolean                 challenged;
   gboolean                 welcomed;
   gboolean                 closed;
   guint16                  error_code;
@@ -556,6 +561,16 @@ raw_clear (Raw *raw)
 }
 
 static void
+raw_send (SoupWebsocketConnection *ws,
+          const PuRelayFrame      *frame)
+{
+  g_autoptr(GBytes) bytes = pu_relay_frame_encode (frame, NULL);
+
+  g_assert_nonnull (bytes);
+  soup_websocket_connection_send_message (ws, SOUP_WEBSOCKET_DATA_BINARY, bytes);
+}
+
+static void
 raw_on_message (SoupWebsocketConnection *ws,
                 gint                     type,
                 GBytes                  *message,
@@ -566,14 +581,16 @@ raw_on_message (SoupWebsocketConnection *ws,
 
   g_assert_true (pu_relay_frame_decode (g_bytes_get_data (message, NULL),
                                         g_bytes_get_size (message), &frame, NULL));
+  if (frame.type == PU_RELAY_FRAME_CHALLENGE)
+    raw->challenged = TRUE;
   if (frame.type == PU_RELAY_FRAME_CHALLENGE && raw->identity != NULL)
     {
-      auth.peer = *pu_identity_get_peer_id (raw->identity);
+      auth.peer = raw->claim != NULL ? *raw->claim : *pu_identity_get_peer_id (raw->identity);
       pu_relay_frame_auth_transcript (frame.nonce, &frame.peer, 1, FALSE, transcript);
       pu_identity_sign (raw->identity, transcript, sizeof transcript, auth.signature);
-      g_autoptr(GBytes) bytes = pu_relay_frame_encode (&auth, NULL);
-
-      soup_websocket_connection_send_message (ws, SOUP_WEBSOCKET_DATA_BINARY, bytes);
+      if (raw->bad_signature)
+        auth.signature[0] ^= 1;
+      raw_send (ws, &auth);
     }
   else if (frame.type == PU_RELAY_FRAME_WELCOME)
     raw->welcomed = TRUE;
@@ -599,6 +616,12 @@ raw_connected (GObject      *source,
   g_assert_no_error (raw->error);
   g_signal_connect (raw->ws, "message", G_CALLBACK (raw_on_message), raw);
   g_signal_connect (raw->ws, "closed", G_CALLBACK (raw_on_closed), raw);
+}
+
+static gboolean
+raw_challenged (gpointer data)
+{
+  return ((Raw *) data)->challenged;
 }
 
 static gboolean
@@ -654,6 +677,147 @@ test_oversize (void)
   relay_free (relay);
 }
 
+/* Two connected nodes and a hand-made client that must be refused with
+ * @code; alice and bob carry on, and nothing from the offender reached
+ * alice (the first thing she gets is bob's). */
+typedef struct {
+  Relay       *relay;
+  PuIdentity  *alice;
+  PuIdentity  *bob;
+  PuIdentity  *mallory;
+  Node        *a;
+  Node        *b;
+  SoupSession *session;
+} Bystanders;
+
+static void
+bystanders_init (Bystanders *by)
+{
+  by->relay = relay_new ();
+  by->alice = pu_identity_generate ();
+  by->bob = pu_identity_generate ();
+  by->mallory = pu_identity_generate ();
+  by->session = soup_session_new ();
+  write_keys (by->relay, by->alice, by->bob, by->mallory, NULL);
+  by->a = node_new (by->relay, by->alice, TRUE);
+  by->b = node_new (by->relay, by->bob, FALSE);
+  wait_connected (by->a);
+  wait_connected (by->b);
+}
+
+static void
+bystanders_check (Bystanders *by,
+                  Raw        *raw,
+                  guint16     code)
+{
+  wait_for (raw_closed, raw, "the relay to close the offender");
+  g_assert_cmpuint (raw->error_code, ==, code);
+  g_assert_false (raw->welcomed);
+  raw_clear (raw);
+
+  send_ok (by->b, pu_identity_get_peer_id (by->alice), 0, "still here");
+  expect_packet (by->a, pu_identity_get_peer_id (by->bob),
+                 pu_relay_client_get_instance (by->b->client), "still here");
+  g_assert_cmpuint (by->a->n_disconnected, ==, 0);
+  g_assert_cmpuint (by->b->n_disconnected, ==, 0);
+  g_assert_cmpuint (pu_relay_server_get_n_peers (by->relay->server), ==, 2);
+}
+
+static void
+bystanders_clear (Bystanders *by)
+{
+  node_free (by->a);
+  node_free (by->b);
+  relay_free (by->relay);
+  g_object_unref (by->alice);
+  g_object_unref (by->bob);
+  g_object_unref (by->mallory);
+  g_object_unref (by->session);
+}
+
+static void
+test_unauthenticated (void)
+{
+  Bystanders by;
+  PuRelayFrame packet = {
+    .type = PU_RELAY_FRAME_PACKET,
+    .payload = (const guint8 *) "sneaked in",
+    .payload_len = 10,
+  };
+  Raw raw = { 0 };
+
+  bystanders_init (&by);
+  packet.peer = *pu_identity_get_peer_id (by.alice);
+  raw_connect (&raw, by.relay, by.session);
+  wait_for (raw_challenged, &raw, "the relay's challenge");
+  raw_send (raw.ws, &packet);
+  bystanders_check (&by, &raw, PU_RELAY_ERROR_PROTOCOL);
+  bystanders_clear (&by);
+}
+
+static void
+test_bad_signature (void)
+{
+  Bystanders by;
+  Raw damaged = { 0 };
+  Raw impostor = { 0 };
+
+  bystanders_init (&by);
+
+  /* An authorized key, a signature that does not verify. */
+  damaged.identity = by.mallory;
+  damaged.bad_signature = TRUE;
+  raw_connect (&damaged, by.relay, by.session);
+  bystanders_check (&by, &damaged, PU_RELAY_ERROR_AUTH_FAILED);
+
+  /* Mallory signing as herself while claiming to be alice: refused, and the
+   * real alice is not replaced. */
+  impostor.identity = by.mallory;
+  impostor.claim = pu_identity_get_peer_id (by.alice);
+  raw_connect (&impostor, by.relay, by.session);
+  bystanders_check (&by, &impostor, PU_RELAY_ERROR_AUTH_FAILED);
+
+  bystanders_clear (&by);
+}
+
+static void
+test_malformed (void)
+{
+  static const struct {
+    const char *what;
+    const char *bytes;
+    gsize       len;
+  } cases[] = {
+    { "empty", "", 0 },
+    { "version only", "\x01", 1 },
+    { "packet without its address", "\x01\x05", 2 },
+    { "another version", "\x02\x07\0\0\0\0\0\0\0\0", 10 },
+    { "unknown type", "\x01\x63\0\0\0\0\0\0\0\0", 10 },
+    { "a relay's frame from a node", "\x01\x03", 2 },
+  };
+
+  for (guint i = 0; i <= G_N_ELEMENTS (cases); i++)
+    {
+      Bystanders by;
+      Raw raw = { 0 };
+
+      bystanders_init (&by);
+      raw.identity = by.mallory;
+      raw_connect (&raw, by.relay, by.session);
+      wait_for (raw_welcomed, &raw, "the hand-made client to authenticate");
+      raw.welcomed = FALSE;
+      if (i < G_N_ELEMENTS (cases))
+        {
+          g_test_message ("malformed frame: %s", cases[i].what);
+          soup_websocket_connection_send_binary (raw.ws, cases[i].bytes, cases[i].len);
+        }
+      else
+        soup_websocket_connection_send_text (raw.ws, "not a frame");
+      bystanders_check (&by, &raw, PU_RELAY_ERROR_PROTOCOL);
+      bystanders_clear (&by);
+    }
+}
+
 static void
 test_auth_timeout (void)
 {
@@ -681,6 +845,23 @@ dropped_some (gpointer data)
   return pu_relay_server_get_n_dropped (data) > 0;
 }
 
+/* The most a TCP socket may buffer for reading: the slow reader's socket
+ * holds what the relay forwarded and nobody read. */
+static guint64
+socket_receive_max (void)
+{
+  g_autofree char *text = NULL;
+  g_auto(GStrv) fields = NULL;
+  guint64 max = 0;
+
+  g_assert_true (g_file_get_contents ("/proc/sys/net/ipv4/tcp_rmem", &text, NULL, NULL));
+  fields = g_strsplit_set (g_strstrip (text), " \t", -1);
+  g_assert_cmpuint (g_strv_length (fields), >=, 3);
+  g_assert_true (g_ascii_string_to_unsigned (fields[g_strv_length (fields) - 1], 10, 1,
+                                             G_MAXUINT32, &max, NULL));
+  return max;
+}
+
 static void
 test_slow_reader (void)
 {
@@ -696,11 +877,15 @@ test_slow_reader (void)
   GSource *guard;
   Node *r, *s, *a, *b;
   guint sent = 0;
+  guint64 bound, flood_frames, forwarded;
 
   g_object_unref (relay->server);
   relay->limits.peer_queue_bytes = 64 * 1024;
   relay_start (relay);
   write_keys (relay, slow, sender, alice, bob, NULL);
+  /* The kernel doubles a send buffer's size. */
+  bound = 2 * relay->limits.peer_queue_bytes + socket_receive_max ();
+  flood_frames = 2 * bound / PU_RELAY_FRAME_MAX + 1;
 
   /* The slow reader lives in a context nobody runs once it is connected, so
    * it never reads again. */
@@ -729,11 +914,13 @@ test_slow_reader (void)
   wait_connected (a);
   wait_connected (b);
 
-  /* Flood: the relay must drop for the slow peer rather than queue. */
+  /* Flood: the relay must drop for the slow peer rather than queue. Sent
+   * twice what the sockets can hold, so that the relay had to drop at
+   * least half of it. */
   guard = g_timeout_source_new_seconds (GUARD_SECONDS);
   g_source_set_callback (guard, guard_cb, &expired, NULL);
   g_source_attach (guard, NULL);
-  while (!dropped_some (relay->server) && !expired)
+  while ((!dropped_some (relay->server) || sent < flood_frames) && !expired)
     {
       if (pu_relay_client_send_packet (s->client, slow_id, 0, chunk, PU_RELAY_PAYLOAD_MAX, NULL))
         sent++;
@@ -743,7 +930,18 @@ test_slow_reader (void)
   g_source_destroy (guard);
   g_source_unref (guard);
   g_assert_false (expired);
-  g_assert_cmpuint (sent, >, 0);
+
+  /* Once this arrives the relay has handled all of the sender's frames:
+   * what it did not drop went into sockets; nothing is held for later. */
+  while (!pu_relay_client_send_packet (s->client, pu_identity_get_peer_id (alice), 0,
+                                       (const guint8 *) "flood over", 10, NULL))
+    g_main_context_iteration (NULL, TRUE);
+  expect_packet (a, pu_identity_get_peer_id (sender), pu_relay_client_get_instance (s->client),
+                 "flood over");
+  forwarded = (sent - pu_relay_server_get_n_dropped (relay->server)) * PU_RELAY_FRAME_MAX;
+  g_test_message ("%u frames sent, %" G_GUINT64_FORMAT " bytes forwarded to the slow reader",
+                  sent, forwarded);
+  g_assert_cmpuint (forwarded, <=, bound);
 
   /* Neither the sender nor anyone else is held up by it. */
   g_assert_true (pu_relay_client_is_connected (s->client));
@@ -1066,6 +1264,9 @@ main (int   argc,
   g_test_add_func ("/relay/wrong-pin", test_wrong_pin);
   g_test_add_func ("/relay/not-a-relay", test_not_a_relay);
   g_test_add_func ("/relay/oversize", test_oversize);
+  g_test_add_func ("/relay/unauthenticated", test_unauthenticated);
+  g_test_add_func ("/relay/bad-signature", test_bad_signature);
+  g_test_add_func ("/relay/malformed", test_malformed);
   g_test_add_func ("/relay/auth-timeout", test_auth_timeout);
   g_test_add_func ("/relay/slow-reader", test_slow_reader);
   g_test_add_func ("/relay/instances", test_instances);

@@ -129,6 +129,7 @@ socket_pair (GIOStream **a,
 
 typedef struct {
   GPtrArray *messages;  /* GBytes */
+  GBytes    *text;
   gboolean   closed;
 } Peer;
 
@@ -138,6 +139,15 @@ on_message (PuWebsocket *ws,
             Peer        *peer)
 {
   g_ptr_array_add (peer->messages, g_bytes_ref (message));
+}
+
+static void
+on_text (PuWebsocket *ws,
+         GBytes      *message,
+         Peer        *peer)
+{
+  g_clear_pointer (&peer->text, g_bytes_unref);
+  peer->text = g_bytes_ref (message);
 }
 
 static void
@@ -156,6 +166,7 @@ peer_new (Peer            *peer,
 
   peer->messages = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   g_signal_connect (ws, "message", G_CALLBACK (on_message), peer);
+  g_signal_connect (ws, "text", G_CALLBACK (on_text), peer);
   g_signal_connect (ws, "closed", G_CALLBACK (on_closed), peer);
   return ws;
 }
@@ -260,7 +271,8 @@ test_raw_peer (void)
   };
   const guint8 pong[] = { 0x8a, 0x01, 'p' };
   const guint8 text[] = { 0x81, 0x81, 0, 0, 0, 0, 'x' };
-  const guint8 close_unsupported[] = { 0x88, 0x02, 0x03, 0xeb };
+  const guint8 not_utf8[] = { 0x81, 0x81, 0, 0, 0, 0, 0xff };
+  const guint8 close_bad_data[] = { 0x88, 0x02, 0x03, 0xef };
   g_autoptr(GIOStream) a = NULL;
   g_autoptr(GIOStream) b = NULL;
   g_autoptr(PuWebsocket) server = NULL;
@@ -274,11 +286,16 @@ test_raw_peer (void)
   g_assert_cmpmem (g_bytes_get_data (s.messages->pdata[0], NULL),
                    g_bytes_get_size (s.messages->pdata[0]), "abcd", 4);
 
-  /* Only binary is spoken. */
-  raw_exchange (a, text, sizeof text, close_unsupported, sizeof close_unsupported);
+  /* Text goes to its own signal, and only if it is UTF-8. */
+  raw_exchange (a, text, sizeof text, NULL, 0);
+  while (s.text == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpmem (g_bytes_get_data (s.text, NULL), g_bytes_get_size (s.text), "x", 1);
+  raw_exchange (a, not_utf8, sizeof not_utf8, close_bad_data, sizeof close_bad_data);
   run_until (&s.closed);
   g_assert_cmpuint (s.messages->len, ==, 1);
 
+  g_clear_pointer (&s.text, g_bytes_unref);
   g_ptr_array_unref (s.messages);
 }
 

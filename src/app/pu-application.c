@@ -10,8 +10,6 @@
 #include "pu-version.h"
 #include "pu-window.h"
 
-#define PU_WEBSITE "https://peerup.dev/"
-
 struct _PuApplication
 {
   AdwApplication parent_instance;
@@ -136,7 +134,6 @@ about_activated (GSimpleAction *action,
                          "version", PU_VERSION,
                          "comments", _("Reach your own machines from anywhere, "
                                        "with no accounts and no vendor."),
-                         "website", PU_WEBSITE,
                          "copyright", _("© 2026 The Peer Up developers"),
                          "license-type", GTK_LICENSE_GPL_3_0,
                          "debug-info", debug_info,

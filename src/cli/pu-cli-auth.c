@@ -198,14 +198,10 @@ auth_list (int    argc,
     .summary = N_("List the peers allowed to connect to this device."),
     .json = TRUE,
   };
-  int status = pu_cli_parse (&spec, &args, argc, argv);
+  int status = pu_cli_parse_open (&spec, &args, argc, argv, &profile);
 
   if (status >= 0)
     return status;
-
-  profile = pu_cli_open_profile (&args);
-  if (profile == NULL)
-    return PU_CLI_EXIT_FAILURE;
 
   if (args.json)
     pu_cli_print_json (pu_cli_trust_to_json (pu_profile_get_trust_store (profile),

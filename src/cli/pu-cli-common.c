@@ -225,6 +225,45 @@ pu_cli_open_profile (const PuCliArgs *args)
   return profile;
 }
 
+int
+pu_cli_parse_open (const PuCliSpec  *spec,
+                   PuCliArgs        *args,
+                   int               argc,
+                   char            **argv,
+                   PuProfile       **profile)
+{
+  int status = pu_cli_parse (spec, args, argc, argv);
+
+  if (status >= 0)
+    return status;
+  *profile = pu_cli_open_profile (args);
+  return *profile != NULL ? -1 : PU_CLI_EXIT_FAILURE;
+}
+
+int
+pu_cli_list_section (const PuCliSpec    *spec,
+                     PuCliSectionToJson  to_json,
+                     PuCliSectionPrint   print,
+                     const char         *empty,
+                     int                 argc,
+                     char              **argv)
+{
+  g_auto(PuCliArgs) args = { 0 };
+  g_autoptr(PuProfile) profile = NULL;
+  PuConfig *config;
+  int status = pu_cli_parse_open (spec, &args, argc, argv, &profile);
+
+  if (status >= 0)
+    return status;
+
+  config = pu_profile_get_config (profile);
+  if (args.json)
+    pu_cli_print_json (to_json (config));
+  else if (print (config, "") == 0)
+    g_print ("%s\n", _(empty));
+  return PU_CLI_EXIT_OK;
+}
+
 PuProfile *
 pu_cli_open_profile_with_peer (const PuCliArgs *args,
                                const char      *text,
@@ -279,6 +318,18 @@ pu_cli_json_add_string (JsonBuilder *builder,
     json_builder_add_string_value (builder, value);
   else
     json_builder_add_null_value (builder);
+}
+
+char *
+pu_cli_path_text (const char *kind,
+                  const char *local_candidate,
+                  const char *remote_candidate,
+                  guint       ip_version)
+{
+  if (local_candidate == NULL || remote_candidate == NULL)
+    return g_strdup (kind);
+  return g_strdup_printf ("%s (%s→%s IPv%u)", kind, local_candidate, remote_candidate,
+                          ip_version);
 }
 
 char *

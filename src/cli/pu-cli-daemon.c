@@ -3,7 +3,9 @@
  * Runs a serving node in the foreground and logs what happens to it with
  * GLib structured logging (the journal under systemd, stderr otherwise).
  * config.ini is watched: services added, removed, enabled or disabled with
- * `peerup service …` apply to the next connection without a restart.
+ * `peerup service …` apply to the next connection without a restart. The
+ * control API (dev.peerup.PeerUp1) answers `peerup status` and other clients
+ * on the private socket and the session bus.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -11,16 +13,9 @@
 
 #include <glib/gi18n.h>
 
+#include "pu-control.h"
 #include "pu-node.h"
 #include "pu-relay-client.h"
-
-/* Editors and `peerup` write in several steps; reload once they settle. */
-#define RELOAD_DELAY_MS 200
-
-typedef struct {
-  PuProfile *profile;
-  guint      reload_id;
-} Daemon;
 
 static char *
 relays_key (PuConfig *config)
@@ -93,36 +88,13 @@ log_changes (PuConfig *before,
                pu_config_get_path (after));
 }
 
-static gboolean
-reload_cb (gpointer user_data)
-{
-  Daemon *daemon = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(PuConfig) before = g_object_ref (pu_profile_get_config (daemon->profile));
-
-  daemon->reload_id = 0;
-  if (!pu_profile_reload_config (daemon->profile, &error))
-    {
-      g_message ("Keeping the previous settings: %s (check it with `peerup config validate`)",
-                 error->message);
-      return G_SOURCE_REMOVE;
-    }
-  log_changes (before, pu_profile_get_config (daemon->profile));
-  return G_SOURCE_REMOVE;
-}
-
+/* The profile read config.ini again after it changed. */
 static void
-config_changed_cb (GFileMonitor      *monitor,
-                   GFile             *file,
-                   GFile             *other_file,
-                   GFileMonitorEvent  event,
-                   Daemon            *daemon)
+config_changed_cb (PuProfile *profile,
+                   PuConfig  *before,
+                   gpointer   user_data)
 {
-  /* A deleted config.ini keeps the daemon on the settings it has. */
-  if (event == G_FILE_MONITOR_EVENT_DELETED || event == G_FILE_MONITOR_EVENT_ATTRIBUTE_CHANGED)
-    return;
-  g_clear_handle_id (&daemon->reload_id, g_source_remove);
-  daemon->reload_id = g_timeout_add (RELOAD_DELAY_MS, reload_cb, daemon);
+  log_changes (before, pu_profile_get_config (profile));
 }
 
 static void
@@ -185,10 +157,9 @@ pu_cli_daemon (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(PuProfile) profile = NULL;
   g_autoptr(PuNode) node = NULL;
-  g_autoptr(GFileMonitor) monitor = NULL;
-  g_autoptr(GFile) file = NULL;
+  g_autoptr(PuControl) control = NULL;
+  g_autofree char *socket_path = NULL;
   g_autofree char *name = NULL;
-  Daemon daemon = { 0 };
   GPtrArray *relays;
   PuConfig *config;
   const PuCliSpec spec = {
@@ -211,6 +182,11 @@ pu_cli_daemon (int    argc,
   node = pu_node_new (profile, TRUE, &error);
   if (node == NULL)
     return pu_cli_fail (error);
+  /* Also what keeps a second daemon for this device from starting. */
+  control = pu_control_new (node);
+  socket_path = pu_control_socket_path (pu_config_get_path (config));
+  if (!pu_control_listen (control, socket_path, &error))
+    return pu_cli_fail (error);
 
   relays = pu_node_get_relays (node);
   for (guint i = 0; i < relays->len; i++)
@@ -220,19 +196,7 @@ pu_cli_daemon (int    argc,
                         NULL);
     }
 
-  daemon.profile = profile;
-  file = g_file_new_for_path (pu_config_get_path (config));
-  monitor = g_file_monitor_file (file, G_FILE_MONITOR_NONE, NULL, &error);
-  if (monitor == NULL)
-    {
-      g_message ("Changes to %s apply only after a restart: %s", pu_config_get_path (config),
-                 error->message);
-      g_clear_error (&error);
-    }
-  else
-    {
-      g_signal_connect (monitor, "changed", G_CALLBACK (config_changed_cb), &daemon);
-    }
+  g_signal_connect (profile, "config-changed", G_CALLBACK (config_changed_cb), NULL);
 
   name = pu_profile_dup_device_name (profile);
   g_message ("Peer Up daemon for %s (%s), config %s", name,
@@ -240,6 +204,8 @@ pu_cli_daemon (int    argc,
              pu_config_get_path (config));
   log_unpinned_relays (config);
   log_services (config);
+  g_message ("Control API on %s", socket_path);
+  pu_control_own_bus_name (control);
   pu_node_start (node);
 
   /* The settings it started with are the ones to roll back to. */
@@ -251,9 +217,6 @@ pu_cli_daemon (int    argc,
 
   status = pu_cli_loop_run (&loop);
   g_message ("Stopping");
-  if (monitor != NULL)
-    g_signal_handlers_disconnect_by_data (monitor, &daemon);
-  g_clear_handle_id (&daemon.reload_id, g_source_remove);
   pu_node_stop (node);
   return status;
 }

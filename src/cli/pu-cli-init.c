@@ -96,15 +96,11 @@ pu_cli_whoami (int    argc,
     .summary = N_("Print this device's peer ID."),
     .json = TRUE,
   };
-  int status = pu_cli_parse (&spec, &args, argc, argv);
+  int status = pu_cli_parse_open (&spec, &args, argc, argv, &profile);
   const char *peer_id;
 
   if (status >= 0)
     return status;
-
-  profile = pu_cli_open_profile (&args);
-  if (profile == NULL)
-    return PU_CLI_EXIT_FAILURE;
 
   peer_id = pu_identity_get_peer_id_string (pu_profile_get_identity (profile));
   if (args.json)

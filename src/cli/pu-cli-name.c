@@ -59,14 +59,11 @@ name_set (int    argc,
     .min_args = 2,
     .max_args = 2,
   };
-  int status = pu_cli_parse (&spec, &args, argc, argv);
+  int status = pu_cli_parse_open (&spec, &args, argc, argv, &profile);
 
   if (status >= 0)
     return status;
 
-  profile = pu_cli_open_profile (&args);
-  if (profile == NULL)
-    return PU_CLI_EXIT_FAILURE;
   config = pu_profile_get_config (profile);
 
   if (!pu_config_resolve_peer (config, args.args[1], &peer, &error)
@@ -94,14 +91,11 @@ name_remove (int    argc,
     .min_args = 1,
     .max_args = 1,
   };
-  int status = pu_cli_parse (&spec, &args, argc, argv);
+  int status = pu_cli_parse_open (&spec, &args, argc, argv, &profile);
 
   if (status >= 0)
     return status;
 
-  profile = pu_cli_open_profile (&args);
-  if (profile == NULL)
-    return PU_CLI_EXIT_FAILURE;
   config = pu_profile_get_config (profile);
 
   if (!pu_config_remove_name (config, args.args[0], &error)
@@ -116,29 +110,15 @@ static int
 name_list (int    argc,
            char **argv)
 {
-  g_auto(PuCliArgs) args = { 0 };
-  g_autoptr(PuProfile) profile = NULL;
-  PuConfig *config;
   const PuCliSpec spec = {
     .command = "name list",
     .summary = N_("List peer names."),
     .json = TRUE,
   };
-  int status = pu_cli_parse (&spec, &args, argc, argv);
 
-  if (status >= 0)
-    return status;
-
-  profile = pu_cli_open_profile (&args);
-  if (profile == NULL)
-    return PU_CLI_EXIT_FAILURE;
-  config = pu_profile_get_config (profile);
-
-  if (args.json)
-    pu_cli_print_json (pu_cli_names_to_json (config));
-  else if (pu_cli_names_print (config, "") == 0)
-    g_print (_("No names; add one with `peerup name set NAME PEER-ID`\n"));
-  return PU_CLI_EXIT_OK;
+  return pu_cli_list_section (&spec, pu_cli_names_to_json, pu_cli_names_print,
+                              N_("No names; add one with `peerup name set NAME PEER-ID`"),
+                              argc, argv);
 }
 
 int

@@ -82,6 +82,13 @@ void        pu_cli_print_commands (GString          *out,
 
 /* Opens the device, reporting a failure on stderr (NULL then). */
 PuProfile  *pu_cli_open_profile (const PuCliArgs    *args);
+/* pu_cli_parse(), then pu_cli_open_profile() into @profile: -1 when the
+ * command should run, otherwise the exit status to return at once. */
+int         pu_cli_parse_open   (const PuCliSpec    *spec,
+                                 PuCliArgs          *args,
+                                 int                 argc,
+                                 char              **argv,
+                                 PuProfile         **profile);
 /* The same, and resolves @text (a name or a peer ID) into @peer. */
 PuProfile  *pu_cli_open_profile_with_peer (const PuCliArgs *args,
                                            const char      *text,
@@ -98,6 +105,12 @@ void        pu_cli_print_json_line (JsonNode        *node);
 void        pu_cli_json_add_string (JsonBuilder     *builder,
                                     const char      *member,
                                     const char      *value);
+/* "relayed", or "direct (srflx→host IPv4)" with the ICE pair's candidate
+ * types when @local_candidate is not NULL. */
+char       *pu_cli_path_text    (const char         *kind,
+                                 const char         *local_candidate,
+                                 const char         *remote_candidate,
+                                 guint               ip_version);
 /* "12D3KooW… (name)" when @peer has a name in @config (nullable), else the ID. */
 char       *pu_cli_describe_peer (PuConfig          *config,
                                   const PuPeerId    *peer);
@@ -135,6 +148,18 @@ guint       pu_cli_relays_print     (PuConfig       *config,
 JsonNode   *pu_cli_names_to_json    (PuConfig       *config);
 guint       pu_cli_names_print      (PuConfig       *config,
                                      const char     *indent);
+
+/* A `list` command over one of the config sections above: JSON with --json,
+ * else text, or @empty (N_(), names the command that adds one). */
+typedef JsonNode *(*PuCliSectionToJson) (PuConfig   *config);
+typedef guint     (*PuCliSectionPrint)  (PuConfig   *config,
+                                         const char *indent);
+int         pu_cli_list_section     (const PuCliSpec   *spec,
+                                     PuCliSectionToJson to_json,
+                                     PuCliSectionPrint  print,
+                                     const char        *empty,
+                                     int                argc,
+                                     char             **argv);
 
 /* Changes to an authorized_keys file (this device's or a relay's): each
  * prints what it did, or the error; they return the exit status. Names come

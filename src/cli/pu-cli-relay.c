@@ -80,14 +80,11 @@ relay_add (int    argc,
     .min_args = 1,
     .max_args = 1,
   };
-  int status = pu_cli_parse (&spec, &args, argc, argv);
+  int status = pu_cli_parse_open (&spec, &args, argc, argv, &profile);
 
   if (status >= 0)
     return status;
 
-  profile = pu_cli_open_profile (&args);
-  if (profile == NULL)
-    return PU_CLI_EXIT_FAILURE;
   config = pu_profile_get_config (profile);
 
   relay = pu_relay_addr_parse (args.args[0], peer_id, &error);
@@ -108,29 +105,15 @@ static int
 relay_list (int    argc,
             char **argv)
 {
-  g_auto(PuCliArgs) args = { 0 };
-  g_autoptr(PuProfile) profile = NULL;
-  PuConfig *config;
   const PuCliSpec spec = {
     .command = "relay list",
     .summary = N_("List the relays this device uses."),
     .json = TRUE,
   };
-  int status = pu_cli_parse (&spec, &args, argc, argv);
 
-  if (status >= 0)
-    return status;
-
-  profile = pu_cli_open_profile (&args);
-  if (profile == NULL)
-    return PU_CLI_EXIT_FAILURE;
-  config = pu_profile_get_config (profile);
-
-  if (args.json)
-    pu_cli_print_json (pu_cli_relays_to_json (config));
-  else if (pu_cli_relays_print (config, "") == 0)
-    g_print (_("No relays; add one with `peerup relay add ADDR`\n"));
-  return PU_CLI_EXIT_OK;
+  return pu_cli_list_section (&spec, pu_cli_relays_to_json, pu_cli_relays_print,
+                              N_("No relays; add one with `peerup relay add ADDR`"),
+                              argc, argv);
 }
 
 static int
@@ -148,14 +131,11 @@ relay_remove (int    argc,
     .min_args = 1,
     .max_args = 1,
   };
-  int status = pu_cli_parse (&spec, &args, argc, argv);
+  int status = pu_cli_parse_open (&spec, &args, argc, argv, &profile);
 
   if (status >= 0)
     return status;
 
-  profile = pu_cli_open_profile (&args);
-  if (profile == NULL)
-    return PU_CLI_EXIT_FAILURE;
   config = pu_profile_get_config (profile);
 
   if (!pu_config_remove_relay (config, args.args[0], &error)

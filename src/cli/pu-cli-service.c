@@ -85,14 +85,11 @@ service_add (int    argc,
     .min_args = 2,
     .max_args = 2,
   };
-  int status = pu_cli_parse (&spec, &args, argc, argv);
+  int status = pu_cli_parse_open (&spec, &args, argc, argv, &profile);
 
   if (status >= 0)
     return status;
 
-  profile = pu_cli_open_profile (&args);
-  if (profile == NULL)
-    return PU_CLI_EXIT_FAILURE;
   config = pu_profile_get_config (profile);
 
   if (!pu_config_add_service (config, args.args[0], args.args[1], &error))
@@ -127,29 +124,15 @@ static int
 service_list (int    argc,
               char **argv)
 {
-  g_auto(PuCliArgs) args = { 0 };
-  g_autoptr(PuProfile) profile = NULL;
-  PuConfig *config;
   const PuCliSpec spec = {
     .command = "service list",
     .summary = N_("List the services this device exposes."),
     .json = TRUE,
   };
-  int status = pu_cli_parse (&spec, &args, argc, argv);
 
-  if (status >= 0)
-    return status;
-
-  profile = pu_cli_open_profile (&args);
-  if (profile == NULL)
-    return PU_CLI_EXIT_FAILURE;
-  config = pu_profile_get_config (profile);
-
-  if (args.json)
-    pu_cli_print_json (pu_cli_services_to_json (config));
-  else if (pu_cli_services_print (config, "") == 0)
-    g_print (_("No services; add one with `peerup service add NAME HOST:PORT`\n"));
-  return PU_CLI_EXIT_OK;
+  return pu_cli_list_section (&spec, pu_cli_services_to_json, pu_cli_services_print,
+                              N_("No services; add one with `peerup service add NAME HOST:PORT`"),
+                              argc, argv);
 }
 
 typedef enum {
@@ -170,14 +153,11 @@ service_change (ServiceChange   change,
   PuConfig *config;
   const char *name;
   gboolean ok = FALSE;
-  int status = pu_cli_parse (spec, &args, argc, argv);
+  int status = pu_cli_parse_open (spec, &args, argc, argv, &profile);
 
   if (status >= 0)
     return status;
 
-  profile = pu_cli_open_profile (&args);
-  if (profile == NULL)
-    return PU_CLI_EXIT_FAILURE;
   config = pu_profile_get_config (profile);
 
   name = args.args[0];

@@ -1,4 +1,5 @@
-/* pu-cli-status.c — `peerup status`: everything this device is set up with
+/* pu-cli-status.c — `peerup status`: everything this device is set up with,
+ * and what its running core is doing
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -6,7 +7,189 @@
 
 #include <glib/gi18n.h>
 
+#include "pu-control-socket.h"
 #include "pu-version.h"
+
+/* Asking the running core over its private socket. */
+typedef struct {
+  gboolean   done;
+  GVariant  *status;
+  GError    *error;
+} Query;
+
+static void
+status_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Query *query = user_data;
+
+  pu_peer_up1_call_get_status_finish (PU_PEER_UP1 (object), &query->status, result,
+                                      &query->error);
+  query->done = TRUE;
+}
+
+static void
+connected_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Query *query = user_data;
+  g_autoptr(PuPeerUp1) proxy = pu_control_socket_connect_finish (result, &query->error);
+
+  if (proxy == NULL)
+    {
+      query->done = TRUE;
+      return;
+    }
+  pu_peer_up1_call_get_status (proxy, G_DBUS_CALL_FLAGS_NONE, -1, NULL, status_cb, query);
+}
+
+/* The core's GetStatus (a{sv}); NULL with G_IO_ERROR_NOT_FOUND when none
+ * runs for this config. */
+static GVariant *
+query_node (PuConfig  *config,
+            GError   **error)
+{
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autofree char *socket_path = pu_control_socket_path (pu_config_get_path (config));
+  Query query = { 0 };
+
+  g_main_context_push_thread_default (context);
+  pu_control_socket_connect_async (socket_path, NULL, connected_cb, &query);
+  while (!query.done)
+    g_main_context_iteration (context, TRUE);
+  /* What the proxy left behind as it went (its signal subscriptions) is
+   * freed from this context. */
+  while (g_main_context_iteration (context, FALSE))
+    ;
+  g_main_context_pop_thread_default (context);
+
+  if (query.status == NULL)
+    g_propagate_error (error, query.error);
+  return query.status;
+}
+
+/* The "node" member: GetStatus as it is, plus running, or why not. */
+static JsonNode *
+node_to_json (GVariant     *status,
+              const GError *error)
+{
+  JsonNode *node;
+  JsonObject *object;
+
+  if (status != NULL)
+    node = json_gvariant_serialize (status);
+  else
+    node = json_node_init_object (json_node_alloc (), json_object_new ());
+  object = json_node_get_object (node);
+  json_object_set_boolean_member (object, "running", status != NULL);
+  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+    json_object_set_string_member (object, "error", error->message);
+  return node;
+}
+
+static void
+append_rtt (GString      *line,
+            GVariantDict *dict)
+{
+  double rtt;
+
+  if (g_variant_dict_lookup (dict, "rtt_ms", "d", &rtt))
+    g_string_append_printf (line, "  %.2f ms", rtt);
+}
+
+static void
+print_relay (GVariant *info)
+{
+  g_autoptr(GVariantDict) dict = g_variant_dict_new (info);
+  g_autoptr(GString) line = g_string_new ("    ");
+  const char *address = "?";
+  gboolean connected = FALSE;
+
+  g_variant_dict_lookup (dict, "address", "&s", &address);
+  g_variant_dict_lookup (dict, "connected", "b", &connected);
+  g_string_append_printf (line, "%s  %s", address,
+                          connected ? _("connected") : _("disconnected"));
+  append_rtt (line, dict);
+  g_print ("%s\n", line->str);
+}
+
+static void
+print_peer (GVariant *info)
+{
+  g_autoptr(GVariantDict) dict = g_variant_dict_new (info);
+  g_autoptr(GString) line = g_string_new ("    ");
+  const char *peer_id = "?";
+  const char *name = NULL;
+  const char *path = NULL;
+  gboolean connected = FALSE;
+
+  g_variant_dict_lookup (dict, "peer_id", "&s", &peer_id);
+  g_variant_dict_lookup (dict, "connected", "b", &connected);
+  g_string_append (line, peer_id);
+  if (g_variant_dict_lookup (dict, "name", "&s", &name))
+    g_string_append_printf (line, " (%s)", name);
+  g_string_append_printf (line, "  %s", connected ? _("connected") : _("not connected"));
+  if (g_variant_dict_lookup (dict, "path", "&s", &path))
+    {
+      const char *local = NULL, *remote = NULL;
+      guint32 ip_version = 0;
+      g_autofree char *text = NULL;
+
+      g_variant_dict_lookup (dict, "local_candidate", "&s", &local);
+      g_variant_dict_lookup (dict, "remote_candidate", "&s", &remote);
+      g_variant_dict_lookup (dict, "ip_version", "u", &ip_version);
+      text = pu_cli_path_text (path, local, remote, ip_version);
+      g_string_append_printf (line, "  %s", text);
+    }
+  append_rtt (line, dict);
+  g_print ("%s\n", line->str);
+}
+
+static void
+print_list (GVariantDict *status,
+            const char   *member,
+            const char   *title,
+            void        (*print) (GVariant *info))
+{
+  g_autoptr(GVariant) list = g_variant_dict_lookup_value (status, member,
+                                                          G_VARIANT_TYPE ("aa{sv}"));
+  gsize n = list != NULL ? g_variant_n_children (list) : 0;
+
+  g_print ("  %s\n", title);
+  if (n == 0)
+    g_print ("    %s\n", _("none"));
+  for (gsize i = 0; i < n; i++)
+    {
+      g_autoptr(GVariant) child = g_variant_get_child_value (list, i);
+
+      print (child);
+    }
+}
+
+static void
+print_node (GVariant     *status,
+            const GError *error)
+{
+  g_autoptr(GVariantDict) dict = NULL;
+  guint32 pid = 0;
+
+  g_print ("\n");
+  if (status == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+        g_print (_("Node:     not running\n"));
+      else
+        g_print (_("Node:     not answering (%s)\n"), error->message);
+      return;
+    }
+  dict = g_variant_dict_new (status);
+  g_variant_dict_lookup (dict, "pid", "u", &pid);
+  g_print (_("Node:     running (pid %u)\n"), pid);
+  print_list (dict, "relays", _("Relays:"), print_relay);
+  print_list (dict, "peers", _("Peers:"), print_peer);
+}
 
 static void
 add_section (JsonBuilder *builder,
@@ -18,7 +201,8 @@ add_section (JsonBuilder *builder,
 }
 
 static JsonNode *
-status_to_json (PuProfile *profile)
+status_to_json (PuProfile *profile,
+                JsonNode  *node)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autofree char *device_name = pu_profile_dup_device_name (profile);
@@ -40,6 +224,7 @@ status_to_json (PuProfile *profile)
                pu_cli_trust_to_json (pu_profile_get_trust_store (profile), config));
   add_section (builder, "services", pu_cli_services_to_json (config));
   add_section (builder, "names", pu_cli_names_to_json (config));
+  add_section (builder, "node", node);
   json_builder_end_object (builder);
   return json_builder_get_root (builder);
 }
@@ -63,12 +248,15 @@ pu_cli_status (int    argc,
 {
   g_auto(PuCliArgs) args = { 0 };
   g_autoptr(PuProfile) profile = NULL;
+  g_autoptr(GVariant) node = NULL;
+  g_autoptr(GError) error = NULL;
   g_autofree char *device_name = NULL;
   PuConfig *config;
   const PuCliSpec spec = {
     .command = "status",
     .summary = N_("Show this device: its peer ID, relays, authorized peers, services and "
-                  "names."),
+                  "names, and while `peerup daemon` runs for it, its relay and peer "
+                  "connections with their round trips."),
     .json = TRUE,
   };
   int status = pu_cli_parse (&spec, &args, argc, argv);
@@ -80,13 +268,14 @@ pu_cli_status (int    argc,
   if (profile == NULL)
     return PU_CLI_EXIT_FAILURE;
 
+  config = pu_profile_get_config (profile);
+  node = query_node (config, &error);
   if (args.json)
     {
-      pu_cli_print_json (status_to_json (profile));
+      pu_cli_print_json (status_to_json (profile, node_to_json (node, error)));
       return PU_CLI_EXIT_OK;
     }
 
-  config = pu_profile_get_config (profile);
   device_name = pu_profile_dup_device_name (profile);
   g_print ("Peer Up %s\n", PU_VERSION);
   g_print (_("Peer ID:  %s\n"),
@@ -103,5 +292,6 @@ pu_cli_status (int    argc,
   print_none_if_empty (pu_cli_services_print (config, "  "));
   print_heading (_("Names:"));
   print_none_if_empty (pu_cli_names_print (config, "  "));
+  print_node (node, error);
   return PU_CLI_EXIT_OK;
 }

@@ -169,6 +169,34 @@ allowed_canonical (const char  *item,
   return NULL;
 }
 
+/* GKeyFile (GLib 2.74) sets its error twice for a bad escape followed by a
+ * backslash at the end of the value, so escapes are checked before it
+ * unescapes. @list: the value is a list, whose separator may be escaped. */
+static gboolean
+check_escapes (GKeyFile    *kf,
+               const char  *group,
+               const char  *key,
+               gboolean     list,
+               GError     **error)
+{
+  g_autofree char *raw = g_key_file_get_value (kf, group, key, NULL);
+
+  for (const char *p = raw; p != NULL && *p != '\0'; p++)
+    {
+      if (*p != '\\')
+        continue;
+      p++;
+      if (*p == '\0' || (strchr ("sntr\\", *p) == NULL && !(list && *p == ';')))
+        {
+          g_set_error_literal (error, PU_ERROR, PU_ERROR_PARSE,
+                               _("a backslash starts an unknown escape; write \\\\ for a "
+                                 "backslash"));
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 /* GKeyFile can set an error (a bad escape) and still return a string. */
 static char *
 get_string (GKeyFile    *kf,
@@ -177,8 +205,12 @@ get_string (GKeyFile    *kf,
             GError     **error)
 {
   g_autoptr(GError) local_error = NULL;
-  g_autofree char *value = g_key_file_get_string (kf, group, key, &local_error);
+  g_autofree char *value = NULL;
 
+  if (!check_escapes (kf, group, key, FALSE, error))
+    return NULL;
+
+  value = g_key_file_get_string (kf, group, key, &local_error);
   if (local_error != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
@@ -312,10 +344,11 @@ parse_service (GKeyFile    *kf,
 
   if (g_key_file_has_key (kf, group, KEY_ALLOWED, NULL))
     {
-      g_auto(GStrv) items = g_key_file_get_string_list (kf, group, KEY_ALLOWED, NULL,
-                                                        &local_error);
+      g_auto(GStrv) items = NULL;
       g_autoptr(GPtrArray) allowed = g_ptr_array_new_with_free_func (g_free);
 
+      if (check_escapes (kf, group, KEY_ALLOWED, TRUE, &local_error))
+        items = g_key_file_get_string_list (kf, group, KEY_ALLOWED, NULL, &local_error);
       if (local_error != NULL)
         return bad_nested (error, path, group, KEY_ALLOWED, local_error);
       for (guint i = 0; items != NULL && items[i] != NULL; i++)

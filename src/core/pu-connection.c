@@ -1236,6 +1236,22 @@ pu_connection_is_closed (PuConnection *self)
   return self->closed;
 }
 
+gint64
+pu_connection_get_rtt (PuConnection *self)
+{
+  ngtcp2_conn_stat stat;
+
+  g_return_val_if_fail (PU_IS_CONNECTION (self), 0);
+
+  if (self->conn == NULL)
+    return 0;
+  ngtcp2_conn_get_conn_stat (self->conn, &stat);
+  /* Before a sample, smoothed_rtt is only the configured initial guess. */
+  if (stat.first_rtt_sample_ts == UINT64_MAX)
+    return 0;
+  return MAX (stat.smoothed_rtt / NGTCP2_MICROSECONDS, 1);
+}
+
 gboolean
 pu_connection_owns_datagram (PuConnection *self,
                              const guint8 *data,

@@ -73,6 +73,9 @@ gboolean        pu_connection_is_server         (PuConnection         *self);
 const PuPeerId *pu_connection_get_peer_id       (PuConnection         *self);
 gboolean        pu_connection_is_established    (PuConnection         *self);
 gboolean        pu_connection_is_closed         (PuConnection         *self);
+/* QUIC's smoothed round-trip estimate in microseconds (at least 1), or 0
+ * before the first measurement. */
+gint64          pu_connection_get_rtt           (PuConnection         *self);
 
 /* Completes once the handshake is done and the peer allows another stream. */
 void            pu_connection_open_stream_async (PuConnection         *self,

@@ -9,6 +9,8 @@
 G_BEGIN_DECLS
 
 #define PU_ERROR (pu_error_quark ())
+/* Over D-Bus: dev.peerup.PeerUp1.Error.NotFound and so on. */
+#define PU_ERROR_DBUS_PREFIX "dev.peerup.PeerUp1.Error."
 
 /* Codes a user (or a caller) can act on; messages are one line and say what to do. */
 typedef enum {
@@ -21,6 +23,7 @@ typedef enum {
   PU_ERROR_VERSION,          /* written by a newer Peer Up: please upgrade */
   PU_ERROR_IO,               /* reading or writing a file failed */
   PU_ERROR_TOO_LARGE,        /* input over a documented bound */
+  /* Add new codes here and to the D-Bus names in pu-error.c. */
 } PuError;
 
 GQuark pu_error_quark (void);

@@ -13,6 +13,9 @@
 #include "pu-file.h"
 #include "pu-label.h"
 
+/* Editors and `peerup` write in several steps; reload once they settle. */
+#define RELOAD_DELAY_MS 200
+
 struct _PuProfile
 {
   GObject parent_instance;
@@ -20,9 +23,39 @@ struct _PuProfile
   PuConfig *config;
   PuIdentity *identity;
   PuTrustStore *trust_store;
+
+  GFileMonitor *monitor;
+  GSource *reload_source;
+  char *seen_data;  /* config.ini as it was when last read or written here */
 };
 
+enum {
+  SIGNAL_CONFIG_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 static gpointer pu_profile_parent_class;
+
+static void
+pu_profile_dispose (GObject *object)
+{
+  PuProfile *self = PU_PROFILE (object);
+
+  if (self->monitor != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->monitor, self);
+      g_file_monitor_cancel (self->monitor);
+      g_clear_object (&self->monitor);
+    }
+  if (self->reload_source != NULL)
+    {
+      g_source_destroy (self->reload_source);
+      g_clear_pointer (&self->reload_source, g_source_unref);
+    }
+
+  G_OBJECT_CLASS (pu_profile_parent_class)->dispose (object);
+}
 
 static void
 pu_profile_finalize (GObject *object)
@@ -32,6 +65,7 @@ pu_profile_finalize (GObject *object)
   g_clear_object (&self->config);
   g_clear_object (&self->identity);
   g_clear_object (&self->trust_store);
+  g_free (self->seen_data);
 
   G_OBJECT_CLASS (pu_profile_parent_class)->finalize (object);
 }
@@ -42,7 +76,19 @@ pu_profile_class_init (PuProfileClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   pu_profile_parent_class = g_type_class_peek_parent (klass);
+  object_class->dispose = pu_profile_dispose;
   object_class->finalize = pu_profile_finalize;
+
+  /**
+   * PuProfile::config-changed:
+   * @previous: the config in use before
+   *
+   * config.ini was read again and says something new: pu_profile_get_config()
+   * returns the new object from now on.
+   */
+  signals[SIGNAL_CONFIG_CHANGED] =
+    g_signal_new ("config-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, PU_TYPE_CONFIG);
 }
 
 /* Registered by hand: pu_profile_init() is the public set-up function, so the
@@ -89,6 +135,60 @@ path_exists (const char  *path,
   g_set_error (error, PU_ERROR, PU_ERROR_IO, _("Could not check %s: %s"),
                path, g_strerror (saved));
   return FALSE;
+}
+
+static gboolean
+reload_cb (gpointer user_data)
+{
+  PuProfile *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_clear_pointer (&self->reload_source, g_source_unref);
+  if (!pu_profile_reload_config (self, &error))
+    g_message (_("Keeping the previous settings: %s (check it with `peerup config validate`)"),
+               error->message);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_config_file_changed (GFileMonitor      *monitor,
+                        GFile             *file,
+                        GFile             *other_file,
+                        GFileMonitorEvent  event,
+                        gpointer           user_data)
+{
+  PuProfile *self = user_data;
+
+  /* A deleted config.ini keeps the settings in use. */
+  if (event == G_FILE_MONITOR_EVENT_DELETED || event == G_FILE_MONITOR_EVENT_ATTRIBUTE_CHANGED)
+    return;
+
+  /* Each event moves the reload later, in the context the monitor reports to. */
+  if (self->reload_source != NULL)
+    {
+      g_source_destroy (self->reload_source);
+      g_source_unref (self->reload_source);
+    }
+  self->reload_source = g_timeout_source_new (RELOAD_DELAY_MS);
+  g_source_set_callback (self->reload_source, reload_cb, self, NULL);
+  g_source_attach (self->reload_source, g_main_context_get_thread_default ());
+}
+
+/* Started before config.ini is first read, so no change falls in between. A
+ * file monitor watches the directory too: a rename over the file (how every
+ * atomic writer replaces it) is seen. */
+static void
+watch_config (PuProfile  *self,
+              const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+
+  self->monitor = g_file_monitor_file (file, G_FILE_MONITOR_NONE, NULL, &error);
+  if (self->monitor == NULL)
+    g_message (_("Changes to %s will only be seen after a restart: %s"), path, error->message);
+  else
+    g_signal_connect (self->monitor, "changed", G_CALLBACK (on_config_file_changed), self);
 }
 
 static gboolean
@@ -210,6 +310,8 @@ pu_profile_init (const char  *config_path,
 
   if ((changed || !config_exists) && !pu_config_save (self->config, error))
     return NULL;
+  watch_config (self, path);
+  self->seen_data = pu_config_to_data (self->config, NULL);
 
   if (created_identity != NULL)
     *created_identity = created;
@@ -253,9 +355,11 @@ pu_profile_open (const char  *config_path,
       return NULL;
     }
 
+  watch_config (self, path);
   self->config = pu_config_load (path, error);
   if (self->config == NULL)
     return NULL;
+  self->seen_data = pu_config_to_data (self->config, NULL);
 
   identity_path = pu_config_get_identity_path (self->config);
   if (!path_exists (identity_path, &exists, error))
@@ -289,7 +393,10 @@ gboolean
 pu_profile_reload_config (PuProfile  *self,
                           GError    **error)
 {
-  PuConfig *config;
+  g_autoptr(PuConfig) config = NULL;
+  g_autoptr(PuConfig) previous = NULL;
+  g_autofree char *current_data = NULL;
+  char *data;
 
   g_return_val_if_fail (PU_IS_PROFILE (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
@@ -297,8 +404,26 @@ pu_profile_reload_config (PuProfile  *self,
   config = pu_config_load (pu_config_get_path (self->config), error);
   if (config == NULL)
     return FALSE;
-  g_object_unref (self->config);
-  self->config = config;
+
+  /* The file as it was (touched, or the echo of a write made here) is no
+   * change, and changes made to the config in memory since stay. */
+  data = pu_config_to_data (config, NULL);
+  if (g_str_equal (data, self->seen_data))
+    {
+      g_free (data);
+      return TRUE;
+    }
+  g_free (self->seen_data);
+  self->seen_data = data;
+
+  /* Saved from here, with the settings in use: nothing new either. */
+  current_data = pu_config_to_data (self->config, NULL);
+  if (g_str_equal (current_data, data))
+    return TRUE;
+
+  previous = g_steal_pointer (&self->config);
+  self->config = g_steal_pointer (&config);
+  g_signal_emit (self, signals[SIGNAL_CONFIG_CHANGED], 0, previous);
   return TRUE;
 }
 

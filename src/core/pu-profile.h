@@ -37,10 +37,13 @@ PuConfig     *pu_profile_get_config      (PuProfile   *self);
 PuIdentity   *pu_profile_get_identity    (PuProfile   *self);
 PuTrustStore *pu_profile_get_trust_store (PuProfile   *self);
 
-/* Reads config.ini again (after another process changed it): on success
- * pu_profile_get_config() returns the new object, while the previous one
- * stays valid for whoever holds a reference; on failure (a bad edit) the
- * current config stays in place. */
+/* Reads config.ini again (after another process changed it): when it says
+ * something new, pu_profile_get_config() returns the new object (the previous
+ * one stays valid for whoever holds a reference) and ::config-changed is
+ * emitted; on failure (a bad edit) the current config stays in place.
+ *
+ * A profile watches its config.ini and does this by itself a moment after
+ * the file changes, in the main context it was made in. */
 gboolean      pu_profile_reload_config   (PuProfile   *self,
                                           GError     **error);
 

@@ -6,6 +6,8 @@
 
 #include <glib/gi18n-lib.h>
 #include <libsoup/soup.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sodium.h>
 #include <string.h>
 
@@ -50,6 +52,9 @@ struct _PuRelayClient
   gint64                   started_at; /* of the current attempt */
   gint64                   last_rx;
   guint64                  ping_cookie;
+  guint64                  keepalive_cookie; /* of the PING awaiting its PONG, or 0 */
+  gint64                   keepalive_sent;
+  gint64                   rtt;              /* last measured round trip, 0 before */
   /* GTask of pu_relay_client_ping_async, oldest first; each task's data is
    * its Ping */
   GQueue                   pings;
@@ -127,6 +132,8 @@ static void
 drop_connection (PuRelayClient *self)
 {
   fail_pings (self);
+  self->keepalive_cookie = 0;
+  self->rtt = 0;
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   if (self->tls != NULL)
@@ -195,6 +202,17 @@ send_frame (PuRelayClient      *self,
   return pu_relay_frame_send (self->ws, frame, may_drop, error);
 }
 
+/* Keeps the connection alive and measures its round trip. */
+static void
+send_keepalive (PuRelayClient *self)
+{
+  PuRelayFrame ping = { .type = PU_RELAY_FRAME_PING, .cookie = ++self->ping_cookie };
+
+  self->keepalive_cookie = ping.cookie;
+  self->keepalive_sent = g_get_monotonic_time ();
+  send_frame (self, &ping, TRUE, NULL);
+}
+
 static gboolean
 tick_cb (gpointer data)
 {
@@ -221,11 +239,7 @@ tick_cb (gpointer data)
       return G_SOURCE_REMOVE;
     }
   if (self->state == STATE_CONNECTED)
-    {
-      PuRelayFrame ping = { .type = PU_RELAY_FRAME_PING, .cookie = ++self->ping_cookie };
-
-      send_frame (self, &ping, TRUE, NULL);
-    }
+    send_keepalive (self);
   return G_SOURCE_CONTINUE;
 }
 
@@ -293,9 +307,14 @@ socket_event_cb (GSocketClient      *client,
                  GIOStream          *connection,
                  gpointer            data)
 {
+  /* Packets go out as they come: Nagle's algorithm would hold small ones
+   * (acknowledgements, pings) back for the peer's delayed ACK. */
+  if (event == G_SOCKET_CLIENT_CONNECTED)
+    g_socket_set_option (g_socket_connection_get_socket (G_SOCKET_CONNECTION (connection)),
+                         IPPROTO_TCP, TCP_NODELAY, TRUE, NULL);
   /* Only a certificate that fails ordinary validation comes here; one that
    * passes is checked once connected. */
-  if (event == G_SOCKET_CLIENT_TLS_HANDSHAKING)
+  else if (event == G_SOCKET_CLIENT_TLS_HANDSHAKING)
     g_signal_connect_object (connection, "accept-certificate",
                              G_CALLBACK (accept_certificate_cb), data, 0);
 }
@@ -364,6 +383,8 @@ on_message (PuWebsocket *ws,
         {
           self->state = STATE_CONNECTED;
           self->attempts = 0;
+          /* The round trip is known from the start. */
+          send_keepalive (self);
           g_signal_emit (self, signals[SIGNAL_CONNECTED], 0);
           return;
         }
@@ -400,7 +421,12 @@ on_message (PuWebsocket *ws,
       break;
 
     case PU_RELAY_FRAME_PONG:
-      /* Keepalive PONGs answer nobody. */
+      if (frame.cookie != 0 && frame.cookie == self->keepalive_cookie)
+        {
+          self->rtt = MAX (g_get_monotonic_time () - self->keepalive_sent, 1);
+          self->keepalive_cookie = 0;
+          return;
+        }
       for (GList *l = self->pings.head; l != NULL; l = l->next)
         {
           GTask *task = l->data;
@@ -408,8 +434,9 @@ on_message (PuWebsocket *ws,
 
           if (ping->cookie == frame.cookie)
             {
+              self->rtt = MAX (g_get_monotonic_time () - ping->sent, 1);
               g_queue_delete_link (&self->pings, l);
-              g_task_return_int (task, g_get_monotonic_time () - ping->sent);
+              g_task_return_int (task, self->rtt);
               g_object_unref (task);
               break;
             }
@@ -423,6 +450,20 @@ on_message (PuWebsocket *ws,
   set_error (self, g_error_new (PU_ERROR, PU_ERROR_FAILED,
                                 _("The relay at %s broke the protocol; reconnecting"),
                                 self->address));
+  fail (self);
+}
+
+/* Nothing in the protocol is text. */
+static void
+on_text (PuWebsocket *ws,
+         GBytes      *message,
+         gpointer     data)
+{
+  PuRelayClient *self = data;
+
+  set_error (self, g_error_new (PU_ERROR, PU_ERROR_FAILED,
+                                _("The relay at %s sent a bad message: %s"), self->address,
+                                _("not binary")));
   fail (self);
 }
 
@@ -488,6 +529,7 @@ upgrade_done (PuRelayClient *self,
   g_clear_object (&self->tls);
   g_clear_pointer (&self->response, g_free);
   g_signal_connect (self->ws, "message", G_CALLBACK (on_message), self);
+  g_signal_connect (self->ws, "text", G_CALLBACK (on_text), self);
   g_signal_connect (self->ws, "closed", G_CALLBACK (on_closed), self);
   self->last_rx = g_get_monotonic_time ();
 }
@@ -787,12 +829,36 @@ pu_relay_client_get_instance (PuRelayClient *self)
   return self->instance;
 }
 
+const PuPeerId *
+pu_relay_client_get_peer_id (PuRelayClient *self)
+{
+  g_return_val_if_fail (PU_IS_RELAY_CLIENT (self), NULL);
+
+  return &self->relay->peer_id;
+}
+
+gint64
+pu_relay_client_get_rtt (PuRelayClient *self)
+{
+  g_return_val_if_fail (PU_IS_RELAY_CLIENT (self), 0);
+
+  return self->rtt;
+}
+
 const char *
 pu_relay_client_get_address (PuRelayClient *self)
 {
   g_return_val_if_fail (PU_IS_RELAY_CLIENT (self), NULL);
 
   return self->address;
+}
+
+const PuRelayAddr *
+pu_relay_client_get_relay_addr (PuRelayClient *self)
+{
+  g_return_val_if_fail (PU_IS_RELAY_CLIENT (self), NULL);
+
+  return self->relay;
 }
 
 static gboolean

@@ -47,8 +47,15 @@ void            pu_relay_client_stop         (PuRelayClient      *self);
 gboolean        pu_relay_client_is_running   (PuRelayClient      *self);
 gboolean        pu_relay_client_is_connected (PuRelayClient      *self);
 guint64         pu_relay_client_get_instance (PuRelayClient      *self);
+/* The relay's pinned peer ID. */
+const PuPeerId *pu_relay_client_get_peer_id  (PuRelayClient      *self);
+/* The last PING/PONG round trip on this connection in microseconds (at
+ * least 1): measured on connecting, then every keepalive; 0 before. */
+gint64          pu_relay_client_get_rtt      (PuRelayClient      *self);
 /* "203.0.113.5:7777", "[2001:db8::1]:7777" */
 const char     *pu_relay_client_get_address  (PuRelayClient      *self);
+/* Where the relay is; its STUN responder listens on the same port (UDP). */
+const PuRelayAddr *pu_relay_client_get_relay_addr (PuRelayClient  *self);
 /* Never block: FALSE (PU_ERROR_FAILED) when not connected or when the
  * connection is congested and the message was dropped; PU_ERROR_TOO_LARGE
  * over PU_RELAY_PAYLOAD_MAX. @instance 0 lets the relay choose. */

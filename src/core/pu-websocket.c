@@ -50,12 +50,14 @@ struct _PuWebsocket
   GByteArray            *out;    /* frames to send, from out_sent on */
   gsize                  out_sent;
   GByteArray            *message; /* fragments of a message so far, or NULL */
+  guint8                 message_opcode;
 };
 
 G_DEFINE_FINAL_TYPE (PuWebsocket, pu_websocket, G_TYPE_OBJECT)
 
 enum {
   SIGNAL_MESSAGE,
+  SIGNAL_TEXT,
   SIGNAL_CLOSED,
   N_SIGNALS
 };
@@ -387,6 +389,7 @@ fail (PuWebsocket *self,
 
 static void
 deliver (PuWebsocket  *self,
+         guint8        opcode,
          const guint8 *data,
          gsize         len)
 {
@@ -395,8 +398,14 @@ deliver (PuWebsocket  *self,
   /* Once closing, messages are no longer wanted. */
   if (self->state != PU_WEBSOCKET_OPEN)
     return;
+  if (opcode == OPCODE_TEXT && !g_utf8_validate_len ((const char *) data, len, NULL))
+    {
+      fail (self, PU_WEBSOCKET_CLOSE_BAD_DATA);
+      return;
+    }
   message = g_bytes_new (data, len);
-  g_signal_emit (self, signals[SIGNAL_MESSAGE], 0, message);
+  g_signal_emit (self, signals[opcode == OPCODE_TEXT ? SIGNAL_TEXT : SIGNAL_MESSAGE], 0,
+                 message);
 }
 
 static void
@@ -436,12 +445,16 @@ handle_frame (PuWebsocket            *self,
   switch (frame->opcode)
     {
     case OPCODE_BINARY:
+    case OPCODE_TEXT:
       if (self->message != NULL)
         fail (self, PU_WEBSOCKET_CLOSE_PROTOCOL_ERROR);
       else if (frame->fin)
-        deliver (self, payload, len);
+        deliver (self, frame->opcode, payload, len);
       else
-        self->message = g_byte_array_new_take (g_memdup2 (payload, len), len);
+        {
+          self->message = g_byte_array_new_take (g_memdup2 (payload, len), len);
+          self->message_opcode = frame->opcode;
+        }
       break;
 
     case OPCODE_CONTINUATION:
@@ -456,13 +469,9 @@ handle_frame (PuWebsocket            *self,
             {
               g_autoptr(GByteArray) message = g_steal_pointer (&self->message);
 
-              deliver (self, message->data, message->len);
+              deliver (self, self->message_opcode, message->data, message->len);
             }
         }
-      break;
-
-    case OPCODE_TEXT:
-      fail (self, PU_WEBSOCKET_CLOSE_UNSUPPORTED_DATA);
       break;
 
     case OPCODE_CLOSE:
@@ -624,6 +633,9 @@ pu_websocket_class_init (PuWebsocketClass *klass)
                   g_cclosure_marshal_VOID__BOXED, G_TYPE_NONE, 1, G_TYPE_BYTES);
   g_signal_set_va_marshaller (signals[SIGNAL_MESSAGE], G_TYPE_FROM_CLASS (klass),
                               g_cclosure_marshal_VOID__BOXEDv);
+  signals[SIGNAL_TEXT] =
+    g_signal_new ("text", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  g_cclosure_marshal_VOID__BOXED, G_TYPE_NONE, 1, G_TYPE_BYTES);
   signals[SIGNAL_CLOSED] =
     g_signal_new ("closed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 0);

@@ -6,13 +6,15 @@
  * and masking a word at a time, and it never queues more than one message
  * behind a full socket for messages that may be dropped.
  *
- * Only binary messages are spoken: a text message is refused as unsupported
- * data. Pings are answered; fragmented messages are put back together up to
- * the maximum message size. A protocol violation, an oversized message or
- * the end of the stream closes the connection.
+ * Pings are answered; fragmented messages are put back together up to the
+ * maximum message size. A protocol violation, an oversized message, text
+ * that is not UTF-8 or the end of the stream closes the connection.
  *
  * Signals:
  *   ::message (GBytes *message)  a whole binary message
+ *   ::text    (GBytes *message)  a whole text message (valid UTF-8, not
+ *                                NUL-terminated), for protocols that have no
+ *                                use for text to refuse in their own words
  *   ::closed  ()                 once, from the main loop (never from inside
  *                                a call), when the stream has been closed:
  *                                after the closing handshake, a protocol
@@ -41,8 +43,8 @@ typedef enum {
 #define PU_WEBSOCKET_CLOSE_NORMAL 1000
 #define PU_WEBSOCKET_CLOSE_GOING_AWAY 1001
 #define PU_WEBSOCKET_CLOSE_PROTOCOL_ERROR 1002
-#define PU_WEBSOCKET_CLOSE_UNSUPPORTED_DATA 1003
 #define PU_WEBSOCKET_CLOSE_NO_STATUS 1005
+#define PU_WEBSOCKET_CLOSE_BAD_DATA 1007
 #define PU_WEBSOCKET_CLOSE_POLICY_VIOLATION 1008
 #define PU_WEBSOCKET_CLOSE_TOO_BIG 1009
 

@@ -312,6 +312,15 @@ on_message (PuWebsocket *ws,
     }
 }
 
+/* Nothing in the protocol is text. */
+static void
+on_text (PuWebsocket *ws,
+         GBytes      *message,
+         gpointer     data)
+{
+  session_fail (data, PU_RELAY_ERROR_PROTOCOL, "malformed frame");
+}
+
 static void
 on_closed (PuWebsocket *ws,
            gpointer     data)
@@ -345,6 +354,7 @@ upgraded_cb (SoupServerMessage *msg,
   s->started_at = s->last_rx = g_get_monotonic_time ();
   g_ptr_array_add (self->sessions, s);
   g_signal_connect (s->ws, "message", G_CALLBACK (on_message), s);
+  g_signal_connect (s->ws, "text", G_CALLBACK (on_text), s);
   g_signal_connect (s->ws, "closed", G_CALLBACK (on_closed), s);
 
   if (full)

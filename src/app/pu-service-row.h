@@ -1,0 +1,20 @@
+/* pu-service-row.h — one local service this device exposes, in the window's list
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "pu-config.h"
+
+G_BEGIN_DECLS
+
+#define PU_TYPE_SERVICE_ROW (pu_service_row_get_type ())
+G_DECLARE_FINAL_TYPE (PuServiceRow, pu_service_row, PU, SERVICE_ROW, AdwActionRow)
+
+/* Peers allowed by ID are named from @config's [names]. */
+GtkWidget *pu_service_row_new (const PuService *service,
+                               PuConfig        *config);
+
+G_END_DECLS

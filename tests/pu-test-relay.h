@@ -1,0 +1,36 @@
+/* pu-test-relay.h — a real relay on loopback in this process, devices that
+ * use it, and pinging between their nodes
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "pu-node.h"
+#include "pu-profile.h"
+#include "pu-relay-server.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  char          *dir;
+  PuIdentity    *identity;
+  PuTrustStore  *trust;    /* the devices it serves */
+  PuRelayServer *server;
+  char          *addr;     /* "/ip4/127.0.0.1/tcp/PORT/p2p/ID" */
+} PuTestRelay;
+
+/* Listens on 127.0.0.1 (a free port); its files go in @dir. */
+PuTestRelay *pu_test_relay_new        (const char  *dir);
+/* Stops it. */
+void         pu_test_relay_free       (PuTestRelay *relay);
+/* A new device in @dir/@name/config.ini with this relay, which serves it. */
+PuProfile   *pu_test_relay_add_device (PuTestRelay *relay,
+                                       const char  *name);
+
+/* One ping from @node to @peer, running the main loop until it ends: the
+ * round trip (µs), or -1 and @error. */
+gint64       pu_test_ping             (PuNode         *node,
+                                       const PuPeerId *peer,
+                                       GError        **error);
+
+G_END_DECLS

@@ -1,0 +1,681 @@
+/* test-control.c — the control API (dev.peerup.PeerUp1) of a real node with
+ * a real relay on loopback: clients on the private socket and the session
+ * bus, change signals, named errors, one core per socket
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <gio/gunixsocketaddress.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "pu-control.h"
+#include "pu-error.h"
+#include "pu-test-relay.h"
+#include "pu-test-util.h"
+
+typedef struct {
+  char        *dir;
+  char        *socket_path;
+  PuTestRelay *relay;
+  PuProfile   *home;
+  PuProfile   *laptop;
+  PuNode      *home_node;
+  PuNode      *laptop_node;
+  PuControl   *control;
+} Fixture;
+
+static const PuPeerId *
+peer_of (PuProfile *profile)
+{
+  return pu_identity_get_peer_id (pu_profile_get_identity (profile));
+}
+
+static char *
+id_of (PuProfile *profile)
+{
+  return pu_peer_id_to_string (peer_of (profile));
+}
+
+static void
+fixture_setup (Fixture       *fx,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  PuConfig *config;
+
+  fx->dir = pu_test_make_tmpdir ();
+  fx->socket_path = g_build_filename (fx->dir, "run", "peerup", "bus", NULL);
+  fx->relay = pu_test_relay_new (fx->dir);
+  fx->home = pu_test_relay_add_device (fx->relay, "home");
+  fx->laptop = pu_test_relay_add_device (fx->relay, "laptop");
+
+  config = pu_profile_get_config (fx->home);
+  pu_trust_store_add (pu_profile_get_trust_store (fx->home), peer_of (fx->laptop), "laptop", 0,
+                      &error);
+  g_assert_no_error (error);
+  pu_config_set_name (config, "laptop", peer_of (fx->laptop), &error);
+  g_assert_no_error (error);
+  pu_config_add_service (config, "ssh", "127.0.0.1:22", &error);
+  g_assert_no_error (error);
+
+  fx->home_node = pu_node_new (fx->home, TRUE, &error);
+  g_assert_no_error (error);
+  fx->laptop_node = pu_node_new (fx->laptop, FALSE, &error);
+  g_assert_no_error (error);
+  fx->control = pu_control_new (fx->home_node);
+}
+
+static void
+fixture_teardown (Fixture       *fx,
+                  gconstpointer  data)
+{
+  g_clear_object (&fx->control);
+  g_clear_object (&fx->laptop_node);
+  g_clear_object (&fx->home_node);
+  g_clear_object (&fx->laptop);
+  g_clear_object (&fx->home);
+  g_clear_pointer (&fx->relay, pu_test_relay_free);
+  /* Let closing sockets and idle callbacks run out. */
+  for (guint i = 0; i < 100 && g_main_context_iteration (NULL, FALSE); i++)
+    ;
+  pu_test_remove_tree (fx->dir);
+  g_free (fx->dir);
+  g_free (fx->socket_path);
+}
+
+typedef struct {
+  gboolean   done;
+  PuPeerUp1 *proxy;
+  GVariant  *value;
+  GError    *error;
+} Result;
+
+static void
+connected_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Result *r = user_data;
+
+  r->proxy = pu_control_socket_connect_finish (result, &r->error);
+  r->done = TRUE;
+}
+
+static PuPeerUp1 *
+connect_client (const char *socket_path)
+{
+  Result r = { 0 };
+
+  pu_control_socket_connect_async (socket_path, NULL, connected_cb, &r);
+  pu_test_run_until (&r.done);
+  g_assert_no_error (r.error);
+  return r.proxy;
+}
+
+static void
+connect_fails (const char *socket_path,
+               const char *message)
+{
+  Result r = { 0 };
+
+  pu_control_socket_connect_async (socket_path, NULL, connected_cb, &r);
+  pu_test_run_until (&r.done);
+  g_assert_null (r.proxy);
+  g_assert_error (r.error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (r.error->message, message));
+  g_clear_error (&r.error);
+}
+
+static void
+status_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Result *r = user_data;
+
+  pu_peer_up1_call_get_status_finish (PU_PEER_UP1 (object), &r->value, result, &r->error);
+  r->done = TRUE;
+}
+
+static GVariantDict *
+get_status (PuPeerUp1 *proxy)
+{
+  Result r = { 0 };
+  GVariantDict *dict;
+
+  pu_peer_up1_call_get_status (proxy, G_DBUS_CALL_FLAGS_NONE, -1, NULL, status_cb, &r);
+  pu_test_run_until (&r.done);
+  g_assert_no_error (r.error);
+  dict = g_variant_dict_new (r.value);
+  g_variant_unref (r.value);
+  return dict;
+}
+
+static void
+peer_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Result *r = user_data;
+
+  pu_peer_up1_call_get_peer_finish (PU_PEER_UP1 (object), &r->value, result, &r->error);
+  r->done = TRUE;
+}
+
+/* The one element of the aa{sv} @member whose @key is @value. */
+static GVariantDict *
+find_entry (GVariantDict *status,
+            const char   *member,
+            const char   *key,
+            const char   *value)
+{
+  g_autoptr(GVariant) list = g_variant_dict_lookup_value (status, member,
+                                                          G_VARIANT_TYPE ("aa{sv}"));
+  GVariantDict *found = NULL;
+
+  g_assert_nonnull (list);
+  for (gsize i = 0; i < g_variant_n_children (list); i++)
+    {
+      g_autoptr(GVariant) child = g_variant_get_child_value (list, i);
+      g_autoptr(GVariantDict) entry = g_variant_dict_new (child);
+      const char *text = NULL;
+
+      if (g_variant_dict_lookup (entry, key, "&s", &text) && g_str_equal (text, value))
+        {
+          g_assert_null (found);
+          found = g_steal_pointer (&entry);
+        }
+    }
+  g_assert_nonnull (found);
+  return found;
+}
+
+static gboolean
+dict_bool (GVariantDict *dict,
+           const char   *key)
+{
+  gboolean value;
+
+  g_assert_true (g_variant_dict_lookup (dict, key, "b", &value));
+  return value;
+}
+
+static const char *
+dict_string (GVariantDict *dict,
+             const char   *key)
+{
+  const char *value;
+
+  g_assert_true (g_variant_dict_lookup (dict, key, "&s", &value));
+  return value;
+}
+
+/* The signals of one kind (a{sv} each) not looked at yet, oldest first. */
+typedef struct {
+  GQueue   infos;
+  gboolean arrived;
+} Signalled;
+
+static void
+signalled_cb (PuPeerUp1 *proxy,
+              GVariant  *info,
+              Signalled *s)
+{
+  g_queue_push_tail (&s->infos, g_variant_dict_new (info));
+  s->arrived = TRUE;
+}
+
+/* Takes signals until one with connected == @connected. */
+static GVariantDict *
+wait_signal (Signalled *s,
+             gboolean   connected)
+{
+  for (;;)
+    {
+      g_autoptr(GVariantDict) dict = NULL;
+
+      if (g_queue_is_empty (&s->infos))
+        {
+          s->arrived = FALSE;
+          pu_test_run_until (&s->arrived);
+        }
+      dict = g_queue_pop_head (&s->infos);
+      if (dict_bool (dict, "connected") == connected)
+        return g_steal_pointer (&dict);
+    }
+}
+
+static void
+test_status (Fixture       *fx,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuPeerUp1) proxy = NULL;
+  g_autoptr(GVariantDict) status = NULL;
+  g_autoptr(GVariantDict) relay = NULL;
+  g_autoptr(GVariantDict) laptop = NULL;
+  g_autoptr(GVariantDict) service = NULL;
+  g_autoptr(GVariantDict) changed = NULL;
+  g_autoptr(GVariant) allowed = NULL;
+  g_autofree char *relay_id =
+    pu_peer_id_to_string (pu_relay_server_get_peer_id (fx->relay->server));
+  g_autofree char *relay_address = g_strdup_printf ("127.0.0.1:%u",
+                                                    pu_relay_server_get_port (fx->relay->server));
+  g_autofree char *home_id = id_of (fx->home);
+  g_autofree char *laptop_id = id_of (fx->laptop);
+  Signalled relay_signal = { G_QUEUE_INIT, FALSE };
+  Signalled peer_signal = { G_QUEUE_INIT, FALSE };
+  Result peer = { 0 };
+  guint32 pid;
+  guint32 n;
+  double rtt;
+
+  pu_control_listen (fx->control, fx->socket_path, &error);
+  g_assert_no_error (error);
+  proxy = connect_client (fx->socket_path);
+  g_signal_connect (proxy, "relay-changed", G_CALLBACK (signalled_cb), &relay_signal);
+  g_signal_connect (proxy, "peer-changed", G_CALLBACK (signalled_cb), &peer_signal);
+
+  /* Before the node starts: this device, its relay down, its peers. */
+  status = get_status (proxy);
+  g_assert_cmpstr (dict_string (status, "peer_id"), ==, home_id);
+  g_assert_cmpstr (dict_string (status, "name"), ==, "home");
+  g_assert_cmpstr (dict_string (status, "config"), ==,
+                   pu_config_get_path (pu_profile_get_config (fx->home)));
+  g_assert_true (g_variant_dict_lookup (status, "pid", "u", &pid));
+  g_assert_cmpuint (pid, ==, getpid ());
+  g_assert_true (g_str_has_prefix (dict_string (status, "version"), "0."));
+  relay = find_entry (status, "relays", "peer_id", relay_id);
+  g_assert_cmpstr (dict_string (relay, "address"), ==, relay_address);
+  g_assert_false (dict_bool (relay, "connected"));
+  g_assert_false (g_variant_dict_contains (relay, "rtt_ms"));
+  laptop = find_entry (status, "peers", "peer_id", laptop_id);
+  g_assert_cmpstr (dict_string (laptop, "name"), ==, "laptop");
+  g_assert_true (dict_bool (laptop, "authorized"));
+  g_assert_false (dict_bool (laptop, "connected"));
+  g_assert_false (g_variant_dict_contains (laptop, "path"));
+  service = find_entry (status, "services", "name", "ssh");
+  g_assert_cmpstr (dict_string (service, "address"), ==, "127.0.0.1:22");
+  g_assert_true (dict_bool (service, "enabled"));
+  allowed = g_variant_dict_lookup_value (service, "allowed", G_VARIANT_TYPE_STRING_ARRAY);
+  g_assert_cmpuint (g_variant_n_children (allowed), ==, 0);
+
+  /* The relay connects: a signal, then the status says so, and soon its
+   * round trip. */
+  pu_node_start (fx->home_node);
+  changed = wait_signal (&relay_signal, TRUE);
+  g_assert_cmpstr (dict_string (changed, "peer_id"), ==, relay_id);
+  g_assert_cmpstr (dict_string (changed, "address"), ==, relay_address);
+  for (;;)
+    {
+      g_clear_pointer (&status, g_variant_dict_unref);
+      g_clear_pointer (&relay, g_variant_dict_unref);
+      status = get_status (proxy);
+      relay = find_entry (status, "relays", "peer_id", relay_id);
+      g_assert_true (dict_bool (relay, "connected"));
+      if (g_variant_dict_lookup (relay, "rtt_ms", "d", &rtt))
+        break;
+    }
+  g_assert_cmpfloat (rtt, >, 0);
+
+  /* The laptop pings: its incoming connection shows, relayed, measured. */
+  pu_node_start (fx->laptop_node);
+  pu_test_ping (fx->laptop_node, peer_of (fx->home), &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&changed, g_variant_dict_unref);
+  changed = wait_signal (&peer_signal, TRUE);
+  g_assert_cmpstr (dict_string (changed, "peer_id"), ==, laptop_id);
+
+  g_clear_pointer (&status, g_variant_dict_unref);
+  g_clear_pointer (&laptop, g_variant_dict_unref);
+  status = get_status (proxy);
+  laptop = find_entry (status, "peers", "peer_id", laptop_id);
+  g_assert_true (dict_bool (laptop, "connected"));
+  g_assert_cmpstr (dict_string (laptop, "path"), ==, "relayed");
+  g_assert_cmpstr (dict_string (laptop, "label"), ==, "laptop");
+  g_assert_true (g_variant_dict_lookup (laptop, "connections", "u", &n));
+  g_assert_cmpuint (n, ==, 1);
+  g_assert_true (g_variant_dict_lookup (laptop, "rtt_ms", "d", &rtt));
+  g_assert_cmpfloat (rtt, >, 0);
+
+  /* One peer, by name. */
+  pu_peer_up1_call_get_peer (proxy, "laptop", G_DBUS_CALL_FLAGS_NONE, -1, NULL,
+                             peer_cb, &peer);
+  pu_test_run_until (&peer.done);
+  g_assert_no_error (peer.error);
+  g_clear_pointer (&laptop, g_variant_dict_unref);
+  laptop = g_variant_dict_new (peer.value);
+  g_clear_pointer (&peer.value, g_variant_unref);
+  g_assert_cmpstr (dict_string (laptop, "peer_id"), ==, laptop_id);
+  g_assert_true (dict_bool (laptop, "connected"));
+
+  /* The laptop goes away: its connection closes. */
+  pu_node_stop (fx->laptop_node);
+  g_clear_pointer (&changed, g_variant_dict_unref);
+  changed = wait_signal (&peer_signal, FALSE);
+  g_assert_cmpstr (dict_string (changed, "peer_id"), ==, laptop_id);
+  g_assert_false (g_variant_dict_contains (changed, "path"));
+
+  /* The relay goes away. */
+  pu_relay_server_stop (fx->relay->server);
+  g_clear_pointer (&changed, g_variant_dict_unref);
+  changed = wait_signal (&relay_signal, FALSE);
+  g_assert_cmpstr (dict_string (changed, "peer_id"), ==, relay_id);
+
+  g_queue_clear_full (&relay_signal.infos, (GDestroyNotify) g_variant_dict_unref);
+  g_queue_clear_full (&peer_signal.infos, (GDestroyNotify) g_variant_dict_unref);
+}
+
+static void
+assert_get_peer_fails (PuPeerUp1  *proxy,
+                       const char *peer,
+                       const char *dbus_name,
+                       gint        code)
+{
+  Result r = { 0 };
+  g_autofree char *remote = NULL;
+
+  pu_peer_up1_call_get_peer (proxy, peer, G_DBUS_CALL_FLAGS_NONE, -1, NULL,
+                             peer_cb, &r);
+  pu_test_run_until (&r.done);
+  g_assert_nonnull (r.error);
+  remote = g_dbus_error_get_remote_error (r.error);
+  g_assert_cmpstr (remote, ==, dbus_name);
+  g_assert_true (g_dbus_error_strip_remote_error (r.error));
+  g_assert_error (r.error, PU_ERROR, code);
+  g_assert_nonnull (strstr (r.error->message, peer));
+  g_clear_error (&r.error);
+}
+
+static void
+test_errors (Fixture       *fx,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuPeerUp1) proxy = NULL;
+
+  pu_control_listen (fx->control, fx->socket_path, &error);
+  g_assert_no_error (error);
+  proxy = connect_client (fx->socket_path);
+
+  assert_get_peer_fails (proxy, "nobody", "dev.peerup.PeerUp1.Error.NotFound",
+                         PU_ERROR_NOT_FOUND);
+  assert_get_peer_fails (proxy, "no such peer!", "dev.peerup.PeerUp1.Error.InvalidArgument",
+                         PU_ERROR_INVALID_ARGUMENT);
+}
+
+static void
+test_one_core (Fixture       *fx,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuControl) second = pu_control_new (fx->home_node);
+  g_autofree char *dir = g_path_get_dirname (fx->socket_path);
+  g_autofree char *pid = g_strdup_printf ("(pid %d)", (int) getpid ());
+  g_autoptr(PuPeerUp1) proxy = NULL;
+  g_autoptr(GVariantDict) status = NULL;
+  GStatBuf st;
+
+  /* Nothing runs yet. */
+  connect_fails (fx->socket_path, "no socket at");
+
+  pu_control_listen (fx->control, fx->socket_path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_stat (dir, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0700);
+  g_assert_cmpint (g_lstat (fx->socket_path, &st), ==, 0);
+  g_assert_true (S_ISSOCK (st.st_mode));
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+
+  /* A second core for the same socket is refused, naming the first. */
+  g_assert_false (pu_control_listen (second, fx->socket_path, &error));
+  g_assert_error (error, PU_ERROR, PU_ERROR_EXISTS);
+  g_assert_nonnull (strstr (error->message, pid));
+  g_assert_nonnull (strstr (error->message, "already running"));
+  g_clear_error (&error);
+  proxy = connect_client (fx->socket_path);
+  g_clear_object (&proxy);
+
+  /* Once the first is gone, its socket is too, and the second takes over. */
+  g_clear_object (&fx->control);
+  g_assert_false (g_file_test (fx->socket_path, G_FILE_TEST_EXISTS));
+  pu_control_listen (second, fx->socket_path, &error);
+  g_assert_no_error (error);
+  proxy = connect_client (fx->socket_path);
+  status = get_status (proxy);
+  g_assert_true (g_variant_dict_contains (status, "peers"));
+}
+
+static void
+test_client_limit (Fixture       *fx,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) clients = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(PuPeerUp1) extra = NULL;
+  Result r = { 0 };
+
+  pu_control_listen (fx->control, fx->socket_path, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < PU_CONTROL_MAX_CLIENTS; i++)
+    {
+      PuPeerUp1 *proxy = connect_client (fx->socket_path);
+
+      g_ptr_array_add (clients, proxy);
+      g_variant_dict_unref (get_status (proxy));
+    }
+
+  /* One more is let go at once: its call fails, the others still answer. */
+  extra = connect_client (fx->socket_path);
+  pu_peer_up1_call_get_status (extra, G_DBUS_CALL_FLAGS_NONE, -1, NULL, status_cb, &r);
+  pu_test_run_until (&r.done);
+  g_assert_error (r.error, G_IO_ERROR, G_IO_ERROR_CLOSED);
+  g_clear_error (&r.error);
+  g_variant_dict_unref (get_status (clients->pdata[0]));
+
+  /* A client that leaves makes room. */
+  g_dbus_connection_close_sync (g_dbus_proxy_get_connection (clients->pdata[0]), NULL, &error);
+  g_assert_no_error (error);
+  g_ptr_array_remove_index (clients, 0);
+  g_clear_object (&extra);
+  for (;;)
+    {
+      g_autoptr(PuPeerUp1) again = connect_client (fx->socket_path);
+      Result retry = { 0 };
+
+      pu_peer_up1_call_get_status (again, G_DBUS_CALL_FLAGS_NONE, -1, NULL, status_cb, &retry);
+      pu_test_run_until (&retry.done);
+      if (retry.error == NULL)
+        {
+          g_variant_unref (retry.value);
+          break;
+        }
+      /* The server may not have seen the close yet. */
+      g_assert_error (retry.error, G_IO_ERROR, G_IO_ERROR_CLOSED);
+      g_clear_error (&retry.error);
+    }
+}
+
+/* A socket file nobody listens on: what a core that crashed leaves. */
+static void
+make_stale_socket (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_UNIX, G_SOCKET_TYPE_STREAM,
+                                            G_SOCKET_PROTOCOL_DEFAULT, &error);
+  g_autoptr(GSocketAddress) address = g_unix_socket_address_new (path);
+
+  g_assert_no_error (error);
+  g_assert_true (g_socket_bind (socket, address, FALSE, &error));
+  g_assert_no_error (error);
+  g_socket_close (socket, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_stale_socket (Fixture       *fx,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuPeerUp1) proxy = NULL;
+  g_autoptr(GVariantDict) status = NULL;
+  g_autofree char *home_id = id_of (fx->home);
+
+  pu_control_socket_ensure_dir (fx->socket_path, &error);
+  g_assert_no_error (error);
+  make_stale_socket (fx->socket_path);
+  connect_fails (fx->socket_path, "left from one that stopped");
+
+  pu_control_listen (fx->control, fx->socket_path, &error);
+  g_assert_no_error (error);
+  proxy = connect_client (fx->socket_path);
+  status = get_status (proxy);
+  g_assert_cmpstr (dict_string (status, "peer_id"), ==, home_id);
+}
+
+static void
+test_credentials (void)
+{
+  g_autoptr(GCredentials) own = g_credentials_new ();
+  g_autoptr(GCredentials) other = g_credentials_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (pu_control_credentials_allowed (NULL));
+  g_assert_true (pu_control_credentials_allowed (own));
+  g_credentials_set_unix_user (other, getuid () + 1, &error);
+  g_assert_no_error (error);
+  g_assert_false (pu_control_credentials_allowed (other));
+}
+
+static void
+test_socket_path (void)
+{
+  g_autofree char *default_config = pu_config_default_path ();
+  g_autofree char *runtime = g_build_filename (g_get_tmp_dir (), "pu-runtime", NULL);
+  g_autofree char *fallback = g_strdup_printf ("peerup-%u", (guint) getuid ());
+  g_autofree char *saved = g_strdup (g_getenv ("XDG_RUNTIME_DIR"));
+  g_autofree char *path = NULL;
+  g_autofree char *want = NULL;
+  g_autofree char *other = NULL;
+  g_autofree char *again = NULL;
+
+  g_setenv ("XDG_RUNTIME_DIR", runtime, TRUE);
+  path = pu_control_socket_path (NULL);
+  want = g_build_filename (runtime, "peerup", "bus", NULL);
+  g_assert_cmpstr (path, ==, want);
+  g_free (path);
+  path = pu_control_socket_path (default_config);
+  g_assert_cmpstr (path, ==, want);
+
+  /* Another config has a socket of its own, the same each time. */
+  other = pu_control_socket_path ("/srv/peerup/config.ini");
+  again = pu_control_socket_path ("/srv/peerup/../peerup/config.ini");
+  g_assert_cmpstr (other, ==, again);
+  g_assert_true (g_str_has_prefix (other, want));
+  g_assert_cmpstr (other, !=, want);
+
+  /* Without XDG_RUNTIME_DIR: a directory of this user's in $TMPDIR. */
+  g_unsetenv ("XDG_RUNTIME_DIR");
+  g_free (path);
+  path = pu_control_socket_path (NULL);
+  g_free (want);
+  want = g_build_filename (g_get_tmp_dir (), fallback, "bus", NULL);
+  g_assert_cmpstr (path, ==, want);
+
+  if (saved != NULL)
+    g_setenv ("XDG_RUNTIME_DIR", saved, TRUE);
+}
+
+static void
+bus_proxy_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Result *r = user_data;
+
+  r->proxy = pu_peer_up1_proxy_new_finish (result, &r->error);
+  r->done = TRUE;
+}
+
+static void
+name_appeared_cb (GDBusConnection *connection,
+                  const char      *name,
+                  const char      *owner,
+                  gpointer         user_data)
+{
+  *(gboolean *) user_data = TRUE;
+}
+
+static void
+test_session_bus (Fixture       *fx,
+                  gconstpointer  data)
+{
+  g_autofree char *daemon = g_find_program_in_path ("dbus-daemon");
+  g_autoptr(GTestDBus) bus = NULL;
+  g_autoptr(GDBusConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariantDict) status = NULL;
+  g_autofree char *home_id = id_of (fx->home);
+  gboolean appeared = FALSE;
+  guint watch;
+
+  if (daemon == NULL)
+    {
+      g_test_skip ("dbus-daemon is not installed");
+      return;
+    }
+  bus = g_test_dbus_new (G_TEST_DBUS_NONE);
+  g_test_dbus_up (bus);
+
+  pu_control_own_bus_name (fx->control);
+  connection = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_assert_no_error (error);
+  watch = g_bus_watch_name_on_connection (connection, PU_CONTROL_BUS_NAME,
+                                          G_BUS_NAME_WATCHER_FLAGS_NONE, name_appeared_cb, NULL,
+                                          &appeared, NULL);
+  pu_test_run_until (&appeared);
+  g_bus_unwatch_name (watch);
+
+  {
+    Result r = { 0 };
+
+    /* Loads the properties too. */
+    pu_peer_up1_proxy_new (connection, G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START,
+                           PU_CONTROL_BUS_NAME, PU_CONTROL_OBJECT_PATH, NULL, bus_proxy_cb, &r);
+    pu_test_run_until (&r.done);
+    g_assert_no_error (r.error);
+    g_assert_cmpstr (pu_peer_up1_get_peer_id (r.proxy), ==, home_id);
+    status = get_status (r.proxy);
+    g_assert_cmpstr (dict_string (status, "peer_id"), ==, home_id);
+    g_object_unref (r.proxy);
+  }
+
+  /* Everything holding the bus lets go before it goes down. */
+  g_clear_object (&fx->control);
+  g_clear_object (&connection);
+  g_test_dbus_down (bus);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  /* First: it changes the environment, before any thread runs. */
+  g_test_add_func ("/control/socket-path", test_socket_path);
+  g_test_add_func ("/control/credentials", test_credentials);
+#define ADD(name, func) \
+  g_test_add ("/control/" name, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("status", test_status);
+  ADD ("errors", test_errors);
+  ADD ("one-core", test_one_core);
+  ADD ("stale-socket", test_stale_socket);
+  ADD ("client-limit", test_client_limit);
+  ADD ("session-bus", test_session_bus);
+#undef ADD
+
+  return g_test_run ();
+}
