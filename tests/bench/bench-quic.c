@@ -1,12 +1,14 @@
 /* bench-quic.c — QUIC stream throughput over UDP loopback and through a relay,
  * vs raw TCP loopback
  *
- * Usage: bench-quic [MEGABYTES [udp|relay|tcp [RTT_MS]]]   (default 200, all three)
+ * Usage: bench-quic [MEGABYTES [udp|relay|direct|tcp [RTT_MS]]]   (default 200, all)
  *
  * "udp": one QUIC stream between two connections over a UDP socket pair,
  * with RTT_MS of round trip added (each end holds what it receives).
  * "relay": a whole tunnel — a TCP client, a proxy on one node, the relay, the
- * serving node and a TCP service behind it — as `peerup proxy` sets it up.
+ * serving node and a TCP service behind it — as `peerup proxy` sets it up,
+ * with direct paths off. "direct": the same once ICE has moved it off the
+ * relay.
  * Each end runs in its own thread with its own main context, as separate
  * devices would; every measurement moves the same bytes in the same run.
  *
@@ -682,23 +684,32 @@ call_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* Runs @func in @w's thread (where it is the thread-default context) and waits. */
+/* Runs @func in the thread running @context (where it is the thread-default
+ * context; NULL: the main thread) and waits. */
 static void
-worker_call (Worker   *w,
-             WorkFunc  func,
-             gpointer  data)
+context_call (GMainContext *context,
+              WorkFunc      func,
+              gpointer      data)
 {
   Call c = { func, data };
 
   g_mutex_init (&c.lock);
   g_cond_init (&c.cond);
-  g_main_context_invoke (w->context, call_cb, &c);
+  g_main_context_invoke (context, call_cb, &c);
   g_mutex_lock (&c.lock);
   while (!c.done)
     g_cond_wait (&c.cond, &c.lock);
   g_mutex_unlock (&c.lock);
   g_mutex_clear (&c.lock);
   g_cond_clear (&c.cond);
+}
+
+static void
+worker_call (Worker   *w,
+             WorkFunc  func,
+             gpointer  data)
+{
+  context_call (w->context, func, data);
 }
 
 static void
@@ -711,7 +722,8 @@ worker_stop (Worker *w)
 }
 
 /* Relay, serving node ("home", exposing the TCP receiver as "sink") and
- * dialing node ("laptop", with a proxy to it) of the relayed measurement. */
+ * dialing node ("laptop", with a proxy to it) of the tunnel measurements:
+ * through the relay (direct paths off), or on the direct path ICE finds. */
 typedef struct {
   char           *dir;
   Worker          relay_worker;
@@ -727,6 +739,8 @@ typedef struct {
   PuNode         *laptop_node;
   PuProxy        *proxy;
   GSocketAddress *proxy_addr;
+  gboolean        direct;
+  gboolean        is_direct;
   guint64         bytes;
   guint64         n_dropped;
   Result          result;
@@ -797,6 +811,7 @@ home_start (gpointer data)
   g_assert_no_error (error);
   t->home_node = pu_node_new (t->home, TRUE, &error);
   g_assert_no_error (error);
+  pu_node_set_direct_paths (t->home_node, t->direct);
   pu_node_start (t->home_node);
 }
 
@@ -828,7 +843,20 @@ quit_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* The TCP client: one byte to bring the connection up, then the measurement. */
+static void
+check_direct (gpointer data)
+{
+  Tunnel *t = data;
+  PuNodePeerState state;
+
+  t->is_direct = pu_node_get_peer_state (t->laptop_node,
+                                         pu_identity_get_peer_id (pu_profile_get_identity (t->home)),
+                                         &state) &&
+                 state.path == PU_PATH_KIND_DIRECT;
+}
+
+/* The TCP client: one byte to bring the connection up, then the measurement
+ * (once the connection is on its direct path, when that is measured). */
 static gpointer
 tunnel_client (gpointer data)
 {
@@ -837,20 +865,27 @@ tunnel_client (gpointer data)
 
   tcp_send_all (t->proxy_addr, 1);
   t->first_usec = g_get_monotonic_time () - start;
+  for (guint i = 0; t->direct && !t->is_direct; i++)
+    {
+      g_assert_cmpuint (i, <, 2000);
+      g_usleep (5000);
+      context_call (NULL, check_direct, t);
+    }
   t->result = tcp_send_all (t->proxy_addr, t->bytes);
   g_main_context_invoke (NULL, quit_cb, t->loop);
   return NULL;
 }
 
 static Result
-bench_relay (guint64 bytes)
+bench_tunnel (guint64  bytes,
+              gboolean direct)
 {
   g_autoptr(GSocket) listener = NULL;
   g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
   g_autoptr(GSocketAddress) any = g_inet_socket_address_new (lo, 0);
   g_autoptr(GError) error = NULL;
   GThread *sink_thread, *client;
-  Tunnel t = { .bytes = bytes };
+  Tunnel t = { .bytes = bytes, .direct = direct };
   Sink sink;
 
   t.dir = pu_test_make_tmpdir ();
@@ -868,6 +903,7 @@ bench_relay (guint64 bytes)
   worker_call (&t.home_worker, home_authorize, &t);
   t.laptop_node = pu_node_new (t.laptop, FALSE, &error);
   g_assert_no_error (error);
+  pu_node_set_direct_paths (t.laptop_node, direct);
   pu_node_start (t.laptop_node);
   t.proxy = pu_proxy_new (t.laptop_node, pu_identity_get_peer_id (pu_profile_get_identity (t.home)),
                           "sink", G_INET_SOCKET_ADDRESS (any), &error);
@@ -891,8 +927,9 @@ bench_relay (guint64 bytes)
     ;
   g_thread_join (sink_thread);
 
-  g_print ("first byte and its answer through a new tunnel (relay and QUIC handshakes): "
-           "%.1f ms\n", t.first_usec / 1000.0);
+  if (!direct)
+    g_print ("first byte and its answer through a new tunnel (relay and QUIC handshakes): "
+             "%.1f ms\n", t.first_usec / 1000.0);
   if (t.n_dropped > 0)
     g_print ("(the relay dropped %" G_GUINT64_FORMAT " packets for a full queue)\n", t.n_dropped);
   pu_test_remove_tree (t.dir);
@@ -923,9 +960,9 @@ main (int   argc,
   Result tcp = { 0 };
 
   if (only != NULL && !g_str_equal (only, "udp") && !g_str_equal (only, "relay") &&
-      !g_str_equal (only, "tcp"))
+      !g_str_equal (only, "direct") && !g_str_equal (only, "tcp"))
     {
-      g_printerr ("Usage: %s [MEGABYTES [udp|relay|tcp [RTT_MS]]]\n", argv[0]);
+      g_printerr ("Usage: %s [MEGABYTES [udp|relay|direct|tcp [RTT_MS]]]\n", argv[0]);
       return 2;
     }
 
@@ -948,14 +985,19 @@ main (int   argc,
         g_print ("%-40s %8.3f   %8.3f\n", "  ratio to raw TCP:", quic.mb_per_s / tcp.mb_per_s,
                  quic.mb_per_cpu_s / tcp.mb_per_cpu_s);
     }
-  if (only == NULL || g_str_equal (only, "relay"))
+  for (guint i = 0; i < 2; i++)
     {
-      Result relay = bench_relay (bytes);
+      const char *mode = i == 0 ? "relay" : "direct";
+      Result tunnel;
 
-      print_row ("TCP tunnel through a relay (TLS WS):", relay);
+      if (only != NULL && !g_str_equal (only, mode))
+        continue;
+      tunnel = bench_tunnel (bytes, i == 1);
+      print_row (i == 0 ? "TCP tunnel through a relay (TLS WS):"
+                        : "TCP tunnel on the direct ICE path:", tunnel);
       if (tcp.mb_per_s > 0)
-        g_print ("%-40s %8.3f   %8.3f\n", "  ratio to raw TCP:", relay.mb_per_s / tcp.mb_per_s,
-                 relay.mb_per_cpu_s / tcp.mb_per_cpu_s);
+        g_print ("%-40s %8.3f   %8.3f\n", "  ratio to raw TCP:", tunnel.mb_per_s / tcp.mb_per_s,
+                 tunnel.mb_per_cpu_s / tcp.mb_per_cpu_s);
     }
   return 0;
 }
