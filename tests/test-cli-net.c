@@ -627,6 +627,9 @@ check_ping (Fixture *f,
 
   cli (f, "ping", "home", "-c", "1", "--config", net->b, NULL);
   assert_ok (f);
+  /* The pair was never compared (peerup verify). */
+  assert_contains (f->out, "PING home (12D3KooW");
+  assert_contains (f->out, ") [UNVERIFIED]\n");
   assert_contains (f->out, "reply from home: seq=1 time=");
   /* A new connection starts relayed and moves to the direct path ICE finds. */
   if (strstr (f->out, " ms path=relayed\n") == NULL)

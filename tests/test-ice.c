@@ -102,6 +102,18 @@ test_path_loopback (void)
   pu_test_remove_tree (dir);
 }
 
+static void
+test_turn_credentials (void)
+{
+  g_autofree char *username = NULL, *password = NULL;
+
+  /* coturn's use-auth-secret; the password computed independently. */
+  pu_ice_path_turn_credentials ("north-wind", "12D3KooWExample", 1700000000, &username,
+                                &password);
+  g_assert_cmpstr (username, ==, "1700000000:12D3KooWExample");
+  g_assert_cmpstr (password, ==, "/HqX9i4uqhDwQ6joC0dGVpfO4pc=");
+}
+
 /* Two nodes and a relay on loopback; "home" serves a blob of known bytes. */
 typedef struct {
   char           *dir;
@@ -498,6 +510,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/ice/path/loopback", test_path_loopback);
+  g_test_add_func ("/ice/turn-credentials", test_turn_credentials);
   g_test_add ("/ice/node/direct-host", Fixture, NULL, fixture_setup, test_direct_host,
               fixture_teardown);
   g_test_add ("/ice/node/switch-during-transfer", Fixture, NULL, fixture_setup,

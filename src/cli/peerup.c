@@ -23,6 +23,7 @@ static const PuCliCommand commands[] = {
   { "proxy", N_("Reach a peer's service on a local TCP port"), pu_cli_proxy },
   { "ping", N_("Measure the round trip to a peer"), pu_cli_ping },
   { "traceroute", N_("Show the hops to a peer: the relay, then the peer"), pu_cli_traceroute },
+  { "verify", N_("Compare emoji with a peer and mark it as verified"), pu_cli_verify },
   { NULL, NULL, NULL }
 };
 

@@ -767,6 +767,26 @@ pu_ice_path_get_ip_version (PuIcePath *self)
 }
 
 void
+pu_ice_path_turn_credentials (const char  *secret,
+                              const char  *peer,
+                              gint64       expiry,
+                              char       **username,
+                              char       **password)
+{
+  g_autoptr(GHmac) hmac = NULL;
+  guint8 digest[20];
+  gsize len = sizeof digest;
+
+  g_return_if_fail (secret != NULL && peer != NULL && username != NULL && password != NULL);
+
+  *username = g_strdup_printf ("%" G_GINT64_FORMAT ":%s", expiry, peer);
+  hmac = g_hmac_new (G_CHECKSUM_SHA1, (const guchar *) secret, strlen (secret));
+  g_hmac_update (hmac, (const guchar *) *username, -1);
+  g_hmac_get_digest (hmac, digest, &len);
+  *password = g_base64_encode (digest, len);
+}
+
+void
 pu_ice_path_set_blocked (PuIcePath *self,
                          gboolean   blocked)
 {

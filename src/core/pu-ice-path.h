@@ -88,6 +88,15 @@ const char     *pu_ice_path_get_remote_type    (PuIcePath       *self);
 /* 4 or 6; 0 before a pair is selected. */
 guint           pu_ice_path_get_ip_version     (PuIcePath       *self);
 
+/* coturn's shared-secret scheme (use-auth-secret): @username is
+ * "EXPIRY:PEER" (EXPIRY in seconds since the epoch), @password
+ * base64 (HMAC-SHA1 (@secret, @username)). */
+void            pu_ice_path_turn_credentials   (const char      *secret,
+                                                const char      *peer,
+                                                gint64           expiry,
+                                                char           **username,
+                                                char           **password);
+
 /* For tests: drop every datagram in both directions, as a cut network
  * would (ICE's own checks still pass), until unblocked. */
 void            pu_ice_path_set_blocked        (PuIcePath       *self,

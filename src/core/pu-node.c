@@ -25,6 +25,8 @@
 #define ICE_RETRY_MAX_SECONDS 120
 /* A peer's RESTART or a network change restarts ICE at most this often. */
 #define ICE_RESTART_MIN_USEC (2 * G_USEC_PER_SEC)
+/* TURN credentials made for an attempt stay valid this long. */
+#define TURN_LIFETIME_SECONDS (24 * 3600)
 
 /* One QUIC connection with a process of a peer, through one relay. */
 typedef struct {
@@ -597,6 +599,8 @@ ice_start (Link    *link,
   const PuRelayAddr *relay = pu_relay_client_get_relay_addr (link->relay);
   g_autoptr(GInetAddress) relay_ip = g_inet_address_new_from_string (relay->host);
   gboolean was_direct = link_use_relay (link);
+  const char *turn_host, *turn_secret;
+  guint16 turn_port;
 
   ice_stop (link);
   if (was_direct)
@@ -609,6 +613,17 @@ ice_start (Link    *link,
   g_signal_connect (link->ice, "send-signal", G_CALLBACK (ice_send_signal_cb), link);
   g_signal_connect (link->ice, "state-changed", G_CALLBACK (ice_state_cb), link);
   pu_ice_path_set_receiver (link->ice, link->conn);
+  if (pu_config_get_turn (pu_profile_get_config (self->profile), &turn_host, &turn_port,
+                          &turn_secret))
+    {
+      g_autofree char *username = NULL, *password = NULL;
+      const char *own = pu_identity_get_peer_id_string (pu_profile_get_identity (self->profile));
+
+      pu_ice_path_turn_credentials (turn_secret, own,
+                                    g_get_real_time () / G_USEC_PER_SEC + TURN_LIFETIME_SECONDS,
+                                    &username, &password);
+      pu_ice_path_set_turn (link->ice, turn_host, turn_port, username, password);
+    }
   link->ice_timer_id = g_timeout_add_seconds (ICE_ATTEMPT_SECONDS, ice_give_up_cb, link);
   /* A relay on this machine: the peer may be here too. */
   pu_ice_path_start (link->ice, relay->host, relay->port,
