@@ -503,6 +503,32 @@ test_bad_signaling (Fixture       *fx,
   g_assert_cmpint (path_of (fx->home_node, peer_of (fx->laptop)), ==, PU_PATH_KIND_RELAYED);
 }
 
+/* [options] direct=false: connections stay on the relay and never try ICE. */
+static void
+test_relay_only (Fixture       *fx,
+                 gconstpointer  data)
+{
+  PuConfig *config = pu_profile_get_config (fx->laptop);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuConnection) conn = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *relay_only = NULL;
+  PuNodeIceMetrics metrics;
+
+  g_assert_true (pu_config_save (config, &error));
+  g_assert_true (g_file_get_contents (pu_config_get_path (config), &text, NULL, &error));
+  relay_only = g_strconcat (text, "\n[options]\ndirect=false\n", NULL);
+  g_assert_true (g_file_set_contents (pu_config_get_path (config), relay_only, -1, &error));
+  g_assert_true (pu_profile_reload_config (fx->laptop, &error));
+  g_assert_no_error (error);
+  g_assert_false (pu_config_get_direct (pu_profile_get_config (fx->laptop)));
+
+  conn = connect_to_home (fx);
+  g_assert_cmpint (path_of (fx->laptop_node, peer_of (fx->home)), ==, PU_PATH_KIND_RELAYED);
+  pu_node_get_ice_metrics (fx->laptop_node, &metrics);
+  g_assert_cmpuint (metrics.attempts, ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -516,6 +542,8 @@ main (int   argc,
   g_test_add ("/ice/node/switch-during-transfer", Fixture, NULL, fixture_setup,
               test_switch_during_transfer, fixture_teardown);
   g_test_add ("/ice/node/bad-signaling", Fixture, NULL, fixture_setup, test_bad_signaling,
+              fixture_teardown);
+  g_test_add ("/ice/node/relay-only", Fixture, NULL, fixture_setup, test_relay_only,
               fixture_teardown);
 
   return g_test_run ();
