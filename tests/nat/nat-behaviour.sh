@@ -12,7 +12,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=tap.sh
 source "$here/tap.sh"
+# shellcheck source=lab.sh
 source "$here/lab.sh"
 
 reason=$(lab_missing)
