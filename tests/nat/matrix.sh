@@ -143,6 +143,7 @@ traffic ()
     return
   fi
   port=$(net_port proxy)
+  [ -n "$port" ] || net_dump proxy
   tap_is "$(net_ssh "$port" echo ok 2>&1)" ok "$label: ssh … echo ok through peerup proxy"
   start=$(now_ms)
   sum=$(net_ssh "$port" cat "$net_tmp/www/blob" | sha256sum | cut -d' ' -f1)
