@@ -195,7 +195,7 @@ check_pair ()
     tap_is "$path" "$expected" "$label: path $expected"
     [ "$path" = "$expected" ] || net_dump "$home"
     traffic "$label" "$laptop"
-    figures+=("$(printf '%-46s %-8s first reply %5s ms  direct %5s ms  1 MiB %5s ms' \
+    figures+=("$(printf '%-50s %-8s first reply %5s ms  direct %5s ms  1 MiB %5s ms' \
       "$label" "${path:-none}" "${first_ms:--}" "${direct_ms:--}" "${traffic_ms:--}")")
   fi
   net_stop "$home"
@@ -304,7 +304,7 @@ fault ()
   got_sum=$(sha256sum <"$net_tmp/large.out" | cut -d' ' -f1)
   tap_is "$got_sum" "$want_sum" "$label: the 48 MiB download is byte-identical"
   [ "$got_sum" = "$want_sum" ] || tap_diag "$(cat "$net_tmp/curl.err")"
-  figures+=("$(printf '%-46s fallback to the relay %5s ms  back to direct %5s ms' "$label" \
+  figures+=("$(printf '%-50s fallback to the relay %5s ms  back to direct %5s ms' "$label" \
     "$fallback" "$back")")
   net_stop proxy
   net_stop "$home"
@@ -356,7 +356,7 @@ turn ()
       net_dump turn
     fi
     traffic "$label" "$laptop"
-    figures+=("$(printf '%-46s %-8s first reply %5s ms  direct %5s ms  1 MiB %5s ms' \
+    figures+=("$(printf '%-50s %-8s first reply %5s ms  direct %5s ms  1 MiB %5s ms' \
       "$label" "${path:-none}" "${first_ms:--}" "${direct_ms:--}" "${traffic_ms:--}")")
   fi
   net_stop "$home"
