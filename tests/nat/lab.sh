@@ -314,12 +314,12 @@ lab_site ()
 lab_site_remove ()
 {
   local site=$1 node pid
-  for node in $(awk -v s="$site" '$1 == s "-nat" || $3 == s { print $1 }' "$LAB_DIR/nodes"); do
+  while read -r node; do
     for pid in $(ip netns pids "$(lab_ns "$node")" 2>/dev/null); do
       kill -KILL "$pid" 2>/dev/null
     done
     ip netns delete "$(lab_ns "$node")"
-  done
+  done < <(awk -v s="$site" '$1 == s "-nat" || $3 == s { print $1 }' "$LAB_DIR/nodes")
   awk -v s="$site" '$1 != s "-nat" && $3 != s' "$LAB_DIR/nodes" >"$LAB_DIR/nodes.new" &&
     mv "$LAB_DIR/nodes.new" "$LAB_DIR/nodes"
   sed -i "s/^$site /- /" "$LAB_DIR/sites"

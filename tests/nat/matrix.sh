@@ -22,6 +22,7 @@
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 
+# shellcheck source-path=SCRIPTDIR
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=tap.sh
 source "$here/tap.sh"
@@ -59,6 +60,16 @@ bail ()
 
 # The figures printed at the end.
 figures=()
+# peerup processes that did not exit with status 0 when stopped.
+unclean=()
+
+# stop NAME: net_stop, noting a peerup process that exits with another status.
+stop ()
+{
+  local status=0
+  net_stop "$1" || status=$?
+  [ "$status" -eq 0 ] || unclean+=("$1 (status $status)")
+}
 
 lab_init || bail "cannot build the lab"
 trap 'net_cleanup; lab_down' EXIT
@@ -116,8 +127,10 @@ ping_path ()
       in_a_row=0
     fi
   done
+  local status=0
   kill -TERM "$ping_pid" 2>/dev/null
-  wait "$ping_pid" 2>/dev/null
+  wait "$ping_pid" 2>/dev/null || status=$?
+  [ "$status" -eq 0 ] || unclean+=("ping from $dev (status $status)")
 }
 
 # expected_path TYPE TYPE
@@ -139,7 +152,7 @@ traffic ()
   if ! net_proxy proxy "$dev" home ssh; then
     tap_result 1 "$label: peerup proxy home ssh"
     net_dump proxy
-    net_stop proxy
+    stop proxy
     return
   fi
   port=$(net_port proxy)
@@ -149,7 +162,7 @@ traffic ()
   sum=$(net_ssh "$port" cat "$net_tmp/www/blob" | sha256sum | cut -d' ' -f1)
   ms=$(($(now_ms) - start))
   tap_is "$sum" "$blob_sum" "$label: a 1 MiB file through ssh and peerup proxy, byte-identical"
-  net_stop proxy
+  stop proxy
   traffic_ms=$ms
 }
 
@@ -198,7 +211,7 @@ check_pair ()
     figures+=("$(printf '%-50s %-8s first reply %5s ms  direct %5s ms  1 MiB %5s ms' \
       "$label" "${path:-none}" "${first_ms:--}" "${direct_ms:--}" "${traffic_ms:--}")")
   fi
-  net_stop "$home"
+  stop "$home"
   net_stop sshd
 }
 
@@ -306,8 +319,8 @@ fault ()
   [ "$got_sum" = "$want_sum" ] || tap_diag "$(cat "$net_tmp/curl.err")"
   figures+=("$(printf '%-50s fallback to the relay %5s ms  back to direct %5s ms' "$label" \
     "$fallback" "$back")")
-  net_stop proxy
-  net_stop "$home"
+  stop proxy
+  stop "$home"
   net_stop http
   lab_site_remove "h$n"
   lab_site_remove "l$n"
@@ -359,7 +372,7 @@ turn ()
     figures+=("$(printf '%-50s %-8s first reply %5s ms  direct %5s ms  1 MiB %5s ms' \
       "$label" "${path:-none}" "${first_ms:--}" "${direct_ms:--}" "${traffic_ms:--}")")
   fi
-  net_stop "$home"
+  stop "$home"
   net_stop sshd
   net_stop turn
   lab_site_remove "h$n"
@@ -368,6 +381,8 @@ turn ()
 
 n=$((n + 1))
 turn
+
+tap_is "${unclean[*]}" "" "every peerup daemon, proxy and ping exits with status 0 when stopped"
 
 tap_diag "Time from the start of peerup ping to its first reply and to direct (waiting \
 ${direct_wait} s after the first reply); a 1 MiB file through ssh:"
