@@ -16,7 +16,6 @@
 #define BINDING_SUCCESS 0x0101
 #define BINDING_ERROR 0x0111
 
-#define ATTR_MAPPED_ADDRESS 0x0001
 #define ATTR_USERNAME 0x0006
 #define ATTR_MESSAGE_INTEGRITY 0x0008
 #define ATTR_ERROR_CODE 0x0009
@@ -30,16 +29,9 @@
 /* A 420 answer names at most this many unknown attributes. */
 #define MAX_UNKNOWN 8
 
-/* What follows the type and length: the magic cookie and the transaction ID,
- * or a classic (RFC 3489) 16-byte transaction ID. */
-#define ID_LEN (4 + PU_STUN_TXID_LEN)
-
 typedef struct {
   guint16       type;
-  /* RFC 3489: no magic cookie. libnice asks for its server-reflexive
-   * candidates that way. */
-  gboolean      classic;
-  guint8        id[ID_LEN];
+  guint8        txid[PU_STUN_TXID_LEN];
   guint16       unknown[MAX_UNKNOWN];
   guint         n_unknown;
   const guint8 *xor_mapped;
@@ -115,12 +107,13 @@ parse_message (const guint8  *data,
     return not_stun (error, _("too large"));
   if ((data[0] & 0xc0) != 0)
     return not_stun (error, _("not STUN"));
+  if (read_u32 (data + 4) != MAGIC_COOKIE)
+    return not_stun (error, _("no magic cookie"));
   if (read_u16 (data + 2) != len - PU_STUN_HEADER_LEN || len % 4 != 0)
     return not_stun (error, _("wrong length"));
 
   msg->type = read_u16 (data);
-  msg->classic = read_u32 (data + 4) != MAGIC_COOKIE;
-  memcpy (msg->id, data + 4, ID_LEN);
+  memcpy (msg->txid, data + 8, PU_STUN_TXID_LEN);
 
   while (pos < len)
     {
@@ -163,16 +156,16 @@ parse_message (const guint8  *data,
   return TRUE;
 }
 
-/* @id: the magic cookie and transaction ID, or a classic ID, as asked. */
 static GByteArray *
 header_new (guint16      type,
-            const guint8 id[ID_LEN])
+            const guint8 txid[PU_STUN_TXID_LEN])
 {
   GByteArray *buf = g_byte_array_sized_new (64);
 
   put_u16 (buf, type);
   put_u16 (buf, 0);  /* length: set_length () */
-  g_byte_array_append (buf, id, ID_LEN);
+  put_u32 (buf, MAGIC_COOKIE);
+  g_byte_array_append (buf, txid, PU_STUN_TXID_LEN);
   return buf;
 }
 
@@ -185,19 +178,10 @@ set_length (GByteArray *buf)
   buf->data[3] = body & 0xff;
 }
 
-/* Sets the length and, but for a classic answer (RFC 3489 has none), adds
- * FINGERPRINT. */
 static GBytes *
-finish (GByteArray *buf,
-        gboolean    classic)
+finish (GByteArray *buf)
 {
   guint32 fp;
-
-  if (classic)
-    {
-      set_length (buf);
-      return g_byte_array_free_to_bytes (buf);
-    }
 
   /* The fingerprint covers a header whose length already counts it. */
   g_byte_array_set_size (buf, buf->len + 8);
@@ -231,22 +215,20 @@ xor_key (const guint8 txid[PU_STUN_TXID_LEN],
   memcpy (key + 4, txid, PU_STUN_TXID_LEN);
 }
 
-/* XOR-MAPPED-ADDRESS, or for a classic request MAPPED-ADDRESS as it is. */
 static void
-put_address (GByteArray         *buf,
-             const Message      *msg,
-             GInetSocketAddress *addr)
+put_xor_address (GByteArray         *buf,
+                 const guint8        txid[PU_STUN_TXID_LEN],
+                 GInetSocketAddress *addr)
 {
   GInetAddress *ip = g_inet_socket_address_get_address (addr);
   const guint8 *raw = g_inet_address_to_bytes (ip);
   guint16 port = g_inet_socket_address_get_port (addr);
-  guint8 key[16] = { 0 };
+  guint8 key[16];
   guint8 out[16];
   gsize n;
   guint8 family;
 
-  if (!msg->classic)
-    xor_key (msg->id + 4, key);
+  xor_key (txid, key);
 
   /* A dual-stack socket reports IPv4 peers as ::ffff:a.b.c.d. */
   if (g_inet_address_get_family (ip) == G_SOCKET_FAMILY_IPV6 && !is_v4_mapped (raw))
@@ -264,10 +246,10 @@ put_address (GByteArray         *buf,
   for (gsize i = 0; i < n; i++)
     out[i] = raw[i] ^ key[i];
 
-  put_u16 (buf, msg->classic ? ATTR_MAPPED_ADDRESS : ATTR_XOR_MAPPED_ADDRESS);
+  put_u16 (buf, ATTR_XOR_MAPPED_ADDRESS);
   put_u16 (buf, (guint16) (4 + n));
   g_byte_array_append (buf, (const guint8[]) { 0, family }, 2);
-  put_u16 (buf, msg->classic ? port : port ^ (MAGIC_COOKIE >> 16));
+  put_u16 (buf, port ^ (MAGIC_COOKIE >> 16));
   g_byte_array_append (buf, out, n);
 }
 
@@ -295,7 +277,7 @@ pu_stun_answer (const guint8        *data,
     {
       static const char reason[] = "Unknown Attribute";  /* 17 bytes, padded to 20 */
 
-      buf = header_new (BINDING_ERROR, msg.id);
+      buf = header_new (BINDING_ERROR, msg.txid);
       put_u16 (buf, ATTR_ERROR_CODE);
       put_u16 (buf, 4 + sizeof reason - 1);
       g_byte_array_append (buf, (const guint8[]) { 0, 0, 4, 20 }, 4);
@@ -307,20 +289,17 @@ pu_stun_answer (const guint8        *data,
         put_u16 (buf, msg.unknown[i]);
       if (msg.n_unknown % 2 == 1)
         put_u16 (buf, 0);
-      return finish (buf, msg.classic);
+      return finish (buf);
     }
 
-  buf = header_new (BINDING_SUCCESS, msg.id);
-  put_address (buf, &msg, from);
-  return finish (buf, msg.classic);
+  buf = header_new (BINDING_SUCCESS, msg.txid);
+  put_xor_address (buf, msg.txid, from);
+  return finish (buf);
 }
 
 GBytes *
 pu_stun_binding_request_new (guint8 txid[PU_STUN_TXID_LEN])
 {
-  guint8 id[ID_LEN] = { MAGIC_COOKIE >> 24, (MAGIC_COOKIE >> 16) & 0xff,
-                        (MAGIC_COOKIE >> 8) & 0xff, MAGIC_COOKIE & 0xff };
-
   g_return_val_if_fail (txid != NULL, NULL);
 
   for (guint i = 0; i < PU_STUN_TXID_LEN; i += 4)
@@ -329,8 +308,7 @@ pu_stun_binding_request_new (guint8 txid[PU_STUN_TXID_LEN])
 
       memcpy (txid + i, &r, 4);
     }
-  memcpy (id + 4, txid, PU_STUN_TXID_LEN);
-  return finish (header_new (BINDING_REQUEST, id), FALSE);
+  return finish (header_new (BINDING_REQUEST, txid));
 }
 
 GInetSocketAddress *
@@ -350,8 +328,7 @@ pu_stun_parse_binding_response (const guint8  *data,
 
   if (!parse_message (data, len, &msg, error))
     return NULL;
-  if (msg.type != BINDING_SUCCESS || msg.classic ||
-      memcmp (msg.id + 4, txid, PU_STUN_TXID_LEN) != 0)
+  if (msg.type != BINDING_SUCCESS || memcmp (msg.txid, txid, PU_STUN_TXID_LEN) != 0)
     {
       not_stun (error, _("not the answer to our request"));
       return NULL;

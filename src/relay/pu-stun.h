@@ -2,10 +2,7 @@
  *
  * The relay tells each node the address its UDP packets arrive from
  * (XOR-MAPPED-ADDRESS), which ICE uses as a server-reflexive candidate. No
- * credentials: the answer is public information about the asker. Classic
- * (RFC 3489) requests, without the magic cookie, get a classic answer
- * (MAPPED-ADDRESS, no FINGERPRINT): libnice discovers its server-reflexive
- * candidates with them.
+ * credentials: the answer is public information about the asker.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
