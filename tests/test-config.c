@@ -834,6 +834,56 @@ test_archive (void)
   pu_test_remove_tree (dir);
 }
 
+static void
+test_turn (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuConfig) none = NULL;
+  g_autoptr(PuConfig) v4 = NULL;
+  g_autoptr(PuConfig) v6 = NULL;
+  g_autoptr(PuConfig) missing = NULL;
+  const char *host = NULL, *secret = NULL;
+  guint16 port = 0;
+  const char *bad_urls[] = {
+    "turns:192.0.2.9", "turn:turn.example.org", "turn:192.0.2.9:0", "turn:192.0.2.9:70000",
+    "turn:192.0.2.9?transport=tcp", "turn:[2001:db8::9", "turn:2001:db8::9", "turn:",
+  };
+
+  none = load_text ("[peerup]\nversion=1\n", &error);
+  g_assert_no_error (error);
+  g_assert_false (pu_config_get_turn (none, &host, &port, &secret));
+
+  v4 = load_text ("[peerup]\nversion=1\n[turn]\nurl=turn:192.0.2.9\nsecret=north-wind\n", &error);
+  g_assert_no_error (error);
+  g_assert_true (pu_config_get_turn (v4, &host, &port, &secret));
+  g_assert_cmpstr (host, ==, "192.0.2.9");
+  g_assert_cmpuint (port, ==, 3478);
+  g_assert_cmpstr (secret, ==, "north-wind");
+
+  v6 = load_text ("[peerup]\nversion=1\n[turn]\nurl=turn:[2001:db8::9]:5349?transport=udp\n"
+           "secret=s\n", &error);
+  g_assert_no_error (error);
+  g_assert_true (pu_config_get_turn (v6, &host, &port, NULL));
+  g_assert_cmpstr (host, ==, "2001:db8::9");
+  g_assert_cmpuint (port, ==, 5349);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad_urls); i++)
+    {
+      g_autofree char *text = g_strdup_printf ("[peerup]\nversion=1\n[turn]\nurl=%s\n"
+                                               "secret=s\n", bad_urls[i]);
+      g_autoptr(PuConfig) config = load_text (text, &error);
+
+      g_assert_null (config);
+      g_assert_error (error, PU_ERROR, PU_ERROR_PARSE);
+      assert_message_has (error, "turn:IP[:PORT]");
+      g_clear_error (&error);
+    }
+
+  missing = load_text ("[peerup]\nversion=1\n[turn]\nurl=turn:192.0.2.9\n", &error);
+  g_assert_null (missing);
+  assert_message_has (error, "secret");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -853,6 +903,7 @@ main (int   argc,
   g_test_add_func ("/config/add-remove", test_add_remove);
   g_test_add_func ("/config/permissions", test_permissions);
   g_test_add_func ("/config/archive", test_archive);
+  g_test_add_func ("/config/turn", test_turn);
 
   return g_test_run ();
 }

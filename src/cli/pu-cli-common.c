@@ -321,6 +321,18 @@ pu_cli_json_add_string (JsonBuilder *builder,
 }
 
 char *
+pu_cli_path_text (const char *kind,
+                  const char *local_candidate,
+                  const char *remote_candidate,
+                  guint       ip_version)
+{
+  if (local_candidate == NULL || remote_candidate == NULL)
+    return g_strdup (kind);
+  return g_strdup_printf ("%s (%s→%s IPv%u)", kind, local_candidate, remote_candidate,
+                          ip_version);
+}
+
+char *
 pu_cli_describe_peer (PuConfig       *config,
                       const PuPeerId *peer)
 {

@@ -105,6 +105,12 @@ void        pu_cli_print_json_line (JsonNode        *node);
 void        pu_cli_json_add_string (JsonBuilder     *builder,
                                     const char      *member,
                                     const char      *value);
+/* "relayed", or "direct (srflx→host IPv4)" with the ICE pair's candidate
+ * types when @local_candidate is not NULL. */
+char       *pu_cli_path_text    (const char         *kind,
+                                 const char         *local_candidate,
+                                 const char         *remote_candidate,
+                                 guint               ip_version);
 /* "12D3KooW… (name)" when @peer has a name in @config (nullable), else the ID. */
 char       *pu_cli_describe_peer (PuConfig          *config,
                                   const PuPeerId    *peer);

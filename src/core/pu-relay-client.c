@@ -658,6 +658,14 @@ pu_relay_client_get_address (PuRelayClient *self)
   return self->address;
 }
 
+const PuRelayAddr *
+pu_relay_client_get_relay_addr (PuRelayClient *self)
+{
+  g_return_val_if_fail (PU_IS_RELAY_CLIENT (self), NULL);
+
+  return self->relay;
+}
+
 static gboolean
 send_addressed (PuRelayClient     *self,
                 PuRelayFrameType   type,

@@ -2,6 +2,9 @@
  *
  * Usage: bench-quic [MEGABYTES]   (default 200)
  *
+ * QUIC runs twice: over a plain UDP socket pair, and over the direct path
+ * the product uses (PuIcePath: two libnice agents that found a host pair).
+ *
  * The receiving end runs in its own thread with its own main context, as two
  * devices would; both measurements move the same bytes in the same run.
  *
@@ -13,6 +16,7 @@
 
 #include "pu-certificate.h"
 #include "pu-connection.h"
+#include "pu-ice-path.h"
 
 #define CHUNK (256 * 1024)
 #define RECV_BATCH 64
@@ -216,6 +220,7 @@ typedef struct {
   GMainContext  *context;
   GMainLoop     *loop;
   PuStream      *stream;
+  PuIcePath     *ice;      /* the direct path, or NULL for plain UDP */
   guint8         buf[CHUNK];
   guint64        received;
 } Receiver;
@@ -285,6 +290,69 @@ allow_all (const PuPeerId *peer,
   return TRUE;
 }
 
+/* Signaling between the two ends' threads: each message is handled in the
+ * main context of the path it is for. */
+typedef struct {
+  PuIcePath *to;
+  GBytes    *message;
+} Delivery;
+
+static gboolean
+deliver_cb (gpointer data)
+{
+  Delivery *d = data;
+  PuSignal msg;
+  gsize len;
+  const guint8 *bytes = g_bytes_get_data (d->message, &len);
+
+  g_assert_true (pu_signal_decode (bytes, len, &msg, NULL));
+  pu_ice_path_handle_signal (d->to, &msg);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+delivery_free (gpointer data)
+{
+  Delivery *d = data;
+
+  g_bytes_unref (d->message);
+  g_free (d);
+}
+
+static void
+on_send_signal (PuIcePath    *path,
+                GBytes       *message,
+                PuIcePath    *to)
+{
+  Delivery *d = g_new0 (Delivery, 1);
+  GMainContext *context = g_object_get_data (G_OBJECT (to), "context");
+
+  d->to = to;
+  d->message = g_bytes_ref (message);
+  g_main_context_invoke_full (context, G_PRIORITY_DEFAULT, deliver_cb, d, delivery_free);
+}
+
+/* Nothing answers STUN there: host candidates only, as on a LAN. */
+static void
+ice_start (PuIcePath *path)
+{
+  pu_ice_path_start (path, "127.0.0.1", 9, TRUE);
+}
+
+/* Two ICE paths on loopback, @b for the thread of @b_context (which starts
+ * @b); wires their signaling. */
+static void
+ice_pair (PuIcePath    *a,
+          PuIcePath    *b,
+          GMainContext *b_context)
+{
+  g_object_set_data (G_OBJECT (a), "context", g_main_context_default ());
+  g_object_set_data (G_OBJECT (b), "context", b_context);
+  g_signal_connect (a, "send-signal", G_CALLBACK (on_send_signal), b);
+  g_signal_connect (b, "send-signal", G_CALLBACK (on_send_signal), a);
+  ice_start (a);
+}
+
 static gpointer
 receiver_thread (gpointer data)
 {
@@ -294,16 +362,26 @@ receiver_thread (gpointer data)
   g_autoptr(GError) error = NULL;
 
   g_main_context_push_thread_default (r->context);
-  path = udp_path_new (r->socket, r->remote);
-  connection = pu_connection_new_server (r->certificate, allow_all, NULL, NULL, PU_PATH (path),
+  if (r->ice != NULL)
+    ice_start (r->ice);
+  else
+    path = udp_path_new (r->socket, r->remote);
+  connection = pu_connection_new_server (r->certificate, allow_all, NULL, NULL,
+                                         r->ice != NULL ? PU_PATH (r->ice) : PU_PATH (path),
                                          &error);
   g_assert_no_error (error);
-  path->receiver = connection;
+  if (r->ice != NULL)
+    pu_ice_path_set_receiver (r->ice, connection);
+  else
+    path->receiver = connection;
   g_signal_connect (connection, "incoming-stream", G_CALLBACK (on_incoming), r);
   g_signal_connect (connection, "closed", G_CALLBACK (on_receiver_closed), r);
   g_main_loop_run (r->loop);
 
-  path->receiver = NULL;
+  if (r->ice != NULL)
+    pu_ice_path_close (r->ice);
+  else
+    path->receiver = NULL;
   g_clear_object (&r->stream);
   g_main_context_pop_thread_default (r->context);
   return NULL;
@@ -399,7 +477,8 @@ on_opened (GObject      *source,
 }
 
 static Result
-bench_quic (guint64 bytes)
+bench_quic (guint64  bytes,
+            gboolean direct)
 {
   g_autoptr(PuIdentity) client_id = pu_identity_generate ();
   g_autoptr(PuIdentity) server_id = pu_identity_generate ();
@@ -407,7 +486,8 @@ bench_quic (guint64 bytes)
   g_autoptr(PuCertificate) server_cert = pu_certificate_new (server_id, NULL);
   g_autoptr(GSocket) client_socket = udp_socket ();
   g_autoptr(GSocket) server_socket = udp_socket ();
-  g_autoptr(BenchUdpPath) path = udp_path_new (client_socket, server_socket);
+  g_autoptr(BenchUdpPath) path = NULL;
+  g_autoptr(PuIcePath) ice = NULL;
   g_autoptr(PuConnection) connection = NULL;
   g_autoptr(GError) error = NULL;
   Receiver *r = g_new0 (Receiver, 1);
@@ -421,14 +501,32 @@ bench_quic (guint64 bytes)
   r->certificate = server_cert;
   r->context = g_main_context_new ();
   r->loop = g_main_loop_new (r->context, FALSE);
+  if (direct)
+    {
+      ice = pu_ice_path_new (TRUE, 1, 1);
+      g_main_context_push_thread_default (r->context);
+      r->ice = pu_ice_path_new (FALSE, 1, 1);
+      g_main_context_pop_thread_default (r->context);
+      ice_pair (ice, r->ice, r->context);
+    }
+  else
+    path = udp_path_new (client_socket, server_socket);
   thread = g_thread_new ("receiver", receiver_thread, r);
+  while (direct && pu_ice_path_get_state (ice) != PU_ICE_PATH_CONNECTED)
+    {
+      g_assert_cmpint (pu_ice_path_get_state (ice), !=, PU_ICE_PATH_FAILED);
+      g_main_context_iteration (NULL, TRUE);
+    }
 
   s->loop = g_main_loop_new (NULL, FALSE);
   s->to_send = bytes;
   connection = pu_connection_new_client (client_cert, pu_identity_get_peer_id (server_id),
-                                         PU_PATH (path), &error);
+                                         direct ? PU_PATH (ice) : PU_PATH (path), &error);
   g_assert_no_error (error);
-  path->receiver = connection;
+  if (direct)
+    pu_ice_path_set_receiver (ice, connection);
+  else
+    path->receiver = connection;
   g_signal_connect (connection, "handshake-completed", G_CALLBACK (on_established), s);
   g_main_loop_run (s->loop);
   g_assert_true (s->established);
@@ -443,7 +541,11 @@ bench_quic (guint64 bytes)
 
   pu_connection_close (connection);
   g_thread_join (thread);
-  path->receiver = NULL;
+  if (direct)
+    pu_ice_path_close (ice);
+  else
+    path->receiver = NULL;
+  g_clear_object (&r->ice);
 
   g_clear_object (&s->stream);
   g_main_loop_unref (s->loop);
@@ -523,9 +625,10 @@ main (int   argc,
 {
   guint64 megabytes = argc > 1 ? g_ascii_strtoull (argv[1], NULL, 10) : 200;
   guint64 bytes = MAX (megabytes, 1) * 1000 * 1000;
-  Result quic, tcp;
+  Result quic, direct, tcp;
 
-  quic = bench_quic (bytes);
+  quic = bench_quic (bytes, FALSE);
+  direct = bench_quic (bytes, TRUE);
   tcp = bench_tcp (bytes);
   g_print ("transfer: %" G_GUINT64_FORMAT " MB on one stream, loopback, load average %s",
            bytes / 1000000, "");
@@ -538,8 +641,12 @@ main (int   argc,
   g_print ("                                      MB/s   MB per CPU-second\n");
   g_print ("QUIC (ngtcp2, AES-128-GCM) over UDP: %8.1f   %8.1f\n", quic.mb_per_s,
            quic.mb_per_cpu_s);
+  g_print ("QUIC over the direct path (libnice):  %8.1f   %8.1f\n", direct.mb_per_s,
+           direct.mb_per_cpu_s);
   g_print ("raw TCP:                             %8.1f   %8.1f\n", tcp.mb_per_s, tcp.mb_per_cpu_s);
   g_print ("ratio QUIC / TCP:                    %8.3f   %8.3f\n", quic.mb_per_s / tcp.mb_per_s,
            quic.mb_per_cpu_s / tcp.mb_per_cpu_s);
+  g_print ("ratio direct path / TCP:             %8.3f   %8.3f\n",
+           direct.mb_per_s / tcp.mb_per_s, direct.mb_per_cpu_s / tcp.mb_per_cpu_s);
   return 0;
 }
