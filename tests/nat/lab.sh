@@ -116,6 +116,8 @@ lab_init ()
   lab_new_ns pub || return 1
   lab_exec pub ip link add br0 type bridge || return 1
   lab_exec pub ip link set br0 up
+  lab_exec pub sysctl -qw net.bridge.bridge-nf-call-iptables=0 2>/dev/null
+  return 0
 }
 
 # Loads the state of a lab made by another process (lab.sh up).
@@ -289,6 +291,9 @@ lab_site ()
   lab_exec "$site-nat" ip addr add "$lan.1/24" dev lan
   lab_exec "$site-nat" ip link set lan up
   lab_exec "$site-nat" sysctl -qw net.ipv4.ip_forward=1
+  # A home router's LAN is a switch: with br_netfilter loaded, bridged packets would go
+  # through the NAT's forward chain and hosts of one site could not reach each other.
+  lab_exec "$site-nat" sysctl -qw net.bridge.bridge-nf-call-iptables=0 2>/dev/null
   lab_exec "$site-nat" sysctl -qw net.netfilter.nf_conntrack_udp_timeout="$LAB_UDP_TIMEOUT" \
     2>/dev/null
   lab_exec "$site-nat" sysctl -qw \
