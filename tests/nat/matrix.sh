@@ -91,12 +91,13 @@ now_ms ()
 }
 
 # ping_path DEVICE: `peerup ping home` from DEVICE until the path is direct (three probes in a
-# row) or NAT_DIRECT_WAIT seconds after the first reply. Sets path (of the last reply),
-# first_ms (first reply after the start) and direct_ms (first direct reply, or "").
+# row) or NAT_DIRECT_WAIT seconds after the first reply. Sets path (of the last reply) and
+# pair (its ICE candidate types, "srflx→host", on a direct path), first_ms (first reply after
+# the start) and direct_ms (first direct reply, or "").
 ping_path ()
 {
   local dev=$1 start now line deadline="" timeout in_a_row=0
-  path="" first_ms="" direct_ms=""
+  path="" pair="" first_ms="" direct_ms=""
   start=$(now_ms)
   net_cmd "$dev"
   coproc PING {
@@ -115,6 +116,10 @@ ping_path ()
     [[ $line =~ \"path\":\"([^\"]*)\" ]] || continue
     now=$(now_ms)
     path=${BASH_REMATCH[1]}
+    pair=""
+    if [[ $line =~ \"local_candidate\":\"([^\"]*)\".*\"remote_candidate\":\"([^\"]*)\" ]]; then
+      pair="${BASH_REMATCH[1]}→${BASH_REMATCH[2]}"
+    fi
     if [ -z "$first_ms" ]; then
       first_ms=$((now - start))
       deadline=$((now + direct_wait * 1000))
@@ -142,6 +147,15 @@ expected_path ()
       echo relayed ;;
     *) echo direct ;;
   esac
+}
+
+# add_figures LABEL: a line of figures from the last ping_path and traffic.
+add_figures ()
+{
+  # ${#pair} counts characters, printf's width bytes: "→" is three.
+  figures+=("$(printf '%-50s %-8s %s%*s first reply %5s ms  direct %5s ms  1 MiB %5s ms' "$1" \
+    "${path:-none}" "$pair" $((13 - ${#pair})) "" "${first_ms:--}" "${direct_ms:--}" \
+    "${traffic_ms:--}")")
 }
 
 # traffic LABEL DEVICE: ssh echo ok and the file, through DEVICE's proxy to home's sshd.
@@ -208,8 +222,7 @@ check_pair ()
     tap_is "$path" "$expected" "$label: path $expected"
     [ "$path" = "$expected" ] || net_dump "$home"
     traffic "$label" "$laptop"
-    figures+=("$(printf '%-50s %-8s first reply %5s ms  direct %5s ms  1 MiB %5s ms' \
-      "$label" "${path:-none}" "${first_ms:--}" "${direct_ms:--}" "${traffic_ms:--}")")
+    add_figures "$label"
   fi
   stop "$home"
   net_stop sshd
@@ -330,8 +343,8 @@ n=$((n + 1))
 fault port-restricted
 
 # turn: coturn in the public segment and [turn] in both devices' config.ini; a pair that
-# cannot punch goes through TURN. The path has no name of its own in `peerup ping`: it must
-# not be the Peer Up relay, and coturn must have made an allocation.
+# cannot punch goes through TURN. `peerup ping` calls that path direct, with a relay
+# candidate in its ICE pair; coturn must have made an allocation.
 turn ()
 {
   local label="symmetric both sides, with TURN" home=home$n laptop=laptop$n dev
@@ -349,19 +362,16 @@ turn ()
     printf '\n[turn]\n%s=turn:%s:3478\n%s=%s\n' "$turn_url_key" "$turn_ip" \
       "$turn_secret_key" "$turn_secret" >>"$net_tmp/$dev/peerup/config.ini"
   done
-  if ! pu "$home" config show 2>/dev/null | grep -q "$turn_ip"; then
-    tap_skip "$label" "this peerup does not read [turn] from config.ini"
-  elif ! serve_ssh "$home"; then
+  if ! serve_ssh "$home"; then
     tap_result 1 "$label: sshd and home's daemon start"
     net_dump sshd "$home"
   else
     ping_path "$laptop"
-    tap_diag "$label: peerup ping says path=$path"
-    if [ -n "$path" ] && [ "$path" != relayed ]; then
-      tap_result 0 "$label: not through the Peer Up relay (path $path)"
-    else
-      tap_result 1 "$label: not through the Peer Up relay (path ${path:-none})"
-    fi
+    tap_diag "$label: peerup ping says path=$path ${pair:+($pair)}"
+    case $pair in
+      relay→* | *→relay) tap_result 0 "$label: a TURN candidate on a $path path ($pair)" ;;
+      *) tap_result 1 "$label: a TURN candidate (path ${path:-none} ${pair:-})" ;;
+    esac
     if grep -q "ALLOCATE processed, success" "$net_tmp/turn.out"; then
       tap_result 0 "$label: coturn made an allocation"
     else
@@ -369,8 +379,7 @@ turn ()
       net_dump turn
     fi
     traffic "$label" "$laptop"
-    figures+=("$(printf '%-50s %-8s first reply %5s ms  direct %5s ms  1 MiB %5s ms' \
-      "$label" "${path:-none}" "${first_ms:--}" "${direct_ms:--}" "${traffic_ms:--}")")
+    add_figures "$label"
   fi
   stop "$home"
   net_stop sshd
