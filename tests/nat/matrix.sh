@@ -35,9 +35,6 @@ direct_wait=${NAT_DIRECT_WAIT:-8}
 relay_ip=$LAB_PUBLIC_NET.1
 turn_ip=$LAB_PUBLIC_NET.3
 turn_secret=lab-turn-secret
-# The [turn] keys of config.ini: a turn: URL and coturn's static-auth-secret.
-turn_url_key=url
-turn_secret_key=secret
 
 reason=$(lab_missing)
 [ -z "$reason" ] || tap_skip_all "$reason"
@@ -353,14 +350,14 @@ turn ()
   net_start turn ip netns exec "${net_ns[turn]}" turnserver -n --no-cli --no-tls --no-dtls \
     --listening-ip="$turn_ip" --relay-ip="$turn_ip" --listening-port=3478 \
     --use-auth-secret --static-auth-secret="$turn_secret" --realm=lab.peerup.dev \
-    --log-file=stdout --simple-log --db="$net_tmp/turndb" --pidfile="$net_tmp/turn.pid"
+    --log-file=stdout --simple-log --verbose --db="$net_tmp/turndb" --pidfile="$net_tmp/turn.pid"
   if ! lab_site "h$n" symmetric || ! lab_site "l$n" symmetric; then
     bail "cannot build the sites"
   fi
   devices "$home" "$laptop" "h$n-h1" "l$n-h1" || bail "$label: cannot make the devices" relay
   for dev in "$home" "$laptop"; do
-    printf '\n[turn]\n%s=turn:%s:3478\n%s=%s\n' "$turn_url_key" "$turn_ip" \
-      "$turn_secret_key" "$turn_secret" >>"$net_tmp/$dev/peerup/config.ini"
+    printf '\n[turn]\nurl=turn:%s:3478\nsecret=%s\n' "$turn_ip" "$turn_secret" \
+      >>"$net_tmp/$dev/peerup/config.ini"
   done
   if ! serve_ssh "$home"; then
     tap_result 1 "$label: sshd and home's daemon start"
@@ -370,7 +367,10 @@ turn ()
     tap_diag "$label: peerup ping says path=$path ${pair:+($pair)}"
     case $pair in
       relay→* | *→relay) tap_result 0 "$label: a TURN candidate on a $path path ($pair)" ;;
-      *) tap_result 1 "$label: a TURN candidate (path ${path:-none} ${pair:-})" ;;
+      *)
+        tap_result 1 "$label: a TURN candidate (path ${path:-none}${pair:+ $pair})"
+        tap_diag "$(grep -E 'CREATE_PERMISSION|error [0-9]+' "$net_tmp/turn.out" | tail -n 6)"
+        ;;
     esac
     if grep -q "ALLOCATE processed, success" "$net_tmp/turn.out"; then
       tap_result 0 "$label: coturn made an allocation"
