@@ -9,6 +9,8 @@
 #include <signal.h>
 #include <string.h>
 
+#include "pu-qr.h"
+
 void
 pu_cli_args_clear (PuCliArgs *args)
 {
@@ -342,6 +344,21 @@ pu_cli_describe_peer (PuConfig       *config,
   if (name != NULL)
     return g_strdup_printf ("%s (%s)", id, name);
   return g_steal_pointer (&id);
+}
+
+void
+pu_cli_print_qr (const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *qr = pu_qr_render_terminal (text, &error);
+
+  /* The text is printed as well; a missing picture is not a failure. */
+  if (qr == NULL)
+    {
+      pu_cli_fail (error);
+      return;
+    }
+  g_print ("\n%s\n", qr);
 }
 
 static gboolean

@@ -10,6 +10,7 @@
 #include "pu-node.h"
 #include "pu-relay-client.h"
 #include "pu-relay-path.h"
+#include "pu-sas.h"
 #include "pu-time.h"
 
 /* A probe without an answer by then counts as lost. It outlasts a dial, so
@@ -58,6 +59,22 @@ static double
 usec_to_ms (gint64 usec)
 {
   return (double) usec / 1000.0;
+}
+
+/* "PING home (12D3KooW…)", marked when the pair was never verified. */
+static void
+print_header (Ping *ping)
+{
+  PuProfile *profile = pu_node_get_profile (ping->node);
+  const PuTrustEntry *entry = pu_trust_store_lookup (pu_profile_get_trust_store (profile),
+                                                     &ping->peer);
+  const PuPeerId *self = pu_identity_get_peer_id (pu_profile_get_identity (profile));
+  g_autofree char *id = pu_peer_id_to_string (&ping->peer);
+
+  if (entry != NULL && pu_sas_entry_is_verified (entry, self))
+    g_print (_("PING %s (%s)\n"), ping->label, id);
+  else
+    g_print (_("PING %s (%s) [UNVERIFIED]\n"), ping->label, id);
 }
 
 static void
@@ -394,6 +411,8 @@ pu_cli_ping (int    argc,
   ping.label = pu_node_dup_peer_label (node, &ping.peer);
   ping.json = args.json;
   ping.count = (guint64) count;
+  if (!args.json)
+    print_header (&ping);
   ping_send (&ping);
 
   status = pu_cli_loop_run (&loop);

@@ -287,6 +287,8 @@ pu_cli_status (int    argc,
   print_none_if_empty (pu_cli_relays_print (config, "  "));
   print_heading (_("Authorized peers:"));
   print_none_if_empty (pu_cli_trust_print (pu_profile_get_trust_store (profile), config,
+                                           pu_identity_get_peer_id (
+                                             pu_profile_get_identity (profile)),
                                            "  "));
   print_heading (_("Services:"));
   print_none_if_empty (pu_cli_services_print (config, "  "));

@@ -118,11 +118,16 @@ main (int   argc,
           return 1;
         }
       g_ptr_array_add (peers.clients, client);
-      pu_relay_client_start (client);
     }
 
-  /* A client refused before the relay noticed its new authorized_keys
-   * tries again by itself. */
+  /* The first one is in once the relay has noticed its new authorized_keys
+   * (until then it is refused and tries again); then the others, so that
+   * no refused attempt counts in the relay's memory. */
+  pu_relay_client_start (peers.clients->pdata[0]);
+  while (!pu_relay_client_is_connected (peers.clients->pdata[0]) && !peers.stop)
+    g_main_context_iteration (NULL, TRUE);
+  for (guint i = 1; i < n; i++)
+    pu_relay_client_start (peers.clients->pdata[i]);
   while ((connected = count_connected (&peers)) < n && !peers.stop)
     g_main_context_iteration (NULL, TRUE);
   if (connected < n)
