@@ -94,6 +94,10 @@ net_start () {
   local name=$1
 
   shift
+  # Emptied here, not by the background job: a name used again must not show
+  # the last process's output to whoever waits for the new one's.
+  : >"$net_tmp/$name.out"
+  : >"$net_tmp/$name.err"
   "$@" >"$net_tmp/$name.out" 2>"$net_tmp/$name.err" &
   net_pid[$name]=$!
 }
