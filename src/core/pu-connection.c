@@ -1185,6 +1185,32 @@ pu_connection_set_idle_timeout (PuConnection *self,
   self->idle_timeout_ms = msec;
 }
 
+/* What was in flight on the old path is likely lost, and the retransmission
+ * timer may have backed off for seconds while that path was dying: fire it
+ * now, so probes go out on the new path and the peer's ACKs show the losses
+ * within a round trip. ngtcp2 0.12 has no call for that, so the timer is run
+ * at its own deadline, unless the idle timeout might come first. */
+static void
+kick_loss_detection (PuConnection *self)
+{
+  ngtcp2_conn_stat cstat;
+  ngtcp2_tstamp ts = now ();
+  int ret;
+
+  if (self->closed || self->conn == NULL || !ngtcp2_conn_get_handshake_completed (self->conn))
+    return;
+  ngtcp2_conn_get_conn_stat (self->conn, &cstat);
+  if (cstat.loss_detection_timer == UINT64_MAX ||
+      cstat.loss_detection_timer >= ts + (ngtcp2_duration) self->idle_timeout_ms *
+                                         NGTCP2_MILLISECONDS / 2)
+    return;
+  ret = ngtcp2_conn_handle_expiry (self->conn, MAX (ts, cstat.loss_detection_timer));
+  if (ret != 0)
+    fail (self, ret);
+  dispatch_events (self);
+  update_timer (self);
+}
+
 void
 pu_connection_set_path (PuConnection *self,
                         PuPath       *path)
@@ -1192,7 +1218,10 @@ pu_connection_set_path (PuConnection *self,
   g_return_if_fail (PU_IS_CONNECTION (self));
   g_return_if_fail (PU_IS_PATH (path));
 
+  if (self->path == path)
+    return;
   g_set_object (&self->path, path);
+  kick_loss_detection (self);
   schedule (self);
 }
 
