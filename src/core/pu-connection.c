@@ -21,15 +21,17 @@
   "NORMAL:-VERS-ALL:+VERS-TLS1.3:-CIPHER-ALL:+AES-128-GCM:+AES-256-GCM:+CHACHA20-POLY1305:" \
   "-GROUP-ALL:+GROUP-X25519:+GROUP-SECP256R1:%DISABLE_TLS13_COMPAT_MODE"
 
-/* QUIC's datagram floor and our ceiling: every path carries 1200 bytes; paths
- * advertise more: what fits a 1500-byte MTU over UDP, or a TLS record on a
- * relay. Large packets make everything per-packet cheaper. */
+/* QUIC's datagram floor and our ceiling: every path carries 1200 bytes, and
+ * none gets more than a 1500-byte MTU takes over IPv6 and UDP, the relay
+ * included. A connection starts on the relay and may move to a direct path,
+ * while ngtcp2 0.12 sizes congestion control by the packet size it is created
+ * with: with direct-path packets everywhere its windows mean on the direct
+ * path what they would for TCP. A relay carries several packets per frame. */
 #define MIN_DATAGRAM 1200
-#define MAX_DATAGRAM (16 * 1024)
-/* Packets written per pass and handed to the path in one call: 32 of UDP's,
- * 4 of a relay's. */
+#define MAX_DATAGRAM 1452
+/* Packets written per pass and handed to the path in one call. */
 #define BATCH_PACKETS 32
-#define BATCH_BYTES (64 * 1024)
+#define BATCH_BYTES (BATCH_PACKETS * MAX_DATAGRAM)
 #define MAX_VECS 16
 #define CID_LEN 18
 
@@ -501,8 +503,8 @@ init_settings (PuConnection           *self,
   settings->max_stream_window = MAX_STREAM_WINDOW;
   /* Packet size follows the current path (the buffer we write into), not a
    * discovery that a path switch would invalidate. Congestion control counts
-   * in packets of the first path's size; a later path with smaller packets
-   * just fills its windows with more of them. */
+   * in packets of MAX_DATAGRAM; a path with smaller packets (1232 bytes on
+   * one that is not host to host) fills its windows with a few more. */
   settings->max_tx_udp_payload_size = datagram_size (self);
   settings->no_tx_udp_payload_size_shaping = 1;
   settings->no_pmtud = 1;
