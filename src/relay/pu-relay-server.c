@@ -29,6 +29,7 @@ typedef struct {
   PuPeerId                 peer;
   guint64                  instance;
   gboolean                 serving;
+  gboolean                 batch;       /* takes PACKETS frames */
   guint64                  bytes;
   gint64                   started_at;  /* monotonic */
   gint64                   last_rx;
@@ -251,6 +252,17 @@ forward (Session            *s,
   /* The receiver learns who sent it, as the relay authenticated them. */
   out.peer = s->peer;
   out.instance = s->instance;
+  if (frame->type == PU_RELAY_FRAME_PACKETS && !dest->batch)
+    {
+      gsize offset = 0;
+
+      /* A node that did not ask for batches gets the datagrams one by one. */
+      out.type = PU_RELAY_FRAME_PACKET;
+      while (pu_relay_frame_batch_next (frame, &offset, &out.payload, &out.payload_len))
+        if (!pu_relay_frame_send (dest->ws, &out, TRUE, NULL))
+          self->n_dropped++;
+      return;
+    }
   if (!pu_relay_frame_send (dest->ws, &out, TRUE, NULL))
     self->n_dropped++;
 }
@@ -294,6 +306,7 @@ on_message (PuWebsocket *ws,
   switch (frame.type)
     {
     case PU_RELAY_FRAME_PACKET:
+    case PU_RELAY_FRAME_PACKETS:
     case PU_RELAY_FRAME_SIGNAL:
       forward (s, &frame);
       break;
@@ -332,6 +345,14 @@ on_closed (PuWebsocket *ws,
   g_ptr_array_remove (self->sessions, s);
 }
 
+static gboolean
+wants_batch (SoupServerMessage *msg)
+{
+  return soup_message_headers_header_contains (soup_server_message_get_request_headers (msg),
+                                               PU_RELAY_FEATURES_HEADER,
+                                               PU_RELAY_FEATURE_BATCH);
+}
+
 /* The upgrade is through: the connection is a session from now on. */
 static void
 upgraded_cb (SoupServerMessage *msg,
@@ -350,6 +371,7 @@ upgraded_cb (SoupServerMessage *msg,
   stream = soup_server_message_steal_connection (msg);
 
   s->server = self;
+  s->batch = wants_batch (msg);
   s->ws = pu_websocket_new (stream, PU_WEBSOCKET_SERVER, PU_RELAY_FRAME_MAX, NULL, 0);
   s->started_at = s->last_rx = g_get_monotonic_time ();
   g_ptr_array_add (self->sessions, s);
@@ -379,8 +401,12 @@ websocket_cb (SoupServer        *soup,
               GHashTable        *query,
               gpointer           data)
 {
-  if (soup_websocket_server_process_handshake (msg, NULL, NULL, NULL, NULL))
-    g_signal_connect_object (msg, "wrote-informational", G_CALLBACK (upgraded_cb), data, 0);
+  if (!soup_websocket_server_process_handshake (msg, NULL, NULL, NULL, NULL))
+    return;
+  if (wants_batch (msg))
+    soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                  PU_RELAY_FEATURES_HEADER, PU_RELAY_FEATURE_BATCH);
+  g_signal_connect_object (msg, "wrote-informational", G_CALLBACK (upgraded_cb), data, 0);
 }
 
 static gboolean
