@@ -12,6 +12,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "pu-invite-code.h"
+#include "pu-sas.h"
 #include "pu-test-util.h"
 
 /* Guards against hangs only (sanitizer builds are slow); nothing is timed. */
@@ -551,12 +553,12 @@ init_device (Fixture    *f,
   return config;
 }
 
+/* The relay and two devices allowed on it, which know nothing of each other. */
 static void
-net_start (Fixture *f,
-           Net     *net)
+net_start_devices (Fixture *f,
+                   Net     *net)
 {
   g_autofree char *line = NULL;
-  g_autofree char *service = NULL;
 
   net->relay_dir = path_in (f, "relay");
   net->relay = proc_start (f, "relay", "serve", "--listen", "127.0.0.1:0", "--dir",
@@ -572,6 +574,15 @@ net_start (Fixture *f,
   net->a_id = g_strstrip (g_strdup (f->out));
   cli (f, "whoami", "--config", net->b, NULL);
   net->b_id = g_strstrip (g_strdup (f->out));
+}
+
+static void
+net_start (Fixture *f,
+           Net     *net)
+{
+  g_autofree char *service = NULL;
+
+  net_start_devices (f, net);
   cli (f, "auth", "add", net->b_id, "--config", net->a, NULL);
   assert_ok (f);
   cli (f, "name", "set", "home", net->a_id, "--config", net->b, NULL);
@@ -592,13 +603,31 @@ net_stop (Net *net)
   g_clear_pointer (&net->daemon, proc_free);
   proc_stop (net->relay);
   g_clear_pointer (&net->relay, proc_free);
-  echo_stop (net->echo);
+  g_clear_pointer (&net->echo, echo_stop);
   g_free (net->relay_addr);
   g_free (net->relay_dir);
   g_free (net->a);
   g_free (net->b);
   g_free (net->a_id);
   g_free (net->b_id);
+}
+
+/* "relayed", or "direct" over host candidates (loopback); TRUE if direct. */
+static gboolean
+assert_path (JsonObject *object)
+{
+  const char *path = json_object_get_string_member (object, "path");
+
+  if (g_strcmp0 (path, "relayed") == 0)
+    {
+      g_assert_false (json_object_has_member (object, "local_candidate"));
+      return FALSE;
+    }
+  g_assert_cmpstr (path, ==, "direct");
+  g_assert_cmpstr (json_object_get_string_member (object, "local_candidate"), ==, "host");
+  g_assert_cmpstr (json_object_get_string_member (object, "remote_candidate"), ==, "host");
+  g_assert_cmpint (json_object_get_int_member (object, "ip_version"), >=, 4);
+  return TRUE;
 }
 
 static void
@@ -609,8 +638,13 @@ check_ping (Fixture *f,
 
   cli (f, "ping", "home", "-c", "1", "--config", net->b, NULL);
   assert_ok (f);
+  /* The pair was never compared (peerup verify). */
+  assert_contains (f->out, "PING home (12D3KooW");
+  assert_contains (f->out, ") [UNVERIFIED]\n");
   assert_contains (f->out, "reply from home: seq=1 time=");
-  assert_contains (f->out, " ms path=relayed\n");
+  /* A new connection starts relayed and moves to the direct path ICE finds. */
+  if (strstr (f->out, " ms path=relayed\n") == NULL)
+    assert_contains (f->out, " ms path=direct (host→host IPv");
   assert_contains (f->out, "1 sent, 1 received, 0% loss");
 
   cli (f, "ping", "home", "-c", "3", "--interval", "200ms", "--json", "--config", net->b, NULL);
@@ -624,7 +658,7 @@ check_ping (Fixture *f,
       g_assert_cmpstr (json_object_get_string_member (probe, "type"), ==, "probe");
       g_assert_cmpint (json_object_get_int_member (probe, "seq"), ==, i + 1);
       g_assert_cmpfloat (json_object_get_double_member (probe, "rtt_ms"), >=, 0);
-      g_assert_cmpstr (json_object_get_string_member (probe, "path"), ==, "relayed");
+      assert_path (probe);
     }
   {
     g_autoptr(JsonObject) summary = parse_object (lines[3]);
@@ -637,22 +671,34 @@ check_ping (Fixture *f,
                        json_object_get_double_member (summary, "max_ms"));
   }
 
+  /* traceroute gives ICE a moment: on loopback the path is direct, one hop;
+   * on the relay it would be two. */
   cli (f, "traceroute", "home", "--config", net->b, NULL);
   assert_ok (f);
   assert_contains (f->out, "traceroute to home (");
-  assert_contains (f->out, "\n 1  relay 127.0.0.1:");
-  assert_contains (f->out, "\n 2  home  ");
+  if (strstr (f->out, "path relayed\n") != NULL)
+    {
+      assert_contains (f->out, "\n 1  relay 127.0.0.1:");
+      assert_contains (f->out, "\n 2  home  ");
+    }
+  else
+    {
+      assert_contains (f->out, "path direct (host→host IPv");
+      assert_contains (f->out, "\n 1  home  ");
+    }
   cli (f, "traceroute", "home", "--json", "--config", net->b, NULL);
   assert_ok (f);
   {
     g_autoptr(JsonObject) trace = parse_object (f->out);
     JsonArray *hops = json_object_get_array_member (trace, "hops");
+    gboolean direct = assert_path (trace);
+    guint n = json_array_get_length (hops);
 
-    g_assert_cmpstr (json_object_get_string_member (trace, "path"), ==, "relayed");
-    g_assert_cmpuint (json_array_get_length (hops), ==, 2);
-    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (hops, 0),
-                                                    "kind"), ==, "relay");
-    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (hops, 1),
+    g_assert_cmpuint (n, ==, direct ? 1 : 2);
+    if (!direct)
+      g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (hops, 0),
+                                                      "kind"), ==, "relay");
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (hops, n - 1),
                                                     "kind"), ==, "peer");
   }
 
@@ -744,14 +790,21 @@ check_status (Fixture *f,
   node = node_status (f, net->a);
   laptop = find_peer (node, net->b_id);
   g_assert_true (json_object_get_boolean_member (laptop, "connected"));
-  g_assert_cmpstr (json_object_get_string_member (laptop, "path"), ==, "relayed");
+  assert_path (laptop);
+  /* Once the pinging side is direct, so is the daemon's view. */
+  g_free (line);
+  line = proc_wait_line (ping, FALSE, "path=direct");
+  g_clear_pointer (&node, json_object_unref);
+  node = node_status (f, net->a);
+  laptop = find_peer (node, net->b_id);
+  g_assert_true (assert_path (laptop));
   g_assert_cmpint (json_object_get_int_member (laptop, "connections"), ==, 1);
   g_assert_cmpfloat (json_object_get_double_member (laptop, "rtt_ms"), >, 0);
 
   cli (f, "status", "--config", net->a, NULL);
   assert_ok (f);
   g_free (want);
-  want = g_strdup_printf ("    %s  connected  relayed  ", net->b_id);
+  want = g_strdup_printf ("    %s  connected  direct (host→host IPv", net->b_id);
   assert_contains (f->out, want);
   proc_stop (ping);
   proc_free (ping);
@@ -892,6 +945,163 @@ test_network (Fixture       *f,
   net_stop (&net);
 }
 
+/* The exit status of a process that ends by itself. */
+static int
+proc_wait_exit (Proc *p)
+{
+  gboolean done = FALSE;
+
+  g_subprocess_wait_async (p->proc, NULL, waited_cb, &done);
+  run_until (&done, "a process to end");
+  g_assert_true (g_subprocess_get_if_exited (p->proc));
+  return g_subprocess_get_exit_status (p->proc);
+}
+
+/* @text (a valid full code) with one bit of its secret changed and its check
+ * made again: a well-formed code that does not match. */
+static char *
+wrong_code (const char *text)
+{
+  g_autoptr(PuInviteCode) code = pu_invite_code_parse (text, NULL);
+
+  g_assert_nonnull (code);
+  code->secret[0] ^= 1;
+  return pu_invite_code_to_string (code);
+}
+
+/* "  123-456", the SAS number line of `invite` and `join`. */
+static char *
+sas_digits (const char *out)
+{
+  g_auto(GStrv) lines = g_strsplit (out, "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_regex_match_simple ("^  [0-9]{3}-[0-9]{3}$", lines[i], 0, 0))
+      return g_strstrip (g_strdup (lines[i]));
+  g_error ("No SAS number in: %s", out);
+}
+
+static char *
+read_text (const char *dir,
+           const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  char *text = NULL;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  return text;
+}
+
+static void
+test_pairing (Fixture       *f,
+              gconstpointer  data)
+{
+  Net net = { 0 };
+  g_autofree char *code = NULL;
+  g_autofree char *wrong = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *home_keys = NULL;
+  g_autofree char *laptop_keys = NULL;
+  g_autofree char *laptop_config = NULL;
+  g_autofree char *home_digits = NULL;
+  g_autofree char *laptop_digits = NULL;
+  g_autofree char *expected_digits = NULL;
+  g_autofree char *home_dir = path_in (f, "home");
+  g_autofree char *laptop_dir = path_in (f, "laptop");
+  g_autofree char *expired_text = NULL;
+  g_autoptr(PuInviteCode) expired = NULL;
+  g_autoptr(PuRelayAddr) relay = NULL;
+  PuPeerId home, laptop;
+  Proc *invite;
+  PuSas sas;
+
+  net_start_devices (f, &net);
+  g_assert_true (pu_peer_id_parse (net.a_id, &home, NULL));
+  g_assert_true (pu_peer_id_parse (net.b_id, &laptop, NULL));
+
+  /* Codes are checked before any network use. */
+  cli (f, "join", "7-purpel-sausage", "--config", net.b, NULL);
+  assert_fails (f, 1, "did you mean “purple”?");
+  relay = pu_relay_addr_parse (net.relay_addr, NULL, NULL);
+  expired = pu_invite_code_new_full (relay, &home, 1, g_get_real_time () / G_USEC_PER_SEC - 1,
+                                     NULL);
+  expired_text = pu_invite_code_to_string (expired);
+  cli (f, "join", expired_text, "--config", net.b, NULL);
+  assert_fails (f, 1, "expired at");
+
+  invite = proc_start (f, "invite", "--non-interactive", "--config", net.a, NULL);
+  code = proc_wait_line (invite, FALSE, "-");
+  g_assert_true (g_str_has_prefix (code, "0"));
+  g_free (proc_wait_line (invite, TRUE, "Waiting for the other device"));
+
+  /* A wrong code fails on both sides, and the inviter keeps waiting. */
+  wrong = wrong_code (code);
+  cli (f, "join", wrong, "--non-interactive", "--config", net.b, NULL);
+  assert_fails (f, 1, "The code did not match");
+  g_free (proc_wait_line (invite, TRUE, "A device tried a wrong code (1 of 3 attempts)"));
+
+  /* The right one, from the environment variable's place: stdin is not
+   * used when the code is an argument. */
+  cli (f, "join", code, "--non-interactive", "--config", net.b, NULL);
+  assert_ok (f);
+  assert_contains (f->out, "Paired with home (");
+  assert_contains (f->out, "Try: peerup ping home\n");
+  laptop_digits = sas_digits (f->out);
+
+  line = proc_wait_line (invite, FALSE, "Paired with laptop (");
+  g_free (proc_wait_line (invite, FALSE, "Try: peerup ping laptop"));
+  g_assert_cmpint (proc_wait_exit (invite), ==, 0);
+  home_digits = sas_digits (invite->out_text->str);
+
+  /* The same SAS on both sides, the one the two peer IDs give. */
+  pu_sas_compute (&home, &laptop, &sas);
+  expected_digits = pu_sas_format_number (&sas);
+  g_assert_cmpstr (home_digits, ==, expected_digits);
+  g_assert_cmpstr (laptop_digits, ==, expected_digits);
+
+  /* Each authorized and named the other; the joiner kept the relay. */
+  home_keys = read_text (home_dir, "authorized_keys");
+  laptop_keys = read_text (laptop_dir, "authorized_keys");
+  assert_contains (home_keys, net.b_id);
+  assert_contains (home_keys, "# laptop");
+  assert_contains (laptop_keys, net.a_id);
+  assert_contains (laptop_keys, "# home");
+  laptop_config = read_text (laptop_dir, "config.ini");
+  assert_contains (laptop_config, "home=");
+  cli (f, "auth", "list", "--config", net.b, NULL);
+  assert_ok (f);
+  assert_contains (f->out, "(home)  [UNVERIFIED]");
+
+  /* The next step works. */
+  net.daemon = proc_start (f, "daemon", "--config", net.a, NULL);
+  g_free (proc_wait_line (net.daemon, TRUE, "Connected to the relay at 127.0.0.1:"));
+  cli (f, "ping", "home", "-c", "1", "--config", net.b, NULL);
+  assert_ok (f);
+  assert_contains (f->out, "reply from home: seq=1");
+  proc_stop (net.daemon);
+  g_clear_pointer (&net.daemon, proc_free);
+  proc_free (invite);
+
+  /* Three wrong attempts burn a code; a second pairing of the same two
+   * devices names nobody twice. */
+  invite = proc_start (f, "invite", "--non-interactive", "--config", net.a, NULL);
+  g_free (code);
+  code = proc_wait_line (invite, FALSE, "-");
+  g_free (wrong);
+  wrong = wrong_code (code);
+  for (guint i = 0; i < 3; i++)
+    {
+      cli (f, "join", wrong, "--non-interactive", "--config", net.b, NULL);
+      assert_fails (f, 1, "The code did not match");
+    }
+  g_free (proc_wait_line (invite, TRUE, "(3 of 3 attempts)"));
+  g_free (proc_wait_line (invite, TRUE, "no longer works"));
+  g_assert_cmpint (proc_wait_exit (invite), ==, 1);
+  proc_free (invite);
+
+  net_stop (&net);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -902,6 +1112,7 @@ main (int   argc,
   g_test_add ("/cli-net/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("relay-admin", test_relay_admin);
   ADD ("network", test_network);
+  ADD ("pairing", test_pairing);
 #undef ADD
 
   return g_test_run ();

@@ -17,6 +17,7 @@
 
 #include "pu-config.h"
 #include "pu-identity.h"
+#include "pu-sas.h"
 #include "pu-test-util.h"
 
 typedef struct {
@@ -1003,6 +1004,95 @@ test_cli_future_config (Fixture       *f,
   assert_fails (f, 1, "please upgrade");
 }
 
+/* verify: the same emoji as computed in-process; --json writes nothing;
+ * --yes writes verified= and the peer stops showing as [UNVERIFIED]. */
+static void
+test_cli_verify (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *self_text = init_device (f);
+  g_autofree char *peer_text = new_peer_id ();
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *digits = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *object;
+  JsonArray *emoji;
+  JsonArray *names;
+  PuPeerId self, peer;
+  PuSas sas;
+
+  g_assert_true (pu_peer_id_parse (self_text, &self, NULL));
+  g_assert_true (pu_peer_id_parse (peer_text, &peer, NULL));
+  pu_sas_compute (&peer, &self, &sas);
+  digits = pu_sas_format_number (&sas);
+
+  cli (f, "verify", peer_text, "--yes", NULL);
+  assert_fails (f, 1, "auth add");
+
+  cli (f, "auth", "add", peer_text, NULL);
+  assert_ok (f);
+  cli (f, "name", "set", "laptop", peer_text, NULL);
+  assert_ok (f);
+  cli (f, "auth", "list", NULL);
+  assert_ok (f);
+  assert_contains (f->out, "(laptop)  [UNVERIFIED]");
+  cli (f, "status", NULL);
+  assert_ok (f);
+  assert_contains (f->out, "(laptop)  [UNVERIFIED]");
+  before = read_file (f->keys);
+
+  cli (f, "verify", "laptop", "--json", NULL);
+  assert_ok (f);
+  node = parse_json (f->out);
+  object = json_node_get_object (node);
+  emoji = json_object_get_array_member (object, "emoji");
+  names = json_object_get_array_member (object, "names");
+  g_assert_cmpuint (json_array_get_length (emoji), ==, PU_SAS_N_EMOJI);
+  g_assert_cmpuint (json_array_get_length (names), ==, PU_SAS_N_EMOJI);
+  for (guint i = 0; i < PU_SAS_N_EMOJI; i++)
+    {
+      g_assert_cmpstr (json_array_get_string_element (emoji, i), ==,
+                       pu_sas_emoji (sas.emoji[i]));
+      g_assert_cmpstr (json_array_get_string_element (names, i), ==,
+                       pu_sas_emoji_name (sas.emoji[i]));
+    }
+  g_assert_cmpstr (json_object_get_string_member (object, "digits"), ==, digits);
+  g_assert_false (json_object_get_boolean_member (object, "verified"));
+  after = read_file (f->keys);
+  g_assert_cmpstr (after, ==, before);
+  g_clear_pointer (&after, g_free);
+
+  /* Not a terminal and no --yes: shown, nothing written. */
+  cli (f, "verify", "laptop", NULL);
+  assert_fails (f, 1, "--yes");
+  assert_contains (f->out, digits);
+  assert_contains (f->out, pu_sas_emoji (sas.emoji[0]));
+  after = read_file (f->keys);
+  g_assert_cmpstr (after, ==, before);
+  g_clear_pointer (&after, g_free);
+
+  cli (f, "verify", "laptop", "--yes", NULL);
+  assert_ok (f);
+  assert_contains (f->out, digits);
+  assert_contains (f->out, "is verified");
+  after = read_file (f->keys);
+  assert_contains (after, sas.verified);
+  g_assert_true (g_str_has_prefix (after, peer_text));
+
+  cli (f, "auth", "list", NULL);
+  assert_ok (f);
+  assert_contains (f->out, "(laptop)  verified");
+  g_assert_null (strstr (f->out, "UNVERIFIED"));
+
+  cli (f, "verify", "laptop", "--yes", NULL);
+  assert_ok (f);
+  assert_contains (f->out, "already verified");
+
+  cli (f, "verify", self_text, NULL);
+  assert_fails (f, 1, "own peer ID");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1028,6 +1118,7 @@ main (int   argc,
   ADD ("config", test_cli_config);
   ADD ("key-mode", test_cli_key_mode);
   ADD ("future-config", test_cli_future_config);
+  ADD ("verify", test_cli_verify);
 #undef ADD
 
   return g_test_run ();

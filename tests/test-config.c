@@ -357,6 +357,11 @@ test_bad_values (void)
     { "[peerup]\nversion=1\n[names]\nlaptop=\n", PU_ERROR_PARSE,
       "[names] laptop: Invalid peer ID" },
     { "[peerup]\nversion=1\nname=\\x\n", PU_ERROR_PARSE, "[peerup] name:" },
+    /* A bad escape, then one at the end: GLib alone would set two errors. */
+    { "[peerup]\nversion=1\nname=a\\xb\\\n", PU_ERROR_PARSE,
+      "[peerup] name: a backslash starts an unknown escape" },
+    { "[peerup]\nversion=1\n[service ssh]\naddress=127.0.0.1:22\nallowed=a\\;b;c\\q\\\n",
+      PU_ERROR_PARSE, "[service ssh] allowed: a backslash starts an unknown escape" },
     { "[peerup]\nversion=1\nname=\xff\n", PU_ERROR_PARSE, "[peerup] name:" },
     { "[peerup\nversion=1\n", PU_ERROR_PARSE, "is not a valid config file" },
     { "[peerup]\nversion=1\nnot a key\x1b[2J\n", PU_ERROR_PARSE,
@@ -829,6 +834,78 @@ test_archive (void)
   pu_test_remove_tree (dir);
 }
 
+static void
+test_turn (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuConfig) none = NULL;
+  g_autoptr(PuConfig) v4 = NULL;
+  g_autoptr(PuConfig) v6 = NULL;
+  g_autoptr(PuConfig) missing = NULL;
+  const char *host = NULL, *secret = NULL;
+  guint16 port = 0;
+  const char *bad_urls[] = {
+    "turns:192.0.2.9", "turn:turn.example.org", "turn:192.0.2.9:0", "turn:192.0.2.9:70000",
+    "turn:192.0.2.9?transport=tcp", "turn:[2001:db8::9", "turn:2001:db8::9", "turn:",
+  };
+
+  none = load_text ("[peerup]\nversion=1\n", &error);
+  g_assert_no_error (error);
+  g_assert_false (pu_config_get_turn (none, &host, &port, &secret));
+
+  v4 = load_text ("[peerup]\nversion=1\n[turn]\nurl=turn:192.0.2.9\nsecret=north-wind\n", &error);
+  g_assert_no_error (error);
+  g_assert_true (pu_config_get_turn (v4, &host, &port, &secret));
+  g_assert_cmpstr (host, ==, "192.0.2.9");
+  g_assert_cmpuint (port, ==, 3478);
+  g_assert_cmpstr (secret, ==, "north-wind");
+
+  v6 = load_text ("[peerup]\nversion=1\n[turn]\nurl=turn:[2001:db8::9]:5349?transport=udp\n"
+           "secret=s\n", &error);
+  g_assert_no_error (error);
+  g_assert_true (pu_config_get_turn (v6, &host, &port, NULL));
+  g_assert_cmpstr (host, ==, "2001:db8::9");
+  g_assert_cmpuint (port, ==, 5349);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad_urls); i++)
+    {
+      g_autofree char *text = g_strdup_printf ("[peerup]\nversion=1\n[turn]\nurl=%s\n"
+                                               "secret=s\n", bad_urls[i]);
+      g_autoptr(PuConfig) config = load_text (text, &error);
+
+      g_assert_null (config);
+      g_assert_error (error, PU_ERROR, PU_ERROR_PARSE);
+      assert_message_has (error, "turn:IP[:PORT]");
+      g_clear_error (&error);
+    }
+
+  missing = load_text ("[peerup]\nversion=1\n[turn]\nurl=turn:192.0.2.9\n", &error);
+  g_assert_null (missing);
+  assert_message_has (error, "secret");
+}
+
+/* [options] direct: on unless set to false; anything but a boolean refused. */
+static void
+test_direct (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuConfig) plain = load_text ("[peerup]\nversion=1\n", &error);
+  g_autoptr(PuConfig) off = NULL;
+  g_autoptr(PuConfig) bad = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (pu_config_get_direct (plain));
+
+  off = load_text ("[peerup]\nversion=1\n[options]\ndirect=false\n", &error);
+  g_assert_no_error (error);
+  g_assert_false (pu_config_get_direct (off));
+
+  bad = load_text ("[peerup]\nversion=1\n[options]\ndirect=sometimes\n", &error);
+  g_assert_null (bad);
+  g_assert_error (error, PU_ERROR, PU_ERROR_PARSE);
+  assert_message_has (error, "[options] direct: use true or false");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -848,6 +925,8 @@ main (int   argc,
   g_test_add_func ("/config/add-remove", test_add_remove);
   g_test_add_func ("/config/permissions", test_permissions);
   g_test_add_func ("/config/archive", test_archive);
+  g_test_add_func ("/config/turn", test_turn);
+  g_test_add_func ("/config/direct", test_direct);
 
   return g_test_run ();
 }

@@ -7,6 +7,7 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
+#include "pu-certificate.h"
 #include "pu-error.h"
 #include "pu-file.h"
 #include "pu-relay-client.h"
@@ -367,7 +368,7 @@ test_exchange (void)
   path = pu_relay_path_new (b->client, alice_id, pu_relay_client_get_instance (a->client));
   g_assert_cmpint (pu_path_get_kind (PU_PATH (path)), ==, PU_PATH_KIND_RELAYED);
   g_assert_true (pu_relay_path_get_client (path) == b->client);
-  g_assert_cmpuint (pu_path_get_max_datagram_size (PU_PATH (path)), ==, PU_RELAY_PAYLOAD_MAX);
+  g_assert_cmpuint (pu_path_get_max_datagram_size (PU_PATH (path)), ==, PU_RELAY_PATH_DATAGRAM_MAX);
   description = pu_path_describe (PU_PATH (path));
   g_assert_true (g_str_has_prefix (description, "relay 127.0.0.1:"));
   g_assert_true (pu_path_send (PU_PATH (path), datagrams, 2));
@@ -473,6 +474,48 @@ test_wrong_pin (void)
   relay_free (relay);
 }
 
+/* An HTTPS server with the pinned key that is no relay: the upgrade fails
+ * with what the server said. */
+static void
+test_not_a_relay (void)
+{
+  g_autoptr(PuIdentity) alice = pu_identity_generate ();
+  g_autoptr(PuIdentity) web_identity = pu_identity_generate ();
+  g_autoptr(PuCertificate) certificate = pu_certificate_new (web_identity, NULL);
+  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (lo, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(SoupServer) web = NULL;
+  g_autoptr(PuRelayAddr) addr = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  GSList *listeners;
+  Node *a;
+
+  web = soup_server_new ("tls-certificate", pu_certificate_get_tls_certificate (certificate),
+                         NULL);
+  g_assert_true (soup_server_listen (web, any, SOUP_SERVER_LISTEN_HTTPS, &error));
+  g_assert_no_error (error);
+  listeners = soup_server_get_listeners (web);
+  bound = g_socket_get_local_address (listeners->data, &error);
+  g_assert_no_error (error);
+  g_slist_free (listeners);
+  text = g_strdup_printf ("/ip4/127.0.0.1/tcp/%u/p2p/%s",
+                          g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)),
+                          pu_identity_get_peer_id_string (web_identity));
+  addr = pu_relay_addr_parse (text, NULL, &error);
+  g_assert_no_error (error);
+
+  a = node_new_for (alice, addr, FALSE);
+  wait_for (has_error, a, "the WebSocket upgrade to fail");
+  g_assert_error (a->error, PU_ERROR, PU_ERROR_FAILED);
+  g_assert_nonnull (strstr (a->error->message, "did not accept the WebSocket upgrade (HTTP 404)"));
+  g_assert_false (pu_relay_client_is_connected (a->client));
+
+  node_free (a);
+  soup_server_disconnect (web);
+}
+
 static gboolean
 accept_any (SoupMessage *msg, GTlsCertificate *cert, GTlsCertificateFlags errors, gpointer data)
 {
@@ -518,6 +561,16 @@ raw_clear (Raw *raw)
 }
 
 static void
+raw_send (SoupWebsocketConnection *ws,
+          const PuRelayFrame      *frame)
+{
+  g_autoptr(GBytes) bytes = pu_relay_frame_encode (frame, NULL);
+
+  g_assert_nonnull (bytes);
+  soup_websocket_connection_send_message (ws, SOUP_WEBSOCKET_DATA_BINARY, bytes);
+}
+
+static void
 raw_on_message (SoupWebsocketConnection *ws,
                 gint                     type,
                 GBytes                  *message,
@@ -537,7 +590,7 @@ raw_on_message (SoupWebsocketConnection *ws,
       pu_identity_sign (raw->identity, transcript, sizeof transcript, auth.signature);
       if (raw->bad_signature)
         auth.signature[0] ^= 1;
-      g_assert_true (pu_relay_frame_send (ws, &auth, FALSE, NULL));
+      raw_send (ws, &auth);
     }
   else if (frame.type == PU_RELAY_FRAME_WELCOME)
     raw->welcomed = TRUE;
@@ -697,7 +750,7 @@ test_unauthenticated (void)
   packet.peer = *pu_identity_get_peer_id (by.alice);
   raw_connect (&raw, by.relay, by.session);
   wait_for (raw_challenged, &raw, "the relay's challenge");
-  g_assert_true (pu_relay_frame_send (raw.ws, &packet, FALSE, NULL));
+  raw_send (raw.ws, &packet);
   bystanders_check (&by, &raw, PU_RELAY_ERROR_PROTOCOL);
   bystanders_clear (&by);
 }
@@ -1209,6 +1262,7 @@ main (int   argc,
   g_test_add_func ("/relay/exchange", test_exchange);
   g_test_add_func ("/relay/unauthorized", test_unauthorized);
   g_test_add_func ("/relay/wrong-pin", test_wrong_pin);
+  g_test_add_func ("/relay/not-a-relay", test_not_a_relay);
   g_test_add_func ("/relay/oversize", test_oversize);
   g_test_add_func ("/relay/unauthenticated", test_unauthenticated);
   g_test_add_func ("/relay/bad-signature", test_bad_signature);

@@ -139,8 +139,10 @@ test_bad_requests (void)
   assert_refused (copy, len);
   copy[len - 1] ^= 1;
 
-  copy[4] ^= 1;                            /* no magic cookie */
+  copy[4] ^= 1;                            /* no magic cookie: RFC 3489 */
+  copy[3] ^= 4;                            /* whose length disagrees */
   assert_refused (copy, len);
+  copy[3] ^= 4;
   copy[4] ^= 1;
 
   copy[0] |= 0x80;                         /* not STUN (first bits set) */
@@ -168,6 +170,44 @@ test_bad_requests (void)
   big[2] = (PU_STUN_MAX_MESSAGE + 4 - 20) >> 8;
   big[3] = (PU_STUN_MAX_MESSAGE + 4 - 20) & 0xff;
   assert_refused (big, PU_STUN_MAX_MESSAGE + 4);
+}
+
+/* An RFC 3489 request (no magic cookie, 16-byte transaction ID), as libnice
+ * sends for server-reflexive candidates: MAPPED-ADDRESS, in the clear. */
+static void
+assert_classic_answer (const char   *ip,
+                       guint16       port,
+                       const guint8 *want,
+                       gsize         want_len)
+{
+  static const guint8 request[20] = { 0, 1, 0, 0, 0x90, 0x46, 0xea, 0x5d, 1, 2, 3, 4, 5, 6, 7,
+                                      8, 9, 10, 11, 12 };
+  g_autoptr(GInetSocketAddress) from = address (ip, port);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) answer = pu_stun_answer (request, sizeof request, from, &error);
+  gsize len;
+  const guint8 *raw;
+
+  g_assert_no_error (error);
+  raw = g_bytes_get_data (answer, &len);
+  g_assert_cmpuint (len, ==, 20 + 4 + want_len);
+  g_assert_cmpuint (raw[0] << 8 | raw[1], ==, 0x0101);
+  g_assert_cmpuint (raw[2] << 8 | raw[3], ==, 4 + want_len);
+  g_assert_cmpmem (raw + 4, 16, request + 4, 16);
+  g_assert_cmpmem (raw + 20, 4, ((const guint8[]) { 0, 1, 0, want_len }), 4);
+  g_assert_cmpmem (raw + 24, want_len, want, want_len);
+}
+
+static void
+test_classic (void)
+{
+  static const guint8 v4[] = { 0, 1, 0x9c, 0xba, 198, 51, 100, 7 };
+  static const guint8 v6[] = { 0, 2, 0, 7, 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
+                               0, 2 };
+
+  assert_classic_answer ("198.51.100.7", 40122, v4, sizeof v4);
+  assert_classic_answer ("::ffff:198.51.100.7", 40122, v4, sizeof v4);
+  assert_classic_answer ("2001:db8::1:2", 7, v6, sizeof v6);
 }
 
 static void
@@ -202,6 +242,7 @@ main (int   argc,
   g_test_add_func ("/stun/binding", test_binding);
   g_test_add_func ("/stun/unknown-attribute", test_unknown_attribute);
   g_test_add_func ("/stun/bad-requests", test_bad_requests);
+  g_test_add_func ("/stun/classic", test_classic);
   g_test_add_func ("/stun/bad-responses", test_bad_responses);
 
   return g_test_run ();

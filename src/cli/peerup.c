@@ -23,6 +23,10 @@ static const PuCliCommand commands[] = {
   { "proxy", N_("Reach a peer's service on a local TCP port"), pu_cli_proxy },
   { "ping", N_("Measure the round trip to a peer"), pu_cli_ping },
   { "traceroute", N_("Show the hops to a peer: the relay, then the peer"), pu_cli_traceroute },
+  { "invite", N_("Make a one-time code that pairs another device with this one"),
+    pu_cli_invite },
+  { "join", N_("Pair with the device that made an invite code"), pu_cli_join },
+  { "verify", N_("Compare emoji with a peer and mark it as verified"), pu_cli_verify },
   { NULL, NULL, NULL }
 };
 

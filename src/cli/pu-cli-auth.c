@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "pu-file.h"
+#include "pu-sas.h"
 #include "pu-time.h"
 
 static gint64
@@ -64,9 +65,10 @@ describe_expiry (gint64 expires,
 }
 
 guint
-pu_cli_trust_print (PuTrustStore *trust,
-                    PuConfig     *config,
-                    const char   *indent)
+pu_cli_trust_print (PuTrustStore   *trust,
+                    PuConfig       *config,
+                    const PuPeerId *self,
+                    const char     *indent)
 {
   g_autoptr(GPtrArray) entries = pu_trust_store_list (trust);
   gint64 now = now_seconds ();
@@ -78,8 +80,10 @@ pu_cli_trust_print (PuTrustStore *trust,
       GString *line = g_string_new (indent);
 
       g_string_append (line, peer);
-      if (entry->verified != NULL)
+      if (self != NULL && pu_sas_entry_is_verified (entry, self))
         g_string_append_printf (line, "  %s", _("verified"));
+      else if (self != NULL)
+        g_string_append_printf (line, "  %s", _("[UNVERIFIED]"));
       if (entry->expires != 0)
         {
           g_autofree char *expiry = describe_expiry (entry->expires, now);
@@ -207,7 +211,9 @@ auth_list (int    argc,
     pu_cli_print_json (pu_cli_trust_to_json (pu_profile_get_trust_store (profile),
                                              pu_profile_get_config (profile)));
   else if (pu_cli_trust_print (pu_profile_get_trust_store (profile),
-                               pu_profile_get_config (profile), "") == 0)
+                               pu_profile_get_config (profile),
+                               pu_identity_get_peer_id (pu_profile_get_identity (profile)),
+                               "") == 0)
     g_print (_("No authorized peers; add one with `peerup auth add PEER`\n"));
   return PU_CLI_EXIT_OK;
 }

@@ -9,6 +9,8 @@
 #include <signal.h>
 #include <string.h>
 
+#include "pu-qr.h"
+
 void
 pu_cli_args_clear (PuCliArgs *args)
 {
@@ -321,6 +323,18 @@ pu_cli_json_add_string (JsonBuilder *builder,
 }
 
 char *
+pu_cli_path_text (const char *kind,
+                  const char *local_candidate,
+                  const char *remote_candidate,
+                  guint       ip_version)
+{
+  if (local_candidate == NULL || remote_candidate == NULL)
+    return g_strdup (kind);
+  return g_strdup_printf ("%s (%s→%s IPv%u)", kind, local_candidate, remote_candidate,
+                          ip_version);
+}
+
+char *
 pu_cli_describe_peer (PuConfig       *config,
                       const PuPeerId *peer)
 {
@@ -330,6 +344,21 @@ pu_cli_describe_peer (PuConfig       *config,
   if (name != NULL)
     return g_strdup_printf ("%s (%s)", id, name);
   return g_steal_pointer (&id);
+}
+
+void
+pu_cli_print_qr (const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *qr = pu_qr_render_terminal (text, &error);
+
+  /* The text is printed as well; a missing picture is not a failure. */
+  if (qr == NULL)
+    {
+      pu_cli_fail (error);
+      return;
+    }
+  g_print ("\n%s\n", qr);
 }
 
 static gboolean

@@ -7,23 +7,6 @@
 #include <glib/gi18n.h>
 #include <unistd.h>
 
-#include "pu-qr.h"
-
-static void
-print_qr (const char *text)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *qr = pu_qr_render_terminal (text, &error);
-
-  /* The ID is printed as text anyway; a missing picture is not a failure. */
-  if (qr == NULL)
-    {
-      pu_cli_fail (error);
-      return;
-    }
-  g_print ("\n%s\n", qr);
-}
-
 int
 pu_cli_init (int    argc,
              char **argv)
@@ -78,7 +61,7 @@ pu_cli_init (int    argc,
   g_print (_("Peer ID: %s\n"), peer_id);
 
   if (!non_interactive && isatty (STDOUT_FILENO))
-    print_qr (peer_id);
+    pu_cli_print_qr (peer_id);
 
   if (pu_config_get_relays (config)->len == 0)
     g_print (_("Next: add a relay with `peerup relay add ADDR`\n"));

@@ -6,9 +6,11 @@
 
 #include <glib/gi18n.h>
 
+#include "pu-ice-path.h"
 #include "pu-node.h"
 #include "pu-relay-client.h"
 #include "pu-relay-path.h"
+#include "pu-sas.h"
 #include "pu-time.h"
 
 /* A probe without an answer by then counts as lost. It outlasts a dial, so
@@ -59,6 +61,22 @@ usec_to_ms (gint64 usec)
   return (double) usec / 1000.0;
 }
 
+/* "PING home (12D3KooW…)", marked when the pair was never verified. */
+static void
+print_header (Ping *ping)
+{
+  PuProfile *profile = pu_node_get_profile (ping->node);
+  const PuTrustEntry *entry = pu_trust_store_lookup (pu_profile_get_trust_store (profile),
+                                                     &ping->peer);
+  const PuPeerId *self = pu_identity_get_peer_id (pu_profile_get_identity (profile));
+  g_autofree char *id = pu_peer_id_to_string (&ping->peer);
+
+  if (entry != NULL && pu_sas_entry_is_verified (entry, self))
+    g_print (_("PING %s (%s)\n"), ping->label, id);
+  else
+    g_print (_("PING %s (%s) [UNVERIFIED]\n"), ping->label, id);
+}
+
 static void
 print_summary (Ping *ping)
 {
@@ -107,12 +125,40 @@ print_summary (Ping *ping)
              ping->max_ms);
 }
 
-/* A probe's line: a reply (@error NULL) or why there was none. */
+/* "direct" or "relayed", and on a direct path what ICE selected. */
+static void
+json_add_path (JsonBuilder *builder,
+               PuPath      *path)
+{
+  PuIcePath *ice = PU_IS_ICE_PATH (path) ? PU_ICE_PATH (path) : NULL;
+
+  pu_cli_json_add_string (builder, "path", pu_path_kind_to_string (pu_path_get_kind (path)));
+  if (ice == NULL || pu_ice_path_get_local_type (ice) == NULL)
+    return;
+  pu_cli_json_add_string (builder, "local_candidate", pu_ice_path_get_local_type (ice));
+  pu_cli_json_add_string (builder, "remote_candidate", pu_ice_path_get_remote_type (ice));
+  json_builder_set_member_name (builder, "ip_version");
+  json_builder_add_int_value (builder, pu_ice_path_get_ip_version (ice));
+}
+
+static char *
+path_text (PuPath *path)
+{
+  PuIcePath *ice = PU_IS_ICE_PATH (path) ? PU_ICE_PATH (path) : NULL;
+
+  return pu_cli_path_text (pu_path_kind_to_string (pu_path_get_kind (path)),
+                           ice != NULL ? pu_ice_path_get_local_type (ice) : NULL,
+                           ice != NULL ? pu_ice_path_get_remote_type (ice) : NULL,
+                           ice != NULL ? pu_ice_path_get_ip_version (ice) : 0);
+}
+
+/* A probe's line: a reply (@error NULL, @path the one it took) or why there
+ * was none. */
 static void
 print_probe (Ping         *ping,
              guint64       seq,
              double        rtt_ms,
-             const char   *path,
+             PuPath       *path,
              const GError *error)
 {
   if (ping->json)
@@ -129,14 +175,21 @@ print_probe (Ping         *ping,
         json_builder_add_double_value (builder, rtt_ms);
       else
         json_builder_add_null_value (builder);
-      pu_cli_json_add_string (builder, "path", path);
+      if (path != NULL)
+        json_add_path (builder, path);
+      else
+        pu_cli_json_add_string (builder, "path", NULL);
       pu_cli_json_add_string (builder, "error", error != NULL ? error->message : NULL);
       json_builder_end_object (builder);
       pu_cli_print_json_line (json_builder_get_root (builder));
     }
   else if (error == NULL)
-    g_print (_("reply from %s: seq=%" G_GUINT64_FORMAT " time=%.2f ms path=%s\n"), ping->label,
-             seq, rtt_ms, path);
+    {
+      g_autofree char *text = path_text (path);
+
+      g_print (_("reply from %s: seq=%" G_GUINT64_FORMAT " time=%.2f ms path=%s\n"),
+               ping->label, seq, rtt_ms, text);
+    }
   else
     pu_cli_fail_printf (_("no reply from %s: seq=%" G_GUINT64_FORMAT ": %s"), ping->label, seq,
                         error->message);
@@ -222,7 +275,7 @@ probe_pinged_cb (GObject      *object,
   ping->min_ms = ping->received == 1 ? ms : MIN (ping->min_ms, ms);
   ping->max_ms = ping->received == 1 ? ms : MAX (ping->max_ms, ms);
   path = pu_connection_get_path (probe->conn);
-  print_probe (ping, probe->seq, ms, pu_path_kind_to_string (pu_path_get_kind (path)), NULL);
+  print_probe (ping, probe->seq, ms, path, NULL);
   probe_done (ping, probe->started);
   probe_free (probe);
 }
@@ -358,6 +411,8 @@ pu_cli_ping (int    argc,
   ping.label = pu_node_dup_peer_label (node, &ping.peer);
   ping.json = args.json;
   ping.count = (guint64) count;
+  if (!args.json)
+    print_header (&ping);
   ping_send (&ping);
 
   status = pu_cli_loop_run (&loop);
@@ -377,11 +432,18 @@ pu_cli_ping (int    argc,
   return status;
 }
 
+/* A new connection starts on the relay: ICE gets this long to move it to the
+ * direct path it will use before traceroute measures. */
+#define TRACE_SETTLE_MS 2000
+
 /* traceroute: the relay (when the path is relayed), then the peer. */
 typedef struct {
   PuCliLoop     *loop;
   PuNode        *node;
   PuPeerId       peer;
+  PuPath        *path;      /* what was measured */
+  guint          settle_id;
+  gulong         changed_id;
   gboolean       json;
   PuConnection  *conn;
   PuRelayClient *relay;  /* NULL on a direct path */
@@ -395,8 +457,8 @@ trace_print (Trace *trace)
 {
   g_autofree char *label = pu_node_dup_peer_label (trace->node, &trace->peer);
   g_autofree char *id = pu_peer_id_to_string (&trace->peer);
-  const char *kind = pu_path_kind_to_string (pu_path_get_kind (pu_connection_get_path (
-                                                                 trace->conn)));
+  PuPath *path = trace->path;
+  g_autofree char *kind = path_text (path);
   guint hop = 1;
 
   if (trace->json)
@@ -406,7 +468,7 @@ trace_print (Trace *trace)
       json_builder_begin_object (builder);
       pu_cli_json_add_string (builder, "peer", label);
       pu_cli_json_add_string (builder, "peer_id", id);
-      pu_cli_json_add_string (builder, "path", kind);
+      json_add_path (builder, path);
       json_builder_set_member_name (builder, "hops");
       json_builder_begin_array (builder);
       if (trace->relay != NULL)
@@ -494,6 +556,43 @@ trace_relay_cb (GObject      *object,
 }
 
 static void
+trace_measure (Trace *trace)
+{
+  g_clear_handle_id (&trace->settle_id, g_source_remove);
+  g_clear_signal_handler (&trace->changed_id, trace->node);
+  g_set_object (&trace->path, pu_connection_get_path (trace->conn));
+  if (PU_IS_RELAY_PATH (trace->path))
+    {
+      trace->relay = g_object_ref (pu_relay_path_get_client (PU_RELAY_PATH (trace->path)));
+      pu_relay_client_ping_async (trace->relay, NULL, trace_relay_cb, trace);
+    }
+  else
+    {
+      pu_node_ping_async (trace->node, &trace->peer, NULL, trace_peer_cb, trace);
+    }
+}
+
+static gboolean
+trace_settled_cb (gpointer user_data)
+{
+  Trace *trace = user_data;
+
+  trace->settle_id = 0;
+  trace_measure (trace);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+trace_peer_changed_cb (PuNode         *node,
+                       const PuPeerId *peer,
+                       Trace          *trace)
+{
+  if (pu_peer_id_equal (peer, &trace->peer) &&
+      !PU_IS_RELAY_PATH (pu_connection_get_path (trace->conn)))
+    trace_measure (trace);
+}
+
+static void
 trace_connected_cb (GObject      *object,
                     GAsyncResult *result,
                     gpointer      user_data)
@@ -514,13 +613,12 @@ trace_connected_cb (GObject      *object,
   path = pu_connection_get_path (trace->conn);
   if (PU_IS_RELAY_PATH (path))
     {
-      trace->relay = g_object_ref (pu_relay_path_get_client (PU_RELAY_PATH (path)));
-      pu_relay_client_ping_async (trace->relay, NULL, trace_relay_cb, trace);
+      trace->settle_id = g_timeout_add (TRACE_SETTLE_MS, trace_settled_cb, trace);
+      trace->changed_id = g_signal_connect (trace->node, "peer-changed",
+                                            G_CALLBACK (trace_peer_changed_cb), trace);
     }
   else
-    {
-      pu_node_ping_async (trace->node, &trace->peer, NULL, trace_peer_cb, trace);
-    }
+    trace_measure (trace);
 }
 
 int
@@ -559,8 +657,11 @@ pu_cli_traceroute (int    argc,
   if (loop.interrupted)
     status = PU_CLI_EXIT_FAILURE;
   trace.done = TRUE;
+  g_clear_handle_id (&trace.settle_id, g_source_remove);
+  g_clear_signal_handler (&trace.changed_id, node);
   g_clear_object (&trace.conn);
   g_clear_object (&trace.relay);
+  g_clear_object (&trace.path);
   pu_node_stop (node);
   return status;
 }

@@ -105,6 +105,12 @@ void        pu_cli_print_json_line (JsonNode        *node);
 void        pu_cli_json_add_string (JsonBuilder     *builder,
                                     const char      *member,
                                     const char      *value);
+/* "relayed", or "direct (srflx→host IPv4)" with the ICE pair's candidate
+ * types when @local_candidate is not NULL. */
+char       *pu_cli_path_text    (const char         *kind,
+                                 const char         *local_candidate,
+                                 const char         *remote_candidate,
+                                 guint               ip_version);
 /* "12D3KooW… (name)" when @peer has a name in @config (nullable), else the ID. */
 char       *pu_cli_describe_peer (PuConfig          *config,
                                   const PuPeerId    *peer);
@@ -130,8 +136,11 @@ int         pu_cli_loop_run     (PuCliLoop          *loop);
  * @indent; the print functions return how many items they printed. */
 JsonNode   *pu_cli_trust_to_json    (PuTrustStore   *trust,
                                      PuConfig       *config);
+/* @self (nullable): this device, whose pairs show as verified or
+ * [UNVERIFIED]; NULL for a relay's list. */
 guint       pu_cli_trust_print      (PuTrustStore   *trust,
                                      PuConfig       *config,
+                                     const PuPeerId *self,
                                      const char     *indent);
 JsonNode   *pu_cli_services_to_json (PuConfig       *config);
 guint       pu_cli_services_print   (PuConfig       *config,
@@ -167,6 +176,14 @@ int         pu_cli_trust_remove     (PuTrustStore   *trust,
                                      PuConfig       *config,
                                      const PuPeerId *peer);
 
+/* The QR code of @text on stdout, between blank lines (a failure to draw it
+ * is reported and otherwise ignored). */
+void        pu_cli_print_qr         (const char     *text);
+/* The 4 emoji with their names and the number of the pair, indented between
+ * blank lines. */
+void        pu_cli_sas_print        (const PuPeerId *self,
+                                     const PuPeerId *peer);
+
 /* `relay serve|info|authorize|deauthorize|list-peers`: running a relay. */
 int         pu_cli_relay_serve       (int argc, char **argv);
 int         pu_cli_relay_info        (int argc, char **argv);
@@ -187,5 +204,8 @@ int         pu_cli_daemon        (int argc, char **argv);
 int         pu_cli_proxy         (int argc, char **argv);
 int         pu_cli_ping          (int argc, char **argv);
 int         pu_cli_traceroute    (int argc, char **argv);
+int         pu_cli_verify        (int argc, char **argv);
+int         pu_cli_invite        (int argc, char **argv);
+int         pu_cli_join          (int argc, char **argv);
 
 G_END_DECLS

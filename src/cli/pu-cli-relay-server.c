@@ -575,7 +575,7 @@ pu_cli_relay_list_peers (int    argc,
 
   if (args.json)
     pu_cli_print_json (pu_cli_trust_to_json (trust, NULL));
-  else if (pu_cli_trust_print (trust, NULL, "") == 0)
+  else if (pu_cli_trust_print (trust, NULL, NULL, "") == 0)
     g_print (_("No devices may use this relay; add one with `peerup relay authorize PEER-ID`\n"));
   return PU_CLI_EXIT_OK;
 }

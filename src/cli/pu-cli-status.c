@@ -132,7 +132,17 @@ print_peer (GVariant *info)
     g_string_append_printf (line, " (%s)", name);
   g_string_append_printf (line, "  %s", connected ? _("connected") : _("not connected"));
   if (g_variant_dict_lookup (dict, "path", "&s", &path))
-    g_string_append_printf (line, "  %s", path);
+    {
+      const char *local = NULL, *remote = NULL;
+      guint32 ip_version = 0;
+      g_autofree char *text = NULL;
+
+      g_variant_dict_lookup (dict, "local_candidate", "&s", &local);
+      g_variant_dict_lookup (dict, "remote_candidate", "&s", &remote);
+      g_variant_dict_lookup (dict, "ip_version", "u", &ip_version);
+      text = pu_cli_path_text (path, local, remote, ip_version);
+      g_string_append_printf (line, "  %s", text);
+    }
   append_rtt (line, dict);
   g_print ("%s\n", line->str);
 }
@@ -277,6 +287,8 @@ pu_cli_status (int    argc,
   print_none_if_empty (pu_cli_relays_print (config, "  "));
   print_heading (_("Authorized peers:"));
   print_none_if_empty (pu_cli_trust_print (pu_profile_get_trust_store (profile), config,
+                                           pu_identity_get_peer_id (
+                                             pu_profile_get_identity (profile)),
                                            "  "));
   print_heading (_("Services:"));
   print_none_if_empty (pu_cli_services_print (config, "  "));

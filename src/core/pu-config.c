@@ -15,6 +15,8 @@
 
 #define GROUP_PEERUP "peerup"
 #define GROUP_NAMES "names"
+#define GROUP_TURN "turn"
+#define GROUP_OPTIONS "options"
 #define RELAY_PREFIX "relay "
 #define SERVICE_PREFIX "service "
 #define KEY_VERSION "version"
@@ -24,6 +26,11 @@
 #define KEY_ADDRESS "address"
 #define KEY_ENABLED "enabled"
 #define KEY_ALLOWED "allowed"
+#define KEY_URL "url"
+#define KEY_SECRET "secret"
+#define KEY_DIRECT "direct"
+#define TURN_DEFAULT_PORT 3478
+#define TURN_SECRET_MAX 256
 
 #define ARCHIVE_DIR "archive"
 #define ARCHIVE_PREFIX "config-"
@@ -44,6 +51,10 @@ typedef struct
   GPtrArray  *relay_groups;  /* the group of relays[i], as written */
   GPtrArray  *services;      /* PuService, sorted by name */
   GHashTable *names;         /* name → canonical peer ID */
+  char       *turn_host;     /* IP literal, NULL without [turn] */
+  guint16     turn_port;
+  char       *turn_secret;
+  gboolean    relay_only;    /* [options] direct=false */
 } State;
 
 struct _PuConfig
@@ -77,6 +88,8 @@ state_clear (State *st)
   g_clear_pointer (&st->relay_groups, g_ptr_array_unref);
   g_clear_pointer (&st->services, g_ptr_array_unref);
   g_clear_pointer (&st->names, g_hash_table_unref);
+  g_clear_pointer (&st->turn_host, g_free);
+  g_clear_pointer (&st->turn_secret, g_free);
 }
 
 static void
@@ -169,6 +182,34 @@ allowed_canonical (const char  *item,
   return NULL;
 }
 
+/* GKeyFile (GLib 2.74) sets its error twice for a bad escape followed by a
+ * backslash at the end of the value, so escapes are checked before it
+ * unescapes. @list: the value is a list, whose separator may be escaped. */
+static gboolean
+check_escapes (GKeyFile    *kf,
+               const char  *group,
+               const char  *key,
+               gboolean     list,
+               GError     **error)
+{
+  g_autofree char *raw = g_key_file_get_value (kf, group, key, NULL);
+
+  for (const char *p = raw; p != NULL && *p != '\0'; p++)
+    {
+      if (*p != '\\')
+        continue;
+      p++;
+      if (*p == '\0' || (strchr ("sntr\\", *p) == NULL && !(list && *p == ';')))
+        {
+          g_set_error_literal (error, PU_ERROR, PU_ERROR_PARSE,
+                               _("a backslash starts an unknown escape; write \\\\ for a "
+                                 "backslash"));
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 /* GKeyFile can set an error (a bad escape) and still return a string. */
 static char *
 get_string (GKeyFile    *kf,
@@ -177,8 +218,12 @@ get_string (GKeyFile    *kf,
             GError     **error)
 {
   g_autoptr(GError) local_error = NULL;
-  g_autofree char *value = g_key_file_get_string (kf, group, key, &local_error);
+  g_autofree char *value = NULL;
 
+  if (!check_escapes (kf, group, key, FALSE, error))
+    return NULL;
+
+  value = g_key_file_get_string (kf, group, key, &local_error);
   if (local_error != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
@@ -312,10 +357,11 @@ parse_service (GKeyFile    *kf,
 
   if (g_key_file_has_key (kf, group, KEY_ALLOWED, NULL))
     {
-      g_auto(GStrv) items = g_key_file_get_string_list (kf, group, KEY_ALLOWED, NULL,
-                                                        &local_error);
+      g_auto(GStrv) items = NULL;
       g_autoptr(GPtrArray) allowed = g_ptr_array_new_with_free_func (g_free);
 
+      if (check_escapes (kf, group, KEY_ALLOWED, TRUE, &local_error))
+        items = g_key_file_get_string_list (kf, group, KEY_ALLOWED, NULL, &local_error);
       if (local_error != NULL)
         return bad_nested (error, path, group, KEY_ALLOWED, local_error);
       for (guint i = 0; items != NULL && items[i] != NULL; i++)
@@ -360,6 +406,88 @@ parse_names (GKeyFile    *kf,
   return TRUE;
 }
 
+/* "turn:HOST[:PORT][?transport=udp]", HOST an IP address ([…] for IPv6). */
+static gboolean
+parse_turn_url (const char  *url,
+                char       **host,
+                guint16     *port)
+{
+  g_autofree char *rest = NULL;
+  g_autoptr(GInetAddress) ip = NULL;
+  char *query, *colon;
+  guint64 value = TURN_DEFAULT_PORT;
+
+  if (!g_str_has_prefix (url, "turn:"))
+    return FALSE;
+  rest = g_strdup (url + strlen ("turn:"));
+  query = strchr (rest, '?');
+  if (query != NULL)
+    {
+      if (strcmp (query, "?transport=udp") != 0)
+        return FALSE;
+      *query = '\0';
+    }
+  if (rest[0] == '[')
+    {
+      char *end = strchr (rest, ']');
+
+      if (end == NULL || (end[1] != '\0' && end[1] != ':'))
+        return FALSE;
+      colon = end[1] == ':' ? end + 1 : NULL;
+      *end = '\0';
+      memmove (rest, rest + 1, strlen (rest));
+    }
+  else
+    {
+      colon = strchr (rest, ':');
+      if (colon != NULL && strchr (colon + 1, ':') != NULL)
+        return FALSE;
+    }
+  if (colon != NULL)
+    {
+      *colon = '\0';
+      if (!g_ascii_string_to_unsigned (colon + 1, 10, 1, G_MAXUINT16, &value, NULL))
+        return FALSE;
+    }
+  ip = g_inet_address_new_from_string (rest);
+  if (ip == NULL)
+    return FALSE;
+  *host = g_steal_pointer (&rest);
+  *port = (guint16) value;
+  return TRUE;
+}
+
+/* Optional: a TURN server with coturn's shared-secret credentials. */
+static gboolean
+parse_turn (GKeyFile    *kf,
+            const char  *path,
+            State       *st,
+            GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *secret = NULL;
+
+  if (!g_key_file_has_group (kf, GROUP_TURN))
+    return TRUE;
+  url = get_string (kf, GROUP_TURN, KEY_URL, &local_error);
+  if (url == NULL)
+    return bad_nested (error, path, GROUP_TURN, KEY_URL, local_error);
+  if (!parse_turn_url (url, &st->turn_host, &st->turn_port))
+    return bad_parse (error, path, GROUP_TURN, KEY_URL,
+                      _("write turn:IP[:PORT] with the TURN server's IP address "
+                        "(UDP, default port 3478)"));
+  secret = get_string (kf, GROUP_TURN, KEY_SECRET, &local_error);
+  if (secret == NULL)
+    return bad_nested (error, path, GROUP_TURN, KEY_SECRET, local_error);
+  if (secret[0] == '\0' || strlen (secret) > TURN_SECRET_MAX)
+    return bad_parse (error, path, GROUP_TURN, KEY_SECRET,
+                      _("give the TURN server's shared secret (static-auth-secret), "
+                        "at most 256 bytes"));
+  st->turn_secret = g_steal_pointer (&secret);
+  return TRUE;
+}
+
 static int
 compare_services (gconstpointer a,
                   gconstpointer b)
@@ -368,6 +496,26 @@ compare_services (gconstpointer a,
   const PuService *sb = *(PuService * const *) b;
 
   return strcmp (sa->name, sb->name);
+}
+
+/* [options]: direct=false keeps every connection on the relay, so peers never
+ * learn this device's addresses. */
+static gboolean
+parse_options (GKeyFile    *kf,
+               const char  *path,
+               State       *st,
+               GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  gboolean direct;
+
+  if (!g_key_file_has_key (kf, GROUP_OPTIONS, KEY_DIRECT, NULL))
+    return TRUE;
+  direct = g_key_file_get_boolean (kf, GROUP_OPTIONS, KEY_DIRECT, &local_error);
+  if (local_error != NULL)
+    return bad_parse (error, path, GROUP_OPTIONS, KEY_DIRECT, _("use true or false"));
+  st->relay_only = !direct;
+  return TRUE;
 }
 
 static gboolean
@@ -381,7 +529,9 @@ parse_state (GKeyFile    *kf,
   if (!parse_version (kf, path, error)
       || !parse_label_key (kf, path, KEY_NAME, _("device name"), &st->device_name, error)
       || !parse_label_key (kf, path, KEY_NETWORK, _("network name"), &st->network, error)
-      || !parse_names (kf, path, st, error))
+      || !parse_names (kf, path, st, error)
+      || !parse_turn (kf, path, st, error)
+      || !parse_options (kf, path, st, error))
     return FALSE;
 
   /* Other groups ([options] and any from later versions) are kept as they are. */
@@ -584,6 +734,33 @@ pu_config_set_device_name (PuConfig    *self,
 
   g_key_file_set_string (self->keyfile, GROUP_PEERUP, KEY_NAME, name);
   return sync_state (self, error);
+}
+
+gboolean
+pu_config_get_direct (PuConfig *self)
+{
+  g_return_val_if_fail (PU_IS_CONFIG (self), TRUE);
+
+  return !self->state.relay_only;
+}
+
+gboolean
+pu_config_get_turn (PuConfig     *self,
+                    const char  **host,
+                    guint16      *port,
+                    const char  **secret)
+{
+  g_return_val_if_fail (PU_IS_CONFIG (self), FALSE);
+
+  if (self->state.turn_host == NULL)
+    return FALSE;
+  if (host != NULL)
+    *host = self->state.turn_host;
+  if (port != NULL)
+    *port = self->state.turn_port;
+  if (secret != NULL)
+    *secret = self->state.turn_secret;
+  return TRUE;
 }
 
 const char *

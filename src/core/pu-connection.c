@@ -22,11 +22,14 @@
   "-GROUP-ALL:+GROUP-X25519:+GROUP-SECP256R1:%DISABLE_TLS13_COMPAT_MODE"
 
 /* QUIC's datagram floor and our ceiling: every path carries 1200 bytes; paths
- * may advertise more, up to what fits a 1500-byte MTU over IPv6 and UDP. */
+ * advertise more: what fits a 1500-byte MTU over UDP, or a TLS record on a
+ * relay. Large packets make everything per-packet cheaper. */
 #define MIN_DATAGRAM 1200
-#define MAX_DATAGRAM 1452
-/* Packets written per pass and handed to the path in one call. */
+#define MAX_DATAGRAM (16 * 1024)
+/* Packets written per pass and handed to the path in one call: 32 of UDP's,
+ * 4 of a relay's. */
 #define BATCH_PACKETS 32
+#define BATCH_BYTES (64 * 1024)
 #define MAX_VECS 16
 #define CID_LEN 18
 
@@ -81,7 +84,7 @@ struct _PuConnection
   GPtrArray                        *incoming;     /* new peer streams to announce */
   GPtrArray                        *finished;     /* streams QUIC forgot, released later */
 
-  guint8                            tx_buf[BATCH_PACKETS * MAX_DATAGRAM];
+  guint8                           *tx_buf;       /* BATCH_BYTES */
 };
 
 G_DEFINE_FINAL_TYPE (PuConnection, pu_connection, G_TYPE_OBJECT)
@@ -497,8 +500,10 @@ init_settings (PuConnection           *self,
   settings->max_window = MAX_CONNECTION_WINDOW;
   settings->max_stream_window = MAX_STREAM_WINDOW;
   /* Packet size follows the current path (the buffer we write into), not a
-   * discovery that a path switch would invalidate. */
-  settings->max_tx_udp_payload_size = MAX_DATAGRAM;
+   * discovery that a path switch would invalidate. Congestion control counts
+   * in packets of the first path's size; a later path with smaller packets
+   * just fills its windows with more of them. */
+  settings->max_tx_udp_payload_size = datagram_size (self);
   settings->no_tx_udp_payload_size_shaping = 1;
   settings->no_pmtud = 1;
 
@@ -604,8 +609,8 @@ send_connection_close (PuConnection                        *self,
       ngtcp2_conn_is_in_draining_period (self->conn))
     return;
 
-  n = ngtcp2_conn_write_connection_close (self->conn, NULL, NULL, self->tx_buf, MAX_DATAGRAM,
-                                          ccerr, now ());
+  n = ngtcp2_conn_write_connection_close (self->conn, NULL, NULL, self->tx_buf,
+                                          datagram_size (self), ccerr, now ());
   if (n > 0)
     {
       datagram.data = self->tx_buf;
@@ -685,15 +690,15 @@ write_batch (PuConnection *self)
   PuDatagram datagrams[BATCH_PACKETS];
   gsize size = datagram_size (self);
   ngtcp2_tstamp ts = now ();
-  guint max = BATCH_PACKETS, n = 0;
+  guint max, n = 0;
   gsize quantum = ngtcp2_conn_get_send_quantum (self->conn);
   ngtcp2_pkt_info pi;
 
-  max = CLAMP (quantum / size, 1, BATCH_PACKETS);
+  max = CLAMP (quantum / size, 1, MIN (BATCH_PACKETS, BATCH_BYTES / size));
 
   while (n < max)
     {
-      guint8 *buf = self->tx_buf + n * MAX_DATAGRAM;
+      guint8 *buf = self->tx_buf + n * size;
       GList *link = self->send_queue.head;
       PuStream *stream = link != NULL ? link->data : NULL;
       ngtcp2_vec vecs[MAX_VECS];
@@ -837,8 +842,15 @@ dispatch_events (PuConnection *self)
   g_object_unref (self);
 }
 
-/* The source wakes at once when there is something to write, else at
- * ngtcp2's next deadline (retransmission, ACK delay, pacing, idle). */
+/* The source is ready at once when there is something to write: a flag the
+ * main loop checks before it sleeps, so asking costs no wakeup (every
+ * datagram received asks). Otherwise it runs at ngtcp2's next deadline
+ * (retransmission, ACK delay, pacing, idle), its ready time. */
+typedef struct {
+  GSource       parent;
+  PuConnection *connection;  /* not owned: the connection destroys the source */
+} ConnectionSource;
+
 static void
 update_timer (PuConnection *self)
 {
@@ -848,9 +860,7 @@ update_timer (PuConnection *self)
     return;
 
   expiry = self->conn != NULL ? ngtcp2_conn_get_expiry (self->conn) : UINT64_MAX;
-  if (self->write_pending)
-    g_source_set_ready_time (self->source, 0);
-  else if (expiry == UINT64_MAX)
+  if (expiry == UINT64_MAX)
     g_source_set_ready_time (self->source, -1);
   else if (expiry < now () + TIMER_SLACK)
     /* The main loop sleeps in whole milliseconds, while pacing on a fast
@@ -860,12 +870,25 @@ update_timer (PuConnection *self)
     g_source_set_ready_time (self->source, (gint64) (expiry / NGTCP2_MICROSECONDS));
 }
 
+/* Only ever called in the thread of the connection's main context. */
 static void
 schedule (PuConnection *self)
 {
   self->write_pending = TRUE;
-  if (self->source != NULL)
-    g_source_set_ready_time (self->source, 0);
+}
+
+static gboolean
+source_prepare (GSource *source,
+                gint    *timeout)
+{
+  *timeout = -1;
+  return ((ConnectionSource *) source)->connection->write_pending;
+}
+
+static gboolean
+source_check (GSource *source)
+{
+  return ((ConnectionSource *) source)->connection->write_pending;
 }
 
 static gboolean
@@ -876,7 +899,9 @@ source_dispatch (GSource     *source,
   return callback (user_data);
 }
 
-static GSourceFuncs source_funcs = { NULL, NULL, source_dispatch, NULL, NULL, NULL };
+static GSourceFuncs source_funcs = {
+  source_prepare, source_check, source_dispatch, NULL, NULL, NULL
+};
 
 static gboolean
 on_source (gpointer user_data)
@@ -1022,6 +1047,7 @@ pu_connection_finalize (GObject *object)
   g_clear_pointer (&self->finished, g_ptr_array_unref);
   g_clear_error (&self->auth_error);
   g_clear_error (&self->close_error);
+  g_free (self->tx_buf);
 
   G_OBJECT_CLASS (pu_connection_parent_class)->finalize (object);
 }
@@ -1072,6 +1098,7 @@ pu_connection_init (PuConnection *self)
   self->streams = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
   self->incoming = g_ptr_array_new_with_free_func (g_object_unref);
   self->finished = g_ptr_array_new_with_free_func (g_object_unref);
+  self->tx_buf = g_malloc (BATCH_BYTES);
 
   /* Fixed documentation addresses (RFC 3849): QUIC never sees the real path. */
   self->local_addr.sin6_family = AF_INET6;
@@ -1087,7 +1114,8 @@ pu_connection_init (PuConnection *self)
   self->qpath.remote.addr = (ngtcp2_sockaddr *) &self->remote_addr;
   self->qpath.remote.addrlen = sizeof self->remote_addr;
 
-  self->source = g_source_new (&source_funcs, sizeof (GSource));
+  self->source = g_source_new (&source_funcs, sizeof (ConnectionSource));
+  ((ConnectionSource *) self->source)->connection = self;
   g_source_set_static_name (self->source, "PuConnection");
   g_source_set_callback (self->source, on_source, self, NULL);
   g_source_attach (self->source, g_main_context_get_thread_default ());

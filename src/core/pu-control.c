@@ -87,6 +87,12 @@ peer_info (PuControl      *self,
   add (&dict, "connections", g_variant_new_uint32 (state.n_connections));
   if (state.n_connections > 0)
     add (&dict, "path", g_variant_new_string (pu_path_kind_to_string (state.path)));
+  if (state.local_candidate != NULL)
+    {
+      add (&dict, "local_candidate", g_variant_new_string (state.local_candidate));
+      add (&dict, "remote_candidate", g_variant_new_string (state.remote_candidate));
+      add (&dict, "ip_version", g_variant_new_uint32 (state.ip_version));
+    }
   if (state.rtt > 0)
     add (&dict, "rtt_ms", g_variant_new_double (state.rtt / 1000.0));
   return g_variant_builder_end (&dict);

@@ -18,9 +18,10 @@ static const GDBusErrorEntry dbus_errors[] = {
   { PU_ERROR_VERSION, PU_ERROR_DBUS_PREFIX "Version" },
   { PU_ERROR_IO, PU_ERROR_DBUS_PREFIX "Io" },
   { PU_ERROR_TOO_LARGE, PU_ERROR_DBUS_PREFIX "TooLarge" },
+  { PU_ERROR_PAIRING, PU_ERROR_DBUS_PREFIX "Pairing" },
 };
 
-G_STATIC_ASSERT (G_N_ELEMENTS (dbus_errors) == PU_ERROR_TOO_LARGE + 1);
+G_STATIC_ASSERT (G_N_ELEMENTS (dbus_errors) == PU_ERROR_PAIRING + 1);
 
 GQuark
 pu_error_quark (void)

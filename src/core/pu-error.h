@@ -23,6 +23,7 @@ typedef enum {
   PU_ERROR_VERSION,          /* written by a newer Peer Up: please upgrade */
   PU_ERROR_IO,               /* reading or writing a file failed */
   PU_ERROR_TOO_LARGE,        /* input over a documented bound */
+  PU_ERROR_PAIRING,          /* the pairing code did not match, expired or was used */
   /* Add new codes here and to the D-Bus names in pu-error.c. */
 } PuError;
 

@@ -9,12 +9,24 @@
 
 #include "pu-certificate.h"
 #include "pu-error.h"
+#include "pu-ice-path.h"
 #include "pu-relay-client.h"
 #include "pu-relay-path.h"
 #include "pu-splice.h"
 
 #define PING_LEN 8
 #define SERVICE_CONNECT_SECONDS 10
+/* An ICE attempt that finds no working pair in this time has failed. */
+#define ICE_ATTEMPT_SECONDS 10
+/* A lost direct path gets this long to come back before ICE starts over. */
+#define ICE_RECOVER_SECONDS 10
+/* Between failed attempts: doubling, capped. */
+#define ICE_RETRY_MIN_SECONDS 5
+#define ICE_RETRY_MAX_SECONDS 120
+/* A peer's RESTART or a network change restarts ICE at most this often. */
+#define ICE_RESTART_MIN_USEC (2 * G_USEC_PER_SEC)
+/* TURN credentials made for an attempt stay valid this long. */
+#define TURN_LIFETIME_SECONDS (24 * 3600)
 
 /* One QUIC connection with a process of a peer, through one relay. */
 typedef struct {
@@ -28,6 +40,16 @@ typedef struct {
   gboolean       established; /* "peer-changed" was emitted for it */
   GPtrArray     *waiters;   /* GTask of pu_node_connect_async */
   guint          timeout_id;
+  gint64         created;   /* first contact, for the time to a direct path */
+  /* The direct path: once the connection is up the dialer draws a signaling
+   * session and controls ICE; each attempt is a new generation. */
+  guint64        session;
+  guint32        generation;
+  PuIcePath     *ice;
+  gint64         ice_started;
+  gboolean       ice_counted; /* this attempt's outcome is in the metrics */
+  guint          ice_timer_id; /* attempt deadline, recovery wait or retry */
+  guint          ice_backoff;  /* seconds before the next retry; 0 after a success */
 } Link;
 
 struct _PuNode
@@ -45,6 +67,9 @@ struct _PuNode
   /* PuPeerId → Link (unowned): the connection we dial to each peer. */
   GHashTable    *dials;
   guint          n_served;
+  GNetworkMonitor *monitor;
+  gboolean       direct_paths;
+  PuNodeIceMetrics ice_metrics;
 };
 
 G_DEFINE_FINAL_TYPE (PuNode, pu_node, G_TYPE_OBJECT)
@@ -76,6 +101,8 @@ link_equal (gconstpointer a,
          pu_peer_id_equal (&x->peer, &y->peer);
 }
 
+static void ice_stop (Link *link);
+
 static void
 link_fail_waiters (Link         *link,
                    const GError *error)
@@ -101,6 +128,7 @@ link_free (Link *link)
   link_fail_waiters (link, error);
   g_ptr_array_unref (link->waiters);
   g_clear_handle_id (&link->timeout_id, g_source_remove);
+  ice_stop (link);
   if (link->conn != NULL)
     {
       g_signal_handlers_disconnect_by_data (link->conn, link);
@@ -175,6 +203,16 @@ link_closed_cb (PuConnection *conn,
   link_drop (link);
 }
 
+static void ice_start (Link    *link,
+                       guint32  generation);
+
+/* An identifier, not a secret: it keeps signaling of connections apart. */
+static guint64
+new_session (void)
+{
+  return (guint64) g_random_int () << 32 | g_random_int ();
+}
+
 static void
 link_established_cb (PuConnection *conn,
                      Link         *link)
@@ -203,6 +241,11 @@ link_established_cb (PuConnection *conn,
       g_object_unref (task);
     }
   g_signal_emit (link->node, signals[SIGNAL_PEER_CHANGED], 0, &link->peer);
+  if (link->dialed && link->node->direct_paths)
+    {
+      link->session = new_session ();
+      ice_start (link, 1);
+    }
 }
 
 static gboolean
@@ -395,6 +438,7 @@ relay_packet_cb (PuRelayClient  *relay,
       link->instance = instance;
       link->relay = relay;
       link->waiters = g_ptr_array_new ();
+      link->created = g_get_monotonic_time ();
       self->n_served++;
       g_hash_table_add (self->links, link);
       if (!link_start (link, &error))
@@ -408,6 +452,276 @@ relay_packet_cb (PuRelayClient  *relay,
     }
 
   pu_connection_receive_datagram (link->conn, data, len);
+}
+
+static gboolean
+link_is_up (Link *link)
+{
+  return link->established && pu_connection_is_established (link->conn);
+}
+
+/* Sends on the relay again; TRUE if the direct path was in use. */
+static gboolean
+link_use_relay (Link *link)
+{
+  if (link->ice == NULL || pu_connection_get_path (link->conn) != PU_PATH (link->ice))
+    return FALSE;
+  pu_connection_set_path (link->conn, PU_PATH (link->path));
+  return TRUE;
+}
+
+static void
+ice_stop (Link *link)
+{
+  g_clear_handle_id (&link->ice_timer_id, g_source_remove);
+  if (link->ice == NULL)
+    return;
+  link_use_relay (link);
+  g_signal_handlers_disconnect_by_data (link->ice, link);
+  pu_ice_path_close (link->ice);
+  g_clear_object (&link->ice);
+}
+
+static gboolean
+ice_retry_cb (gpointer user_data)
+{
+  Link *link = user_data;
+
+  link->ice_timer_id = 0;
+  ice_start (link, link->generation + 1);
+  return G_SOURCE_REMOVE;
+}
+
+/* Ends the attempt: traffic stays on the relay and the dialer tries again
+ * later, waiting longer after each failure. */
+static void
+ice_give_up (Link *link)
+{
+  PuNode *self = link->node;
+  gboolean was_direct = link_use_relay (link);
+
+  if (link->ice != NULL && !link->ice_counted)
+    self->ice_metrics.failures++;
+  ice_stop (link);
+  if (was_direct)
+    g_signal_emit (self, signals[SIGNAL_PEER_CHANGED], 0, &link->peer);
+  if (!link->dialed)
+    return;
+  link->ice_backoff = link->ice_backoff == 0 ? ICE_RETRY_MIN_SECONDS
+                                             : MIN (link->ice_backoff * 2, ICE_RETRY_MAX_SECONDS);
+  link->ice_timer_id = g_timeout_add_seconds (link->ice_backoff, ice_retry_cb, link);
+}
+
+static gboolean
+ice_give_up_cb (gpointer user_data)
+{
+  Link *link = user_data;
+
+  link->ice_timer_id = 0;
+  ice_give_up (link);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+ice_send_signal_cb (PuIcePath *ice,
+                    GBytes    *message,
+                    Link      *link)
+{
+  g_autoptr(GError) error = NULL;
+  gsize len;
+  const guint8 *data = g_bytes_get_data (message, &len);
+
+  /* A lost message costs this attempt at worst; the next one starts anew. */
+  if (!pu_relay_client_send_signal (link->relay, &link->peer, link->instance, data, len,
+                                    &error))
+    g_debug ("Could not send an ICE message: %s", error->message);
+}
+
+static void
+ice_state_cb (PuIcePath *ice,
+              Link      *link)
+{
+  PuNode *self = link->node;
+  PuIcePathState state = pu_ice_path_get_state (ice);
+
+  switch (state)
+    {
+    case PU_ICE_PATH_CONNECTED:
+      g_clear_handle_id (&link->ice_timer_id, g_source_remove);
+      if (!link->ice_counted)
+        {
+          link->ice_counted = TRUE;
+          link->ice_backoff = 0;
+          self->ice_metrics.successes++;
+          self->ice_metrics.last_time_to_direct = g_get_monotonic_time () - link->created;
+        }
+      pu_connection_set_path (link->conn, PU_PATH (ice));
+      {
+        g_autofree char *label = pu_node_dup_peer_label (self, &link->peer);
+        g_autofree char *desc = pu_path_describe (PU_PATH (ice));
+
+        g_message ("Direct path to %s: %s", label, desc);
+      }
+      g_signal_emit (self, signals[SIGNAL_PEER_CHANGED], 0, &link->peer);
+      break;
+
+    case PU_ICE_PATH_LOST:
+      /* At once: the relay carries the traffic while the direct path may
+       * come back. */
+      link_use_relay (link);
+      self->ice_metrics.fallbacks++;
+      {
+        g_autofree char *label = pu_node_dup_peer_label (self, &link->peer);
+
+        g_message ("Direct path to %s lost; using the relay", label);
+      }
+      g_signal_emit (self, signals[SIGNAL_PEER_CHANGED], 0, &link->peer);
+      g_clear_handle_id (&link->ice_timer_id, g_source_remove);
+      link->ice_timer_id = g_timeout_add_seconds (ICE_RECOVER_SECONDS, ice_give_up_cb, link);
+      break;
+
+    case PU_ICE_PATH_FAILED:
+      ice_give_up (link);
+      break;
+
+    case PU_ICE_PATH_CONNECTING:
+    default:
+      break;
+    }
+}
+
+/* A new ICE attempt of @generation, on the link's relay's STUN responder. */
+static void
+ice_start (Link    *link,
+           guint32  generation)
+{
+  PuNode *self = link->node;
+  const PuRelayAddr *relay = pu_relay_client_get_relay_addr (link->relay);
+  g_autoptr(GInetAddress) relay_ip = g_inet_address_new_from_string (relay->host);
+  gboolean was_direct = link_use_relay (link);
+  const char *turn_host, *turn_secret;
+  guint16 turn_port;
+
+  ice_stop (link);
+  if (was_direct)
+    g_signal_emit (self, signals[SIGNAL_PEER_CHANGED], 0, &link->peer);
+  if (!pu_config_get_direct (pu_profile_get_config (self->profile)))
+    return;
+  link->generation = generation;
+  link->ice = pu_ice_path_new (link->dialed, link->session, generation);
+  link->ice_started = g_get_monotonic_time ();
+  link->ice_counted = FALSE;
+  self->ice_metrics.attempts++;
+  g_signal_connect (link->ice, "send-signal", G_CALLBACK (ice_send_signal_cb), link);
+  g_signal_connect (link->ice, "state-changed", G_CALLBACK (ice_state_cb), link);
+  pu_ice_path_set_receiver (link->ice, link->conn);
+  if (pu_config_get_turn (pu_profile_get_config (self->profile), &turn_host, &turn_port,
+                          &turn_secret))
+    {
+      g_autofree char *username = NULL, *password = NULL;
+      const char *own = pu_identity_get_peer_id_string (pu_profile_get_identity (self->profile));
+
+      pu_ice_path_turn_credentials (turn_secret, own,
+                                    g_get_real_time () / G_USEC_PER_SEC + TURN_LIFETIME_SECONDS,
+                                    &username, &password);
+      pu_ice_path_set_turn (link->ice, turn_host, turn_port, username, password);
+    }
+  link->ice_timer_id = g_timeout_add_seconds (ICE_ATTEMPT_SECONDS, ice_give_up_cb, link);
+  /* A relay on this machine: the peer may be here too. */
+  pu_ice_path_start (link->ice, relay->host, relay->port,
+                     relay_ip != NULL && g_inet_address_get_is_loopback (relay_ip));
+}
+
+/* Starts ICE over now, unless an attempt started moments ago. */
+static void
+ice_restart (Link *link)
+{
+  PuSignal msg;
+  g_autoptr(GBytes) bytes = NULL;
+
+  if (link->ice != NULL && g_get_monotonic_time () - link->ice_started < ICE_RESTART_MIN_USEC)
+    return;
+  link->ice_backoff = 0;
+  if (link->dialed)
+    {
+      ice_start (link, link->generation + 1);
+      return;
+    }
+  /* The controlling side starts generations: ask it. */
+  pu_signal_init (&msg, PU_SIGNAL_RESTART, link->session, link->generation);
+  bytes = pu_signal_encode (&msg, NULL);
+  ice_send_signal_cb (NULL, bytes, link);
+}
+
+static void
+relay_signal_cb (PuRelayClient  *relay,
+                 const PuPeerId *peer,
+                 guint64         instance,
+                 GBytes         *payload,
+                 PuNode         *self)
+{
+  Link key = { .peer = *peer, .instance = instance, .relay = relay };
+  Link *link = g_hash_table_lookup (self->links, &key);
+  g_autoptr(GError) error = NULL;
+  gsize len;
+  const guint8 *data = g_bytes_get_data (payload, &len);
+  PuSignal msg;
+
+  /* Signaling follows an authenticated connection; nothing else gets in. */
+  if (link == NULL || !link_is_up (link) || !self->direct_paths)
+    return;
+  if (!pu_signal_decode (data, len, &msg, &error))
+    {
+      g_autofree char *label = pu_node_dup_peer_label (self, peer);
+
+      g_message ("Ignored a signaling message from %s: %s", label, error->message);
+      return;
+    }
+
+  if (link->dialed)
+    {
+      if (msg.session != link->session || msg.generation > link->generation)
+        return;
+      if (msg.type == PU_SIGNAL_RESTART)
+        {
+          ice_restart (link);
+          return;
+        }
+    }
+  else if (msg.type == PU_SIGNAL_CREDENTIALS &&
+           (msg.session != link->session || msg.generation > link->generation ||
+            link->ice == NULL))
+    {
+      /* The dialer opened a new attempt: answer it. */
+      link->session = msg.session;
+      ice_start (link, msg.generation);
+    }
+
+  if (link->ice == NULL || msg.session != link->session || msg.generation != link->generation)
+    return;
+  pu_ice_path_handle_signal (link->ice, &msg);
+}
+
+/* Where a direct path is not in use, try again now rather than at the next
+ * retry: the network that failed may be gone. */
+static void
+network_changed_cb (GNetworkMonitor *monitor,
+                    gboolean         available,
+                    PuNode          *self)
+{
+  GHashTableIter iter;
+  Link *link;
+  g_autoptr(GPtrArray) restart = g_ptr_array_new ();
+
+  if (!self->direct_paths)
+    return;
+  g_hash_table_iter_init (&iter, self->links);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &link, NULL))
+    if (link_is_up (link) &&
+        (link->ice == NULL || pu_ice_path_get_state (link->ice) != PU_ICE_PATH_CONNECTED))
+      g_ptr_array_add (restart, link);
+  for (guint i = 0; i < restart->len; i++)
+    ice_restart (restart->pdata[i]);
 }
 
 void
@@ -448,6 +762,7 @@ pu_node_connect_async (PuNode              *self,
       link->peer = *peer;
       link->dialed = TRUE;
       link->waiters = g_ptr_array_new ();
+      link->created = g_get_monotonic_time ();
       g_hash_table_add (self->links, link);
       g_hash_table_insert (self->dials, &link->peer, link);
       if (!link_try_start (link))
@@ -1114,19 +1429,14 @@ pu_node_get_n_relays_connected (PuNode *self)
   return n;
 }
 
-static gboolean
-link_is_up (Link *link)
-{
-  return link->established && pu_connection_is_established (link->conn);
-}
-
 /* Folds the open connection of @link into @state: a direct path beats the
  * relay, then the shorter measured round trip wins. */
 static void
 peer_state_add (PuNodePeerState *state,
                 Link            *link)
 {
-  PuPathKind kind = pu_path_get_kind (pu_connection_get_path (link->conn));
+  PuPath *path = pu_connection_get_path (link->conn);
+  PuPathKind kind = pu_path_get_kind (path);
   gint64 rtt = pu_connection_get_rtt (link->conn);
 
   if (state->n_connections == 0 ||
@@ -1135,6 +1445,15 @@ peer_state_add (PuNodePeerState *state,
     {
       state->path = kind;
       state->rtt = rtt;
+      state->local_candidate = NULL;
+      state->remote_candidate = NULL;
+      state->ip_version = 0;
+      if (PU_IS_ICE_PATH (path))
+        {
+          state->local_candidate = pu_ice_path_get_local_type (PU_ICE_PATH (path));
+          state->remote_candidate = pu_ice_path_get_remote_type (PU_ICE_PATH (path));
+          state->ip_version = pu_ice_path_get_ip_version (PU_ICE_PATH (path));
+        }
     }
   state->n_connections++;
 }
@@ -1193,6 +1512,52 @@ pu_node_list_peers (PuNode *self)
 }
 
 void
+pu_node_set_direct_paths (PuNode   *self,
+                          gboolean  enabled)
+{
+  GHashTableIter iter;
+  Link *link;
+  g_autoptr(GPtrArray) up = g_ptr_array_new ();
+
+  g_return_if_fail (PU_IS_NODE (self));
+
+  if (self->direct_paths == !!enabled)
+    return;
+  self->direct_paths = !!enabled;
+  g_hash_table_iter_init (&iter, self->links);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &link, NULL))
+    if (link_is_up (link))
+      g_ptr_array_add (up, link);
+  for (guint i = 0; i < up->len; i++)
+    {
+      link = up->pdata[i];
+      if (enabled)
+        {
+          if (link->dialed && link->session == 0)
+            link->session = new_session ();
+          ice_restart (link);
+        }
+      else if (link_use_relay (link))
+        {
+          ice_stop (link);
+          g_signal_emit (self, signals[SIGNAL_PEER_CHANGED], 0, &link->peer);
+        }
+      else
+        ice_stop (link);
+    }
+}
+
+void
+pu_node_get_ice_metrics (PuNode           *self,
+                         PuNodeIceMetrics *metrics)
+{
+  g_return_if_fail (PU_IS_NODE (self));
+  g_return_if_fail (metrics != NULL);
+
+  *metrics = self->ice_metrics;
+}
+
+void
 pu_node_start (PuNode *self)
 {
   g_return_if_fail (PU_IS_NODE (self));
@@ -1228,6 +1593,9 @@ pu_node_dispose (GObject *object)
       for (guint i = 0; i < self->relays->len; i++)
         g_signal_handlers_disconnect_by_data (self->relays->pdata[i], self);
     }
+  if (self->monitor != NULL)
+    g_signal_handlers_disconnect_by_data (self->monitor, self);
+  g_clear_object (&self->monitor);
   g_clear_pointer (&self->dials, g_hash_table_unref);
   g_clear_pointer (&self->links, g_hash_table_unref);
   g_clear_pointer (&self->relays, g_ptr_array_unref);
@@ -1254,6 +1622,7 @@ pu_node_class_init (PuNodeClass *klass)
 static void
 pu_node_init (PuNode *self)
 {
+  self->direct_paths = TRUE;
   self->relays = g_ptr_array_new_with_free_func (g_object_unref);
   self->relays_up = g_hash_table_new (NULL, NULL);
   self->links = g_hash_table_new_full (link_hash, link_equal, NULL, (GDestroyNotify) link_free);
@@ -1296,8 +1665,12 @@ pu_node_new (PuProfile  *profile,
       g_signal_connect (relay, "connected", G_CALLBACK (relay_connected_cb), self);
       g_signal_connect (relay, "disconnected", G_CALLBACK (relay_disconnected_cb), self);
       g_signal_connect (relay, "packet", G_CALLBACK (relay_packet_cb), self);
+      g_signal_connect (relay, "signal", G_CALLBACK (relay_signal_cb), self);
       g_ptr_array_add (self->relays, relay);
     }
+
+  self->monitor = g_object_ref (g_network_monitor_get_default ());
+  g_signal_connect (self->monitor, "network-changed", G_CALLBACK (network_changed_cb), self);
 
   return g_steal_pointer (&self);
 }

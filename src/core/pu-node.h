@@ -8,8 +8,17 @@
  * Signals:
  *   ::relay-changed (PuRelayClient *relay)  it connected or disconnected
  *   ::peer-changed  (const PuPeerId *peer)  a connection with the peer (either
- *                   direction) completed its handshake or closed; not
- *                   emitted by pu_node_stop()
+ *                   direction) completed its handshake, moved between the
+ *                   relay and a direct path, or closed; not emitted by
+ *                   pu_node_stop()
+ *
+ * Once a connection is up through a relay, both ends look for a direct path
+ * with ICE (the dialer controls, signaling goes through the relay) and the
+ * connection moves onto it without closing. When the direct path stops
+ * carrying packets the connection is back on the relay within
+ * PU_ICE_PATH_DEAD_MS plus a heartbeat, and returns to the direct path when
+ * it recovers; ICE starts over later (with backoff) or when the network
+ * changes.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -36,7 +45,21 @@ typedef struct {
   /* Of the best connection: direct before relayed, then the shorter trip. */
   PuPathKind path;
   gint64     rtt;           /* smoothed round trip (µs); 0 until measured */
+  /* On a direct path: the selected ICE pair's candidate types ("host",
+   * "srflx", "prflx", "relay") and IP version; NULL and 0 on the relay. */
+  const char *local_candidate;
+  const char *remote_candidate;
+  guint      ip_version;
 } PuNodePeerState;
+
+/* What ICE achieved since the node was made, for export. */
+typedef struct {
+  guint      attempts;      /* ICE runs started */
+  guint      successes;     /* runs that reached a working direct path */
+  guint      failures;      /* runs that ended without one */
+  guint      fallbacks;     /* direct paths lost, traffic back on the relay */
+  gint64     last_time_to_direct; /* µs from first contact to direct, last success */
+} PuNodeIceMetrics;
 
 #define PU_TYPE_NODE (pu_node_get_type ())
 G_DECLARE_FINAL_TYPE (PuNode, pu_node, PU, NODE, GObject)
@@ -99,6 +122,13 @@ gboolean      pu_node_get_peer_state        (PuNode               *self,
 /* (element-type PuNodePeerState) (transfer full): every peer with an open
  * connection. */
 GArray       *pu_node_list_peers            (PuNode               *self);
+
+/* Direct paths are on by default; off, every connection stays on the relay
+ * (peers learn none of this device's addresses). */
+void          pu_node_set_direct_paths      (PuNode               *self,
+                                             gboolean              enabled);
+void          pu_node_get_ice_metrics       (PuNode               *self,
+                                             PuNodeIceMetrics     *metrics);
 
 /* The peer's display name: its name from config.ini or its short ID. */
 char         *pu_node_dup_peer_label        (PuNode               *self,

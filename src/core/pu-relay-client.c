@@ -6,17 +6,24 @@
 
 #include <glib/gi18n-lib.h>
 #include <libsoup/soup.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sodium.h>
+#include <string.h>
 
 #include "pu-certificate.h"
 #include "pu-error.h"
 #include "pu-relay-frame.h"
 #include "pu-version.h"
 
+/* The HTTP response to the upgrade, headers only; more is not a relay. */
+#define RESPONSE_MAX 8192
+#define WEBSOCKET_GUID "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+
 typedef enum {
   STATE_IDLE,        /* stopped */
   STATE_WAITING,     /* backing off before the next attempt */
-  STATE_CONNECTING,  /* TLS + WebSocket handshake */
+  STATE_CONNECTING,  /* TCP, TLS and the WebSocket upgrade */
   STATE_AUTHENTICATING,
   STATE_CONNECTED,
 } State;
@@ -31,13 +38,16 @@ struct _PuRelayClient
   gboolean                 serving;
   guint64                  instance;
   GMainContext            *context;
-  SoupSession             *session;
 
   State                    state;
   guint                    attempts;
   GCancellable            *cancellable;
-  SoupMessage             *msg;
-  SoupWebsocketConnection *ws;
+  GIOStream               *tls;       /* during the upgrade */
+  char                    *request;   /* the upgrade request */
+  char                    *accept;    /* the Sec-WebSocket-Accept it calls for */
+  guint8                  *response;  /* what came back so far: RESPONSE_MAX bytes */
+  gsize                    response_len;
+  PuWebsocket             *ws;
   GSource                 *timer;      /* backoff, or the keepalive tick */
   gint64                   started_at; /* of the current attempt */
   gint64                   last_rx;
@@ -126,12 +136,16 @@ drop_connection (PuRelayClient *self)
   self->rtt = 0;
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  g_clear_object (&self->msg);
+  if (self->tls != NULL)
+    g_io_stream_close_async (self->tls, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
+  g_clear_object (&self->tls);
+  g_clear_pointer (&self->request, g_free);
+  g_clear_pointer (&self->accept, g_free);
+  g_clear_pointer (&self->response, g_free);
   if (self->ws != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->ws, self);
-      if (soup_websocket_connection_get_state (self->ws) == SOUP_WEBSOCKET_STATE_OPEN)
-        soup_websocket_connection_close (self->ws, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+      pu_websocket_close (self->ws, PU_WEBSOCKET_CLOSE_NORMAL, NULL);
       g_clear_object (&self->ws);
     }
 }
@@ -278,12 +292,31 @@ certificate_is_pinned (PuRelayClient   *self,
 }
 
 static gboolean
-accept_certificate_cb (SoupMessage          *msg,
+accept_certificate_cb (GTlsConnection       *tls,
                        GTlsCertificate      *certificate,
                        GTlsCertificateFlags  errors,
                        gpointer              data)
 {
   return certificate_is_pinned (data, certificate);
+}
+
+static void
+socket_event_cb (GSocketClient      *client,
+                 GSocketClientEvent  event,
+                 GSocketConnectable *connectable,
+                 GIOStream          *connection,
+                 gpointer            data)
+{
+  /* Packets go out as they come: Nagle's algorithm would hold small ones
+   * (acknowledgements, pings) back for the peer's delayed ACK. */
+  if (event == G_SOCKET_CLIENT_CONNECTED)
+    g_socket_set_option (g_socket_connection_get_socket (G_SOCKET_CONNECTION (connection)),
+                         IPPROTO_TCP, TCP_NODELAY, TRUE, NULL);
+  /* Only a certificate that fails ordinary validation comes here; one that
+   * passes is checked once connected. */
+  else if (event == G_SOCKET_CLIENT_TLS_HANDSHAKING)
+    g_signal_connect_object (connection, "accept-certificate",
+                             G_CALLBACK (accept_certificate_cb), data, 0);
 }
 
 static void
@@ -314,10 +347,9 @@ handle_challenge (PuRelayClient      *self,
 }
 
 static void
-on_message (SoupWebsocketConnection *ws,
-            gint                     type,
-            GBytes                  *message,
-            gpointer                 data)
+on_message (PuWebsocket *ws,
+            GBytes      *message,
+            gpointer     data)
 {
   PuRelayClient *self = data;
   g_autoptr(GError) error = NULL;
@@ -327,11 +359,11 @@ on_message (SoupWebsocketConnection *ws,
 
   self->last_rx = g_get_monotonic_time ();
 
-  if (type != SOUP_WEBSOCKET_DATA_BINARY || !pu_relay_frame_decode (raw, len, &frame, &error))
+  if (!pu_relay_frame_decode (raw, len, &frame, &error))
     {
       set_error (self, g_error_new (PU_ERROR, PU_ERROR_FAILED,
                                     _("The relay at %s sent a bad message: %s"), self->address,
-                                    error != NULL ? error->message : _("not binary")));
+                                    error->message));
       fail (self);
       return;
     }
@@ -421,18 +453,189 @@ on_message (SoupWebsocketConnection *ws,
   fail (self);
 }
 
+/* Nothing in the protocol is text. */
 static void
-on_closed (SoupWebsocketConnection *ws,
-           gpointer                 data)
+on_text (PuWebsocket *ws,
+         GBytes      *message,
+         gpointer     data)
 {
   PuRelayClient *self = data;
-  gushort code = soup_websocket_connection_get_close_code (ws);
 
-  if (code == SOUP_WEBSOCKET_CLOSE_GOING_AWAY)
+  set_error (self, g_error_new (PU_ERROR, PU_ERROR_FAILED,
+                                _("The relay at %s sent a bad message: %s"), self->address,
+                                _("not binary")));
+  fail (self);
+}
+
+static void
+on_closed (PuWebsocket *ws,
+           gpointer     data)
+{
+  PuRelayClient *self = data;
+
+  if (pu_websocket_get_close_code (ws) == PU_WEBSOCKET_CLOSE_GOING_AWAY)
     set_error (self, g_error_new (PU_ERROR, PU_ERROR_FAILED,
                                   _("The relay at %s is shutting down; reconnecting"),
                                   self->address));
   fail (self);
+}
+
+static void
+upgrade_failed (PuRelayClient *self,
+                const char    *why)
+{
+  set_error (self, g_error_new (PU_ERROR, PU_ERROR_FAILED,
+                                _("The relay at %s did not accept the WebSocket upgrade (%s); "
+                                  "check the address"), self->address, why));
+  fail (self);
+}
+
+/* Checks the response headers (@len bytes, blank line included) and hands
+ * the connection to the WebSocket with whatever followed them. */
+static void
+upgrade_done (PuRelayClient *self,
+              gsize          len)
+{
+  g_autoptr(SoupMessageHeaders) headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_RESPONSE);
+  g_autofree char *reason = NULL;
+  const char *accept;
+  guint status;
+
+  if (!soup_headers_parse_response ((const char *) self->response, (int) len, headers, NULL,
+                                    &status, &reason))
+    {
+      upgrade_failed (self, _("not an HTTP response"));
+      return;
+    }
+  if (status != SOUP_STATUS_SWITCHING_PROTOCOLS)
+    {
+      g_autofree char *why = g_strdup_printf ("HTTP %u", status);
+
+      upgrade_failed (self, why);
+      return;
+    }
+  accept = soup_message_headers_get_one (headers, "Sec-WebSocket-Accept");
+  if (!soup_message_headers_header_equals (headers, "Upgrade", "websocket") ||
+      !soup_message_headers_header_contains (headers, "Connection", "upgrade") ||
+      g_strcmp0 (accept, self->accept) != 0 ||
+      soup_message_headers_get_one (headers, "Sec-WebSocket-Extensions") != NULL)
+    {
+      upgrade_failed (self, _("bad response headers"));
+      return;
+    }
+
+  self->ws = pu_websocket_new (self->tls, PU_WEBSOCKET_CLIENT, PU_RELAY_FRAME_MAX,
+                               self->response + len, self->response_len - len);
+  g_clear_object (&self->tls);
+  g_clear_pointer (&self->response, g_free);
+  g_signal_connect (self->ws, "message", G_CALLBACK (on_message), self);
+  g_signal_connect (self->ws, "text", G_CALLBACK (on_text), self);
+  g_signal_connect (self->ws, "closed", G_CALLBACK (on_closed), self);
+  self->last_rx = g_get_monotonic_time ();
+}
+
+/* Where the blank line after the headers ends, looking from @from on. */
+static gsize
+headers_end (const guint8 *data,
+             gsize         len,
+             gsize         from)
+{
+  for (gsize i = from; i + 4 <= len; i++)
+    if (memcmp (data + i, "\r\n\r\n", 4) == 0)
+      return i + 4;
+  return 0;
+}
+
+static void read_response (PuRelayClient *self);
+
+static void
+response_read_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      data)
+{
+  g_autoptr(PuRelayClient) self = data;
+  g_autoptr(GError) error = NULL;
+  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, &error);
+  gsize from, end;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      self->state != STATE_CONNECTING)
+    return;
+  if (n <= 0)
+    {
+      upgrade_failed (self, n < 0 ? error->message : _("connection closed"));
+      return;
+    }
+
+  /* The blank line may straddle two reads. */
+  from = self->response_len >= 3 ? self->response_len - 3 : 0;
+  self->response_len += n;
+  end = headers_end (self->response, self->response_len, from);
+  if (end > 0)
+    upgrade_done (self, end);
+  else if (self->response_len == RESPONSE_MAX)
+    upgrade_failed (self, _("response too long"));
+  else
+    read_response (self);
+}
+
+static void
+read_response (PuRelayClient *self)
+{
+  g_input_stream_read_async (g_io_stream_get_input_stream (self->tls),
+                             self->response + self->response_len,
+                             RESPONSE_MAX - self->response_len, G_PRIORITY_DEFAULT,
+                             self->cancellable, response_read_cb, g_object_ref (self));
+}
+
+static void
+request_sent_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      data)
+{
+  g_autoptr(PuRelayClient) self = data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+          self->state == STATE_CONNECTING)
+        upgrade_failed (self, error->message);
+      return;
+    }
+  self->response = g_malloc (RESPONSE_MAX);
+  self->response_len = 0;
+  read_response (self);
+}
+
+/* The WebSocket upgrade (RFC 6455 section 4.1), without extensions:
+ * relayed packets are encrypted, compression would only cost memory. */
+static void
+send_upgrade (PuRelayClient *self)
+{
+  g_autoptr(GChecksum) sha1 = g_checksum_new (G_CHECKSUM_SHA1);
+  g_autofree char *key = NULL;
+  guint8 nonce[16], digest[20];
+  gsize digest_len = sizeof digest;
+
+  randombytes_buf (nonce, sizeof nonce);
+  key = g_base64_encode (nonce, sizeof nonce);
+  g_checksum_update (sha1, (const guchar *) key, -1);
+  g_checksum_update (sha1, (const guchar *) WEBSOCKET_GUID, -1);
+  g_checksum_get_digest (sha1, digest, &digest_len);
+  self->accept = g_base64_encode (digest, digest_len);
+  self->request = g_strdup_printf ("GET %s HTTP/1.1\r\n"
+                                   "Host: %s\r\n"
+                                   "User-Agent: peerup/%s\r\n"
+                                   "Upgrade: websocket\r\n"
+                                   "Connection: Upgrade\r\n"
+                                   "Sec-WebSocket-Key: %s\r\n"
+                                   "Sec-WebSocket-Version: 13\r\n"
+                                   "\r\n",
+                                   PU_RELAY_WEBSOCKET_PATH, self->address, PU_VERSION, key);
+  g_output_stream_write_all_async (g_io_stream_get_output_stream (self->tls), self->request,
+                                   strlen (self->request), G_PRIORITY_DEFAULT, self->cancellable,
+                                   request_sent_cb, g_object_ref (self));
 }
 
 static void
@@ -442,13 +645,13 @@ connect_cb (GObject      *source,
 {
   g_autoptr(PuRelayClient) self = data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(SoupWebsocketConnection) ws = NULL;
+  g_autoptr(GSocketConnection) connection = NULL;
 
-  ws = soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &error);
+  connection = g_socket_client_connect_finish (G_SOCKET_CLIENT (source), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
       self->state != STATE_CONNECTING)
     return;
-  if (ws == NULL)
+  if (connection == NULL)
     {
       set_error (self, g_error_new (PU_ERROR, PU_ERROR_FAILED,
                                     _("Could not connect to the relay at %s: %s"),
@@ -457,30 +660,28 @@ connect_cb (GObject      *source,
       return;
     }
 
-  self->ws = g_steal_pointer (&ws);
-  /* A certificate that validated by other means never reached
-   * ::accept-certificate: check the pin here too. */
-  if (!certificate_is_pinned (self, soup_message_get_tls_peer_certificate (self->msg)))
+  /* The TLS connection itself: pollable, and what the WebSocket runs on. */
+  self->tls = g_object_ref (g_tcp_wrapper_connection_get_base_io_stream (
+                              G_TCP_WRAPPER_CONNECTION (connection)));
+  if (!certificate_is_pinned (self,
+                              g_tls_connection_get_peer_certificate (G_TLS_CONNECTION (self->tls))))
     {
       fail (self);
       return;
     }
-  soup_websocket_connection_set_max_incoming_payload_size (self->ws, PU_RELAY_FRAME_MAX);
-  g_signal_connect (self->ws, "message", G_CALLBACK (on_message), self);
-  g_signal_connect (self->ws, "closed", G_CALLBACK (on_closed), self);
-  self->last_rx = g_get_monotonic_time ();
+  send_upgrade (self);
 }
 
 static void
 connect_now (PuRelayClient *self)
 {
-  g_autoptr(GUri) uri = NULL;
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnectable) address = NULL;
 
   g_clear_error (&self->error);
-  uri = g_uri_build (G_URI_FLAGS_NONE, "wss", NULL, self->relay->host, self->relay->port,
-                     PU_RELAY_WEBSOCKET_PATH, NULL, NULL);
-  self->msg = soup_message_new_from_uri (SOUP_METHOD_GET, uri);
-  g_signal_connect (self->msg, "accept-certificate", G_CALLBACK (accept_certificate_cb), self);
+  address = g_network_address_new (self->relay->host, self->relay->port);
+  g_socket_client_set_tls (client, TRUE);
+  g_signal_connect_object (client, "event", G_CALLBACK (socket_event_cb), self, 0);
   self->cancellable = g_cancellable_new ();
   self->state = STATE_CONNECTING;
   self->started_at = g_get_monotonic_time ();
@@ -488,9 +689,8 @@ connect_now (PuRelayClient *self)
 
   /* Callbacks must come back in the client's own context. */
   g_main_context_push_thread_default (self->context);
-  soup_session_websocket_connect_async (self->session, self->msg, NULL, NULL,
-                                        G_PRIORITY_DEFAULT, self->cancellable, connect_cb,
-                                        g_object_ref (self));
+  g_socket_client_connect_async (client, address, self->cancellable, connect_cb,
+                                 g_object_ref (self));
   g_main_context_pop_thread_default (self->context);
 }
 
@@ -502,7 +702,6 @@ pu_relay_client_dispose (GObject *object)
   drop_connection (self);
   stop_timer (self);
   self->state = STATE_IDLE;
-  g_clear_object (&self->session);
 
   G_OBJECT_CLASS (pu_relay_client_parent_class)->dispose (object);
 }
@@ -576,10 +775,6 @@ pu_relay_client_new (PuIdentity         *identity,
   self->relay = pu_relay_addr_copy (address);
   self->address = pu_relay_addr_to_string (address);
   self->serving = serving;
-
-  self->session = soup_session_new_with_options ("user-agent", "peerup/" PU_VERSION, NULL);
-  /* Relayed packets are encrypted: compression would only cost memory. */
-  soup_session_remove_feature_by_type (self->session, SOUP_TYPE_WEBSOCKET_EXTENSION_MANAGER);
   return self;
 }
 
@@ -656,6 +851,14 @@ pu_relay_client_get_address (PuRelayClient *self)
   g_return_val_if_fail (PU_IS_RELAY_CLIENT (self), NULL);
 
   return self->address;
+}
+
+const PuRelayAddr *
+pu_relay_client_get_relay_addr (PuRelayClient *self)
+{
+  g_return_val_if_fail (PU_IS_RELAY_CLIENT (self), NULL);
+
+  return self->relay;
 }
 
 static gboolean

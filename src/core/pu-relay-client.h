@@ -54,6 +54,8 @@ const PuPeerId *pu_relay_client_get_peer_id  (PuRelayClient      *self);
 gint64          pu_relay_client_get_rtt      (PuRelayClient      *self);
 /* "203.0.113.5:7777", "[2001:db8::1]:7777" */
 const char     *pu_relay_client_get_address  (PuRelayClient      *self);
+/* Where the relay is; its STUN responder listens on the same port (UDP). */
+const PuRelayAddr *pu_relay_client_get_relay_addr (PuRelayClient  *self);
 /* Never block: FALSE (PU_ERROR_FAILED) when not connected or when the
  * connection is congested and the message was dropped; PU_ERROR_TOO_LARGE
  * over PU_RELAY_PAYLOAD_MAX. @instance 0 lets the relay choose. */

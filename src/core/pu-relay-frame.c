@@ -16,10 +16,14 @@
 #define AUTH_LEN (2 + PU_PUBKEY_LEN + 8 + 1 + PU_SIGNATURE_LEN)
 #define COOKIE_LEN (2 + 8)
 #define ERROR_HEAD_LEN (2 + 2 + 1)
+/* The largest part of a frame that is not a payload: an ERROR. */
+#define HEAD_MAX (ERROR_HEAD_LEN + PU_RELAY_ERROR_MESSAGE_MAX)
 
 G_STATIC_ASSERT (sizeof AUTH_CONTEXT - 1 + PU_RELAY_NONCE_LEN + PU_PUBKEY_LEN + 8 + 1 ==
                   PU_RELAY_AUTH_TRANSCRIPT_LEN);
 G_STATIC_ASSERT (PU_RELAY_ERROR_MESSAGE_MAX <= G_MAXUINT8);
+G_STATIC_ASSERT (CHALLENGE_LEN <= HEAD_MAX && AUTH_LEN <= HEAD_MAX &&
+                 PU_RELAY_FRAME_ADDR_LEN <= HEAD_MAX);
 
 static guint64
 read_u64 (const guint8 *p)
@@ -162,33 +166,33 @@ pu_relay_frame_decode (const guint8  *data,
     }
 }
 
-GBytes *
-pu_relay_frame_encode (const PuRelayFrame  *frame,
-                       GError             **error)
+/* Everything of @frame but a PACKET or SIGNAL payload: 0 (and @error) when
+ * the frame would be too large. */
+static gsize
+encode_head (const PuRelayFrame  *frame,
+             guint8               head[HEAD_MAX],
+             GError             **error)
 {
-  g_autoptr(GByteArray) buf = NULL;
-  guint8 u64[8];
+  guint8 *p = head;
 
-  g_return_val_if_fail (frame != NULL, NULL);
-  g_return_val_if_fail (frame->payload != NULL || frame->payload_len == 0, NULL);
-
-  buf = g_byte_array_sized_new (PU_RELAY_FRAME_ADDR_LEN);
-  g_byte_array_append (buf, (const guint8[]) { PU_RELAY_FRAME_VERSION, frame->type }, 2);
+  *p++ = PU_RELAY_FRAME_VERSION;
+  *p++ = frame->type;
 
   switch (frame->type)
     {
     case PU_RELAY_FRAME_CHALLENGE:
-      g_byte_array_append (buf, frame->nonce, PU_RELAY_NONCE_LEN);
-      g_byte_array_append (buf, frame->peer.pubkey, PU_PUBKEY_LEN);
+      memcpy (p, frame->nonce, PU_RELAY_NONCE_LEN);
+      memcpy (p + PU_RELAY_NONCE_LEN, frame->peer.pubkey, PU_PUBKEY_LEN);
+      p += PU_RELAY_NONCE_LEN + PU_PUBKEY_LEN;
       break;
 
     case PU_RELAY_FRAME_AUTH:
-      g_return_val_if_fail (frame->instance != 0, NULL);
-      write_u64 (u64, frame->instance);
-      g_byte_array_append (buf, frame->peer.pubkey, PU_PUBKEY_LEN);
-      g_byte_array_append (buf, u64, 8);
-      g_byte_array_append (buf, (const guint8[]) { frame->serving ? FLAG_SERVING : 0 }, 1);
-      g_byte_array_append (buf, frame->signature, PU_SIGNATURE_LEN);
+      g_return_val_if_fail (frame->instance != 0, 0);
+      memcpy (p, frame->peer.pubkey, PU_PUBKEY_LEN);
+      write_u64 (p + PU_PUBKEY_LEN, frame->instance);
+      p[PU_PUBKEY_LEN + 8] = frame->serving ? FLAG_SERVING : 0;
+      memcpy (p + PU_PUBKEY_LEN + 9, frame->signature, PU_SIGNATURE_LEN);
+      p += PU_PUBKEY_LEN + 9 + PU_SIGNATURE_LEN;
       break;
 
     case PU_RELAY_FRAME_WELCOME:
@@ -202,10 +206,11 @@ pu_relay_frame_encode (const PuRelayFrame  *frame,
         /* Keep the valid UTF-8 prefix so a cut never splits a character. */
         g_utf8_validate_len (frame->message, msg_len, &end);
         msg_len = (gsize) (end - frame->message);
-        g_byte_array_append (buf, (const guint8[]) { frame->error_code >> 8,
-                                                     frame->error_code & 0xff,
-                                                     (guint8) msg_len }, 3);
-        g_byte_array_append (buf, (const guint8 *) frame->message, msg_len);
+        *p++ = frame->error_code >> 8;
+        *p++ = frame->error_code & 0xff;
+        *p++ = (guint8) msg_len;
+        memcpy (p, frame->message, msg_len);
+        p += msg_len;
         break;
       }
 
@@ -216,68 +221,73 @@ pu_relay_frame_encode (const PuRelayFrame  *frame,
           g_set_error (error, PU_ERROR, PU_ERROR_TOO_LARGE,
                        _("A relayed message is limited to %u bytes, this one has %zu"),
                        (guint) PU_RELAY_PAYLOAD_MAX, frame->payload_len);
-          return NULL;
+          return 0;
         }
-      write_u64 (u64, frame->instance);
-      g_byte_array_append (buf, frame->peer.pubkey, PU_PUBKEY_LEN);
-      g_byte_array_append (buf, u64, 8);
-      if (frame->payload_len > 0)
-        g_byte_array_append (buf, frame->payload, frame->payload_len);
+      memcpy (p, frame->peer.pubkey, PU_PUBKEY_LEN);
+      write_u64 (p + PU_PUBKEY_LEN, frame->instance);
+      p += PU_PUBKEY_LEN + 8;
       break;
 
     case PU_RELAY_FRAME_PING:
     case PU_RELAY_FRAME_PONG:
-      write_u64 (u64, frame->cookie);
-      g_byte_array_append (buf, u64, 8);
+      write_u64 (p, frame->cookie);
+      p += 8;
       break;
 
     default:
-      g_return_val_if_reached (NULL);
+      g_return_val_if_reached (0);
     }
 
-  return g_byte_array_free_to_bytes (g_steal_pointer (&buf));
+  return (gsize) (p - head);
+}
+
+static gboolean
+has_payload (const PuRelayFrame *frame)
+{
+  return frame->type == PU_RELAY_FRAME_PACKET || frame->type == PU_RELAY_FRAME_SIGNAL;
+}
+
+GBytes *
+pu_relay_frame_encode (const PuRelayFrame  *frame,
+                       GError             **error)
+{
+  guint8 head[HEAD_MAX];
+  gsize head_len, payload_len;
+  guint8 *data;
+
+  g_return_val_if_fail (frame != NULL, NULL);
+  g_return_val_if_fail (frame->payload != NULL || frame->payload_len == 0, NULL);
+
+  head_len = encode_head (frame, head, error);
+  if (head_len == 0)
+    return NULL;
+  payload_len = has_payload (frame) ? frame->payload_len : 0;
+  data = g_malloc (head_len + payload_len);
+  memcpy (data, head, head_len);
+  if (payload_len > 0)
+    memcpy (data + head_len, frame->payload, payload_len);
+  return g_bytes_new_take (data, head_len + payload_len);
 }
 
 gboolean
-pu_relay_frame_send (SoupWebsocketConnection  *ws,
-                     const PuRelayFrame       *frame,
-                     gboolean                  may_drop,
-                     GError                  **error)
+pu_relay_frame_send (PuWebsocket         *ws,
+                     const PuRelayFrame  *frame,
+                     gboolean             may_drop,
+                     GError             **error)
 {
-  g_autoptr(GBytes) bytes = NULL;
+  guint8 head[HEAD_MAX];
+  gsize head_len;
 
-  g_return_val_if_fail (SOUP_IS_WEBSOCKET_CONNECTION (ws), FALSE);
+  g_return_val_if_fail (PU_IS_WEBSOCKET (ws), FALSE);
   g_return_val_if_fail (frame != NULL, FALSE);
+  g_return_val_if_fail (frame->payload != NULL || frame->payload_len == 0, FALSE);
 
-  if (soup_websocket_connection_get_state (ws) != SOUP_WEBSOCKET_STATE_OPEN)
-    {
-      g_set_error_literal (error, PU_ERROR, PU_ERROR_FAILED,
-                           _("The relay connection is closed; the message was not sent"));
-      return FALSE;
-    }
-
-  /* libsoup 3.2 queues without limit and does not tell how much it holds.
-   * It writes at once while the socket takes data, so refusing while the
-   * socket is full keeps its queue to a frame or two and leaves the bound to
-   * the socket's send buffer. */
-  if (may_drop)
-    {
-      GIOStream *io = soup_websocket_connection_get_io_stream (ws);
-      GOutputStream *out = g_io_stream_get_output_stream (io);
-
-      if (!g_pollable_output_stream_is_writable (G_POLLABLE_OUTPUT_STREAM (out)))
-        {
-          g_set_error_literal (error, PU_ERROR, PU_ERROR_FAILED,
-                               _("The relay connection is congested; the message was dropped"));
-          return FALSE;
-        }
-    }
-
-  bytes = pu_relay_frame_encode (frame, error);
-  if (bytes == NULL)
+  head_len = encode_head (frame, head, error);
+  if (head_len == 0)
     return FALSE;
-  soup_websocket_connection_send_message (ws, SOUP_WEBSOCKET_DATA_BINARY, bytes);
-  return TRUE;
+  /* The payload goes from the caller's buffer into the socket's queue. */
+  return pu_websocket_send (ws, head, head_len, has_payload (frame) ? frame->payload : NULL,
+                            has_payload (frame) ? frame->payload_len : 0, may_drop, error);
 }
 
 void

@@ -20,9 +20,8 @@
  */
 #pragma once
 
-#include <libsoup/soup.h>
-
 #include "pu-identity.h"
+#include "pu-websocket.h"
 
 G_BEGIN_DECLS
 
@@ -93,9 +92,9 @@ gboolean  pu_relay_frame_decode          (const guint8        *data,
 GBytes   *pu_relay_frame_encode          (const PuRelayFrame  *frame,
                                           GError             **error);
 /* Sends @frame as one binary message. With @may_drop the frame is dropped
- * (FALSE, PU_ERROR_FAILED) when the socket's send buffer is full, so nothing
+ * (FALSE, PU_ERROR_FAILED) while the socket's send buffer is full, so nothing
  * queues in memory behind a slow reader; control frames pass @may_drop FALSE. */
-gboolean  pu_relay_frame_send            (SoupWebsocketConnection *ws,
+gboolean  pu_relay_frame_send            (PuWebsocket             *ws,
                                           const PuRelayFrame      *frame,
                                           gboolean                 may_drop,
                                           GError                 **error);

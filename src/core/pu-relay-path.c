@@ -4,8 +4,6 @@
  */
 #include "pu-relay-path.h"
 
-#include "pu-relay-frame.h"
-
 struct _PuRelayPath
 {
   GObject        parent_instance;
@@ -45,7 +43,7 @@ pu_relay_path_get_kind (PuPath *path)
 static gsize
 pu_relay_path_get_max_datagram_size (PuPath *path)
 {
-  return PU_RELAY_PAYLOAD_MAX;
+  return PU_RELAY_PATH_DATAGRAM_MAX;
 }
 
 static char *

@@ -6,8 +6,15 @@
 
 #include "pu-path.h"
 #include "pu-relay-client.h"
+#include "pu-relay-frame.h"
 
 G_BEGIN_DECLS
+
+/* The datagrams a relay path carries: as large as one TLS record allows
+ * (16 KiB of plaintext) after the relay's header and the WebSocket header
+ * (8 bytes at this size, with the client's mask), so each packet costs one
+ * record, one write and one message at every hop. */
+#define PU_RELAY_PATH_DATAGRAM_MAX (16384 - 8 - PU_RELAY_FRAME_ADDR_LEN)
 
 #define PU_TYPE_RELAY_PATH (pu_relay_path_get_type ())
 G_DECLARE_FINAL_TYPE (PuRelayPath, pu_relay_path, PU, RELAY_PATH, GObject)

@@ -14,6 +14,8 @@
  * pointers to sent data until the peer acknowledges it. */
 #define CHUNK_MIN (4 * 1024)
 #define CHUNK_MAX (64 * 1024)
+/* Unsent bytes offered to QUIC at a time: more than a packet takes. */
+#define PEEK_MAX (64 * 1024)
 
 typedef struct {
   gsize  start;  /* consumed from the front */
@@ -121,27 +123,48 @@ byte_queue_pop (ByteQueue *q,
     }
 }
 
+/* Points @vecs at the last @count bytes, or at their first @max_bytes or a
+ * little more; sets @covered to how many it points at. They sit in the last
+ * few chunks, while everything before them (sent, waiting for
+ * acknowledgement) may fill many: the walk starts from the back. */
 static gsize
-byte_queue_peek (ByteQueue  *q,
-                 gsize       offset,
-                 ngtcp2_vec *vecs,
-                 gsize       max_vecs)
+byte_queue_peek_last (ByteQueue  *q,
+                      gsize       count,
+                      gsize       max_bytes,
+                      ngtcp2_vec *vecs,
+                      gsize       max_vecs,
+                      gsize      *covered)
 {
-  gsize n = 0;
+  GList *l = q->chunks.tail;
+  gsize skip, n = 0;
 
-  for (GList *l = q->chunks.head; l != NULL && n < max_vecs; l = l->next)
+  g_assert (count <= q->len);
+
+  *covered = 0;
+  if (count == 0)
+    return 0;
+  for (;;)
     {
       Chunk *chunk = l->data;
       gsize avail = chunk->len - chunk->start;
 
-      if (offset >= avail)
+      if (avail >= count)
         {
-          offset -= avail;
-          continue;
+          skip = avail - count;
+          break;
         }
-      vecs[n].base = chunk->data + chunk->start + offset;
-      vecs[n].len = avail - offset;
-      offset = 0;
+      count -= avail;
+      l = l->prev;
+    }
+
+  for (; l != NULL && n < max_vecs && *covered < max_bytes; l = l->next)
+    {
+      Chunk *chunk = l->data;
+
+      vecs[n].base = chunk->data + chunk->start + skip;
+      vecs[n].len = chunk->len - chunk->start - skip;
+      *covered += vecs[n].len;
+      skip = 0;
       n++;
     }
 
@@ -264,19 +287,27 @@ _pu_stream_acked (PuStream *self,
   self->sent -= len;
 }
 
+/* Bytes written but not yet handed to QUIC. Those handed over stay queued
+ * until acknowledged, but congestion control and the peer's window already
+ * bound them; counting them too would cap a stream at one buffer per round
+ * trip. */
+static gsize
+unsent (PuStream *self)
+{
+  return self->sendq.len - self->sent;
+}
+
 gsize
 _pu_stream_peek_unsent (PuStream   *self,
                         ngtcp2_vec *vecs,
                         gsize       max_vecs,
                         gboolean   *fin)
 {
-  gsize n = byte_queue_peek (&self->sendq, self->sent, vecs, max_vecs);
-  gsize total = 0;
+  gsize covered;
+  gsize n = byte_queue_peek_last (&self->sendq, unsent (self), PEEK_MAX, vecs, max_vecs,
+                                  &covered);
 
-  for (gsize i = 0; i < n; i++)
-    total += vecs[i].len;
-
-  *fin = self->fin_pending && !self->fin_sent && total == self->sendq.len - self->sent;
+  *fin = self->fin_pending && !self->fin_sent && covered == unsent (self);
   return n;
 }
 
@@ -388,7 +419,7 @@ _pu_stream_write (PuStream    *self,
       return -1;
     }
 
-  room = PU_STREAM_SEND_BUFFER_MAX - MIN (self->sendq.len, PU_STREAM_SEND_BUFFER_MAX);
+  room = PU_STREAM_SEND_BUFFER_MAX - MIN (unsent (self), PU_STREAM_SEND_BUFFER_MAX);
   if (room == 0)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK,
@@ -412,7 +443,7 @@ _pu_stream_is_readable (PuStream *self)
 gboolean
 _pu_stream_is_writable (PuStream *self)
 {
-  return self->write_error != NULL || self->sendq.len < PU_STREAM_SEND_BUFFER_MAX;
+  return self->write_error != NULL || unsent (self) < PU_STREAM_SEND_BUFFER_MAX;
 }
 
 void

@@ -9,9 +9,10 @@
  * Closing the output sends FIN once the queued data is out; the peer's FIN is
  * end-of-file on the input. A stream reset by the peer, or a connection that
  * ends, fails reads (after the data already received) and writes with a
- * G_IO_ERROR. Writes pend while the send buffer (PU_STREAM_SEND_BUFFER_MAX)
- * is full, that is while the peer's flow-control window is exhausted; the
- * receive window grows only as the application reads.
+ * G_IO_ERROR. Writes pend while PU_STREAM_SEND_BUFFER_MAX bytes wait to be
+ * sent, that is while the peer's flow-control window or congestion control
+ * holds them back (bytes in flight are bounded by those); the receive window
+ * grows only as the application reads.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

@@ -23,7 +23,7 @@
 
 typedef struct {
   PuRelayServer           *server;
-  SoupWebsocketConnection *ws;
+  PuWebsocket             *ws;
   guint8                   nonce[PU_RELAY_NONCE_LEN];
   gboolean                 authed;
   gboolean                 closing;
@@ -104,8 +104,7 @@ session_close (Session    *s,
 {
   unregister (s);
   s->closing = TRUE;
-  if (soup_websocket_connection_get_state (s->ws) == SOUP_WEBSOCKET_STATE_OPEN)
-    soup_websocket_connection_close (s->ws, code, reason);
+  pu_websocket_close (s->ws, code, reason);
 }
 
 /* Tells the node why (its relay client shows @message) and hangs up. */
@@ -120,7 +119,7 @@ session_fail (Session          *s,
     return;
   g_strlcpy (frame.message, message, sizeof frame.message);
   pu_relay_frame_send (s->ws, &frame, FALSE, NULL);
-  session_close (s, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION, message);
+  session_close (s, PU_WEBSOCKET_CLOSE_POLICY_VIOLATION, message);
 }
 
 /* A snapshot to walk while closing sessions changes the list. */
@@ -155,7 +154,7 @@ sweep_cb (gpointer data)
           age >= self->limits.auth_timeout_seconds)
         session_fail (s, PU_RELAY_ERROR_TIMEOUT, "no authentication in time");
       else if (s->authed && now - s->last_rx > PU_RELAY_DEAD_SECONDS * G_USEC_PER_SEC)
-        session_close (s, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, "silent for too long");
+        session_close (s, PU_WEBSOCKET_CLOSE_GOING_AWAY, "silent for too long");
       else if (s->authed && self->limits.session_seconds != 0 &&
                age >= self->limits.session_seconds)
         session_fail (s, PU_RELAY_ERROR_LIMIT, "session duration limit reached");
@@ -219,7 +218,7 @@ handle_auth (Session            *s,
   /* The same process reconnecting: its old connection is dead or dying. */
   old = route (self, &frame->peer, frame->instance);
   if (old != NULL && old->instance == frame->instance)
-    session_close (old, SOUP_WEBSOCKET_CLOSE_NORMAL, "replaced by a newer connection");
+    session_close (old, PU_WEBSOCKET_CLOSE_NORMAL, "replaced by a newer connection");
 
   s->peer = frame->peer;
   s->instance = frame->instance;
@@ -258,10 +257,9 @@ forward (Session            *s,
 }
 
 static void
-on_message (SoupWebsocketConnection *ws,
-            gint                     type,
-            GBytes                  *message,
-            gpointer                 data)
+on_message (PuWebsocket *ws,
+            GBytes      *message,
+            gpointer     data)
 {
   Session *s = data;
   PuRelayServer *self = s->server;
@@ -272,7 +270,7 @@ on_message (SoupWebsocketConnection *ws,
   if (s->closing)
     return;
   s->last_rx = g_get_monotonic_time ();
-  if (type != SOUP_WEBSOCKET_DATA_BINARY || !pu_relay_frame_decode (raw, len, &frame, NULL))
+  if (!pu_relay_frame_decode (raw, len, &frame, NULL))
     {
       session_fail (s, PU_RELAY_ERROR_PROTOCOL, "malformed frame");
       return;
@@ -315,9 +313,18 @@ on_message (SoupWebsocketConnection *ws,
     }
 }
 
+/* Nothing in the protocol is text. */
 static void
-on_closed (SoupWebsocketConnection *ws,
-           gpointer                 data)
+on_text (PuWebsocket *ws,
+         GBytes      *message,
+         gpointer     data)
+{
+  session_fail (data, PU_RELAY_ERROR_PROTOCOL, "malformed frame");
+}
+
+static void
+on_closed (PuWebsocket *ws,
+           gpointer     data)
 {
   Session *s = data;
   PuRelayServer *self = s->server;
@@ -326,31 +333,30 @@ on_closed (SoupWebsocketConnection *ws,
   g_ptr_array_remove (self->sessions, s);
 }
 
+/* The upgrade is through: the connection is a session from now on. */
 static void
-websocket_cb (SoupServer              *soup,
-              SoupServerMessage       *msg,
-              const char              *path,
-              SoupWebsocketConnection *ws,
-              gpointer                 data)
+upgraded_cb (SoupServerMessage *msg,
+             PuRelayServer     *self)
 {
-  PuRelayServer *self = data;
   PuRelayFrame challenge = { .type = PU_RELAY_FRAME_CHALLENGE };
   GSocket *socket = soup_server_message_get_socket (msg);
+  g_autoptr(GIOStream) stream = NULL;
   Session *s = g_new0 (Session, 1);
   gboolean full = self->sessions->len >= self->limits.max_peers;
 
-  s->server = self;
-  s->ws = g_object_ref (ws);
-  s->started_at = s->last_rx = g_get_monotonic_time ();
-  g_ptr_array_add (self->sessions, s);
-
-  soup_websocket_connection_set_max_incoming_payload_size (ws, PU_RELAY_FRAME_MAX);
   /* The socket's send buffer is this peer's whole outgoing queue. */
   if (socket != NULL)
     g_socket_set_option (socket, SOL_SOCKET, SO_SNDBUF, (gint) self->limits.peer_queue_bytes,
                          NULL);
-  g_signal_connect (ws, "message", G_CALLBACK (on_message), s);
-  g_signal_connect (ws, "closed", G_CALLBACK (on_closed), s);
+  stream = soup_server_message_steal_connection (msg);
+
+  s->server = self;
+  s->ws = pu_websocket_new (stream, PU_WEBSOCKET_SERVER, PU_RELAY_FRAME_MAX, NULL, 0);
+  s->started_at = s->last_rx = g_get_monotonic_time ();
+  g_ptr_array_add (self->sessions, s);
+  g_signal_connect (s->ws, "message", G_CALLBACK (on_message), s);
+  g_signal_connect (s->ws, "text", G_CALLBACK (on_text), s);
+  g_signal_connect (s->ws, "closed", G_CALLBACK (on_closed), s);
 
   if (full)
     {
@@ -361,7 +367,21 @@ websocket_cb (SoupServer              *soup,
   randombytes_buf (s->nonce, sizeof s->nonce);
   memcpy (challenge.nonce, s->nonce, sizeof s->nonce);
   challenge.peer = *pu_identity_get_peer_id (self->identity);
-  pu_relay_frame_send (ws, &challenge, FALSE, NULL);
+  pu_relay_frame_send (s->ws, &challenge, FALSE, NULL);
+}
+
+/* libsoup answers the upgrade (no extensions: relayed packets are
+ * encrypted, compression would only cost memory); the connection is ours
+ * once the 101 response is out. */
+static void
+websocket_cb (SoupServer        *soup,
+              SoupServerMessage *msg,
+              const char        *path,
+              GHashTable        *query,
+              gpointer           data)
+{
+  if (soup_websocket_server_process_handshake (msg, NULL, NULL, NULL, NULL))
+    g_signal_connect_object (msg, "wrote-informational", G_CALLBACK (upgraded_cb), data, 0);
 }
 
 static gboolean
@@ -577,10 +597,7 @@ pu_relay_server_new (PuIdentity    *identity,
                                 pu_certificate_get_tls_certificate (self->certificate),
                                 "server-header", "peerup-relay/" PU_VERSION,
                                 NULL);
-  /* Relayed packets are encrypted: compression would only cost memory. */
-  soup_server_remove_websocket_extension (self->soup, SOUP_TYPE_WEBSOCKET_EXTENSION_DEFLATE);
-  soup_server_add_websocket_handler (self->soup, PU_RELAY_WEBSOCKET_PATH, NULL, NULL,
-                                     websocket_cb, self, NULL);
+  soup_server_add_handler (self->soup, PU_RELAY_WEBSOCKET_PATH, websocket_cb, self, NULL);
   soup_server_add_handler (self->soup, "/healthz", health_cb, self, NULL);
   return g_steal_pointer (&self);
 }
@@ -695,7 +712,7 @@ pu_relay_server_stop (PuRelayServer *self)
 
   if (self->sessions != NULL)
     for (guint i = 0; i < self->sessions->len; i++)
-      session_close (g_ptr_array_index (self->sessions, i), SOUP_WEBSOCKET_CLOSE_GOING_AWAY,
+      session_close (g_ptr_array_index (self->sessions, i), PU_WEBSOCKET_CLOSE_GOING_AWAY,
                      "relay stopping");
   if (self->soup != NULL)
     soup_server_disconnect (self->soup);

@@ -16,6 +16,7 @@
 #define BINDING_SUCCESS 0x0101
 #define BINDING_ERROR 0x0111
 
+#define ATTR_MAPPED_ADDRESS 0x0001
 #define ATTR_USERNAME 0x0006
 #define ATTR_MESSAGE_INTEGRITY 0x0008
 #define ATTR_ERROR_CODE 0x0009
@@ -25,6 +26,8 @@
 
 #define FAMILY_IPV4 0x01
 #define FAMILY_IPV6 0x02
+/* RFC 3489 has no magic cookie: its transaction ID takes those 4 bytes too. */
+#define CLASSIC_TXID_LEN 16
 
 /* A 420 answer names at most this many unknown attributes. */
 #define MAX_UNKNOWN 8
@@ -215,42 +218,99 @@ xor_key (const guint8 txid[PU_STUN_TXID_LEN],
   memcpy (key + 4, txid, PU_STUN_TXID_LEN);
 }
 
+/* The address bytes of @ip (4 or 16 in *@n) and their STUN family. */
+static const guint8 *
+address_bytes (GInetAddress *ip,
+               guint8       *family,
+               gsize        *n)
+{
+  const guint8 *raw = g_inet_address_to_bytes (ip);
+
+  /* A dual-stack socket reports IPv4 peers as ::ffff:a.b.c.d. */
+  if (g_inet_address_get_family (ip) == G_SOCKET_FAMILY_IPV6 && !is_v4_mapped (raw))
+    {
+      *family = FAMILY_IPV6;
+      *n = 16;
+      return raw;
+    }
+  *family = FAMILY_IPV4;
+  *n = 4;
+  return g_inet_address_get_family (ip) == G_SOCKET_FAMILY_IPV6 ? raw + 12 : raw;
+}
+
 static void
 put_xor_address (GByteArray         *buf,
                  const guint8        txid[PU_STUN_TXID_LEN],
                  GInetSocketAddress *addr)
 {
-  GInetAddress *ip = g_inet_socket_address_get_address (addr);
-  const guint8 *raw = g_inet_address_to_bytes (ip);
   guint16 port = g_inet_socket_address_get_port (addr);
   guint8 key[16];
   guint8 out[16];
   gsize n;
   guint8 family;
+  const guint8 *raw = address_bytes (g_inet_socket_address_get_address (addr), &family, &n);
 
+  /* All 16 bytes every time: a loop bounded by n alone makes GCC 12 at -O3
+   * see a write past the buffer. */
+  g_assert (n <= sizeof out);
+  memset (out, 0, sizeof out);
+  memcpy (out, raw, n);
   xor_key (txid, key);
-
-  /* A dual-stack socket reports IPv4 peers as ::ffff:a.b.c.d. */
-  if (g_inet_address_get_family (ip) == G_SOCKET_FAMILY_IPV6 && !is_v4_mapped (raw))
-    {
-      family = FAMILY_IPV6;
-      n = 16;
-    }
-  else
-    {
-      family = FAMILY_IPV4;
-      if (g_inet_address_get_family (ip) == G_SOCKET_FAMILY_IPV6)
-        raw += 12;
-      n = 4;
-    }
-  for (gsize i = 0; i < n; i++)
-    out[i] = raw[i] ^ key[i];
+  for (gsize i = 0; i < sizeof out; i++)
+    out[i] ^= key[i];
 
   put_u16 (buf, ATTR_XOR_MAPPED_ADDRESS);
   put_u16 (buf, (guint16) (4 + n));
   g_byte_array_append (buf, (const guint8[]) { 0, family }, 2);
   put_u16 (buf, port ^ (MAGIC_COOKIE >> 16));
   g_byte_array_append (buf, out, n);
+}
+
+/* RFC 3489 clients (libnice asks for server-reflexive candidates this way)
+ * get what RFC 5389 section 12.2 prescribes: MAPPED-ADDRESS, their whole
+ * transaction ID, no FINGERPRINT. Attributes are walked within bounds only:
+ * the answer does not depend on them. */
+static GBytes *
+answer_classic (const guint8        *data,
+                gsize                len,
+                GInetSocketAddress  *from,
+                GError             **error)
+{
+  GByteArray *buf;
+  gsize n, pos = PU_STUN_HEADER_LEN;
+  guint8 family;
+  const guint8 *raw;
+  const char *why = NULL;
+
+  if ((data[0] & 0xc0) != 0 || read_u16 (data + 2) != len - PU_STUN_HEADER_LEN ||
+      len % 4 != 0)
+    why = _("not STUN");
+  else if (read_u16 (data) != BINDING_REQUEST)
+    why = _("not a Binding request");
+  while (why == NULL && pos < len)
+    {
+      if (len - pos < 4 || ((read_u16 (data + pos + 2) + 3u) & ~3u) > len - pos - 4)
+        why = _("attribute overruns message");
+      else
+        pos += 4 + ((read_u16 (data + pos + 2) + 3u) & ~3u);
+    }
+  if (why != NULL)
+    {
+      not_stun (error, why);
+      return NULL;
+    }
+
+  raw = address_bytes (g_inet_socket_address_get_address (from), &family, &n);
+  buf = g_byte_array_sized_new (64);
+  put_u16 (buf, BINDING_SUCCESS);
+  put_u16 (buf, (guint16) (8 + n));
+  g_byte_array_append (buf, data + 4, CLASSIC_TXID_LEN);
+  put_u16 (buf, ATTR_MAPPED_ADDRESS);
+  put_u16 (buf, (guint16) (4 + n));
+  g_byte_array_append (buf, (const guint8[]) { 0, family }, 2);
+  put_u16 (buf, g_inet_socket_address_get_port (from));
+  g_byte_array_append (buf, raw, n);
+  return g_byte_array_free_to_bytes (buf);
 }
 
 GBytes *
@@ -265,6 +325,9 @@ pu_stun_answer (const guint8        *data,
   g_return_val_if_fail (data != NULL || len == 0, NULL);
   g_return_val_if_fail (G_IS_INET_SOCKET_ADDRESS (from), NULL);
 
+  if (len >= PU_STUN_HEADER_LEN && len <= PU_STUN_MAX_MESSAGE &&
+      read_u32 (data + 4) != MAGIC_COOKIE)
+    return answer_classic (data, len, from, error);
   if (!parse_message (data, len, &msg, error))
     return NULL;
   if (msg.type != BINDING_REQUEST)

@@ -1,18 +1,31 @@
-/* bench-quic.c — QUIC stream throughput over UDP loopback vs raw TCP loopback
+/* bench-quic.c — QUIC stream throughput over UDP loopback and through a relay,
+ * vs raw TCP loopback
  *
- * Usage: bench-quic [MEGABYTES]   (default 200)
+ * Usage: bench-quic [MEGABYTES [udp|relay|direct|tcp [RTT_MS]]]   (default 200, all)
  *
- * The receiving end runs in its own thread with its own main context, as two
- * devices would; both measurements move the same bytes in the same run.
+ * "udp": one QUIC stream between two connections over a UDP socket pair,
+ * with RTT_MS of round trip added (each end holds what it receives).
+ * "relay": a whole tunnel — a TCP client, a proxy on one node, the relay, the
+ * serving node and a TCP service behind it — as `peerup proxy` sets it up,
+ * with direct paths off. "direct": the same once ICE has moved it off the
+ * relay.
+ * Each end runs in its own thread with its own main context, as separate
+ * devices would; every measurement moves the same bytes in the same run.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <gio/gio.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include "pu-certificate.h"
 #include "pu-connection.h"
+#include "pu-node.h"
+#include "pu-proxy.h"
+#include "pu-relay-server.h"
+#include "pu-test-util.h"
 
 #define CHUNK (256 * 1024)
 #define RECV_BATCH 64
@@ -34,6 +47,15 @@ cpu_seconds (void)
          (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
 }
 
+static double
+thread_cpu_seconds (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 static Result
 result_new (guint64 bytes,
             gint64  elapsed_usec,
@@ -44,7 +66,8 @@ result_new (guint64 bytes,
   return r;
 }
 
-/* A PuPath over one UDP socket to one remote address. */
+/* A PuPath over one UDP socket to one remote address. With a delay, what
+ * arrives waits that long before the connection sees it: half a round trip. */
 #define BENCH_TYPE_UDP_PATH (bench_udp_path_get_type ())
 G_DECLARE_FINAL_TYPE (BenchUdpPath, bench_udp_path, BENCH, UDP_PATH, GObject)
 
@@ -56,7 +79,16 @@ struct _BenchUdpPath
   PuConnection   *receiver;  /* not owned */
   GSource        *source;
   guint8         *bufs;  /* RECV_BATCH × DATAGRAM_MAX */
+  gint64          delay_usec;
+  GQueue          delayed;  /* Delayed, oldest first */
+  GSource        *timer;
 };
+
+typedef struct {
+  gint64 due;
+  gsize  len;
+  guint8 data[];
+} Delayed;
 
 static void bench_udp_path_iface_init (PuPathInterface *iface);
 
@@ -120,6 +152,58 @@ bench_udp_path_iface_init (PuPathInterface *iface)
 }
 
 static gboolean
+timer_dispatch (GSource     *source,
+                GSourceFunc  callback,
+                gpointer     user_data)
+{
+  return callback (user_data);
+}
+
+/* Runs at its ready time and stays attached. */
+static GSourceFuncs timer_funcs = { NULL, NULL, timer_dispatch, NULL, NULL, NULL };
+
+static gboolean
+on_delay_timer (gpointer user_data)
+{
+  BenchUdpPath *self = user_data;
+  gint64 now = g_get_monotonic_time ();
+  Delayed *d;
+
+  while ((d = g_queue_peek_head (&self->delayed)) != NULL && d->due <= now)
+    {
+      g_queue_pop_head (&self->delayed);
+      if (self->receiver != NULL)
+        pu_connection_receive_datagram (self->receiver, d->data, d->len);
+      g_free (d);
+    }
+  g_source_set_ready_time (self->timer, d != NULL ? d->due : -1);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+deliver (BenchUdpPath *self,
+         const guint8 *data,
+         gsize         len)
+{
+  Delayed *d;
+
+  if (self->delay_usec == 0)
+    {
+      if (self->receiver != NULL)
+        pu_connection_receive_datagram (self->receiver, data, len);
+      return;
+    }
+
+  d = g_malloc (sizeof (Delayed) + len);
+  d->due = g_get_monotonic_time () + self->delay_usec;
+  d->len = len;
+  memcpy (d->data, data, len);
+  if (g_queue_is_empty (&self->delayed))
+    g_source_set_ready_time (self->timer, d->due);
+  g_queue_push_tail (&self->delayed, d);
+}
+
+static gboolean
 on_readable (GSocket      *socket,
              GIOCondition  condition,
              gpointer      user_data)
@@ -141,9 +225,8 @@ on_readable (GSocket      *socket,
       n = g_socket_receive_messages (socket, messages, RECV_BATCH, 0, NULL, NULL);
       if (n <= 0)
         break;
-      for (gint i = 0; i < n && self->receiver != NULL; i++)
-        pu_connection_receive_datagram (self->receiver, self->bufs + i * DATAGRAM_MAX,
-                                        messages[i].bytes_received);
+      for (gint i = 0; i < n; i++)
+        deliver (self, self->bufs + i * DATAGRAM_MAX, messages[i].bytes_received);
     }
   return G_SOURCE_CONTINUE;
 }
@@ -156,6 +239,9 @@ bench_udp_path_finalize (GObject *object)
   if (self->source != NULL)
     g_source_destroy (self->source);
   g_clear_pointer (&self->source, g_source_unref);
+  g_source_destroy (self->timer);
+  g_source_unref (self->timer);
+  g_queue_clear_full (&self->delayed, g_free);
   g_clear_object (&self->socket);
   g_clear_object (&self->remote);
   g_free (self->bufs);
@@ -196,15 +282,20 @@ udp_socket (void)
 /* Attaches to the thread-default context of the caller. */
 static BenchUdpPath *
 udp_path_new (GSocket *socket,
-              GSocket *remote)
+              GSocket *remote,
+              gint64   delay_usec)
 {
   BenchUdpPath *self = g_object_new (BENCH_TYPE_UDP_PATH, NULL);
 
   self->socket = g_object_ref (socket);
   self->remote = g_socket_get_local_address (remote, NULL);
+  self->delay_usec = delay_usec;
   self->source = g_socket_create_source (socket, G_IO_IN, NULL);
   g_source_set_callback (self->source, (GSourceFunc) (void (*) (void)) on_readable, self, NULL);
   g_source_attach (self->source, g_main_context_get_thread_default ());
+  self->timer = g_source_new (&timer_funcs, sizeof (GSource));
+  g_source_set_callback (self->timer, on_delay_timer, self, NULL);
+  g_source_attach (self->timer, g_main_context_get_thread_default ());
   return self;
 }
 
@@ -212,6 +303,7 @@ udp_path_new (GSocket *socket,
 typedef struct {
   GSocket       *socket;
   GSocket       *remote;
+  gint64         delay_usec;
   PuCertificate *certificate;
   GMainContext  *context;
   GMainLoop     *loop;
@@ -294,7 +386,7 @@ receiver_thread (gpointer data)
   g_autoptr(GError) error = NULL;
 
   g_main_context_push_thread_default (r->context);
-  path = udp_path_new (r->socket, r->remote);
+  path = udp_path_new (r->socket, r->remote, r->delay_usec);
   connection = pu_connection_new_server (r->certificate, allow_all, NULL, NULL, PU_PATH (path),
                                          &error);
   g_assert_no_error (error);
@@ -399,7 +491,8 @@ on_opened (GObject      *source,
 }
 
 static Result
-bench_quic (guint64 bytes)
+bench_quic (guint64 bytes,
+            guint   rtt_ms)
 {
   g_autoptr(PuIdentity) client_id = pu_identity_generate ();
   g_autoptr(PuIdentity) server_id = pu_identity_generate ();
@@ -407,7 +500,7 @@ bench_quic (guint64 bytes)
   g_autoptr(PuCertificate) server_cert = pu_certificate_new (server_id, NULL);
   g_autoptr(GSocket) client_socket = udp_socket ();
   g_autoptr(GSocket) server_socket = udp_socket ();
-  g_autoptr(BenchUdpPath) path = udp_path_new (client_socket, server_socket);
+  g_autoptr(BenchUdpPath) path = udp_path_new (client_socket, server_socket, rtt_ms * 500);
   g_autoptr(PuConnection) connection = NULL;
   g_autoptr(GError) error = NULL;
   Receiver *r = g_new0 (Receiver, 1);
@@ -417,6 +510,7 @@ bench_quic (guint64 bytes)
   double cpu;
 
   r->socket = server_socket;
+  r->delay_usec = rtt_ms * 500;
   r->remote = client_socket;
   r->certificate = server_cert;
   r->context = g_main_context_new ();
@@ -454,34 +548,38 @@ bench_quic (guint64 bytes)
   return result_new (bytes, elapsed, cpu);
 }
 
+/* The far end of every TCP measurement: reads each of @n_connections to its
+ * end and answers one byte. */
+typedef struct {
+  GSocket *listener;
+  guint    n_connections;
+} Sink;
+
 static gpointer
 tcp_receiver (gpointer data)
 {
-  GSocket *listener = data;
-  g_autoptr(GSocket) socket = g_socket_accept (listener, NULL, NULL);
+  Sink *sink = data;
   g_autofree guint8 *buf = g_malloc (CHUNK);
 
-  while (g_socket_receive (socket, (char *) buf, CHUNK, NULL, NULL) > 0)
-    ;
-  g_socket_send (socket, "!", 1, NULL, NULL);
+  for (guint i = 0; i < sink->n_connections; i++)
+    {
+      g_autoptr(GSocket) socket = g_socket_accept (sink->listener, NULL, NULL);
+
+      g_assert_nonnull (socket);
+      while (g_socket_receive (socket, (char *) buf, CHUNK, NULL, NULL) > 0)
+        ;
+      g_socket_send (socket, "!", 1, NULL, NULL);
+    }
   return NULL;
 }
 
-static Result
-bench_tcp (guint64 bytes)
+static GSocket *
+tcp_listener (GSocketAddress **bound)
 {
   g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
   g_autoptr(GSocketAddress) any = g_inet_socket_address_new (lo, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-  g_autoptr(GSocket) listener = NULL;
-  g_autoptr(GSocket) socket = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree guint8 *buf = g_malloc0 (CHUNK);
-  GThread *thread;
-  guint64 sent = 0;
-  gint64 start, elapsed;
-  double cpu;
-  char answer;
+  GSocket *listener;
 
   listener = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
                            &error);
@@ -490,12 +588,28 @@ bench_tcp (guint64 bytes)
   g_assert_no_error (error);
   g_socket_listen (listener, &error);
   g_assert_no_error (error);
-  bound = g_socket_get_local_address (listener, &error);
-  thread = g_thread_new ("tcp receiver", tcp_receiver, listener);
+  *bound = g_socket_get_local_address (listener, &error);
+  g_assert_no_error (error);
+  return listener;
+}
+
+/* Sends @bytes to @to over TCP, half-closes and waits for the answer. */
+static Result
+tcp_send_all (GSocketAddress *to,
+              guint64         bytes)
+{
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree guint8 *buf = g_malloc0 (CHUNK);
+  guint64 sent = 0;
+  gint64 start, elapsed;
+  double cpu;
+  char answer;
 
   socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
                          &error);
-  g_socket_connect (socket, bound, NULL, &error);
+  g_assert_no_error (error);
+  g_socket_connect (socket, to, NULL, &error);
   g_assert_no_error (error);
 
   start = g_get_monotonic_time ();
@@ -509,12 +623,343 @@ bench_tcp (guint64 bytes)
       sent += n;
     }
   g_socket_shutdown (socket, FALSE, TRUE, &error);
+  g_assert_no_error (error);
   g_assert_cmpint (g_socket_receive (socket, &answer, 1, NULL, &error), ==, 1);
   elapsed = g_get_monotonic_time () - start;
-  g_thread_join (thread);
   cpu = cpu_seconds () - cpu;
 
   return result_new (bytes, elapsed, cpu);
+}
+
+static Result
+bench_tcp (guint64 bytes)
+{
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GSocket) listener = tcp_listener (&bound);
+  Sink sink = { listener, 1 };
+  GThread *thread = g_thread_new ("tcp receiver", tcp_receiver, &sink);
+  Result result = tcp_send_all (bound, bytes);
+
+  g_thread_join (thread);
+  return result;
+}
+
+/* A thread running its own main context; work is handed to it and waited for. */
+typedef struct {
+  GMainContext *context;
+  GMainLoop    *loop;
+  GThread      *thread;
+} Worker;
+
+typedef void (*WorkFunc) (gpointer data);
+
+typedef struct {
+  WorkFunc  func;
+  gpointer  data;
+  GMutex    lock;
+  GCond     cond;
+  gboolean  done;
+} Call;
+
+static gpointer
+worker_thread (gpointer data)
+{
+  Worker *w = data;
+
+  g_main_context_push_thread_default (w->context);
+  g_main_loop_run (w->loop);
+  g_main_context_pop_thread_default (w->context);
+  return NULL;
+}
+
+static void
+worker_start (Worker     *w,
+              const char *name)
+{
+  w->context = g_main_context_new ();
+  w->loop = g_main_loop_new (w->context, FALSE);
+  w->thread = g_thread_new (name, worker_thread, w);
+}
+
+static gboolean
+call_cb (gpointer data)
+{
+  Call *c = data;
+
+  c->func (c->data);
+  g_mutex_lock (&c->lock);
+  c->done = TRUE;
+  g_cond_signal (&c->cond);
+  g_mutex_unlock (&c->lock);
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs @func in the thread running @context (where it is the thread-default
+ * context; NULL: the main thread) and waits. */
+static void
+context_call (GMainContext *context,
+              WorkFunc      func,
+              gpointer      data)
+{
+  Call c = { func, data };
+
+  g_mutex_init (&c.lock);
+  g_cond_init (&c.cond);
+  g_main_context_invoke (context, call_cb, &c);
+  g_mutex_lock (&c.lock);
+  while (!c.done)
+    g_cond_wait (&c.cond, &c.lock);
+  g_mutex_unlock (&c.lock);
+  g_mutex_clear (&c.lock);
+  g_cond_clear (&c.cond);
+}
+
+static void
+worker_call (Worker   *w,
+             WorkFunc  func,
+             gpointer  data)
+{
+  context_call (w->context, func, data);
+}
+
+static void
+worker_stop (Worker *w)
+{
+  worker_call (w, (WorkFunc) g_main_loop_quit, w->loop);
+  g_thread_join (w->thread);
+  g_main_loop_unref (w->loop);
+  g_main_context_unref (w->context);
+}
+
+/* Relay, serving node ("home", exposing the TCP receiver as "sink") and
+ * dialing node ("laptop", with a proxy to it) of the tunnel measurements:
+ * through the relay (direct paths off), or on the direct path ICE finds. */
+typedef struct {
+  char           *dir;
+  Worker          relay_worker;
+  Worker          home_worker;
+  PuIdentity     *relay_identity;
+  PuTrustStore   *relay_trust;
+  PuRelayServer  *relay;
+  char           *relay_addr;
+  GSocketAddress *sink_addr;
+  PuProfile      *home;
+  PuNode         *home_node;
+  PuProfile      *laptop;
+  PuNode         *laptop_node;
+  PuProxy        *proxy;
+  GSocketAddress *proxy_addr;
+  gboolean        direct;
+  gboolean        is_direct;
+  guint64         bytes;
+  guint64         n_dropped;
+  double          relay_cpu;  /* the relay thread's, start to stop */
+  Result          result;
+  gint64          first_usec;
+  GMainLoop      *loop;
+} Tunnel;
+
+static PuProfile *
+tunnel_profile (Tunnel     *t,
+                const char *name)
+{
+  g_autofree char *path = g_build_filename (t->dir, name, "config.ini", NULL);
+  g_autoptr(GError) error = NULL;
+  PuProfile *profile = pu_profile_init (path, name, t->relay_addr, NULL, &error);
+
+  g_assert_no_error (error);
+  pu_trust_store_add (t->relay_trust, pu_identity_get_peer_id (pu_profile_get_identity (profile)),
+                      name, 0, &error);
+  g_assert_no_error (error);
+  return profile;
+}
+
+static void
+relay_start (gpointer data)
+{
+  Tunnel *t = data;
+  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) addr = g_inet_socket_address_new (lo, 0);
+  g_autofree char *trust_path = g_build_filename (t->dir, "relay-authorized_keys", NULL);
+  g_autofree char *relay_id = NULL;
+  g_autoptr(GError) error = NULL;
+
+  t->relay_cpu = thread_cpu_seconds ();
+  t->relay_identity = pu_identity_generate ();
+  t->relay_trust = pu_trust_store_new (trust_path, &error);
+  g_assert_no_error (error);
+  t->relay = pu_relay_server_new (t->relay_identity, t->relay_trust, &error);
+  g_assert_no_error (error);
+  pu_relay_server_listen (t->relay, G_INET_SOCKET_ADDRESS (addr), &error);
+  g_assert_no_error (error);
+  relay_id = pu_peer_id_to_string (pu_relay_server_get_peer_id (t->relay));
+  t->relay_addr = g_strdup_printf ("/ip4/127.0.0.1/tcp/%u/p2p/%s",
+                                   pu_relay_server_get_port (t->relay), relay_id);
+}
+
+static void
+relay_stop (gpointer data)
+{
+  Tunnel *t = data;
+
+  t->n_dropped = pu_relay_server_get_n_dropped (t->relay);
+  t->relay_cpu = thread_cpu_seconds () - t->relay_cpu;
+  pu_relay_server_stop (t->relay);
+  g_clear_object (&t->relay);
+  g_clear_object (&t->relay_trust);
+  g_clear_object (&t->relay_identity);
+}
+
+static void
+home_start (gpointer data)
+{
+  Tunnel *t = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sink = NULL;
+
+  t->home = tunnel_profile (t, "home");
+  sink = g_strdup_printf ("127.0.0.1:%u",
+                          g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (t->sink_addr)));
+  pu_config_add_service (pu_profile_get_config (t->home), "sink", sink, &error);
+  g_assert_no_error (error);
+  t->home_node = pu_node_new (t->home, TRUE, &error);
+  g_assert_no_error (error);
+  pu_node_set_direct_paths (t->home_node, t->direct);
+  pu_node_start (t->home_node);
+}
+
+static void
+home_authorize (gpointer data)
+{
+  Tunnel *t = data;
+  g_autoptr(GError) error = NULL;
+
+  pu_trust_store_add (pu_profile_get_trust_store (t->home),
+                      pu_identity_get_peer_id (pu_profile_get_identity (t->laptop)),
+                      "laptop", 0, &error);
+  g_assert_no_error (error);
+}
+
+static void
+home_stop (gpointer data)
+{
+  Tunnel *t = data;
+
+  g_clear_object (&t->home_node);
+  g_clear_object (&t->home);
+}
+
+static gboolean
+quit_cb (gpointer data)
+{
+  g_main_loop_quit (data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+check_direct (gpointer data)
+{
+  Tunnel *t = data;
+  PuNodePeerState state;
+
+  t->is_direct = pu_node_get_peer_state (t->laptop_node,
+                                         pu_identity_get_peer_id (pu_profile_get_identity (t->home)),
+                                         &state) &&
+                 state.path == PU_PATH_KIND_DIRECT;
+}
+
+/* The TCP client: one byte to bring the connection up, then the measurement
+ * (once the connection is on its direct path, when that is measured). */
+static gpointer
+tunnel_client (gpointer data)
+{
+  Tunnel *t = data;
+  gint64 start = g_get_monotonic_time ();
+
+  tcp_send_all (t->proxy_addr, 1);
+  t->first_usec = g_get_monotonic_time () - start;
+  for (guint i = 0; t->direct && !t->is_direct; i++)
+    {
+      g_assert_cmpuint (i, <, 2000);
+      g_usleep (5000);
+      context_call (NULL, check_direct, t);
+    }
+  t->result = tcp_send_all (t->proxy_addr, t->bytes);
+  g_main_context_invoke (NULL, quit_cb, t->loop);
+  return NULL;
+}
+
+static Result
+bench_tunnel (guint64  bytes,
+              gboolean direct)
+{
+  g_autoptr(GSocket) listener = NULL;
+  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (lo, 0);
+  g_autoptr(GError) error = NULL;
+  GThread *sink_thread, *client;
+  Tunnel t = { .bytes = bytes, .direct = direct };
+  Sink sink;
+
+  t.dir = pu_test_make_tmpdir ();
+  listener = tcp_listener (&t.sink_addr);
+  /* The connection's warm-up, then the measurement. */
+  sink = (Sink) { listener, 2 };
+  sink_thread = g_thread_new ("sink", tcp_receiver, &sink);
+
+  worker_start (&t.relay_worker, "relay");
+  worker_call (&t.relay_worker, relay_start, &t);
+  worker_start (&t.home_worker, "home");
+  worker_call (&t.home_worker, home_start, &t);
+
+  t.laptop = tunnel_profile (&t, "laptop");
+  worker_call (&t.home_worker, home_authorize, &t);
+  t.laptop_node = pu_node_new (t.laptop, FALSE, &error);
+  g_assert_no_error (error);
+  pu_node_set_direct_paths (t.laptop_node, direct);
+  pu_node_start (t.laptop_node);
+  t.proxy = pu_proxy_new (t.laptop_node, pu_identity_get_peer_id (pu_profile_get_identity (t.home)),
+                          "sink", G_INET_SOCKET_ADDRESS (any), &error);
+  g_assert_no_error (error);
+  t.proxy_addr = g_inet_socket_address_new (lo, pu_proxy_get_port (t.proxy));
+
+  t.loop = g_main_loop_new (NULL, FALSE);
+  client = g_thread_new ("client", tunnel_client, &t);
+  g_main_loop_run (t.loop);
+  g_thread_join (client);
+
+  pu_proxy_stop (t.proxy);
+  g_clear_object (&t.proxy);
+  g_clear_object (&t.laptop_node);
+  g_clear_object (&t.laptop);
+  worker_call (&t.home_worker, home_stop, &t);
+  worker_stop (&t.home_worker);
+  worker_call (&t.relay_worker, relay_stop, &t);
+  worker_stop (&t.relay_worker);
+  for (guint i = 0; i < 100 && g_main_context_iteration (NULL, FALSE); i++)
+    ;
+  g_thread_join (sink_thread);
+
+  if (!direct)
+    g_print ("first byte and its answer through a new tunnel (relay and QUIC handshakes): "
+             "%.1f ms\nrelay CPU: %.2f s per GB relayed\n", t.first_usec / 1000.0,
+             t.relay_cpu / (bytes / 1e9));
+  if (t.n_dropped > 0)
+    g_print ("(the relay dropped %" G_GUINT64_FORMAT " packets for a full queue)\n", t.n_dropped);
+  pu_test_remove_tree (t.dir);
+  g_free (t.dir);
+  g_free (t.relay_addr);
+  g_clear_object (&t.sink_addr);
+  g_clear_object (&t.proxy_addr);
+  g_main_loop_unref (t.loop);
+  return t.result;
+}
+
+static void
+print_row (const char *what,
+           Result      r)
+{
+  g_print ("%-40s %8.1f   %8.1f\n", what, r.mb_per_s, r.mb_per_cpu_s);
 }
 
 int
@@ -523,23 +968,50 @@ main (int   argc,
 {
   guint64 megabytes = argc > 1 ? g_ascii_strtoull (argv[1], NULL, 10) : 200;
   guint64 bytes = MAX (megabytes, 1) * 1000 * 1000;
-  Result quic, tcp;
+  const char *only = argc > 2 ? argv[2] : NULL;
+  guint rtt_ms = argc > 3 ? (guint) g_ascii_strtoull (argv[3], NULL, 10) : 0;
+  g_autofree char *load = NULL;
+  Result tcp = { 0 };
 
-  quic = bench_quic (bytes);
-  tcp = bench_tcp (bytes);
+  if (only != NULL && !g_str_equal (only, "udp") && !g_str_equal (only, "relay") &&
+      !g_str_equal (only, "direct") && !g_str_equal (only, "tcp"))
+    {
+      g_printerr ("Usage: %s [MEGABYTES [udp|relay|direct|tcp [RTT_MS]]]\n", argv[0]);
+      return 2;
+    }
+
+  g_file_get_contents ("/proc/loadavg", &load, NULL, NULL);
   g_print ("transfer: %" G_GUINT64_FORMAT " MB on one stream, loopback, load average %s",
-           bytes / 1000000, "");
-  {
-    g_autofree char *load = NULL;
+           bytes / 1000000, load != NULL ? load : "unknown\n");
+  g_print ("%-40s %8s   %s\n", "", "MB/s", "MB per CPU-second");
+  if (only == NULL || g_str_equal (only, "tcp"))
+    print_row ("raw TCP:", tcp = bench_tcp (bytes));
+  if (only == NULL || g_str_equal (only, "udp"))
+    {
+      Result quic = bench_quic (bytes, rtt_ms);
+      g_autofree char *what = g_strdup_printf ("QUIC (ngtcp2, AES-128-GCM) over UDP%s:",
+                                               rtt_ms > 0 ? ", delayed" : "");
 
-    g_file_get_contents ("/proc/loadavg", &load, NULL, NULL);
-    g_print ("%s", load != NULL ? load : "unknown\n");
-  }
-  g_print ("                                      MB/s   MB per CPU-second\n");
-  g_print ("QUIC (ngtcp2, AES-128-GCM) over UDP: %8.1f   %8.1f\n", quic.mb_per_s,
-           quic.mb_per_cpu_s);
-  g_print ("raw TCP:                             %8.1f   %8.1f\n", tcp.mb_per_s, tcp.mb_per_cpu_s);
-  g_print ("ratio QUIC / TCP:                    %8.3f   %8.3f\n", quic.mb_per_s / tcp.mb_per_s,
-           quic.mb_per_cpu_s / tcp.mb_per_cpu_s);
+      if (rtt_ms > 0)
+        g_print ("round trip added on the UDP path: %u ms\n", rtt_ms);
+      print_row (what, quic);
+      if (tcp.mb_per_s > 0)
+        g_print ("%-40s %8.3f   %8.3f\n", "  ratio to raw TCP:", quic.mb_per_s / tcp.mb_per_s,
+                 quic.mb_per_cpu_s / tcp.mb_per_cpu_s);
+    }
+  for (guint i = 0; i < 2; i++)
+    {
+      const char *mode = i == 0 ? "relay" : "direct";
+      Result tunnel;
+
+      if (only != NULL && !g_str_equal (only, mode))
+        continue;
+      tunnel = bench_tunnel (bytes, i == 1);
+      print_row (i == 0 ? "TCP tunnel through a relay (TLS WS):"
+                        : "TCP tunnel on the direct ICE path:", tunnel);
+      if (tcp.mb_per_s > 0)
+        g_print ("%-40s %8.3f   %8.3f\n", "  ratio to raw TCP:", tunnel.mb_per_s / tcp.mb_per_s,
+                 tunnel.mb_per_cpu_s / tcp.mb_per_cpu_s);
+    }
   return 0;
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# bench-tunnel.sh — Peer Up's relayed tunnel against raw TCP and `ssh -L`,
-# measured in one run on loopback with iperf3, plus the tunnel's latencies
-# and the relay's costs. Prints figures; asserts nothing. Run it with
+# bench-tunnel.sh — Peer Up's tunnel, relayed and direct, against raw TCP and
+# `ssh -L`, measured in one run on loopback with iperf3, plus the tunnel's
+# latencies and the relay's costs. Prints figures; asserts nothing. Run it with
 # `ninja -C _build bench-tunnel` (or set PU_PEERUP_BIN and PU_BENCH_RELAY_PEERS).
 #
 #   PU_BENCH_SECONDS   length of each iperf3 run (default 5)
@@ -142,6 +142,10 @@ if [ -x "$sshd_bin" ] && [ "$(id -u)" -eq 0 ] && command -v ssh >/dev/null; then
   ssh_bps=$iperf_bps
 fi
 
+# The relayed tunnel: the laptop keeps its connections on the relay.
+laptop_config="$net_tmp/laptop/peerup/config.ini"
+cp "$laptop_config" "$net_tmp/laptop-config.ini"
+printf '\n[options]\ndirect=false\n' >>"$laptop_config"
 net_proxy tunnel laptop home iperf || fail "the iperf3 proxy did not start" tunnel
 ticks_before=$(cpu_ticks "$relay_pid")
 iperf "$(net_port tunnel)"
@@ -150,6 +154,13 @@ tunnel_bps=$iperf_bps
 ticks_after=$(cpu_ticks "$relay_pid")
 cpu_per_gb=$(awk -v t="$((ticks_after - ticks_before))" -v hz="$(getconf CLK_TCK)" \
                -v b="$tunnel_bytes" 'BEGIN { printf "%.2f", t / hz / (b / 1e9) }')
+net_stop tunnel || true
+
+# The same once ICE has moved a new connection to the direct path.
+cp "$net_tmp/laptop-config.ini" "$laptop_config"
+net_proxy direct laptop home iperf || fail "the direct iperf3 proxy did not start" direct
+iperf "$(net_port direct)"
+direct_bps=$iperf_bps
 
 # --- latency: a proxy's first connection, then new streams ------------------
 
@@ -159,7 +170,8 @@ cold_once () {
   local start curl_start first_byte deadline=$((SECONDS + 30))
 
   start=$(now_us)
-  net_start cold env XDG_CONFIG_HOME="$net_tmp/laptop" "$peerup" proxy home web 0
+  net_cmd laptop
+  net_start cold "${net_cmd[@]}" proxy home web 0
   until net_has "$net_tmp/cold.out" "Forwarding 127.0.0.1:"; do
     [ $SECONDS -lt $deadline ] || fail "the web proxy did not start" cold
     sleep 0.002
@@ -194,8 +206,11 @@ else
   printf '%-34s %10s\n' "ssh -L" "skipped (needs sshd and root)"
 fi
 printf '%-34s %10s MB/s   (goal >= 150)\n' "Peer Up relayed tunnel" "$tunnel"
-printf '%-34s %10s\n' "tunnel / raw" "$(ratio "$tunnel_bps" "$raw_bps")"
-[ -z "$ssh_bps" ] || printf '%-34s %10s\n' "tunnel / ssh -L" "$(ratio "$tunnel_bps" "$ssh_bps")"
+printf '%-34s %10s\n' "relayed / raw" "$(ratio "$tunnel_bps" "$raw_bps")"
+[ -z "$ssh_bps" ] || printf '%-34s %10s\n' "relayed / ssh -L" "$(ratio "$tunnel_bps" "$ssh_bps")"
+printf '%-34s %10s MB/s\n' "Peer Up direct tunnel" "$(mb_per_s "$direct_bps")"
+printf '%-34s %10s\n' "direct / raw" "$(ratio "$direct_bps" "$raw_bps")"
+[ -z "$ssh_bps" ] || printf '%-34s %10s\n' "direct / ssh -L" "$(ratio "$direct_bps" "$ssh_bps")"
 printf '%-34s %10s ms     (goal < 300; median of 5, %s to %s)\n' \
   "cold first byte (proxy start)" "$cold_median" "$cold_min" "$cold_max"
 printf '%-34s %10s ms     (goal < 5; median of 20; direct %s ms)\n' \

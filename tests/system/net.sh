@@ -1,7 +1,8 @@
 # net.sh — sourced by tests/system/tunnel.sh and tests/bench/bench-tunnel.sh:
 # a relay, Peer Up devices and real servers (HTTP, sshd) on loopback, each
 # device with its own XDG_CONFIG_HOME, all in one temporary directory that is
-# removed, with every process started here, on exit.
+# removed, with every process started here, on exit. tests/nat/matrix.sh puts
+# them in the network namespaces of its NAT lab instead (net_ns).
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 
@@ -11,6 +12,9 @@ sshd_bin=${PU_SSHD:-/usr/sbin/sshd}
 net_tmp=$(mktemp -d "${TMPDIR:-/tmp}/peerup-net-XXXXXX")
 declare -A net_pid=()   # name → pid of a process started here
 declare -A net_id=()    # device → peer ID
+# name → the network namespace its programs run in; loopback (none) when unset.
+# Names: devices, "relay", "sshd", "http", and "ssh" for the ssh client.
+declare -A net_ns=()
 net_relay_port=
 net_relay_addr=
 
@@ -62,6 +66,13 @@ net_wait () {
   done
 }
 
+# net_in NAME: sets net_in to the command prefix that runs a program in NAME's
+# network namespace (empty when NAME has none).
+net_in () {
+  net_in=()
+  [ -z "${net_ns[$1]:-}" ] || net_in=(ip netns exec "${net_ns[$1]}")
+}
+
 # net_has FILE TEXT: FILE contains TEXT (fixed string).
 net_has () {
   grep -qF -- "$2" "$1" 2>/dev/null
@@ -83,11 +94,11 @@ net_start () {
   local name=$1
 
   shift
-  # Emptied here, not by the child, so that nobody reads the output of an
-  # earlier NAME while the child starts.
+  # Emptied here, not by the background job: a name used again must not show
+  # the last process's output to whoever waits for the new one's.
   : >"$net_tmp/$name.out"
   : >"$net_tmp/$name.err"
-  "$@" >>"$net_tmp/$name.out" 2>>"$net_tmp/$name.err" &
+  "$@" >"$net_tmp/$name.out" 2>"$net_tmp/$name.err" &
   net_pid[$name]=$!
 }
 
@@ -136,23 +147,37 @@ net_dump () {
   done
 }
 
-# pu DEVICE ARGS…: peerup with DEVICE's own configuration.
-pu () {
-  local who=$1
-
-  shift
-  XDG_CONFIG_HOME="$net_tmp/$who" "$peerup" "$@"
+# net_cmd DEVICE: sets net_cmd to the command line of peerup for DEVICE: its
+# own configuration, its own runtime directory (where a running core keeps its
+# control socket) and no session bus, so devices never find each other's core.
+net_cmd () {
+  mkdir -p -m 0700 "$net_tmp/$1.run"
+  net_in "$1"
+  net_cmd=("${net_in[@]}" env -u DBUS_SESSION_BUS_ADDRESS XDG_CONFIG_HOME="$net_tmp/$1"
+           XDG_RUNTIME_DIR="$net_tmp/$1.run" "$peerup")
 }
 
-# net_relay_start [PORT]: the relay (its directory under XDG_CONFIG_HOME
-# "relay"), on PORT or a free one; sets net_relay_port and net_relay_addr.
+# pu DEVICE ARGS…: peerup as DEVICE.
+pu () {
+  net_cmd "$1"
+  shift
+  "${net_cmd[@]}" "$@"
+}
+
+# net_relay_start [PORT [IP]]: the relay (its directory under XDG_CONFIG_HOME
+# "relay"), on IP (127.0.0.1) and PORT or a free one; sets net_relay_port and
+# net_relay_addr.
 net_relay_start () {
-  net_start relay env XDG_CONFIG_HOME="$net_tmp/relay" "$peerup" relay serve \
-    --listen "127.0.0.1:${1:-0}"
+  local ip=${2:-127.0.0.1}
+
+  net_cmd relay
+  net_start relay "${net_cmd[@]}" relay serve \
+    --listen "$ip:${1:-0}"
   net_wait 30 net_has "$net_tmp/relay.out" "peerup relay add /ip4/" || return 1
-  net_relay_addr=$(grep -oE '/ip4/127\.0\.0\.1/tcp/[0-9]+/p2p/[1-9A-Za-z]+' \
+  net_relay_addr=$(grep -oE "/ip4/${ip//./\\.}/tcp/[0-9]+/p2p/[1-9A-Za-z]+" \
                      "$net_tmp/relay.out" | head -n 1)
-  net_relay_port=$(net_port relay)
+  net_relay_port=${net_relay_addr#/ip4/*/tcp/}
+  net_relay_port=${net_relay_port%%/*}
 }
 
 # net_device NAME: a new device using the relay and authorized on it.
@@ -164,7 +189,8 @@ net_device () {
 
 # net_daemon NAME: the device's daemon, once connected to the relay.
 net_daemon () {
-  net_start "$1" env XDG_CONFIG_HOME="$net_tmp/$1" "$peerup" daemon
+  net_cmd "$1"
+  net_start "$1" "${net_cmd[@]}" daemon
   net_wait 30 net_has "$net_tmp/$1.err" "Connected to the relay at"
 }
 
@@ -174,7 +200,8 @@ net_daemon () {
 # net_proxy NAME DEVICE PEER SERVICE: DEVICE's proxy to PEER's SERVICE on a
 # free port.
 net_proxy () {
-  net_start "$1" env XDG_CONFIG_HOME="$net_tmp/$2" "$peerup" proxy "$3" "$4" 0
+  net_cmd "$2"
+  net_start "$1" "${net_cmd[@]}" proxy "$3" "$4" 0
   net_wait 30 net_has "$net_tmp/$1.out" "Forwarding 127.0.0.1:"
 }
 
@@ -182,7 +209,8 @@ net_proxy () {
 # backlog of 1024 like common servers: its own default of 5 overflows under
 # hundreds of connections at once, and the kernel then resets some.
 net_http () {
-  net_start http python3 -u -c 'import runpy, socketserver, sys
+  net_in http
+  net_start http "${net_in[@]}" python3 -u -c 'import runpy, socketserver, sys
 socketserver.TCPServer.request_queue_size = 1024
 sys.argv[0] = "http.server"
 runpy.run_module("http.server", run_name="__main__", alter_sys=True)' \
@@ -191,14 +219,17 @@ runpy.run_module("http.server", run_name="__main__", alter_sys=True)' \
 }
 
 # net_sshd PORT: sshd with its own config, host key and authorized key
-# (root only), as "sshd". The client key is $net_tmp/ssh/user_key.
+# (root only), as "sshd". The client key is $net_tmp/ssh/user_key. The keys are
+# made once and kept for the next sshd.
 net_sshd () {
   local dir="$net_tmp/ssh" port=$1
 
   mkdir -p "$dir" /run/sshd
-  ssh-keygen -q -t ed25519 -N '' -C peerup-test-host -f "$dir/host_key" || return 1
-  ssh-keygen -q -t ed25519 -N '' -C peerup-test-user -f "$dir/user_key" || return 1
-  install -m 0600 "$dir/user_key.pub" "$dir/authorized_keys"
+  if [ ! -f "$dir/host_key" ]; then
+    ssh-keygen -q -t ed25519 -N '' -C peerup-test-host -f "$dir/host_key" || return 1
+    ssh-keygen -q -t ed25519 -N '' -C peerup-test-user -f "$dir/user_key" || return 1
+    install -m 0600 "$dir/user_key.pub" "$dir/authorized_keys"
+  fi
   cat >"$dir/sshd_config" <<EOF
 Port $port
 ListenAddress 127.0.0.1
@@ -212,7 +243,8 @@ UsePAM no
 StrictModes no
 EOF
   "$sshd_bin" -t -f "$dir/sshd_config" || return 1
-  net_start sshd "$sshd_bin" -f "$dir/sshd_config" -D -e
+  net_in sshd
+  net_start sshd "${net_in[@]}" "$sshd_bin" -f "$dir/sshd_config" -D -e
   net_wait 30 net_has "$net_tmp/sshd.err" "Server listening on 127.0.0.1 port $port"
 }
 
@@ -221,7 +253,8 @@ net_ssh () {
   local port=$1
 
   shift
-  timeout 60 ssh -F /dev/null -p "$port" -i "$net_tmp/ssh/user_key" -o BatchMode=yes \
+  net_in ssh
+  "${net_in[@]}" timeout 60 ssh -F /dev/null -p "$port" -i "$net_tmp/ssh/user_key" -o BatchMode=yes \
     -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR \
     root@127.0.0.1 "$@"
 }

@@ -1,0 +1,550 @@
+/* test-ice.c — direct paths with ICE on loopback: two paths alone, then two
+ * nodes whose relayed connection moves to the direct path and back
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <string.h>
+
+#include "pu-error.h"
+#include "pu-ice-path.h"
+#include "pu-relay-client.h"
+#include "pu-test-relay.h"
+#include "pu-test-util.h"
+
+typedef struct {
+  PuIcePath *self;
+  PuIcePath *other;
+} Wire;
+
+/* Signaling without a relay: what one path sends, the other handles. */
+static void
+wire_signal_cb (PuIcePath *path,
+                GBytes    *bytes,
+                Wire      *wire)
+{
+  g_autoptr(GError) error = NULL;
+  PuSignal msg;
+  gsize len;
+  const guint8 *data = g_bytes_get_data (bytes, &len);
+
+  g_assert_true (pu_signal_decode (data, len, &msg, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (msg.session, ==, pu_ice_path_get_session (wire->other));
+  pu_ice_path_handle_signal (wire->other, &msg);
+}
+
+static void
+state_cb (PuIcePath *path,
+          gboolean  *changed)
+{
+  *changed = TRUE;
+}
+
+static void
+run_until_state (PuIcePath      *path,
+                 PuIcePathState  state)
+{
+  while (pu_ice_path_get_state (path) != state)
+    {
+      gboolean changed = FALSE;
+      gulong id = g_signal_connect (path, "state-changed", G_CALLBACK (state_cb), &changed);
+
+      pu_test_run_until (&changed);
+      g_signal_handler_disconnect (path, id);
+      g_assert_cmpint (pu_ice_path_get_state (path), !=, PU_ICE_PATH_FAILED);
+    }
+}
+
+static void
+test_path_loopback (void)
+{
+  g_autofree char *dir = pu_test_make_tmpdir ();
+  PuTestRelay *relay = pu_test_relay_new (dir);
+  guint16 port = pu_relay_server_get_port (relay->server);
+  g_autoptr(PuIcePath) a = pu_ice_path_new (TRUE, 77, 1);
+  g_autoptr(PuIcePath) b = pu_ice_path_new (FALSE, 77, 1);
+  Wire to_b = { a, b }, to_a = { b, a };
+  g_autofree char *desc = NULL;
+
+  g_signal_connect (a, "send-signal", G_CALLBACK (wire_signal_cb), &to_b);
+  g_signal_connect (b, "send-signal", G_CALLBACK (wire_signal_cb), &to_a);
+  pu_ice_path_start (a, "127.0.0.1", port, TRUE);
+  pu_ice_path_start (b, "127.0.0.1", port, TRUE);
+  run_until_state (a, PU_ICE_PATH_CONNECTED);
+  run_until_state (b, PU_ICE_PATH_CONNECTED);
+
+  g_assert_cmpstr (pu_ice_path_get_local_type (a), ==, "host");
+  g_assert_cmpstr (pu_ice_path_get_remote_type (a), ==, "host");
+  g_assert_cmpuint (pu_ice_path_get_ip_version (a), !=, 0);
+  g_assert_cmpint (pu_path_get_kind (PU_PATH (a)), ==, PU_PATH_KIND_DIRECT);
+  desc = pu_path_describe (PU_PATH (a));
+  g_assert_true (g_str_has_prefix (desc, "direct host→host IPv"));
+  g_test_message ("connected in %.1f ms (controlling) / %.1f ms (controlled): %s",
+                  pu_ice_path_get_connect_time (a) / 1000.0,
+                  pu_ice_path_get_connect_time (b) / 1000.0, desc);
+
+  /* Blocked: both ends lose the other, and find it again once unblocked. */
+  pu_ice_path_set_blocked (a, TRUE);
+  run_until_state (a, PU_ICE_PATH_LOST);
+  run_until_state (b, PU_ICE_PATH_LOST);
+  pu_ice_path_set_blocked (a, FALSE);
+  run_until_state (a, PU_ICE_PATH_CONNECTED);
+  run_until_state (b, PU_ICE_PATH_CONNECTED);
+
+  pu_ice_path_close (a);
+  pu_ice_path_close (b);
+  g_assert_false (pu_path_send (PU_PATH (a), NULL, 0));
+  g_clear_object (&a);
+  g_clear_object (&b);
+  pu_test_relay_free (relay);
+  for (guint i = 0; i < 100 && g_main_context_iteration (NULL, FALSE); i++)
+    ;
+  pu_test_remove_tree (dir);
+}
+
+static void
+test_turn_credentials (void)
+{
+  g_autofree char *username = NULL, *password = NULL;
+
+  /* coturn's use-auth-secret; the password computed independently. */
+  pu_ice_path_turn_credentials ("north-wind", "12D3KooWExample", 1700000000, &username,
+                                &password);
+  g_assert_cmpstr (username, ==, "1700000000:12D3KooWExample");
+  g_assert_cmpstr (password, ==, "/HqX9i4uqhDwQ6joC0dGVpfO4pc=");
+}
+
+/* Two nodes and a relay on loopback; "home" serves a blob of known bytes. */
+typedef struct {
+  char           *dir;
+  PuTestRelay    *relay;
+  GSocketService *blob_service;
+  GBytes         *blob;
+  PuProfile      *home;
+  PuProfile      *laptop;
+  PuNode         *home_node;
+  PuNode         *laptop_node;
+} Fixture;
+
+#define BLOB_LEN (16 * 1024 * 1024)
+
+static void
+blob_written_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GSocketConnection) conn = user_data;
+
+  g_output_stream_write_all_finish (G_OUTPUT_STREAM (object), result, NULL, NULL);
+  g_io_stream_close (G_IO_STREAM (conn), NULL, NULL);
+}
+
+static gboolean
+blob_incoming_cb (GSocketService    *service,
+                  GSocketConnection *conn,
+                  GObject           *source,
+                  Fixture           *fx)
+{
+  g_output_stream_write_all_async (g_io_stream_get_output_stream (G_IO_STREAM (conn)),
+                                   g_bytes_get_data (fx->blob, NULL),
+                                   g_bytes_get_size (fx->blob), G_PRIORITY_DEFAULT, NULL,
+                                   blob_written_cb, g_object_ref (conn));
+  return TRUE;
+}
+
+static const PuPeerId *
+peer_of (PuProfile *profile)
+{
+  return pu_identity_get_peer_id (pu_profile_get_identity (profile));
+}
+
+static void
+fixture_setup (Fixture       *fx,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (lo, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autofree char *target = NULL;
+  guint8 *blob = g_malloc (BLOB_LEN);
+  GRand *rand = g_rand_new_with_seed (4);
+
+  for (gsize i = 0; i < BLOB_LEN; i += 4)
+    *(guint32 *) (blob + i) = g_rand_int (rand);
+  g_rand_free (rand);
+  fx->blob = g_bytes_new_take (blob, BLOB_LEN);
+
+  fx->dir = pu_test_make_tmpdir ();
+  fx->relay = pu_test_relay_new (fx->dir);
+  fx->blob_service = g_socket_service_new ();
+  g_socket_listener_add_address (G_SOCKET_LISTENER (fx->blob_service), any,
+                                 G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL, &bound,
+                                 &error);
+  g_assert_no_error (error);
+  g_signal_connect (fx->blob_service, "incoming", G_CALLBACK (blob_incoming_cb), fx);
+
+  fx->home = pu_test_relay_add_device (fx->relay, "home");
+  fx->laptop = pu_test_relay_add_device (fx->relay, "laptop");
+  target = g_strdup_printf ("127.0.0.1:%u",
+                            g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+  g_assert_true (pu_config_add_service (pu_profile_get_config (fx->home), "blob", target,
+                                        &error));
+  pu_trust_store_add (pu_profile_get_trust_store (fx->home), peer_of (fx->laptop), "laptop", 0,
+                      &error);
+  g_assert_no_error (error);
+  pu_config_set_name (pu_profile_get_config (fx->laptop), "home", peer_of (fx->home), &error);
+  g_assert_no_error (error);
+
+  fx->home_node = pu_node_new (fx->home, TRUE, &error);
+  g_assert_no_error (error);
+  fx->laptop_node = pu_node_new (fx->laptop, FALSE, &error);
+  g_assert_no_error (error);
+  pu_node_start (fx->home_node);
+  pu_node_start (fx->laptop_node);
+}
+
+static void
+fixture_teardown (Fixture       *fx,
+                  gconstpointer  data)
+{
+  g_clear_object (&fx->laptop_node);
+  g_clear_object (&fx->home_node);
+  g_clear_object (&fx->laptop);
+  g_clear_object (&fx->home);
+  g_socket_service_stop (fx->blob_service);
+  g_socket_listener_close (G_SOCKET_LISTENER (fx->blob_service));
+  g_clear_object (&fx->blob_service);
+  g_clear_pointer (&fx->relay, pu_test_relay_free);
+  g_clear_pointer (&fx->blob, g_bytes_unref);
+  /* Let closing sockets, agents and idle callbacks run out. */
+  for (guint i = 0; i < 200 && g_main_context_iteration (NULL, FALSE); i++)
+    ;
+  pu_test_remove_tree (fx->dir);
+  g_free (fx->dir);
+}
+
+static PuPathKind
+path_of (PuNode         *node,
+         const PuPeerId *peer)
+{
+  PuNodePeerState state;
+
+  g_assert_true (pu_node_get_peer_state (node, peer, &state));
+  return state.path;
+}
+
+static void
+changed_cb (PuNode         *node,
+            const PuPeerId *peer,
+            gboolean       *changed)
+{
+  *changed = TRUE;
+}
+
+/* Runs the main loop until @node's best connection to @peer is on @kind. */
+static void
+run_until_path (PuNode         *node,
+                const PuPeerId *peer,
+                PuPathKind      kind)
+{
+  PuNodePeerState state;
+
+  while (!pu_node_get_peer_state (node, peer, &state) || state.path != kind)
+    {
+      gboolean changed = FALSE;
+      gulong id = g_signal_connect (node, "peer-changed", G_CALLBACK (changed_cb), &changed);
+
+      pu_test_run_until (&changed);
+      g_signal_handler_disconnect (node, id);
+    }
+}
+
+typedef struct {
+  gboolean      done;
+  PuConnection *conn;
+  PuStream     *stream;
+  GError       *error;
+} Result;
+
+static void
+connect_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Result *r = user_data;
+
+  r->conn = pu_node_connect_finish (PU_NODE (object), result, &r->error);
+  r->done = TRUE;
+}
+
+static PuConnection *
+connect_to_home (Fixture *fx)
+{
+  Result r = { 0 };
+
+  pu_node_connect_async (fx->laptop_node, peer_of (fx->home), NULL, connect_cb, &r);
+  pu_test_run_until (&r.done);
+  g_assert_no_error (r.error);
+  return r.conn;
+}
+
+static void
+test_direct_host (Fixture       *fx,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuConnection) conn = connect_to_home (fx);
+  PuNodePeerState state;
+  PuNodeIceMetrics metrics;
+  gint64 rtt;
+
+  run_until_path (fx->laptop_node, peer_of (fx->home), PU_PATH_KIND_DIRECT);
+  run_until_path (fx->home_node, peer_of (fx->laptop), PU_PATH_KIND_DIRECT);
+  g_assert_true (PU_IS_ICE_PATH (pu_connection_get_path (conn)));
+
+  /* Bytes flow on the direct path. */
+  rtt = pu_test_ping (fx->laptop_node, peer_of (fx->home), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (rtt, >, 0);
+  g_assert_true (pu_node_get_peer_state (fx->laptop_node, peer_of (fx->home), &state));
+  g_assert_cmpint (state.path, ==, PU_PATH_KIND_DIRECT);
+  g_assert_cmpstr (state.local_candidate, ==, "host");
+  g_assert_cmpstr (state.remote_candidate, ==, "host");
+  g_assert_true (state.ip_version == 4 || state.ip_version == 6);
+
+  pu_node_get_ice_metrics (fx->laptop_node, &metrics);
+  g_assert_cmpuint (metrics.attempts, ==, 1);
+  g_assert_cmpuint (metrics.successes, ==, 1);
+  g_assert_cmpuint (metrics.failures, ==, 0);
+  g_assert_cmpint (metrics.last_time_to_direct, >, 0);
+  g_test_message ("first contact to direct: %.1f ms; ping on the direct path %.2f ms",
+                  metrics.last_time_to_direct / 1000.0, rtt / 1000.0);
+}
+
+/* Reads the blob in steps, checking every byte against what was sent. */
+typedef struct {
+  PuStream *stream;
+  GBytes   *expected;
+  gsize     offset;
+  gsize     target;
+  gboolean  reading;
+  gboolean  paused;
+  gboolean  eof;
+  GError   *error;
+  guint8    buf[64 * 1024];
+} Reader;
+
+static void reader_more (Reader *reader);
+
+static void
+reader_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Reader *reader = user_data;
+  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (object), result, &reader->error);
+  gsize len;
+  const guint8 *expected = g_bytes_get_data (reader->expected, &len);
+
+  reader->reading = FALSE;
+  if (n <= 0)
+    {
+      reader->eof = TRUE;
+      return;
+    }
+  g_assert_cmpuint (reader->offset + n, <=, len);
+  g_assert_true (memcmp (reader->buf, expected + reader->offset, n) == 0);
+  reader->offset += n;
+  reader_more (reader);
+}
+
+static void
+reader_more (Reader *reader)
+{
+  if (reader->offset >= reader->target)
+    {
+      reader->paused = TRUE;
+      return;
+    }
+  reader->reading = TRUE;
+  g_input_stream_read_async (g_io_stream_get_input_stream (G_IO_STREAM (reader->stream)),
+                             reader->buf, MIN (sizeof reader->buf,
+                                               reader->target - reader->offset),
+                             G_PRIORITY_DEFAULT, NULL, reader_cb, reader);
+}
+
+static void
+reader_read_to (Reader *reader,
+                gsize   target)
+{
+  reader->target = target;
+  reader->paused = FALSE;
+  if (!reader->reading)
+    reader_more (reader);
+}
+
+static void
+open_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Result *r = user_data;
+
+  r->stream = pu_node_open_stream_finish (PU_NODE (object), result, &r->error);
+  r->done = TRUE;
+}
+
+static void
+test_switch_during_transfer (Fixture       *fx,
+                             gconstpointer  data)
+{
+  g_autoptr(PuConnection) conn = NULL;
+  g_autoptr(PuStream) stream = NULL;
+  g_autoptr(PuPath) direct = NULL;
+  PuNodeIceMetrics metrics;
+  Result r = { 0 };
+  Reader reader = { 0 };
+  gint64 cut;
+
+  /* The transfer starts on the relay. */
+  pu_node_set_direct_paths (fx->laptop_node, FALSE);
+  conn = connect_to_home (fx);
+  pu_node_open_stream_async (fx->laptop_node, peer_of (fx->home), PU_STREAM_KIND_PROXY, "blob",
+                             NULL, open_cb, &r);
+  pu_test_run_until (&r.done);
+  g_assert_no_error (r.error);
+  stream = r.stream;
+  reader.stream = stream;
+  reader.expected = fx->blob;
+  reader_read_to (&reader, BLOB_LEN / 4);
+  pu_test_run_until (&reader.paused);
+  g_assert_cmpint (path_of (fx->laptop_node, peer_of (fx->home)), ==, PU_PATH_KIND_RELAYED);
+
+  /* Relay → direct while bytes flow. */
+  pu_node_set_direct_paths (fx->laptop_node, TRUE);
+  reader_read_to (&reader, BLOB_LEN / 2);
+  run_until_path (fx->laptop_node, peer_of (fx->home), PU_PATH_KIND_DIRECT);
+  run_until_path (fx->home_node, peer_of (fx->laptop), PU_PATH_KIND_DIRECT);
+  pu_test_run_until (&reader.paused);
+  g_assert_no_error (reader.error);
+
+  /* Direct path cut: back on the relay, the transfer goes on. */
+  direct = g_object_ref (pu_connection_get_path (conn));
+  g_assert_true (PU_IS_ICE_PATH (direct));
+  reader_read_to (&reader, 3 * (BLOB_LEN / 4));
+  cut = g_get_monotonic_time ();
+  pu_ice_path_set_blocked (PU_ICE_PATH (direct), TRUE);
+  run_until_path (fx->laptop_node, peer_of (fx->home), PU_PATH_KIND_RELAYED);
+  g_test_message ("fallback to the relay after %.0f ms",
+                  (g_get_monotonic_time () - cut) / 1000.0);
+  run_until_path (fx->home_node, peer_of (fx->laptop), PU_PATH_KIND_RELAYED);
+  pu_test_run_until (&reader.paused);
+  g_assert_no_error (reader.error);
+
+  /* Restored: direct again, and the rest arrives intact. */
+  pu_ice_path_set_blocked (PU_ICE_PATH (direct), FALSE);
+  run_until_path (fx->laptop_node, peer_of (fx->home), PU_PATH_KIND_DIRECT);
+  run_until_path (fx->home_node, peer_of (fx->laptop), PU_PATH_KIND_DIRECT);
+  g_assert_true (pu_connection_get_path (conn) == direct);
+  reader_read_to (&reader, BLOB_LEN + 1);
+  pu_test_run_until (&reader.eof);
+  g_assert_no_error (reader.error);
+  g_assert_cmpuint (reader.offset, ==, BLOB_LEN);
+
+  pu_node_get_ice_metrics (fx->laptop_node, &metrics);
+  g_assert_cmpuint (metrics.successes, ==, 1);
+  g_assert_cmpuint (metrics.fallbacks, ==, 1);
+}
+
+static void
+send_garbage (Fixture      *fx,
+              const guint8 *data,
+              gsize         len,
+              const char   *expected)
+{
+  PuRelayClient *relay = pu_node_get_relays (fx->laptop_node)->pdata[0];
+  g_autoptr(GError) error = NULL;
+  g_autofree char *pattern = g_strdup_printf ("Ignored a signaling message from *: *%s*",
+                                              expected);
+
+  g_test_expect_message ("peerup-core", G_LOG_LEVEL_MESSAGE, pattern);
+  g_assert_true (pu_relay_client_send_signal (relay, peer_of (fx->home), 0, data, len, &error));
+  g_assert_no_error (error);
+  /* A ping's round trip takes the relay's queue past the message. */
+  pu_test_ping (fx->laptop_node, peer_of (fx->home), &error);
+  g_assert_no_error (error);
+  g_test_assert_expected_messages ();
+}
+
+static void
+test_bad_signaling (Fixture       *fx,
+                    gconstpointer  data)
+{
+  g_autoptr(PuConnection) conn = NULL;
+  guint8 big[PU_SIGNAL_MAX_LEN + 100] = { 1, PU_SIGNAL_CANDIDATES };
+  const guint8 newer[PU_SIGNAL_HEADER_LEN] = { 7, PU_SIGNAL_CREDENTIALS };
+  /* Credentials whose ufrag claims 200 bytes. */
+  const guint8 garbage[PU_SIGNAL_HEADER_LEN + 8] = { 1, PU_SIGNAL_CREDENTIALS,
+                                                     [PU_SIGNAL_HEADER_LEN] = 200 };
+  g_autoptr(GError) error = NULL;
+
+  /* Relayed only, so no ICE message of our own crosses the garbage. */
+  pu_node_set_direct_paths (fx->laptop_node, FALSE);
+  conn = connect_to_home (fx);
+
+  send_garbage (fx, garbage, sizeof garbage, "malformed ICE credentials");
+  send_garbage (fx, newer, sizeof newer, "unsupported version 7; update Peer Up");
+  send_garbage (fx, big, sizeof big, "over the limit");
+
+  /* Nothing broke: the connection still answers, still relayed. */
+  pu_test_ping (fx->laptop_node, peer_of (fx->home), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (path_of (fx->home_node, peer_of (fx->laptop)), ==, PU_PATH_KIND_RELAYED);
+}
+
+/* [options] direct=false: connections stay on the relay and never try ICE. */
+static void
+test_relay_only (Fixture       *fx,
+                 gconstpointer  data)
+{
+  PuConfig *config = pu_profile_get_config (fx->laptop);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuConnection) conn = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *relay_only = NULL;
+  PuNodeIceMetrics metrics;
+
+  g_assert_true (pu_config_save (config, &error));
+  g_assert_true (g_file_get_contents (pu_config_get_path (config), &text, NULL, &error));
+  relay_only = g_strconcat (text, "\n[options]\ndirect=false\n", NULL);
+  g_assert_true (g_file_set_contents (pu_config_get_path (config), relay_only, -1, &error));
+  g_assert_true (pu_profile_reload_config (fx->laptop, &error));
+  g_assert_no_error (error);
+  g_assert_false (pu_config_get_direct (pu_profile_get_config (fx->laptop)));
+
+  conn = connect_to_home (fx);
+  g_assert_cmpint (path_of (fx->laptop_node, peer_of (fx->home)), ==, PU_PATH_KIND_RELAYED);
+  pu_node_get_ice_metrics (fx->laptop_node, &metrics);
+  g_assert_cmpuint (metrics.attempts, ==, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/ice/path/loopback", test_path_loopback);
+  g_test_add_func ("/ice/turn-credentials", test_turn_credentials);
+  g_test_add ("/ice/node/direct-host", Fixture, NULL, fixture_setup, test_direct_host,
+              fixture_teardown);
+  g_test_add ("/ice/node/switch-during-transfer", Fixture, NULL, fixture_setup,
+              test_switch_during_transfer, fixture_teardown);
+  g_test_add ("/ice/node/bad-signaling", Fixture, NULL, fixture_setup, test_bad_signaling,
+              fixture_teardown);
+  g_test_add ("/ice/node/relay-only", Fixture, NULL, fixture_setup, test_relay_only,
+              fixture_teardown);
+
+  return g_test_run ();
+}
