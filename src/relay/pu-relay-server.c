@@ -7,6 +7,7 @@
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
+#include <netinet/in.h>
 #include <sodium.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -637,6 +638,29 @@ pu_relay_server_set_limits (PuRelayServer       *self,
   self->limits = *limits;
 }
 
+/* As soup_server_listen() does, with room in the accept queue for every
+ * device reconnecting at once after a relay restart: libsoup's default
+ * queue of 10 drops their SYNs, and retried SYNs back off for seconds. */
+static gboolean
+listen_tcp (PuRelayServer       *self,
+            GInetSocketAddress  *address,
+            GError             **error)
+{
+  GSocketFamily family = g_socket_address_get_family (G_SOCKET_ADDRESS (address));
+  g_autoptr(GSocket) socket = g_socket_new (family, G_SOCKET_TYPE_STREAM,
+                                            G_SOCKET_PROTOCOL_TCP, error);
+
+  if (socket == NULL)
+    return FALSE;
+  if (family == G_SOCKET_FAMILY_IPV6 &&
+      !g_socket_set_option (socket, IPPROTO_IPV6, IPV6_V6ONLY, TRUE, error))
+    return FALSE;
+  g_socket_set_listen_backlog (socket, SOMAXCONN);
+  return g_socket_bind (socket, G_SOCKET_ADDRESS (address), TRUE, error) &&
+         g_socket_listen (socket, error) &&
+         soup_server_listen_socket (self->soup, socket, SOUP_SERVER_LISTEN_HTTPS, error);
+}
+
 gboolean
 pu_relay_server_listen (PuRelayServer       *self,
                         GInetSocketAddress  *address,
@@ -649,8 +673,7 @@ pu_relay_server_listen (PuRelayServer       *self,
   g_return_val_if_fail (G_IS_INET_SOCKET_ADDRESS (address), FALSE);
   g_return_val_if_fail (self->port == 0, FALSE);
 
-  if (!soup_server_listen (self->soup, G_SOCKET_ADDRESS (address), SOUP_SERVER_LISTEN_HTTPS,
-                           error))
+  if (!listen_tcp (self, address, error))
     {
       g_prefix_error (error, _("Could not listen on TCP port %u: "),
                       g_inet_socket_address_get_port (address));
