@@ -536,7 +536,8 @@ typedef struct {
 static char *
 init_device (Fixture    *f,
              Net        *net,
-             const char *name)
+             const char *name,
+             gboolean    authorize)
 {
   g_autofree char *dir = path_in (f, name);
   char *config = g_build_filename (dir, "config.ini", NULL);
@@ -548,15 +549,21 @@ init_device (Fixture    *f,
   cli (f, "whoami", "--config", config, NULL);
   assert_ok (f);
   id = g_strstrip (g_strdup (f->out));
+  if (!authorize)
+    return config;
   cli (f, "relay", "authorize", id, "--comment", name, "--dir", net->relay_dir, NULL);
   assert_ok (f);
+  /* The running relay has read it. */
+  g_free (proc_wait_line (net->relay, TRUE, "authorized_keys changed: "));
   return config;
 }
 
-/* The relay and two devices allowed on it, which know nothing of each other. */
+/* The relay and two devices, which know nothing of each other; the first
+ * is allowed on the relay, the second too when @authorize_b. */
 static void
-net_start_devices (Fixture *f,
-                   Net     *net)
+net_start_devices_full (Fixture  *f,
+                        Net      *net,
+                        gboolean  authorize_b)
 {
   g_autofree char *line = NULL;
 
@@ -568,12 +575,19 @@ net_start_devices (Fixture *f,
   g_assert_nonnull (net->relay_addr);
   g_assert_false (g_str_has_prefix (net->relay_addr, "/ip4/127.0.0.1/tcp/0/"));
 
-  net->a = init_device (f, net, "home");
-  net->b = init_device (f, net, "laptop");
+  net->a = init_device (f, net, "home", TRUE);
+  net->b = init_device (f, net, "laptop", authorize_b);
   cli (f, "whoami", "--config", net->a, NULL);
   net->a_id = g_strstrip (g_strdup (f->out));
   cli (f, "whoami", "--config", net->b, NULL);
   net->b_id = g_strstrip (g_strdup (f->out));
+}
+
+static void
+net_start_devices (Fixture *f,
+                   Net     *net)
+{
+  net_start_devices_full (f, net, TRUE);
 }
 
 static void
@@ -867,7 +881,7 @@ static void
 check_unauthorized (Fixture *f,
                     Net     *net)
 {
-  g_autofree char *c = init_device (f, net, "stranger");
+  g_autofree char *c = init_device (f, net, "stranger", TRUE);
   g_autofree char *line = NULL;
   g_autoptr(GBytes) empty = g_bytes_new_static ("", 0);
   g_autoptr(GBytes) back = NULL;
@@ -1003,6 +1017,8 @@ test_pairing (Fixture       *f,
   g_autofree char *home_keys = NULL;
   g_autofree char *laptop_keys = NULL;
   g_autofree char *laptop_config = NULL;
+  g_autofree char *relay_keys = NULL;
+  g_autofree char *sponsored = NULL;
   g_autofree char *home_digits = NULL;
   g_autofree char *laptop_digits = NULL;
   g_autofree char *expected_digits = NULL;
@@ -1015,7 +1031,8 @@ test_pairing (Fixture       *f,
   Proc *invite;
   PuSas sas;
 
-  net_start_devices (f, &net);
+  /* The laptop is new: the relay does not know it yet. */
+  net_start_devices_full (f, &net, FALSE);
   g_assert_true (pu_peer_id_parse (net.a_id, &home, NULL));
   g_assert_true (pu_peer_id_parse (net.b_id, &laptop, NULL));
 
@@ -1028,6 +1045,14 @@ test_pairing (Fixture       *f,
   expired_text = pu_invite_code_to_string (expired);
   cli (f, "join", expired_text, "--config", net.b, NULL);
   assert_fails (f, 1, "expired at");
+
+  /* Home has a second relay, which the laptop learns. */
+  {
+    g_autofree char *second = g_strdup_printf ("/ip4/127.0.0.1/tcp/9/p2p/%s", net.a_id);
+
+    cli (f, "relay", "add", second, "--config", net.a, NULL);
+    assert_ok (f);
+  }
 
   invite = proc_start (f, "invite", "--non-interactive", "--config", net.a, NULL);
   code = proc_wait_line (invite, FALSE, "-");
@@ -1050,6 +1075,7 @@ test_pairing (Fixture       *f,
 
   line = proc_wait_line (invite, FALSE, "Paired with laptop (");
   g_free (proc_wait_line (invite, FALSE, "Try: peerup ping laptop"));
+  g_free (proc_wait_line (invite, FALSE, "The relay now serves laptop too."));
   g_assert_cmpint (proc_wait_exit (invite), ==, 0);
   home_digits = sas_digits (invite->out_text->str);
 
@@ -1068,9 +1094,17 @@ test_pairing (Fixture       *f,
   assert_contains (laptop_keys, "# home");
   laptop_config = read_text (laptop_dir, "config.ini");
   assert_contains (laptop_config, "home=");
+  cli (f, "relay", "list", "--config", net.b, NULL);
+  assert_ok (f);
+  assert_contains (f->out, "127.0.0.1:9 ");
   cli (f, "auth", "list", "--config", net.b, NULL);
   assert_ok (f);
   assert_contains (f->out, "(home)  [UNVERIFIED]");
+
+  /* Home sponsored the laptop on the relay. */
+  relay_keys = read_text (net.relay_dir, "authorized_keys");
+  sponsored = g_strdup_printf ("%s # sponsored by home/%s\n", net.b_id, net.a_id);
+  assert_contains (relay_keys, sponsored);
 
   /* The next step works. */
   net.daemon = proc_start (f, "daemon", "--config", net.a, NULL);

@@ -13,6 +13,7 @@
 #include "pu-label.h"
 #include "pu-pairing.h"
 #include "pu-relay-client.h"
+#include "pu-relay-frame.h"
 #include "pu-time.h"
 
 #define DEFAULT_TTL_SECONDS (10 * 60)
@@ -116,6 +117,30 @@ print_paired (PuProfile *profile,
   g_print (_("Try: peerup ping %s\n"), name);
 }
 
+/* Inviter: whether the relay took the new device on. */
+static void
+print_sponsored (PuPairing *pairing)
+{
+  g_autofree char *id = pu_peer_id_to_string (pu_pairing_get_peer (pairing));
+
+  switch (pu_pairing_get_sponsor_status (pairing))
+    {
+    case PU_RELAY_SPONSOR_OK:
+      g_print (_("The relay now serves %s too.\n"), pu_pairing_get_name (pairing));
+      break;
+    case PU_RELAY_SPONSOR_DENIED:
+      g_printerr (_("The relay does not let this device invite others; its operator can add "
+                    "the new device with `peerup relay authorize %s`\n"), id);
+      break;
+    case PU_RELAY_SPONSOR_INVALID:
+      g_printerr (_("The relay refused to add the new device (check this device's clock); its "
+                    "operator can add it with `peerup relay authorize %s`\n"), id);
+      break;
+    default:
+      break;
+    }
+}
+
 static int
 run_pairing (Run       *run,
              PuProfile *profile,
@@ -135,6 +160,7 @@ run_pairing (Run       *run,
   if (run->result != NULL)
     return pu_cli_fail (run->result);
   print_paired (profile, pairing);
+  print_sponsored (pairing);
   return status;
 }
 
@@ -183,8 +209,8 @@ pu_cli_invite (int    argc,
   const PuCliSpec spec = {
     .command = "invite",
     .summary = N_("Make a one-time code for another device and wait until it joins with "
-                  "`peerup join CODE`; then each device authorizes and names the other. "
-                  "Both devices must be allowed on this device's relay."),
+                  "`peerup join CODE`; then each device authorizes and names the other, and "
+                  "this device asks its relay to serve the other one too."),
     .entries = entries,
   };
   int status = pu_cli_parse (&spec, &args, argc, argv);
@@ -337,6 +363,8 @@ pu_cli_join (int    argc,
   relay = pu_relay_client_new (identity, code->relay, FALSE, &error);
   if (relay == NULL)
     return pu_cli_fail (error);
+  /* A device the relay does not know yet may still pair through it. */
+  pu_relay_client_set_pairing (relay, TRUE);
   pu_cli_loop_init (&loop);
   run.relay = relay;
   relay_text = pu_relay_addr_to_string (code->relay);

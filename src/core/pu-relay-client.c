@@ -36,6 +36,7 @@ struct _PuRelayClient
   PuRelayAddr             *relay;
   char                    *address;  /* "host:port", for messages */
   gboolean                 serving;
+  gboolean                 pairing;
   guint64                  instance;
   GMainContext            *context;
 
@@ -69,6 +70,7 @@ enum {
   SIGNAL_DISCONNECTED,
   SIGNAL_PACKET,
   SIGNAL_SIGNAL,
+  SIGNAL_SPONSORED,
   N_SIGNALS
 };
 
@@ -328,6 +330,7 @@ handle_challenge (PuRelayClient      *self,
     .peer = *pu_identity_get_peer_id (self->identity),
     .instance = self->instance,
     .serving = self->serving,
+    .pairing = self->pairing,
   };
   guint8 transcript[PU_RELAY_AUTH_TRANSCRIPT_LEN];
 
@@ -340,7 +343,7 @@ handle_challenge (PuRelayClient      *self,
       return;
     }
   pu_relay_frame_auth_transcript (challenge->nonce, &self->relay->peer_id, self->instance,
-                                  self->serving, transcript);
+                                  self->serving, self->pairing, transcript);
   pu_identity_sign (self->identity, transcript, sizeof transcript, auth.signature);
   self->state = STATE_AUTHENTICATING;
   send_frame (self, &auth, FALSE, NULL);
@@ -407,6 +410,14 @@ on_message (PuWebsocket *ws,
           guint id = frame.type == PU_RELAY_FRAME_PACKET ? SIGNAL_PACKET : SIGNAL_SIGNAL;
 
           g_signal_emit (self, signals[id], 0, &frame.peer, frame.instance, payload);
+          return;
+        }
+      break;
+
+    case PU_RELAY_FRAME_SPONSORED:
+      if (self->state == STATE_CONNECTED)
+        {
+          g_signal_emit (self, signals[SIGNAL_SPONSORED], 0, &frame.peer, (guint) frame.status);
           return;
         }
       break;
@@ -740,6 +751,9 @@ pu_relay_client_class_init (PuRelayClientClass *klass)
   signals[SIGNAL_SIGNAL] =
     g_signal_new ("signal", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 3, G_TYPE_POINTER, G_TYPE_UINT64, G_TYPE_BYTES);
+  signals[SIGNAL_SPONSORED] =
+    g_signal_new ("sponsored", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 2, G_TYPE_POINTER, G_TYPE_UINT);
 }
 
 static void
@@ -776,6 +790,36 @@ pu_relay_client_new (PuIdentity         *identity,
   self->address = pu_relay_addr_to_string (address);
   self->serving = serving;
   return self;
+}
+
+void
+pu_relay_client_set_pairing (PuRelayClient *self,
+                             gboolean       pairing)
+{
+  g_return_if_fail (PU_IS_RELAY_CLIENT (self));
+
+  self->pairing = pairing;
+}
+
+gboolean
+pu_relay_client_sponsor (PuRelayClient   *self,
+                         const PuPeerId  *joiner,
+                         GError         **error)
+{
+  PuRelayFrame frame = {
+    .type = PU_RELAY_FRAME_SPONSOR,
+    .peer = *joiner,
+    .timestamp = g_get_real_time () / G_USEC_PER_SEC,
+  };
+  guint8 transcript[PU_RELAY_SPONSOR_TRANSCRIPT_LEN];
+
+  g_return_val_if_fail (PU_IS_RELAY_CLIENT (self), FALSE);
+  g_return_val_if_fail (joiner != NULL, FALSE);
+
+  pu_relay_frame_sponsor_transcript (&self->relay->peer_id, joiner, frame.timestamp,
+                                     transcript);
+  pu_identity_sign (self->identity, transcript, sizeof transcript, frame.signature);
+  return send_frame (self, &frame, FALSE, error);
 }
 
 void

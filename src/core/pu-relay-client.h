@@ -12,6 +12,8 @@
  *                  failed, and why; NULL after pu_relay_client_stop()
  *   ::packet       (const PuPeerId *peer, guint64 instance, GBytes *payload)
  *   ::signal       (same as ::packet)
+ *   ::sponsored    (const PuPeerId *joiner, guint status)  the relay's answer
+ *                  to pu_relay_client_sponsor(), a PuRelaySponsorStatus
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -41,6 +43,15 @@ G_DECLARE_FINAL_TYPE (PuRelayClient, pu_relay_client, PU, RELAY_CLIENT, GObject)
 PuRelayClient  *pu_relay_client_new          (PuIdentity         *identity,
                                               const PuRelayAddr  *address,
                                               gboolean            serving,
+                                              GError            **error);
+/* Before starting: when this device is not authorized on the relay, ask
+ * for a pairing-only session (it may then only pair with one peer). */
+void            pu_relay_client_set_pairing  (PuRelayClient      *self,
+                                              gboolean            pairing);
+/* Asks the relay to authorize @joiner, a device this one just paired with
+ * (signed, timestamped); the answer comes as ::sponsored. */
+gboolean        pu_relay_client_sponsor      (PuRelayClient      *self,
+                                              const PuPeerId     *joiner,
                                               GError            **error);
 void            pu_relay_client_start        (PuRelayClient      *self);
 void            pu_relay_client_stop         (PuRelayClient      *self);

@@ -10,20 +10,26 @@
 #include "pu-error.h"
 
 #define AUTH_CONTEXT "peerup relay auth v1"
+#define SPONSOR_CONTEXT "peerup relay sponsor v1"
 #define FLAG_SERVING 0x01
+#define FLAG_PAIRING 0x02
 
 #define CHALLENGE_LEN (2 + PU_RELAY_NONCE_LEN + PU_PUBKEY_LEN)
 #define AUTH_LEN (2 + PU_PUBKEY_LEN + 8 + 1 + PU_SIGNATURE_LEN)
 #define COOKIE_LEN (2 + 8)
+#define SPONSOR_LEN (2 + PU_PUBKEY_LEN + 8 + PU_SIGNATURE_LEN)
+#define SPONSORED_LEN (2 + PU_PUBKEY_LEN + 1)
 #define ERROR_HEAD_LEN (2 + 2 + 1)
 /* The largest part of a frame that is not a payload: an ERROR. */
 #define HEAD_MAX (ERROR_HEAD_LEN + PU_RELAY_ERROR_MESSAGE_MAX)
 
 G_STATIC_ASSERT (sizeof AUTH_CONTEXT - 1 + PU_RELAY_NONCE_LEN + PU_PUBKEY_LEN + 8 + 1 ==
                   PU_RELAY_AUTH_TRANSCRIPT_LEN);
+G_STATIC_ASSERT (sizeof SPONSOR_CONTEXT - 1 + 2 * PU_PUBKEY_LEN + 8 ==
+                  PU_RELAY_SPONSOR_TRANSCRIPT_LEN);
 G_STATIC_ASSERT (PU_RELAY_ERROR_MESSAGE_MAX <= G_MAXUINT8);
 G_STATIC_ASSERT (CHALLENGE_LEN <= HEAD_MAX && AUTH_LEN <= HEAD_MAX &&
-                 PU_RELAY_FRAME_ADDR_LEN <= HEAD_MAX);
+                 PU_RELAY_FRAME_ADDR_LEN <= HEAD_MAX && SPONSOR_LEN <= HEAD_MAX);
 
 static guint64
 read_u64 (const guint8 *p)
@@ -116,9 +122,10 @@ pu_relay_frame_decode (const guint8  *data,
       out->instance = read_u64 (body + PU_PUBKEY_LEN);
       if (out->instance == 0)
         return malformed (error, _("instance 0"));
-      if ((body[PU_PUBKEY_LEN + 8] & ~FLAG_SERVING) != 0)
+      if ((body[PU_PUBKEY_LEN + 8] & ~(FLAG_SERVING | FLAG_PAIRING)) != 0)
         return malformed (error, _("unknown flags"));
       out->serving = (body[PU_PUBKEY_LEN + 8] & FLAG_SERVING) != 0;
+      out->pairing = (body[PU_PUBKEY_LEN + 8] & FLAG_PAIRING) != 0;
       memcpy (out->signature, body + PU_PUBKEY_LEN + 9, PU_SIGNATURE_LEN);
       return TRUE;
 
@@ -161,6 +168,25 @@ pu_relay_frame_decode (const guint8  *data,
       out->cookie = read_u64 (body);
       return TRUE;
 
+    case PU_RELAY_FRAME_SPONSOR:
+      if (!expect_len (len, SPONSOR_LEN, error))
+        return FALSE;
+      pu_peer_id_from_pubkey (body, &out->peer);
+      out->timestamp = (gint64) read_u64 (body + PU_PUBKEY_LEN);
+      if (out->timestamp < 0)
+        return malformed (error, _("bad timestamp"));
+      memcpy (out->signature, body + PU_PUBKEY_LEN + 8, PU_SIGNATURE_LEN);
+      return TRUE;
+
+    case PU_RELAY_FRAME_SPONSORED:
+      if (!expect_len (len, SPONSORED_LEN, error))
+        return FALSE;
+      pu_peer_id_from_pubkey (body, &out->peer);
+      out->status = body[PU_PUBKEY_LEN];
+      if (out->status > PU_RELAY_SPONSOR_INVALID)
+        return malformed (error, _("unknown status"));
+      return TRUE;
+
     default:
       return malformed (error, _("unknown type"));
     }
@@ -190,7 +216,8 @@ encode_head (const PuRelayFrame  *frame,
       g_return_val_if_fail (frame->instance != 0, 0);
       memcpy (p, frame->peer.pubkey, PU_PUBKEY_LEN);
       write_u64 (p + PU_PUBKEY_LEN, frame->instance);
-      p[PU_PUBKEY_LEN + 8] = frame->serving ? FLAG_SERVING : 0;
+      p[PU_PUBKEY_LEN + 8] = (frame->serving ? FLAG_SERVING : 0) |
+                             (frame->pairing ? FLAG_PAIRING : 0);
       memcpy (p + PU_PUBKEY_LEN + 9, frame->signature, PU_SIGNATURE_LEN);
       p += PU_PUBKEY_LEN + 9 + PU_SIGNATURE_LEN;
       break;
@@ -232,6 +259,20 @@ encode_head (const PuRelayFrame  *frame,
     case PU_RELAY_FRAME_PONG:
       write_u64 (p, frame->cookie);
       p += 8;
+      break;
+
+    case PU_RELAY_FRAME_SPONSOR:
+      g_return_val_if_fail (frame->timestamp >= 0, 0);
+      memcpy (p, frame->peer.pubkey, PU_PUBKEY_LEN);
+      write_u64 (p + PU_PUBKEY_LEN, (guint64) frame->timestamp);
+      memcpy (p + PU_PUBKEY_LEN + 8, frame->signature, PU_SIGNATURE_LEN);
+      p += PU_PUBKEY_LEN + 8 + PU_SIGNATURE_LEN;
+      break;
+
+    case PU_RELAY_FRAME_SPONSORED:
+      memcpy (p, frame->peer.pubkey, PU_PUBKEY_LEN);
+      p[PU_PUBKEY_LEN] = frame->status;
+      p += PU_PUBKEY_LEN + 1;
       break;
 
     default:
@@ -295,6 +336,7 @@ pu_relay_frame_auth_transcript (const guint8    nonce[PU_RELAY_NONCE_LEN],
                                 const PuPeerId *relay,
                                 guint64         instance,
                                 gboolean        serving,
+                                gboolean        pairing,
                                 guint8          out[PU_RELAY_AUTH_TRANSCRIPT_LEN])
 {
   guint8 *p = out;
@@ -309,5 +351,24 @@ pu_relay_frame_auth_transcript (const guint8    nonce[PU_RELAY_NONCE_LEN],
   p += PU_PUBKEY_LEN;
   write_u64 (p, instance);
   p += 8;
-  *p = serving ? FLAG_SERVING : 0;
+  *p = (serving ? FLAG_SERVING : 0) | (pairing ? FLAG_PAIRING : 0);
+}
+
+void
+pu_relay_frame_sponsor_transcript (const PuPeerId *relay,
+                                   const PuPeerId *joiner,
+                                   gint64          timestamp,
+                                   guint8          out[PU_RELAY_SPONSOR_TRANSCRIPT_LEN])
+{
+  guint8 *p = out;
+
+  g_return_if_fail (relay != NULL && joiner != NULL && out != NULL);
+
+  memcpy (p, SPONSOR_CONTEXT, sizeof SPONSOR_CONTEXT - 1);
+  p += sizeof SPONSOR_CONTEXT - 1;
+  memcpy (p, relay->pubkey, PU_PUBKEY_LEN);
+  p += PU_PUBKEY_LEN;
+  memcpy (p, joiner->pubkey, PU_PUBKEY_LEN);
+  p += PU_PUBKEY_LEN;
+  write_u64 (p, (guint64) timestamp);
 }

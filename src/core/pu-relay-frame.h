@@ -11,10 +11,16 @@
  *   PACKET     both ways      peer-key[32] instance[8] payload[…]
  *   SIGNAL     both ways      peer-key[32] instance[8] payload[…]
  *   PING/PONG  both ways      cookie[8]
+ *   SPONSOR    node → relay   joiner-key[32] timestamp[8] signature[64]
+ *   SPONSORED  relay → node   joiner-key[32] status[1]
  *
  * In PACKET and SIGNAL the peer and instance name the other end: the
  * destination when a node sends, the source when the relay delivers. The
- * signature in AUTH covers pu_relay_frame_auth_transcript().
+ * signature in AUTH covers pu_relay_frame_auth_transcript(). AUTH flags:
+ * 0x01 serving, 0x02 pairing (an unknown device asks for a pairing-only
+ * session). SPONSOR asks the relay to authorize a device that just paired
+ * with the sender; its signature covers pu_relay_frame_sponsor_transcript()
+ * and the relay answers SPONSORED with a PuRelaySponsorStatus.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -42,6 +48,10 @@ G_BEGIN_DECLS
 #define PU_RELAY_PAYLOAD_MAX (PU_RELAY_FRAME_MAX - PU_RELAY_FRAME_ADDR_LEN)
 /* "peerup relay auth v1" + nonce + relay key + instance + flags */
 #define PU_RELAY_AUTH_TRANSCRIPT_LEN (20 + PU_RELAY_NONCE_LEN + PU_PUBKEY_LEN + 8 + 1)
+/* "peerup relay sponsor v1" + relay key + joiner key + timestamp */
+#define PU_RELAY_SPONSOR_TRANSCRIPT_LEN (23 + 2 * PU_PUBKEY_LEN + 8)
+/* How far a SPONSOR's timestamp may be from the relay's clock. */
+#define PU_RELAY_SPONSOR_WINDOW_SECONDS 300
 
 typedef enum {
   PU_RELAY_FRAME_CHALLENGE = 1,
@@ -52,6 +62,8 @@ typedef enum {
   PU_RELAY_FRAME_SIGNAL,
   PU_RELAY_FRAME_PING,
   PU_RELAY_FRAME_PONG,
+  PU_RELAY_FRAME_SPONSOR,
+  PU_RELAY_FRAME_SPONSORED,
 } PuRelayFrameType;
 
 /* Codes of ERROR frames; the relay closes the connection after sending one. */
@@ -62,17 +74,31 @@ typedef enum {
   PU_RELAY_ERROR_FULL,          /* the relay has its maximum of peers */
   PU_RELAY_ERROR_TIMEOUT,       /* no AUTH in time */
   PU_RELAY_ERROR_LIMIT,         /* session byte or duration limit reached */
+  PU_RELAY_ERROR_PAIRING,       /* a pairing-only session sent what it may not */
 } PuRelayErrorCode;
+
+/* The relay's answer to SPONSOR. */
+typedef enum {
+  PU_RELAY_SPONSOR_OK,          /* the device is authorized (or already was) */
+  PU_RELAY_SPONSOR_DENIED,      /* the relay's policy does not let the sender invite */
+  PU_RELAY_SPONSOR_INVALID,     /* bad signature or a timestamp out of the window */
+} PuRelaySponsorStatus;
 
 typedef struct {
   PuRelayFrameType type;
-  /* CHALLENGE: the relay; AUTH: the node; PACKET/SIGNAL: the other end */
+  /* CHALLENGE: the relay; AUTH: the node; PACKET/SIGNAL: the other end;
+   * SPONSOR/SPONSORED: the joiner */
   PuPeerId         peer;
   /* AUTH: the node's process (never 0); PACKET/SIGNAL: the other end's, 0 = any */
   guint64          instance;
   guint8           nonce[PU_RELAY_NONCE_LEN];
   gboolean         serving;
+  gboolean         pairing;
+  /* AUTH, SPONSOR */
   guint8           signature[PU_SIGNATURE_LEN];
+  /* SPONSOR: Unix seconds; SPONSORED: a PuRelaySponsorStatus */
+  gint64           timestamp;
+  guint8           status;
   guint16          error_code;
   char             message[PU_RELAY_ERROR_MESSAGE_MAX + 1];
   guint64          cookie;
@@ -103,6 +129,13 @@ void      pu_relay_frame_auth_transcript (const guint8         nonce[PU_RELAY_NO
                                           const PuPeerId      *relay,
                                           guint64              instance,
                                           gboolean             serving,
+                                          gboolean             pairing,
                                           guint8               out[PU_RELAY_AUTH_TRANSCRIPT_LEN]);
+/* What an inviter signs in SPONSOR, binding the request to this relay, the
+ * joiner and the time. */
+void      pu_relay_frame_sponsor_transcript (const PuPeerId *relay,
+                                             const PuPeerId *joiner,
+                                             gint64          timestamp,
+                                             guint8          out[PU_RELAY_SPONSOR_TRANSCRIPT_LEN]);
 
 G_END_DECLS

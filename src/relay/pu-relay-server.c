@@ -13,12 +13,15 @@
 
 #include "pu-certificate.h"
 #include "pu-error.h"
+#include "pu-pair-message.h"
 #include "pu-relay-frame.h"
 #include "pu-stun.h"
 #include "pu-version.h"
 
 /* STUN datagrams answered per wake-up, so a flood cannot starve the rest. */
 #define STUN_BATCH 64
+/* The window of PuRelayLimits.pairing_per_ip. */
+#define PAIRING_WINDOW_SECONDS 60
 
 typedef struct {
   PuRelayServer           *server;
@@ -32,7 +35,19 @@ typedef struct {
   guint64                  bytes;
   gint64                   started_at;  /* monotonic */
   gint64                   last_rx;
+  char                    *ip;          /* the source address, for pairing limits */
+  /* A pairing-only session, and once it named it, the one peer it may reach. */
+  gboolean                 pairing;
+  gboolean                 has_target;
+  PuPeerId                 target;
+  guint64                  target_instance;
 } Session;
+
+/* Pairing sessions a source IP started in its current window. */
+typedef struct {
+  gint64 window_start;  /* monotonic */
+  guint  count;
+} IpCount;
 
 struct _PuRelayServer
 {
@@ -53,6 +68,8 @@ struct _PuRelayServer
   GPtrArray     *sessions;
   GHashTable    *by_peer;
   guint          n_peers;
+  guint          n_pairing;
+  GHashTable    *pairing_ips;  /* char *ip → IpCount */
   guint64        n_dropped;
 };
 
@@ -76,6 +93,7 @@ session_free (Session *s)
 {
   g_signal_handlers_disconnect_by_data (s->ws, s);
   g_clear_object (&s->ws);
+  g_free (s->ip);
   g_free (s);
 }
 
@@ -89,6 +107,9 @@ unregister (Session *s)
     return;
   s->authed = FALSE;
   self->n_peers--;
+  if (s->pairing)
+    self->n_pairing--;
+  s->pairing = FALSE;
   list = g_hash_table_lookup (self->by_peer, &s->peer);
   g_assert (list != NULL);
   g_ptr_array_remove (list, s);
@@ -141,6 +162,13 @@ sweep_cb (gpointer data)
   PuRelayServer *self = data;
   gint64 now = g_get_monotonic_time ();
   g_autoptr(GPtrArray) sessions = borrow_sessions (self);
+  GHashTableIter iter;
+  IpCount *count;
+
+  g_hash_table_iter_init (&iter, self->pairing_ips);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &count))
+    if (now - count->window_start >= PAIRING_WINDOW_SECONDS * G_USEC_PER_SEC)
+      g_hash_table_iter_remove (&iter);
 
   for (guint i = 0; i < sessions->len; i++)
     {
@@ -152,6 +180,8 @@ sweep_cb (gpointer data)
       if (!s->authed && self->limits.auth_timeout_seconds != 0 &&
           age >= self->limits.auth_timeout_seconds)
         session_fail (s, PU_RELAY_ERROR_TIMEOUT, "no authentication in time");
+      else if (s->pairing && age >= self->limits.pairing_seconds)
+        session_fail (s, PU_RELAY_ERROR_LIMIT, "pairing time is up");
       else if (s->authed && now - s->last_rx > PU_RELAY_DEAD_SECONDS * G_USEC_PER_SEC)
         session_close (s, PU_WEBSOCKET_CLOSE_GOING_AWAY, "silent for too long");
       else if (s->authed && self->limits.session_seconds != 0 &&
@@ -190,6 +220,49 @@ route (PuRelayServer  *self,
   return newest;
 }
 
+/* Whether an unknown device may have a pairing-only session now; when not,
+ * the session is failed with the reason. */
+static gboolean
+admit_pairing (Session *s)
+{
+  PuRelayServer *self = s->server;
+  gint64 now = g_get_monotonic_time ();
+  IpCount *count;
+
+  if (self->limits.pairing_max == 0)
+    {
+      session_fail (s, PU_RELAY_ERROR_NOT_AUTHORIZED,
+                    "not authorized on this relay, which does not admit devices to pair");
+      return FALSE;
+    }
+  if (self->n_pairing >= self->limits.pairing_max)
+    {
+      session_fail (s, PU_RELAY_ERROR_LIMIT, "too many devices are pairing; try again later");
+      return FALSE;
+    }
+  count = g_hash_table_lookup (self->pairing_ips, s->ip);
+  if (count == NULL)
+    {
+      if (g_hash_table_size (self->pairing_ips) >= PU_RELAY_PAIRING_IPS_MAX)
+        {
+          session_fail (s, PU_RELAY_ERROR_LIMIT,
+                        "too many devices are pairing; try again later");
+          return FALSE;
+        }
+      count = g_new0 (IpCount, 1);
+      count->window_start = now;
+      g_hash_table_insert (self->pairing_ips, g_strdup (s->ip), count);
+    }
+  if (count->count >= self->limits.pairing_per_ip)
+    {
+      session_fail (s, PU_RELAY_ERROR_LIMIT,
+                    "too many pairing attempts from this address; try again in a minute");
+      return FALSE;
+    }
+  count->count++;
+  return TRUE;
+}
+
 static void
 handle_auth (Session            *s,
              const PuRelayFrame *frame)
@@ -201,7 +274,7 @@ handle_auth (Session            *s,
   GPtrArray *list;
 
   pu_relay_frame_auth_transcript (s->nonce, pu_identity_get_peer_id (self->identity),
-                                  frame->instance, frame->serving, transcript);
+                                  frame->instance, frame->serving, frame->pairing, transcript);
   if (!pu_identity_verify (&frame->peer, transcript, sizeof transcript, frame->signature))
     {
       session_fail (s, PU_RELAY_ERROR_AUTH_FAILED, "signature check failed");
@@ -210,8 +283,15 @@ handle_auth (Session            *s,
   if (!pu_trust_store_is_authorized (self->trust, &frame->peer,
                                      g_get_real_time () / G_USEC_PER_SEC))
     {
-      session_fail (s, PU_RELAY_ERROR_NOT_AUTHORIZED, "not authorized on this relay");
-      return;
+      if (!frame->pairing)
+        {
+          session_fail (s, PU_RELAY_ERROR_NOT_AUTHORIZED, "not authorized on this relay");
+          return;
+        }
+      if (!admit_pairing (s))
+        return;
+      s->pairing = TRUE;
+      self->n_pairing++;
     }
 
   /* The same process reconnecting: its old connection is dead or dying. */
@@ -236,6 +316,106 @@ handle_auth (Session            *s,
   pu_relay_frame_send (s->ws, &welcome, FALSE, NULL);
 }
 
+/* Whether @s may reach @dest: a pairing-only session hears from its target
+ * alone (what it sends, pairing_allows() checked). */
+static gboolean
+may_reach (Session *s,
+           Session *dest)
+{
+  if (dest->pairing)
+    return dest->has_target && pu_peer_id_equal (&dest->target, &s->peer) &&
+           dest->target_instance == s->instance;
+  return TRUE;
+}
+
+/* Whether a pairing-only session may send @frame; the first pairing
+ * message names the peer it pairs with, which must be an authorized one
+ * connected now. */
+static gboolean
+pairing_allows (Session            *s,
+                const PuRelayFrame *frame)
+{
+  Session *dest;
+
+  if (frame->type == PU_RELAY_FRAME_PING || frame->type == PU_RELAY_FRAME_PONG)
+    return TRUE;
+  if (frame->type != PU_RELAY_FRAME_SIGNAL ||
+      !pu_pair_message_is_pairing (frame->payload, frame->payload_len))
+    return FALSE;
+  if (s->has_target)
+    return pu_peer_id_equal (&frame->peer, &s->target) &&
+           frame->instance == s->target_instance;
+  dest = route (s->server, &frame->peer, frame->instance);
+  if (dest == NULL || dest->pairing)
+    return FALSE;
+  s->has_target = TRUE;
+  s->target = frame->peer;
+  s->target_instance = dest->instance;
+  return TRUE;
+}
+
+static gboolean
+is_admin (const PuTrustEntry *entry)
+{
+  for (guint i = 0; entry->attrs != NULL && i < entry->attrs->len; i++)
+    if (g_str_equal (g_ptr_array_index (entry->attrs, i), "admin=true"))
+      return TRUE;
+  return FALSE;
+}
+
+/* Whether the peer of @s may sponsor the joiner in @frame, and if so
+ * authorizes the joiner. */
+static PuRelaySponsorStatus
+sponsor (Session            *s,
+         const PuRelayFrame *frame)
+{
+  PuRelayServer *self = s->server;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  guint8 transcript[PU_RELAY_SPONSOR_TRANSCRIPT_LEN];
+  const PuTrustEntry *entry = pu_trust_store_lookup (self->trust, &s->peer);
+  g_autofree char *id = pu_peer_id_to_string (&s->peer);
+  g_autofree char *comment = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *list;
+
+  if (frame->timestamp > now + PU_RELAY_SPONSOR_WINDOW_SECONDS ||
+      frame->timestamp < now - PU_RELAY_SPONSOR_WINDOW_SECONDS)
+    return PU_RELAY_SPONSOR_INVALID;
+  pu_relay_frame_sponsor_transcript (pu_identity_get_peer_id (self->identity), &frame->peer,
+                                     frame->timestamp, transcript);
+  if (!pu_identity_verify (&s->peer, transcript, sizeof transcript, frame->signature))
+    return PU_RELAY_SPONSOR_INVALID;
+  if (entry == NULL || (self->limits.invite_admin_only && !is_admin (entry)))
+    return PU_RELAY_SPONSOR_DENIED;
+
+  if (entry->comment != NULL)
+    comment = g_strdup_printf ("sponsored by %s/%s", entry->comment, id);
+  else
+    comment = g_strdup_printf ("sponsored by %s", id);
+  if (!pu_trust_store_add (self->trust, &frame->peer, comment, 0, &error) &&
+      !g_error_matches (error, PU_ERROR, PU_ERROR_EXISTS))
+    {
+      g_warning ("Could not authorize a sponsored device: %s", error->message);
+      return PU_RELAY_SPONSOR_DENIED;
+    }
+  if (!pu_trust_store_is_authorized (self->trust, &frame->peer, now))
+    return PU_RELAY_SPONSOR_DENIED;
+
+  /* Its pairing-only sessions become ordinary ones. */
+  list = g_hash_table_lookup (self->by_peer, &frame->peer);
+  for (guint i = 0; list != NULL && i < list->len; i++)
+    {
+      Session *joiner = g_ptr_array_index (list, i);
+
+      if (joiner->pairing)
+        {
+          joiner->pairing = FALSE;
+          self->n_pairing--;
+        }
+    }
+  return PU_RELAY_SPONSOR_OK;
+}
+
 static void
 forward (Session            *s,
          const PuRelayFrame *frame)
@@ -245,7 +425,7 @@ forward (Session            *s,
   Session *dest;
 
   dest = route (self, &frame->peer, frame->instance);
-  if (dest == NULL)
+  if (dest == NULL || !may_reach (s, dest))
     return;  /* not here: the sender's own timeouts cover it */
 
   /* The receiver learns who sent it, as the relay authenticated them. */
@@ -290,12 +470,27 @@ on_message (PuWebsocket *ws,
       session_fail (s, PU_RELAY_ERROR_LIMIT, "session byte limit reached");
       return;
     }
+  if (s->pairing && !pairing_allows (s, &frame))
+    {
+      session_fail (s, PU_RELAY_ERROR_PAIRING,
+                    "a device not authorized here may only pair with the peer it named");
+      return;
+    }
 
   switch (frame.type)
     {
     case PU_RELAY_FRAME_PACKET:
     case PU_RELAY_FRAME_SIGNAL:
       forward (s, &frame);
+      break;
+
+    case PU_RELAY_FRAME_SPONSOR:
+      {
+        PuRelayFrame answer = { .type = PU_RELAY_FRAME_SPONSORED, .peer = frame.peer };
+
+        answer.status = sponsor (s, &frame);
+        pu_relay_frame_send (ws, &answer, FALSE, NULL);
+      }
       break;
 
     case PU_RELAY_FRAME_PING:
@@ -339,6 +534,7 @@ upgraded_cb (SoupServerMessage *msg,
 {
   PuRelayFrame challenge = { .type = PU_RELAY_FRAME_CHALLENGE };
   GSocket *socket = soup_server_message_get_socket (msg);
+  GSocketAddress *remote = soup_server_message_get_remote_address (msg);
   g_autoptr(GIOStream) stream = NULL;
   Session *s = g_new0 (Session, 1);
   gboolean full = self->sessions->len >= self->limits.max_peers;
@@ -350,6 +546,10 @@ upgraded_cb (SoupServerMessage *msg,
   stream = soup_server_message_steal_connection (msg);
 
   s->server = self;
+  s->ip = G_IS_INET_SOCKET_ADDRESS (remote)
+          ? g_inet_address_to_string (
+              g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)))
+          : g_strdup ("");
   s->ws = pu_websocket_new (stream, PU_WEBSOCKET_SERVER, PU_RELAY_FRAME_MAX, NULL, 0);
   s->started_at = s->last_rx = g_get_monotonic_time ();
   g_ptr_array_add (self->sessions, s);
@@ -507,7 +707,7 @@ on_trust_changed (PuTrustStore *trust,
     {
       Session *s = g_ptr_array_index (sessions, i);
 
-      if (s->authed && !pu_trust_store_is_authorized (trust, &s->peer, now))
+      if (s->authed && !s->pairing && !pu_trust_store_is_authorized (trust, &s->peer, now))
         session_fail (s, PU_RELAY_ERROR_NOT_AUTHORIZED, "not authorized on this relay");
     }
 }
@@ -524,6 +724,10 @@ pu_relay_limits_init_default (PuRelayLimits *limits)
     .session_seconds = PU_RELAY_DEFAULT_SESSION_SECONDS,
     .auth_timeout_seconds = PU_RELAY_DEFAULT_AUTH_TIMEOUT_SECONDS,
     .health_public = FALSE,
+    .pairing_max = PU_RELAY_DEFAULT_PAIRING_MAX,
+    .pairing_seconds = PU_RELAY_DEFAULT_PAIRING_SECONDS,
+    .pairing_per_ip = PU_RELAY_DEFAULT_PAIRING_PER_IP,
+    .invite_admin_only = FALSE,
   };
 }
 
@@ -537,6 +741,7 @@ pu_relay_server_dispose (GObject *object)
   pu_relay_server_stop (self);
   g_clear_pointer (&self->by_peer, g_hash_table_unref);
   g_clear_pointer (&self->sessions, g_ptr_array_unref);
+  g_clear_pointer (&self->pairing_ips, g_hash_table_unref);
   g_clear_object (&self->soup);
   g_clear_object (&self->trust);
   g_clear_object (&self->certificate);
@@ -572,6 +777,7 @@ pu_relay_server_init (PuRelayServer *self)
   self->sessions = g_ptr_array_new_with_free_func ((GDestroyNotify) session_free);
   self->by_peer = g_hash_table_new_full (peer_hash, peer_equal, g_free,
                                          (GDestroyNotify) g_ptr_array_unref);
+  self->pairing_ips = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 PuRelayServer *
@@ -672,6 +878,14 @@ pu_relay_server_get_n_peers (PuRelayServer *self)
   g_return_val_if_fail (PU_IS_RELAY_SERVER (self), 0);
 
   return self->n_peers;
+}
+
+guint
+pu_relay_server_get_n_pairing (PuRelayServer *self)
+{
+  g_return_val_if_fail (PU_IS_RELAY_SERVER (self), 0);
+
+  return self->n_pairing;
 }
 
 guint64

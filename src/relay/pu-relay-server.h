@@ -7,6 +7,15 @@
  * stay. The relay forwards PACKET and SIGNAL frames by destination peer and
  * instance and never looks inside them.
  *
+ * A device that is not authorized but asks for it (AUTH flag "pairing") gets
+ * a pairing-only session: its first SIGNAL must be a pairing message
+ * (pu-pair-message.h) to a connected authorized peer, and from then on it
+ * may send pairing messages to that peer and instance only, and hear only
+ * from it; anything else ends the session. An authorized peer that paired
+ * with it sends SPONSOR; when the relay's policy lets that peer invite, the
+ * device is added to authorized_keys ("sponsored by NAME/ID") and its
+ * sessions become ordinary ones at once.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
@@ -32,6 +41,15 @@ typedef struct {
   guint    auth_timeout_seconds;
   /* /healthz answers only loopback clients unless this is set. */
   gboolean health_public;
+  /* Pairing-only sessions of devices not (yet) authorized: at most this many
+   * at once (0 = none), each for at most pairing_seconds, and at most
+   * pairing_per_ip started per source IP per minute. */
+  guint    pairing_max;
+  guint    pairing_seconds;
+  guint    pairing_per_ip;
+  /* [policy] invite=admin: only peers marked admin=true in authorized_keys
+   * may sponsor new devices; by default every authorized peer may. */
+  gboolean invite_admin_only;
 } PuRelayLimits;
 
 #define PU_RELAY_DEFAULT_MAX_PEERS 1024
@@ -39,6 +57,11 @@ typedef struct {
 #define PU_RELAY_DEFAULT_SESSION_BYTES (G_GUINT64_CONSTANT (64) * 1024 * 1024 * 1024)
 #define PU_RELAY_DEFAULT_SESSION_SECONDS (24 * 3600)
 #define PU_RELAY_DEFAULT_AUTH_TIMEOUT_SECONDS 10
+#define PU_RELAY_DEFAULT_PAIRING_MAX 32
+#define PU_RELAY_DEFAULT_PAIRING_SECONDS 120
+#define PU_RELAY_DEFAULT_PAIRING_PER_IP 10
+/* Source IPs whose pairing sessions the relay counts at once. */
+#define PU_RELAY_PAIRING_IPS_MAX 4096
 
 #define PU_TYPE_RELAY_SERVER (pu_relay_server_get_type ())
 G_DECLARE_FINAL_TYPE (PuRelayServer, pu_relay_server, PU, RELAY_SERVER, GObject)
@@ -61,6 +84,8 @@ guint16        pu_relay_server_get_port        (PuRelayServer       *self);
 const PuPeerId *pu_relay_server_get_peer_id    (PuRelayServer       *self);
 /* Authenticated connections. */
 guint          pu_relay_server_get_n_peers     (PuRelayServer       *self);
+/* Of those, pairing-only sessions. */
+guint          pu_relay_server_get_n_pairing   (PuRelayServer       *self);
 /* Frames dropped because the destination's queue was full. */
 guint64        pu_relay_server_get_n_dropped   (PuRelayServer       *self);
 /* Closes every WebSocket with "going away" and stops listening. */
