@@ -1136,6 +1136,100 @@ test_pairing (Fixture       *f,
   net_stop (&net);
 }
 
+/* @text (a valid short code) with another second word. */
+static char *
+wrong_word (const char *text)
+{
+  g_autoptr(PuInviteCode) code = pu_invite_code_parse (text, NULL);
+
+  g_assert_nonnull (code);
+  code->secret[1] ^= 1;
+  return pu_invite_code_to_string (code);
+}
+
+static void
+test_pairing_short (Fixture       *f,
+                    gconstpointer  data)
+{
+  Net net = { 0 };
+  g_autofree char *code = NULL;
+  g_autofree char *wrong = NULL;
+  g_autofree char *phone = NULL;
+  g_autofree char *relay_hostport = NULL;
+  g_autofree char *relay_id = NULL;
+  g_autofree char *relay_keys = NULL;
+  g_autoptr(PuRelayAddr) relay = NULL;
+  Proc *invite;
+
+  net_start_devices (f, &net);
+  relay = pu_relay_addr_parse (net.relay_addr, NULL, NULL);
+  relay_hostport = pu_relay_addr_to_string (relay);
+  relay_id = pu_peer_id_to_string (&relay->peer_id);
+
+  /* A new phone that knows no relay yet, and the relay does not know it. */
+  phone = path_in (f, "phone/config.ini");
+  cli (f, "init", "--name", "phone", "--non-interactive", "--config", phone, NULL);
+  assert_ok (f);
+
+  /* A misspelt word is caught before any network use; a short code needs
+   * a relay. */
+  cli (f, "join", "7-purple-sausagr", "--relay", relay_hostport, "--config", phone, NULL);
+  assert_fails (f, 1, "did you mean");
+  cli (f, "join", "7-purple-sausage", "--config", phone, NULL);
+  assert_fails (f, 1, "--relay ADDR");
+
+  invite = proc_start (f, "invite", "--short", "--non-interactive", "--config", net.a, NULL);
+  code = proc_wait_line (invite, FALSE, "-");
+  g_assert_true (g_regex_match_simple ("^[1-9][0-9]{0,2}-[a-z]+-[a-z]+$", code, 0, 0));
+
+  /* A wrong word fails on both sides. */
+  wrong = wrong_word (code);
+  cli (f, "join", wrong, "--relay", relay_hostport, "--non-interactive", "--config", phone,
+       NULL);
+  assert_fails (f, 1, "The code did not match");
+  g_free (proc_wait_line (invite, TRUE, "A device tried a wrong code (1 of 3 attempts)"));
+
+  /* The right one, through the relay given by address alone. */
+  cli (f, "join", code, "--relay", relay_hostport, "--non-interactive", "--config", phone,
+       NULL);
+  assert_ok (f);
+  assert_contains (f->out, "Paired with home (");
+  g_free (proc_wait_line (invite, FALSE, "Paired with phone ("));
+  g_free (proc_wait_line (invite, FALSE, "The relay now serves phone too."));
+  g_assert_cmpint (proc_wait_exit (invite), ==, 0);
+  proc_free (invite);
+
+  /* The phone pinned the relay the inviter vouched for, which serves it. */
+  cli (f, "relay", "list", "--config", phone, NULL);
+  assert_ok (f);
+  assert_contains (f->out, relay_id);
+  relay_keys = read_text (net.relay_dir, "authorized_keys");
+  assert_contains (relay_keys, "# sponsored by home/");
+
+  net.daemon = proc_start (f, "daemon", "--config", net.a, NULL);
+  g_free (proc_wait_line (net.daemon, TRUE, "Connected to the relay at 127.0.0.1:"));
+  cli (f, "ping", "home", "-c", "1", "--config", phone, NULL);
+  assert_ok (f);
+  assert_contains (f->out, "reply from home: seq=1");
+
+  /* The number is gone once used. */
+  cli (f, "join", code, "--relay", relay_hostport, "--non-interactive", "--config", phone,
+       NULL);
+  assert_fails (f, 1, "Pairing failed: the relay");
+
+  /* A relay pinned here to another ID is not used for a short code. */
+  {
+    g_autofree char *other = g_strdup_printf ("/ip4/%s/tcp/%u/p2p/%s", relay->host, relay->port,
+                                              net.a_id);
+
+    cli (f, "join", code, "--relay", other, "--config", phone, NULL);
+    assert_fails (f, 1, "pinned here to another peer ID");
+  }
+
+  proc_stop (net.daemon);
+  net_stop (&net);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1147,6 +1241,7 @@ main (int   argc,
   ADD ("relay-admin", test_relay_admin);
   ADD ("network", test_network);
   ADD ("pairing", test_pairing);
+  ADD ("pairing-short", test_pairing_short);
 #undef ADD
 
   return g_test_run ();

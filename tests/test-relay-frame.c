@@ -156,6 +156,39 @@ test_round_trip (void)
     g_assert_true (pu_peer_id_equal (&out.peer, peer));
     g_assert_cmpint (out.status, ==, PU_RELAY_SPONSOR_DENIED);
   }
+
+  in.type = PU_RELAY_FRAME_CLAIM;
+  in.ttl = 600;
+  {
+    g_autoptr(GBytes) bytes = encode_ok (&in);
+
+    g_assert_cmpuint (g_bytes_get_size (bytes), ==, 6);
+    decode_ok (bytes, &out);
+    g_assert_cmpuint (out.ttl, ==, 600);
+  }
+
+  in.type = PU_RELAY_FRAME_OPEN;
+  in.nameplate = 999;
+  {
+    g_autoptr(GBytes) bytes = encode_ok (&in);
+
+    g_assert_cmpuint (g_bytes_get_size (bytes), ==, 4);
+    decode_ok (bytes, &out);
+    g_assert_cmpuint (out.nameplate, ==, 999);
+  }
+
+  in.type = PU_RELAY_FRAME_NAMEPLATE;
+  in.status = 1;
+  in.instance = 77;
+  {
+    g_autoptr(GBytes) bytes = encode_ok (&in);
+
+    decode_ok (bytes, &out);
+    g_assert_cmpuint (out.nameplate, ==, 999);
+    g_assert_cmpuint (out.status, ==, 1);
+    g_assert_cmpuint (out.instance, ==, 77);
+    g_assert_true (pu_peer_id_equal (&out.peer, peer));
+  }
 }
 
 static void
@@ -218,6 +251,7 @@ test_bad_frames (void)
   static const guint8 error_utf8[] = { 1, PU_RELAY_FRAME_ERROR, 0, 1, 2, 0xc3, 0x28 };
   static const guint8 error_short[] = { 1, PU_RELAY_FRAME_ERROR, 0 };
   guint8 sponsored[2 + 32 + 1] = { 1, PU_RELAY_FRAME_SPONSORED };
+  guint8 nameplate[2 + 2 + 1 + 32 + 8] = { 1, PU_RELAY_FRAME_NAMEPLATE };
   guint8 sponsor[2 + 32 + 8 + 64] = { 1, PU_RELAY_FRAME_SPONSOR };
 
   decode_fails (empty, 0, PU_ERROR_PARSE);
@@ -235,6 +269,9 @@ test_bad_frames (void)
   decode_fails (error_utf8, sizeof error_utf8, PU_ERROR_PARSE);
   decode_fails (error_short, sizeof error_short, PU_ERROR_PARSE);
 
+  nameplate[2 + 2] = 2;  /* unknown status */
+  decode_fails (nameplate, sizeof nameplate, PU_ERROR_PARSE);
+  decode_fails (nameplate, sizeof nameplate - 1, PU_ERROR_PARSE);
   sponsored[2 + 32] = 3;  /* unknown status */
   decode_fails (sponsored, sizeof sponsored, PU_ERROR_PARSE);
   decode_fails (sponsored, sizeof sponsored - 1, PU_ERROR_PARSE);

@@ -79,6 +79,11 @@ typedef struct {
   guint          n_disconnected;
   GError        *error;
   gint           sponsored;  /* the last ::sponsored status, or -1 */
+  gboolean       answered;   /* ::nameplate came, with: */
+  guint          nameplate;
+  gboolean       found;
+  PuPeerId       inviter;
+  guint64        instance;
 } Node;
 
 static void
@@ -121,6 +126,21 @@ on_sponsored (PuRelayClient  *client,
               Node           *node)
 {
   node->sponsored = (gint) status;
+}
+
+static void
+on_nameplate (PuRelayClient  *client,
+              guint           number,
+              const PuPeerId *inviter,
+              guint64         instance,
+              Node           *node)
+{
+  node->answered = TRUE;
+  node->nameplate = number;
+  node->found = inviter != NULL;
+  if (inviter != NULL)
+    node->inviter = *inviter;
+  node->instance = instance;
 }
 
 static void
@@ -238,11 +258,14 @@ node_new_full (PuIdentity        *identity,
   g_autoptr(GError) error = NULL;
   Node *node = g_new0 (Node, 1);
 
-  node->client = pu_relay_client_new (identity, addr, serving, &error);
+  if (pairing)
+    node->client = pu_relay_client_new_for_pairing (identity, addr, &error);
+  else
+    node->client = pu_relay_client_new (identity, addr, serving, &error);
   g_assert_no_error (error);
-  pu_relay_client_set_pairing (node->client, pairing);
   node->sponsored = -1;
   g_signal_connect (node->client, "sponsored", G_CALLBACK (on_sponsored), node);
+  g_signal_connect (node->client, "nameplate", G_CALLBACK (on_nameplate), node);
   node->received = g_ptr_array_new_with_free_func ((GDestroyNotify) received_free);
   g_signal_connect (node->client, "connected", G_CALLBACK (on_connected), node);
   g_signal_connect (node->client, "disconnected", G_CALLBACK (on_disconnected), node);
@@ -1584,6 +1607,99 @@ test_sponsor (void)
   relay_free (relay);
 }
 
+static gboolean
+has_answer (gpointer data)
+{
+  return ((Node *) data)->answered;
+}
+
+/* Claims (@claim: for @value seconds) or opens nameplate @value. */
+static void
+ask_nameplate (Node     *node,
+               gboolean  claim,
+               guint     value)
+{
+  node->answered = FALSE;
+  if (claim)
+    g_assert_true (pu_relay_client_claim_nameplate (node->client, value, NULL));
+  else
+    g_assert_true (pu_relay_client_open_nameplate (node->client, value, NULL));
+  wait_for (has_answer, node, "the relay's answer");
+}
+
+static void
+test_nameplates (void)
+{
+  Relay *relay = relay_new ();
+  g_autoptr(PuIdentity) alice = pu_identity_generate ();
+  g_autoptr(PuIdentity) carol = pu_identity_generate ();
+  g_autoptr(PuIdentity) dave = pu_identity_generate ();
+  guint number, other;
+  Node *a, *c, *d;
+
+  write_keys (relay, alice, carol, NULL);
+  a = node_new (relay, alice, TRUE);
+  c = node_new (relay, carol, FALSE);
+  wait_connected (a);
+  wait_connected (c);
+
+  /* A number from 1 to 999 leads to the inviter's connection. */
+  ask_nameplate (a, TRUE, 600);
+  number = a->nameplate;
+  g_assert_cmpuint (number, >=, 1);
+  g_assert_cmpuint (number, <=, PU_RELAY_NAMEPLATE_MAX);
+  d = node_new_pairing (relay, dave);
+  wait_connected (d);
+  ask_nameplate (d, FALSE, number);
+  g_assert_true (d->found);
+  g_assert_cmpuint (d->nameplate, ==, number);
+  g_assert_true (pu_peer_id_equal (&d->inviter, pu_identity_get_peer_id (alice)));
+  g_assert_cmpuint (d->instance, ==, pu_relay_client_get_instance (a->client));
+
+  /* A device on probation opens one number per session. */
+  g_assert_true (pu_relay_client_open_nameplate (d->client, number, NULL));
+  expect_refused (d, "may only pair with the peer it named");
+
+  /* Three opens in all, then the number is burned. */
+  ask_nameplate (c, FALSE, number);
+  g_assert_true (c->found);
+  ask_nameplate (c, FALSE, number);
+  g_assert_true (c->found);
+  ask_nameplate (c, FALSE, number);
+  g_assert_false (c->found);
+
+  /* Numbers unknown, or of an inviter that left, lead nowhere. */
+  ask_nameplate (a, TRUE, 600);
+  other = a->nameplate;
+  ask_nameplate (c, FALSE, other == 1 ? 2 : 1);
+  g_assert_false (c->found);
+  node_free (a);
+  a = node_new (relay, alice, TRUE);
+  wait_connected (a);
+  ask_nameplate (c, FALSE, other);
+  g_assert_false (c->found);
+
+  /* Bounded: a few per connection, and no endless ones; a device on
+   * probation claims none. */
+  for (guint i = 0; i < PU_RELAY_NAMEPLATES_PER_SESSION; i++)
+    {
+      ask_nameplate (a, TRUE, 600);
+      g_assert_cmpuint (a->nameplate, !=, 0);
+    }
+  ask_nameplate (a, TRUE, 600);
+  g_assert_cmpuint (a->nameplate, ==, 0);
+  ask_nameplate (c, TRUE, PU_RELAY_NAMEPLATE_TTL_MAX + 1);
+  g_assert_cmpuint (c->nameplate, ==, 0);
+  wait_connected (d);
+  g_assert_true (pu_relay_client_claim_nameplate (d->client, 600, NULL));
+  expect_refused (d, "may only pair with the peer it named");
+
+  node_free (a);
+  node_free (c);
+  node_free (d);
+  relay_free (relay);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1608,6 +1724,7 @@ main (int   argc,
   g_test_add_func ("/relay/pairing-session", test_pairing_session);
   g_test_add_func ("/relay/pairing-limits", test_pairing_limits);
   g_test_add_func ("/relay/sponsor", test_sponsor);
+  g_test_add_func ("/relay/nameplates", test_nameplates);
 
   return g_test_run ();
 }

@@ -209,6 +209,19 @@ learn_relay (PuConfig           *config,
   return pu_config_add_relay (config, relay, error);
 }
 
+/* Whether the other device's sealed relays include @relay_id: a short code
+ * carries no relay, so the key the joiner's relay presented is pinned only
+ * when the inviter names it. */
+static gboolean
+relay_vouched (GPtrArray      *relays,
+               const PuPeerId *relay_id)
+{
+  for (guint i = 0; i < relays->len; i++)
+    if (pu_peer_id_equal (&((PuRelayAddr *) g_ptr_array_index (relays, i))->peer_id, relay_id))
+      return TRUE;
+  return FALSE;
+}
+
 /* Authorizes and names the peer here and adds the relays it uses (the
  * joiner also the code's). */
 static gboolean
@@ -238,6 +251,14 @@ store_peer (PuPairing   *self,
   if (!pu_config_set_name (config, name, &self->peer, error))
     return FALSE;
 
+  if (self->role == PU_PAKE_ROLE_JOINER && self->code->kind == PU_INVITE_CODE_SHORT &&
+      !relay_vouched (peer_relays, &self->code->relay->peer_id))
+    {
+      g_set_error_literal (error, PU_ERROR, PU_ERROR_PAIRING,
+                           _("The relay is not one the inviting device uses, so this device "
+                             "cannot trust it; pair with the full code instead"));
+      return FALSE;
+    }
   if (self->role == PU_PAKE_ROLE_JOINER && !learn_relay (config, self->code->relay, error))
     return FALSE;
   for (guint i = 0; i < peer_relays->len; i++)
@@ -608,7 +629,7 @@ pairing_new (PuPakeRole          role,
 
   g_return_val_if_fail (PU_IS_PROFILE (profile), NULL);
   g_return_val_if_fail (PU_IS_RELAY_CLIENT (relay), NULL);
-  g_return_val_if_fail (code != NULL && code->kind == PU_INVITE_CODE_FULL, NULL);
+  g_return_val_if_fail (code != NULL && code->relay != NULL && code->relay->has_peer_id, NULL);
   g_return_val_if_fail (name == NULL || pu_label_is_valid (name, -1), NULL);
 
   if (sodium_init () < 0)

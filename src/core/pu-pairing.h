@@ -43,6 +43,10 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (PuPairing, pu_pairing, PU, PAIRING, GObject)
 
 /* @relay: this device's client of the code's relay, started by the caller.
+ * @code: a full code, or a short one whose relay (with the peer ID the
+ * relay presented), inviter, instance and expiry the caller filled in from
+ * the relay's nameplate; the joiner of a short code then pins that relay
+ * only if the inviter's sealed relays include it.
  * @name (nullable): what to call the other device here; by default the name
  * it announces. */
 PuPairing      *pu_pairing_new_inviter (PuProfile          *profile,

@@ -37,6 +37,7 @@ struct _PuRelayClient
   char                    *address;  /* "host:port", for messages */
   gboolean                 serving;
   gboolean                 pairing;
+  gboolean                 pinned;   /* else the first relay key seen is kept */
   guint64                  instance;
   GMainContext            *context;
 
@@ -71,6 +72,7 @@ enum {
   SIGNAL_PACKET,
   SIGNAL_SIGNAL,
   SIGNAL_SPONSORED,
+  SIGNAL_NAMEPLATE,
   N_SIGNALS
 };
 
@@ -279,6 +281,12 @@ certificate_is_pinned (PuRelayClient   *self,
                                     self->address, error != NULL ? error->message : "?"));
       return FALSE;
     }
+  if (!self->pinned)
+    {
+      self->relay->peer_id = presented;
+      self->relay->has_peer_id = TRUE;
+      self->pinned = TRUE;
+    }
   if (!pu_peer_id_equal (&presented, &self->relay->peer_id))
     {
       g_autofree char *got = pu_peer_id_to_string (&presented);
@@ -418,6 +426,15 @@ on_message (PuWebsocket *ws,
       if (self->state == STATE_CONNECTED)
         {
           g_signal_emit (self, signals[SIGNAL_SPONSORED], 0, &frame.peer, (guint) frame.status);
+          return;
+        }
+      break;
+
+    case PU_RELAY_FRAME_NAMEPLATE:
+      if (self->state == STATE_CONNECTED)
+        {
+          g_signal_emit (self, signals[SIGNAL_NAMEPLATE], 0, (guint) frame.nameplate,
+                         frame.status == 0 ? &frame.peer : NULL, frame.instance);
           return;
         }
       break;
@@ -754,6 +771,9 @@ pu_relay_client_class_init (PuRelayClientClass *klass)
   signals[SIGNAL_SPONSORED] =
     g_signal_new ("sponsored", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 2, G_TYPE_POINTER, G_TYPE_UINT);
+  signals[SIGNAL_NAMEPLATE] =
+    g_signal_new ("nameplate", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 3, G_TYPE_UINT, G_TYPE_POINTER, G_TYPE_UINT64);
 }
 
 static void
@@ -789,16 +809,54 @@ pu_relay_client_new (PuIdentity         *identity,
   self->relay = pu_relay_addr_copy (address);
   self->address = pu_relay_addr_to_string (address);
   self->serving = serving;
+  self->pinned = TRUE;
   return self;
 }
 
-void
-pu_relay_client_set_pairing (PuRelayClient *self,
-                             gboolean       pairing)
+PuRelayClient *
+pu_relay_client_new_for_pairing (PuIdentity         *identity,
+                                 const PuRelayAddr  *address,
+                                 GError            **error)
 {
-  g_return_if_fail (PU_IS_RELAY_CLIENT (self));
+  g_autoptr(PuRelayAddr) pinned = NULL;
+  PuRelayClient *self;
 
-  self->pairing = pairing;
+  g_return_val_if_fail (address != NULL, NULL);
+
+  pinned = pu_relay_addr_copy (address);
+  pinned->has_peer_id = TRUE;
+  self = pu_relay_client_new (identity, pinned, FALSE, error);
+  if (self == NULL)
+    return NULL;
+  self->pinned = address->has_peer_id;
+  self->pairing = TRUE;
+  return self;
+}
+
+gboolean
+pu_relay_client_claim_nameplate (PuRelayClient  *self,
+                                 guint           ttl,
+                                 GError        **error)
+{
+  PuRelayFrame frame = { .type = PU_RELAY_FRAME_CLAIM, .ttl = ttl };
+
+  g_return_val_if_fail (PU_IS_RELAY_CLIENT (self), FALSE);
+
+  return send_frame (self, &frame, FALSE, error);
+}
+
+gboolean
+pu_relay_client_open_nameplate (PuRelayClient  *self,
+                                guint           nameplate,
+                                GError        **error)
+{
+  PuRelayFrame frame = { .type = PU_RELAY_FRAME_OPEN };
+
+  g_return_val_if_fail (PU_IS_RELAY_CLIENT (self), FALSE);
+  g_return_val_if_fail (nameplate <= G_MAXUINT16, FALSE);
+
+  frame.nameplate = (guint16) nameplate;
+  return send_frame (self, &frame, FALSE, error);
 }
 
 gboolean

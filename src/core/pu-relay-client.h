@@ -14,6 +14,9 @@
  *   ::signal       (same as ::packet)
  *   ::sponsored    (const PuPeerId *joiner, guint status)  the relay's answer
  *                  to pu_relay_client_sponsor(), a PuRelaySponsorStatus
+ *   ::nameplate    (guint number, const PuPeerId *inviter, guint64 instance)
+ *                  the answer to a claim (the number, 0 when none was free)
+ *                  or an open (@inviter NULL when the number leads nowhere)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -44,10 +47,21 @@ PuRelayClient  *pu_relay_client_new          (PuIdentity         *identity,
                                               const PuRelayAddr  *address,
                                               gboolean            serving,
                                               GError            **error);
-/* Before starting: when this device is not authorized on the relay, ask
- * for a pairing-only session (it may then only pair with one peer). */
-void            pu_relay_client_set_pairing  (PuRelayClient      *self,
-                                              gboolean            pairing);
+/* A client that asks for a pairing-only session when this device is not
+ * authorized. @address may lack the relay's peer ID: then the first key
+ * the relay presents is kept (pu_relay_client_get_peer_id()), for the
+ * pairing to confirm. */
+PuRelayClient  *pu_relay_client_new_for_pairing (PuIdentity      *identity,
+                                                 const PuRelayAddr *address,
+                                                 GError         **error);
+/* Nameplates of short invite codes (see pu-relay-frame.h): a number for
+ * @ttl seconds, or the inviter behind one; the answer comes as ::nameplate. */
+gboolean        pu_relay_client_claim_nameplate (PuRelayClient  *self,
+                                                 guint           ttl,
+                                                 GError        **error);
+gboolean        pu_relay_client_open_nameplate  (PuRelayClient  *self,
+                                                 guint           nameplate,
+                                                 GError        **error);
 /* Asks the relay to authorize @joiner, a device this one just paired with
  * (signed, timestamped); the answer comes as ::sponsored. */
 gboolean        pu_relay_client_sponsor      (PuRelayClient      *self,

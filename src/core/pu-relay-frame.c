@@ -19,6 +19,9 @@
 #define COOKIE_LEN (2 + 8)
 #define SPONSOR_LEN (2 + PU_PUBKEY_LEN + 8 + PU_SIGNATURE_LEN)
 #define SPONSORED_LEN (2 + PU_PUBKEY_LEN + 1)
+#define CLAIM_LEN (2 + 4)
+#define OPEN_LEN (2 + 2)
+#define NAMEPLATE_LEN (2 + 2 + 1 + PU_PUBKEY_LEN + 8)
 #define ERROR_HEAD_LEN (2 + 2 + 1)
 /* The largest part of a frame that is not a payload: an ERROR. */
 #define HEAD_MAX (ERROR_HEAD_LEN + PU_RELAY_ERROR_MESSAGE_MAX)
@@ -187,6 +190,30 @@ pu_relay_frame_decode (const guint8  *data,
         return malformed (error, _("unknown status"));
       return TRUE;
 
+    case PU_RELAY_FRAME_CLAIM:
+      if (!expect_len (len, CLAIM_LEN, error))
+        return FALSE;
+      out->ttl = (guint32) body[0] << 24 | (guint32) body[1] << 16 | (guint32) body[2] << 8 |
+                 body[3];
+      return TRUE;
+
+    case PU_RELAY_FRAME_OPEN:
+      if (!expect_len (len, OPEN_LEN, error))
+        return FALSE;
+      out->nameplate = (guint16) (body[0] << 8 | body[1]);
+      return TRUE;
+
+    case PU_RELAY_FRAME_NAMEPLATE:
+      if (!expect_len (len, NAMEPLATE_LEN, error))
+        return FALSE;
+      out->nameplate = (guint16) (body[0] << 8 | body[1]);
+      out->status = body[2];
+      if (out->status > 1)
+        return malformed (error, _("unknown status"));
+      pu_peer_id_from_pubkey (body + 3, &out->peer);
+      out->instance = read_u64 (body + 3 + PU_PUBKEY_LEN);
+      return TRUE;
+
     default:
       return malformed (error, _("unknown type"));
     }
@@ -273,6 +300,25 @@ encode_head (const PuRelayFrame  *frame,
       memcpy (p, frame->peer.pubkey, PU_PUBKEY_LEN);
       p[PU_PUBKEY_LEN] = frame->status;
       p += PU_PUBKEY_LEN + 1;
+      break;
+
+    case PU_RELAY_FRAME_CLAIM:
+      for (guint i = 0; i < 4; i++)
+        *p++ = (guint8) (frame->ttl >> (24 - 8 * i));
+      break;
+
+    case PU_RELAY_FRAME_OPEN:
+      *p++ = frame->nameplate >> 8;
+      *p++ = frame->nameplate & 0xff;
+      break;
+
+    case PU_RELAY_FRAME_NAMEPLATE:
+      *p++ = frame->nameplate >> 8;
+      *p++ = frame->nameplate & 0xff;
+      *p++ = frame->status;
+      memcpy (p, frame->peer.pubkey, PU_PUBKEY_LEN);
+      write_u64 (p + PU_PUBKEY_LEN, frame->instance);
+      p += PU_PUBKEY_LEN + 8;
       break;
 
     default:

@@ -13,6 +13,9 @@
  *   PING/PONG  both ways      cookie[8]
  *   SPONSOR    node → relay   joiner-key[32] timestamp[8] signature[64]
  *   SPONSORED  relay → node   joiner-key[32] status[1]
+ *   CLAIM      node → relay   ttl[4]
+ *   OPEN       node → relay   nameplate[2]
+ *   NAMEPLATE  relay → node   nameplate[2] status[1] peer-key[32] instance[8]
  *
  * In PACKET and SIGNAL the peer and instance name the other end: the
  * destination when a node sends, the source when the relay delivers. The
@@ -21,6 +24,11 @@
  * session). SPONSOR asks the relay to authorize a device that just paired
  * with the sender; its signature covers pu_relay_frame_sponsor_transcript()
  * and the relay answers SPONSORED with a PuRelaySponsorStatus.
+ *
+ * Nameplates bring the two sides of a short invite code together: the
+ * inviter CLAIMs a number for ttl seconds, the joiner OPENs it and learns the
+ * inviter's peer and instance; both answers are NAMEPLATE frames (status 0:
+ * found, with the inviter; 1: unavailable).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -64,6 +72,9 @@ typedef enum {
   PU_RELAY_FRAME_PONG,
   PU_RELAY_FRAME_SPONSOR,
   PU_RELAY_FRAME_SPONSORED,
+  PU_RELAY_FRAME_CLAIM,
+  PU_RELAY_FRAME_OPEN,
+  PU_RELAY_FRAME_NAMEPLATE,
 } PuRelayFrameType;
 
 /* Codes of ERROR frames; the relay closes the connection after sending one. */
@@ -96,9 +107,14 @@ typedef struct {
   gboolean         pairing;
   /* AUTH, SPONSOR */
   guint8           signature[PU_SIGNATURE_LEN];
-  /* SPONSOR: Unix seconds; SPONSORED: a PuRelaySponsorStatus */
+  /* SPONSOR: Unix seconds; SPONSORED: a PuRelaySponsorStatus; NAMEPLATE: 0
+   * found, 1 unavailable */
   gint64           timestamp;
   guint8           status;
+  /* CLAIM: seconds; OPEN/NAMEPLATE: the number (NAMEPLATE also peer and
+   * instance) */
+  guint32          ttl;
+  guint16          nameplate;
   guint16          error_code;
   char             message[PU_RELAY_ERROR_MESSAGE_MAX + 1];
   guint64          cookie;

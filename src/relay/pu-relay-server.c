@@ -41,7 +41,15 @@ typedef struct {
   gboolean                 has_target;
   PuPeerId                 target;
   guint64                  target_instance;
+  gboolean                 opened;       /* a pairing session's one OPEN */
 } Session;
+
+/* A number that brings a joiner to the inviter that claimed it. */
+typedef struct {
+  Session *owner;
+  gint64   expires;  /* monotonic */
+  guint    opens;
+} Nameplate;
 
 /* Pairing sessions a source IP started in its current window. */
 typedef struct {
@@ -70,6 +78,7 @@ struct _PuRelayServer
   guint          n_peers;
   guint          n_pairing;
   GHashTable    *pairing_ips;  /* char *ip → IpCount */
+  GHashTable    *nameplates;   /* number → Nameplate */
   guint64        n_dropped;
 };
 
@@ -97,6 +106,21 @@ session_free (Session *s)
   g_free (s);
 }
 
+/* Drops the nameplates @owner claimed (NULL: those expired by @now). */
+static void
+drop_nameplates (PuRelayServer *self,
+                 Session       *owner,
+                 gint64         now)
+{
+  GHashTableIter iter;
+  Nameplate *plate;
+
+  g_hash_table_iter_init (&iter, self->nameplates);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &plate))
+    if (owner != NULL ? plate->owner == owner : plate->expires <= now)
+      g_hash_table_iter_remove (&iter);
+}
+
 static void
 unregister (Session *s)
 {
@@ -105,6 +129,7 @@ unregister (Session *s)
 
   if (!s->authed)
     return;
+  drop_nameplates (self, s, 0);
   s->authed = FALSE;
   self->n_peers--;
   if (s->pairing)
@@ -169,6 +194,7 @@ sweep_cb (gpointer data)
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &count))
     if (now - count->window_start >= PAIRING_WINDOW_SECONDS * G_USEC_PER_SEC)
       g_hash_table_iter_remove (&iter);
+  drop_nameplates (self, NULL, now);
 
   for (guint i = 0; i < sessions->len; i++)
     {
@@ -339,6 +365,11 @@ pairing_allows (Session            *s,
 
   if (frame->type == PU_RELAY_FRAME_PING || frame->type == PU_RELAY_FRAME_PONG)
     return TRUE;
+  if (frame->type == PU_RELAY_FRAME_OPEN && !s->opened && !s->has_target)
+    {
+      s->opened = TRUE;
+      return TRUE;
+    }
   if (frame->type != PU_RELAY_FRAME_SIGNAL ||
       !pu_pair_message_is_pairing (frame->payload, frame->payload_len))
     return FALSE;
@@ -416,6 +447,56 @@ sponsor (Session            *s,
   return PU_RELAY_SPONSOR_OK;
 }
 
+/* CLAIM: a free number for @s, or 0. */
+static guint16
+claim_nameplate (Session *s,
+                 guint32  ttl)
+{
+  PuRelayServer *self = s->server;
+  guint start = g_random_int_range (1, PU_RELAY_NAMEPLATE_MAX + 1);
+  guint owned = 0;
+  GHashTableIter iter;
+  Nameplate *plate;
+
+  if (s->pairing || ttl == 0 || ttl > PU_RELAY_NAMEPLATE_TTL_MAX)
+    return 0;
+  g_hash_table_iter_init (&iter, self->nameplates);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &plate))
+    owned += plate->owner == s;
+  if (owned >= PU_RELAY_NAMEPLATES_PER_SESSION)
+    return 0;
+  for (guint i = 0; i < PU_RELAY_NAMEPLATE_MAX; i++)
+    {
+      guint number = (start + i - 1) % PU_RELAY_NAMEPLATE_MAX + 1;
+
+      if (g_hash_table_contains (self->nameplates, GUINT_TO_POINTER (number)))
+        continue;
+      plate = g_new0 (Nameplate, 1);
+      plate->owner = s;
+      plate->expires = g_get_monotonic_time () + (gint64) ttl * G_USEC_PER_SEC;
+      g_hash_table_insert (self->nameplates, GUINT_TO_POINTER (number), plate);
+      return (guint16) number;
+    }
+  return 0;
+}
+
+/* OPEN: the inviter behind @number, counting the attempt; the last one
+ * allowed burns the number. */
+static Session *
+open_nameplate (PuRelayServer *self,
+                guint16        number)
+{
+  Nameplate *plate = g_hash_table_lookup (self->nameplates, GUINT_TO_POINTER (number));
+  Session *owner;
+
+  if (plate == NULL || plate->expires <= g_get_monotonic_time ())
+    return NULL;
+  owner = plate->owner;
+  if (++plate->opens >= PU_RELAY_NAMEPLATE_ATTEMPTS)
+    g_hash_table_remove (self->nameplates, GUINT_TO_POINTER (number));
+  return owner;
+}
+
 static void
 forward (Session            *s,
          const PuRelayFrame *frame)
@@ -489,6 +570,33 @@ on_message (PuWebsocket *ws,
         PuRelayFrame answer = { .type = PU_RELAY_FRAME_SPONSORED, .peer = frame.peer };
 
         answer.status = sponsor (s, &frame);
+        pu_relay_frame_send (ws, &answer, FALSE, NULL);
+      }
+      break;
+
+    case PU_RELAY_FRAME_CLAIM:
+      {
+        PuRelayFrame answer = { .type = PU_RELAY_FRAME_NAMEPLATE, .peer = s->peer,
+                                .instance = s->instance };
+
+        answer.nameplate = claim_nameplate (s, frame.ttl);
+        answer.status = answer.nameplate == 0;
+        pu_relay_frame_send (ws, &answer, FALSE, NULL);
+      }
+      break;
+
+    case PU_RELAY_FRAME_OPEN:
+      {
+        PuRelayFrame answer = { .type = PU_RELAY_FRAME_NAMEPLATE, .nameplate = frame.nameplate,
+                                .status = 1 };
+        Session *inviter = open_nameplate (self, frame.nameplate);
+
+        if (inviter != NULL)
+          {
+            answer.status = 0;
+            answer.peer = inviter->peer;
+            answer.instance = inviter->instance;
+          }
         pu_relay_frame_send (ws, &answer, FALSE, NULL);
       }
       break;
@@ -742,6 +850,7 @@ pu_relay_server_dispose (GObject *object)
   g_clear_pointer (&self->by_peer, g_hash_table_unref);
   g_clear_pointer (&self->sessions, g_ptr_array_unref);
   g_clear_pointer (&self->pairing_ips, g_hash_table_unref);
+  g_clear_pointer (&self->nameplates, g_hash_table_unref);
   g_clear_object (&self->soup);
   g_clear_object (&self->trust);
   g_clear_object (&self->certificate);
@@ -778,6 +887,7 @@ pu_relay_server_init (PuRelayServer *self)
   self->by_peer = g_hash_table_new_full (peer_hash, peer_equal, g_free,
                                          (GDestroyNotify) g_ptr_array_unref);
   self->pairing_ips = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->nameplates = g_hash_table_new_full (NULL, NULL, NULL, g_free);
 }
 
 PuRelayServer *

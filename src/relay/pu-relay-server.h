@@ -16,6 +16,11 @@
  * device is added to authorized_keys ("sponsored by NAME/ID") and its
  * sessions become ordinary ones at once.
  *
+ * Short invite codes start with a nameplate: an authorized peer CLAIMs a
+ * free number, which lasts as long as it asked (and its connection) and
+ * leads at most PU_RELAY_NAMEPLATE_ATTEMPTS OPENs (one per pairing-only
+ * session) to it.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
@@ -62,6 +67,12 @@ typedef struct {
 #define PU_RELAY_DEFAULT_PAIRING_PER_IP 10
 /* Source IPs whose pairing sessions the relay counts at once. */
 #define PU_RELAY_PAIRING_IPS_MAX 4096
+/* Nameplates of short invite codes: numbers 1..MAX, at most TTL_MAX seconds
+ * each, a few per connection; each opens ATTEMPTS times, then is burned. */
+#define PU_RELAY_NAMEPLATE_MAX 999
+#define PU_RELAY_NAMEPLATE_TTL_MAX (24 * 3600)
+#define PU_RELAY_NAMEPLATES_PER_SESSION 4
+#define PU_RELAY_NAMEPLATE_ATTEMPTS 3
 
 #define PU_TYPE_RELAY_SERVER (pu_relay_server_get_type ())
 G_DECLARE_FINAL_TYPE (PuRelayServer, pu_relay_server, PU, RELAY_SERVER, GObject)
