@@ -1230,6 +1230,130 @@ test_pairing_short (Fixture       *f,
   net_stop (&net);
 }
 
+/* The codes `relay pair` printed. */
+static GPtrArray *
+pair_codes (const char *out)
+{
+  g_auto(GStrv) lines = g_strsplit (out, "\n", -1);
+  GPtrArray *codes = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_str_has_prefix (lines[i], "  peerup join "))
+      g_ptr_array_add (codes, g_strdup (lines[i] + strlen ("  peerup join ")));
+  return codes;
+}
+
+static char *
+new_device (Fixture    *f,
+            const char *name)
+{
+  g_autofree char *rel = g_strdup_printf ("%s/config.ini", name);
+  char *config = path_in (f, rel);
+
+  cli (f, "init", "--name", name, "--non-interactive", "--config", config, NULL);
+  assert_ok (f);
+  return config;
+}
+
+static void
+test_relay_pair (Fixture       *f,
+                 gconstpointer  data)
+{
+  Net net = { 0 };
+  g_autoptr(GPtrArray) codes = NULL;
+  g_autoptr(GPtrArray) lone = NULL;
+  g_autofree char *p1 = NULL;
+  g_autofree char *p2 = NULL;
+  g_autofree char *p3 = NULL;
+  g_autofree char *listen = NULL;
+  g_autofree char *keys = NULL;
+  g_autofree char *wrong = NULL;
+  g_autofree char *group = NULL;
+  g_autofree char *line = NULL;
+  g_autoptr(PuRelayAddr) relay = NULL;
+  Proc *daemon;
+
+  net_start_devices (f, &net);
+  relay = pu_relay_addr_parse (net.relay_addr, NULL, NULL);
+  listen = pu_relay_addr_to_string (relay);
+  p1 = new_device (f, "p1");
+  p2 = new_device (f, "p2");
+  p3 = new_device (f, "p3");
+
+  cli (f, "relay", "pair", "--count", "0", "--dir", net.relay_dir, NULL);
+  assert_fails (f, 2, "--count");
+  cli (f, "relay", "pair", "--count", "3", "--ttl", "1h", "--expires", "7d", "--listen", listen,
+       "--dir", net.relay_dir, NULL);
+  assert_ok (f);
+  assert_contains (f->out, "3 code(s), each works once, for 1h");
+  codes = pair_codes (f->out);
+  g_assert_cmpuint (codes->len, ==, 3);
+  group = g_strndup (f->out + strlen ("Pairing group "), 8);
+
+  /* Each joins; each meets those already there. */
+  cli (f, "join", codes->pdata[0], "--non-interactive", "--config", p1, NULL);
+  assert_ok (f);
+  assert_contains (f->out, "Joined the relay's group as p1\n");
+  cli (f, "join", codes->pdata[1], "--non-interactive", "--config", p2, NULL);
+  assert_ok (f);
+  assert_contains (f->out, "Paired with p1\n");
+  cli (f, "join", codes->pdata[2], "--non-interactive", "--config", p3, NULL);
+  assert_ok (f);
+  assert_contains (f->out, "Paired with p1\n");
+  assert_contains (f->out, "Paired with p2\n");
+
+  /* A used or altered code fails alike. */
+  cli (f, "join", codes->pdata[0], "--non-interactive", "--config", p2, NULL);
+  assert_fails (f, 1, "Pairing failed; ask the relay's operator for a new code");
+  wrong = wrong_code (codes->pdata[1]);
+  cli (f, "join", wrong, "--non-interactive", "--config", p2, NULL);
+  assert_fails (f, 1, "Pairing failed; ask the relay's operator for a new code");
+
+  /* The relay serves them for 7 days, and says who is in the group. */
+  keys = read_text (net.relay_dir, "authorized_keys");
+  line = g_strdup_printf ("# group %s: p3\n", group);
+  assert_contains (keys, line);
+  assert_contains (keys, " expires=");
+  cli (f, "relay", "pair", "--list", "--dir", net.relay_dir, NULL);
+  assert_ok (f);
+  assert_contains (f->out, "3 of 3 codes used");
+  assert_contains (f->out, "members: p1, p2, p3");
+
+  /* After a restart of the relay, p1 connects and meets the others. */
+  proc_stop (net.relay);
+  proc_free (net.relay);
+  net.relay = proc_start (f, "relay", "serve", "--listen", listen, "--dir", net.relay_dir,
+                          NULL);
+  g_free (proc_wait_line (net.relay, FALSE, "peerup relay add "));
+  daemon = proc_start (f, "daemon", "--config", p1, NULL);
+  g_free (proc_wait_line (daemon, TRUE, "introduced 2 new member(s)"));
+  cli (f, "ping", "p1", "-c", "1", "--config", p3, NULL);
+  assert_ok (f);
+  assert_contains (f->out, "reply from p1: seq=1");
+  proc_stop (daemon);
+  proc_free (daemon);
+  g_free (keys);
+  {
+    g_autofree char *p1_dir = path_in (f, "p1");
+
+    keys = read_text (p1_dir, "authorized_keys");
+  }
+  assert_contains (keys, "# p3\n");
+
+  /* A revoked group's codes stop working. */
+  cli (f, "relay", "pair", "--listen", listen, "--dir", net.relay_dir, NULL);
+  assert_ok (f);
+  lone = pair_codes (f->out);
+  g_free (group);
+  group = g_strndup (f->out + strlen ("Pairing group "), 8);
+  cli (f, "relay", "pair", "--revoke", group, "--dir", net.relay_dir, NULL);
+  assert_ok (f);
+  cli (f, "join", lone->pdata[0], "--non-interactive", "--config", p2, NULL);
+  assert_fails (f, 1, "Pairing failed");
+
+  net_stop (&net);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1242,6 +1366,7 @@ main (int   argc,
   ADD ("network", test_network);
   ADD ("pairing", test_pairing);
   ADD ("pairing-short", test_pairing_short);
+  ADD ("relay-pair", test_relay_pair);
 #undef ADD
 
   return g_test_run ();

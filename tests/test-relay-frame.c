@@ -189,6 +189,36 @@ test_round_trip (void)
     g_assert_cmpuint (out.instance, ==, 77);
     g_assert_true (pu_peer_id_equal (&out.peer, peer));
   }
+
+  in.type = PU_RELAY_FRAME_GROUP_JOIN;
+  memset (in.token, 7, sizeof in.token);
+  g_strlcpy (in.members[0].name, "laptop", sizeof in.members[0].name);
+  {
+    g_autoptr(GBytes) bytes = encode_ok (&in);
+
+    g_assert_cmpuint (g_bytes_get_size (bytes), ==, 2 + 16 + 1 + 6);
+    decode_ok (bytes, &out);
+    g_assert_cmpmem (out.token, sizeof out.token, in.token, sizeof in.token);
+    g_assert_cmpstr (out.members[0].name, ==, "laptop");
+  }
+
+  in.type = PU_RELAY_FRAME_MEMBERS;
+  in.status = 0;
+  in.n_members = PU_RELAY_GROUP_MAX;
+  for (guint i = 0; i < PU_RELAY_GROUP_MAX; i++)
+    {
+      in.members[i].peer = *peer;
+      memset (in.members[i].name, 'a', PU_RELAY_MEMBER_NAME_MAX);
+      in.members[i].name[PU_RELAY_MEMBER_NAME_MAX] = '\0';
+    }
+  {
+    g_autoptr(GBytes) bytes = encode_ok (&in);
+
+    decode_ok (bytes, &out);
+    g_assert_cmpuint (out.n_members, ==, PU_RELAY_GROUP_MAX);
+    g_assert_true (pu_peer_id_equal (&out.members[31].peer, peer));
+    g_assert_cmpstr (out.members[31].name, ==, in.members[31].name);
+  }
 }
 
 static void
@@ -252,6 +282,11 @@ test_bad_frames (void)
   static const guint8 error_short[] = { 1, PU_RELAY_FRAME_ERROR, 0 };
   guint8 sponsored[2 + 32 + 1] = { 1, PU_RELAY_FRAME_SPONSORED };
   guint8 nameplate[2 + 2 + 1 + 32 + 8] = { 1, PU_RELAY_FRAME_NAMEPLATE };
+  static const guint8 join_bad_name[2 + 16 + 3] = { 1, PU_RELAY_FRAME_GROUP_JOIN,
+                                                    [18] = 2, '-', 'a' };
+  static const guint8 join_no_name[2 + 16 + 1] = { 1, PU_RELAY_FRAME_GROUP_JOIN };
+  static const guint8 members_short[2 + 2 + 10] = { 1, PU_RELAY_FRAME_MEMBERS, 0, 1 };
+  static const guint8 members_too_many[4] = { 1, PU_RELAY_FRAME_MEMBERS, 0, 33 };
   guint8 sponsor[2 + 32 + 8 + 64] = { 1, PU_RELAY_FRAME_SPONSOR };
 
   decode_fails (empty, 0, PU_ERROR_PARSE);
@@ -272,6 +307,10 @@ test_bad_frames (void)
   nameplate[2 + 2] = 2;  /* unknown status */
   decode_fails (nameplate, sizeof nameplate, PU_ERROR_PARSE);
   decode_fails (nameplate, sizeof nameplate - 1, PU_ERROR_PARSE);
+  decode_fails (join_bad_name, sizeof join_bad_name, PU_ERROR_PARSE);
+  decode_fails (join_no_name, sizeof join_no_name, PU_ERROR_PARSE);
+  decode_fails (members_short, sizeof members_short, PU_ERROR_PARSE);
+  decode_fails (members_too_many, sizeof members_too_many, PU_ERROR_PARSE);
   sponsored[2 + 32] = 3;  /* unknown status */
   decode_fails (sponsored, sizeof sponsored, PU_ERROR_PARSE);
   decode_fails (sponsored, sizeof sponsored - 1, PU_ERROR_PARSE);

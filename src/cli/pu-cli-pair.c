@@ -32,6 +32,9 @@ typedef struct {
   gboolean       found;
   PuPeerId       inviter;
   guint64        instance;
+  /* the relay's answer to joining a pairing group */
+  PuRelayMember  members[PU_RELAY_GROUP_MAX];
+  guint          n_members;
 } Run;
 
 static void
@@ -141,6 +144,51 @@ ask_nameplate (Run      *run,
   if (!sent)
     pu_cli_fail (error);
   return run->answered;
+}
+
+static void
+members_cb (PuRelayClient       *relay,
+            guint                status,
+            const PuRelayMember *members,
+            guint                n,
+            Run                 *run)
+{
+  run->answered = TRUE;
+  run->found = status == 0;
+  run->n_members = MIN (n, PU_RELAY_GROUP_MAX);
+  memcpy (run->members, members, run->n_members * sizeof *members);
+  g_main_loop_quit (run->loop->loop);
+}
+
+/* A relay pairing group's code: the relay itself invites. */
+static int
+join_group (Run          *run,
+            PuProfile    *profile,
+            PuInviteCode *code)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = pu_profile_dup_device_name (profile);
+  gulong id = g_signal_connect (run->relay, "members", G_CALLBACK (members_cb), run);
+  guint added = 0;
+
+  if (pu_relay_client_join_group (run->relay, code->secret, name, &error))
+    pu_cli_loop_run (run->loop);
+  g_signal_handler_disconnect (run->relay, id);
+  pu_relay_client_stop (run->relay);
+  if (error != NULL)
+    return pu_cli_fail (error);
+  if (run->loop->interrupted)
+    return pu_cli_fail_printf (_("Pairing interrupted"));
+  if (!run->found)
+    return pu_cli_fail_printf (_("Pairing failed; ask the relay's operator for a new code"));
+  if (!pu_pairing_store_members (profile, code->relay, run->members, run->n_members, &added,
+                                 &error))
+    return pu_cli_fail (error);
+  g_print (_("Joined the relay's group as %s\n"), name);
+  for (guint i = 0; i < run->n_members; i++)
+    g_print (_("Paired with %s\n"), run->members[i].name);
+  g_print (_("The others are added as they join, when this device connects to the relay.\n"));
+  return PU_CLI_EXIT_OK;
 }
 
 /* After success: what the other device is called here, its SAS, what next. */
@@ -499,6 +547,13 @@ pu_cli_join (int    argc,
       return PU_CLI_EXIT_FAILURE;
     }
 
+  if (code->kind == PU_INVITE_CODE_FULL && pu_peer_id_equal (&code->inviter,
+                                                              &code->relay->peer_id))
+    {
+      status = join_group (&run, profile, code);
+      run_clear (&run);
+      return status;
+    }
   if (code->kind == PU_INVITE_CODE_SHORT)
     {
       if (!ask_nameplate (&run, FALSE, code->nameplate))

@@ -209,6 +209,35 @@ learn_relay (PuConfig           *config,
   return pu_config_add_relay (config, relay, error);
 }
 
+/* Authorizes @peer here and names it @wanted, or the first free
+ * wanted-2, …; the name, or NULL. The caller saves the config. */
+static char *
+authorize_named (PuProfile       *profile,
+                 const PuPeerId  *peer,
+                 const char      *wanted,
+                 GError         **error)
+{
+  PuConfig *config = pu_profile_get_config (profile);
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *name = pick_name (config, peer, wanted);
+
+  if (name == NULL)
+    {
+      g_set_error (error, PU_ERROR, PU_ERROR_EXISTS,
+                   _("Too many peers are named %s-…; pair again with --name NAME"), wanted);
+      return NULL;
+    }
+  if (!pu_trust_store_add (pu_profile_get_trust_store (profile), peer, name, 0, &local_error) &&
+      !g_error_matches (local_error, PU_ERROR, PU_ERROR_EXISTS))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  if (!pu_config_set_name (config, name, peer, error))
+    return NULL;
+  return g_steal_pointer (&name);
+}
+
 /* Whether the other device's sealed relays include @relay_id: a short code
  * carries no relay, so the key the joiner's relay presented is pinned only
  * when the inviter names it. */
@@ -231,25 +260,8 @@ store_peer (PuPairing   *self,
             GError     **error)
 {
   PuConfig *config = pu_profile_get_config (self->profile);
-  PuTrustStore *trust = pu_profile_get_trust_store (self->profile);
   const char *wanted = self->name_override != NULL ? self->name_override : announced;
-  g_autoptr(GError) local_error = NULL;
-  g_autofree char *name = pick_name (config, &self->peer, wanted);
-
-  if (name == NULL)
-    {
-      g_set_error (error, PU_ERROR, PU_ERROR_EXISTS,
-                   _("Too many peers are named %s-…; pair again with --name NAME"), wanted);
-      return FALSE;
-    }
-  if (!pu_trust_store_add (trust, &self->peer, name, 0, &local_error) &&
-      !g_error_matches (local_error, PU_ERROR, PU_ERROR_EXISTS))
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-  if (!pu_config_set_name (config, name, &self->peer, error))
-    return FALSE;
+  g_autofree char *name = NULL;
 
   if (self->role == PU_PAKE_ROLE_JOINER && self->code->kind == PU_INVITE_CODE_SHORT &&
       !relay_vouched (peer_relays, &self->code->relay->peer_id))
@@ -259,6 +271,9 @@ store_peer (PuPairing   *self,
                              "cannot trust it; pair with the full code instead"));
       return FALSE;
     }
+  name = authorize_named (self->profile, &self->peer, wanted, error);
+  if (name == NULL)
+    return FALSE;
   if (self->role == PU_PAKE_ROLE_JOINER && !learn_relay (config, self->code->relay, error))
     return FALSE;
   for (guint i = 0; i < peer_relays->len; i++)
@@ -679,6 +694,42 @@ pu_pairing_get_peer (PuPairing *self)
   g_return_val_if_fail (PU_IS_PAIRING (self), NULL);
 
   return &self->peer;
+}
+
+gboolean
+pu_pairing_store_members (PuProfile            *profile,
+                          const PuRelayAddr    *relay,
+                          const PuRelayMember  *members,
+                          guint                 n,
+                          guint                *n_new,
+                          GError              **error)
+{
+  PuTrustStore *trust;
+  const PuPeerId *self_id;
+  guint added = 0;
+
+  g_return_val_if_fail (PU_IS_PROFILE (profile), FALSE);
+  g_return_val_if_fail (members != NULL || n == 0, FALSE);
+
+  trust = pu_profile_get_trust_store (profile);
+  self_id = pu_identity_get_peer_id (pu_profile_get_identity (profile));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *name = NULL;
+
+      if (pu_peer_id_equal (&members[i].peer, self_id) ||
+          pu_trust_store_lookup (trust, &members[i].peer) != NULL)
+        continue;
+      name = authorize_named (profile, &members[i].peer, members[i].name, error);
+      if (name == NULL)
+        return FALSE;
+      added++;
+    }
+  if (n_new != NULL)
+    *n_new = added;
+  if (relay != NULL && !learn_relay (pu_profile_get_config (profile), relay, error))
+    return FALSE;
+  return (added == 0 && relay == NULL) || pu_config_save (pu_profile_get_config (profile), error);
 }
 
 gint

@@ -29,6 +29,7 @@
 #include "pu-invite-code.h"
 #include "pu-profile.h"
 #include "pu-relay-client.h"
+#include "pu-relay-frame.h"
 
 G_BEGIN_DECLS
 
@@ -60,6 +61,15 @@ PuPairing      *pu_pairing_new_joiner  (PuProfile          *profile,
 /* After success: the other device and the name it has here. */
 const PuPeerId *pu_pairing_get_peer    (PuPairing          *self);
 const char     *pu_pairing_get_name    (PuPairing          *self);
+/* Authorizes and names here each of @members (of a relay pairing group, as
+ * the relay introduced them) not yet known, and adds @relay (nullable) when
+ * missing; @n_new (nullable): how many members were new. */
+gboolean        pu_pairing_store_members (PuProfile           *profile,
+                                          const PuRelayAddr   *relay,
+                                          const PuRelayMember *members,
+                                          guint                n,
+                                          guint               *n_new,
+                                          GError             **error);
 /* Inviter, after success: the relay's answer to sponsoring the joiner (a
  * PuRelaySponsorStatus), or -1 when it gave none. */
 gint            pu_pairing_get_sponsor_status (PuPairing    *self);

@@ -73,6 +73,7 @@ enum {
   SIGNAL_SIGNAL,
   SIGNAL_SPONSORED,
   SIGNAL_NAMEPLATE,
+  SIGNAL_MEMBERS,
   N_SIGNALS
 };
 
@@ -430,6 +431,15 @@ on_message (PuWebsocket *ws,
         }
       break;
 
+    case PU_RELAY_FRAME_MEMBERS:
+      if (self->state == STATE_CONNECTED)
+        {
+          g_signal_emit (self, signals[SIGNAL_MEMBERS], 0, (guint) frame.status,
+                         frame.members, frame.n_members);
+          return;
+        }
+      break;
+
     case PU_RELAY_FRAME_NAMEPLATE:
       if (self->state == STATE_CONNECTED)
         {
@@ -774,6 +784,9 @@ pu_relay_client_class_init (PuRelayClientClass *klass)
   signals[SIGNAL_NAMEPLATE] =
     g_signal_new ("nameplate", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 3, G_TYPE_UINT, G_TYPE_POINTER, G_TYPE_UINT64);
+  signals[SIGNAL_MEMBERS] =
+    g_signal_new ("members", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 3, G_TYPE_UINT, G_TYPE_POINTER, G_TYPE_UINT);
 }
 
 static void
@@ -856,6 +869,22 @@ pu_relay_client_open_nameplate (PuRelayClient  *self,
   g_return_val_if_fail (nameplate <= G_MAXUINT16, FALSE);
 
   frame.nameplate = (guint16) nameplate;
+  return send_frame (self, &frame, FALSE, error);
+}
+
+gboolean
+pu_relay_client_join_group (PuRelayClient  *self,
+                            const guint8   *token,
+                            const char     *name,
+                            GError        **error)
+{
+  PuRelayFrame frame = { .type = PU_RELAY_FRAME_GROUP_JOIN };
+
+  g_return_val_if_fail (PU_IS_RELAY_CLIENT (self), FALSE);
+  g_return_val_if_fail (token != NULL && name != NULL, FALSE);
+
+  memcpy (frame.token, token, PU_RELAY_GROUP_TOKEN_LEN);
+  g_strlcpy (frame.members[0].name, name, sizeof frame.members[0].name);
   return send_frame (self, &frame, FALSE, error);
 }
 

@@ -14,6 +14,10 @@
  *   ::signal       (same as ::packet)
  *   ::sponsored    (const PuPeerId *joiner, guint status)  the relay's answer
  *                  to pu_relay_client_sponsor(), a PuRelaySponsorStatus
+ *   ::members      (guint status, const PuRelayMember *members, guint n)
+ *                  the answer to pu_relay_client_join_group() (status 0:
+ *                  joined, 1: failed), and later the other members of this
+ *                  device's relay pairing groups
  *   ::nameplate    (guint number, const PuPeerId *inviter, guint64 instance)
  *                  the answer to a claim (the number, 0 when none was free)
  *                  or an open (@inviter NULL when the number leads nowhere)
@@ -62,6 +66,13 @@ gboolean        pu_relay_client_claim_nameplate (PuRelayClient  *self,
 gboolean        pu_relay_client_open_nameplate  (PuRelayClient  *self,
                                                  guint           nameplate,
                                                  GError        **error);
+/* Presents a relay pairing group's token (PU_RELAY_GROUP_TOKEN_LEN bytes)
+ * with the name this device goes by (a label); the answer comes as
+ * ::members. */
+gboolean        pu_relay_client_join_group   (PuRelayClient      *self,
+                                              const guint8       *token,
+                                              const char         *name,
+                                              GError            **error);
 /* Asks the relay to authorize @joiner, a device this one just paired with
  * (signed, timestamped); the answer comes as ::sponsored. */
 gboolean        pu_relay_client_sponsor      (PuRelayClient      *self,

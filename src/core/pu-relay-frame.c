@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "pu-error.h"
+#include "pu-label.h"
 
 #define AUTH_CONTEXT "peerup relay auth v1"
 #define SPONSOR_CONTEXT "peerup relay sponsor v1"
@@ -22,15 +23,18 @@
 #define CLAIM_LEN (2 + 4)
 #define OPEN_LEN (2 + 2)
 #define NAMEPLATE_LEN (2 + 2 + 1 + PU_PUBKEY_LEN + 8)
+#define MEMBER_MAX_LEN (PU_PUBKEY_LEN + 1 + PU_RELAY_MEMBER_NAME_MAX)
 #define ERROR_HEAD_LEN (2 + 2 + 1)
-/* The largest part of a frame that is not a payload: an ERROR. */
-#define HEAD_MAX (ERROR_HEAD_LEN + PU_RELAY_ERROR_MESSAGE_MAX)
+/* The largest part of a frame that is not a payload: a MEMBERS. */
+#define HEAD_MAX (2 + 2 + PU_RELAY_GROUP_MAX * MEMBER_MAX_LEN)
 
 G_STATIC_ASSERT (sizeof AUTH_CONTEXT - 1 + PU_RELAY_NONCE_LEN + PU_PUBKEY_LEN + 8 + 1 ==
                   PU_RELAY_AUTH_TRANSCRIPT_LEN);
 G_STATIC_ASSERT (sizeof SPONSOR_CONTEXT - 1 + 2 * PU_PUBKEY_LEN + 8 ==
                   PU_RELAY_SPONSOR_TRANSCRIPT_LEN);
 G_STATIC_ASSERT (PU_RELAY_ERROR_MESSAGE_MAX <= G_MAXUINT8);
+G_STATIC_ASSERT (HEAD_MAX <= PU_RELAY_FRAME_MAX);
+G_STATIC_ASSERT (ERROR_HEAD_LEN + PU_RELAY_ERROR_MESSAGE_MAX <= HEAD_MAX);
 G_STATIC_ASSERT (CHALLENGE_LEN <= HEAD_MAX && AUTH_LEN <= HEAD_MAX &&
                  PU_RELAY_FRAME_ADDR_LEN <= HEAD_MAX && SPONSOR_LEN <= HEAD_MAX);
 
@@ -81,6 +85,36 @@ message_is_clean (const char *text,
     if ((guint8) text[i] < 0x20 || text[i] == 0x7f)
       return FALSE;
   return TRUE;
+}
+
+/* A name: length byte, then a label; advances *@p. */
+static gboolean
+read_name (const guint8 **p,
+           const guint8  *end,
+           char           out[PU_RELAY_MEMBER_NAME_MAX + 1])
+{
+  gsize len;
+
+  if (*p >= end)
+    return FALSE;
+  len = **p;
+  if (len > PU_RELAY_MEMBER_NAME_MAX || (gsize) (end - *p - 1) < len)
+    return FALSE;
+  memcpy (out, *p + 1, len);
+  out[len] = '\0';
+  *p += 1 + len;
+  return pu_label_is_valid (out, -1);
+}
+
+static guint8 *
+write_name (guint8     *p,
+            const char *name)
+{
+  gsize len = strnlen (name, PU_RELAY_MEMBER_NAME_MAX);
+
+  *p++ = (guint8) len;
+  memcpy (p, name, len);
+  return p + len;
 }
 
 gboolean
@@ -214,6 +248,43 @@ pu_relay_frame_decode (const guint8  *data,
       out->instance = read_u64 (body + 3 + PU_PUBKEY_LEN);
       return TRUE;
 
+    case PU_RELAY_FRAME_GROUP_JOIN:
+      {
+        const guint8 *p = body + PU_RELAY_GROUP_TOKEN_LEN;
+
+        if (len < 2 + PU_RELAY_GROUP_TOKEN_LEN)
+          return malformed (error, _("truncated"));
+        memcpy (out->token, body, PU_RELAY_GROUP_TOKEN_LEN);
+        if (!read_name (&p, data + len, out->members[0].name) || p != data + len)
+          return malformed (error, _("bad name"));
+        return TRUE;
+      }
+
+    case PU_RELAY_FRAME_MEMBERS:
+      {
+        const guint8 *p = body + 2;
+        const guint8 *end = data + len;
+
+        if (len < 4)
+          return malformed (error, _("truncated"));
+        out->status = body[0];
+        out->n_members = body[1];
+        if (out->status > 1 || out->n_members > PU_RELAY_GROUP_MAX)
+          return malformed (error, _("bad members"));
+        for (guint i = 0; i < out->n_members; i++)
+          {
+            if ((gsize) (end - p) < PU_PUBKEY_LEN)
+              return malformed (error, _("truncated"));
+            pu_peer_id_from_pubkey (p, &out->members[i].peer);
+            p += PU_PUBKEY_LEN;
+            if (!read_name (&p, end, out->members[i].name))
+              return malformed (error, _("bad name"));
+          }
+        if (p != end)
+          return malformed (error, _("wrong length"));
+        return TRUE;
+      }
+
     default:
       return malformed (error, _("unknown type"));
     }
@@ -319,6 +390,22 @@ encode_head (const PuRelayFrame  *frame,
       memcpy (p, frame->peer.pubkey, PU_PUBKEY_LEN);
       write_u64 (p + PU_PUBKEY_LEN, frame->instance);
       p += PU_PUBKEY_LEN + 8;
+      break;
+
+    case PU_RELAY_FRAME_GROUP_JOIN:
+      memcpy (p, frame->token, PU_RELAY_GROUP_TOKEN_LEN);
+      p = write_name (p + PU_RELAY_GROUP_TOKEN_LEN, frame->members[0].name);
+      break;
+
+    case PU_RELAY_FRAME_MEMBERS:
+      g_return_val_if_fail (frame->n_members <= PU_RELAY_GROUP_MAX, 0);
+      *p++ = frame->status;
+      *p++ = (guint8) frame->n_members;
+      for (guint i = 0; i < frame->n_members; i++)
+        {
+          memcpy (p, frame->members[i].peer.pubkey, PU_PUBKEY_LEN);
+          p = write_name (p + PU_PUBKEY_LEN, frame->members[i].name);
+        }
       break;
 
     default:

@@ -16,6 +16,8 @@
  *   CLAIM      node → relay   ttl[4]
  *   OPEN       node → relay   nameplate[2]
  *   NAMEPLATE  relay → node   nameplate[2] status[1] peer-key[32] instance[8]
+ *   GROUP_JOIN node → relay   token[16] name-length[1] name[…]
+ *   MEMBERS    relay → node   status[1] count[1] (peer-key[32] name-length[1] name[…])…
  *
  * In PACKET and SIGNAL the peer and instance name the other end: the
  * destination when a node sends, the source when the relay delivers. The
@@ -29,6 +31,12 @@
  * inviter CLAIMs a number for ttl seconds, the joiner OPENs it and learns the
  * inviter's peer and instance; both answers are NAMEPLATE frames (status 0:
  * found, with the inviter; 1: unavailable).
+ *
+ * A relay pairing group's code is a full invite code whose inviter is the
+ * relay itself and whose secret is a token: the joiner presents it in
+ * GROUP_JOIN with the name it goes by; the relay answers MEMBERS (status 0:
+ * joined, with the group's other members; 1: pairing failed), and sends
+ * each member the others again whenever it connects.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -58,6 +66,10 @@ G_BEGIN_DECLS
 #define PU_RELAY_AUTH_TRANSCRIPT_LEN (20 + PU_RELAY_NONCE_LEN + PU_PUBKEY_LEN + 8 + 1)
 /* "peerup relay sponsor v1" + relay key + joiner key + timestamp */
 #define PU_RELAY_SPONSOR_TRANSCRIPT_LEN (23 + 2 * PU_PUBKEY_LEN + 8)
+#define PU_RELAY_GROUP_TOKEN_LEN 16
+/* Members of one relay pairing group; names are labels (pu-label.h). */
+#define PU_RELAY_GROUP_MAX 32
+#define PU_RELAY_MEMBER_NAME_MAX 63
 /* How far a SPONSOR's timestamp may be from the relay's clock. */
 #define PU_RELAY_SPONSOR_WINDOW_SECONDS 300
 
@@ -75,6 +87,8 @@ typedef enum {
   PU_RELAY_FRAME_CLAIM,
   PU_RELAY_FRAME_OPEN,
   PU_RELAY_FRAME_NAMEPLATE,
+  PU_RELAY_FRAME_GROUP_JOIN,
+  PU_RELAY_FRAME_MEMBERS,
 } PuRelayFrameType;
 
 /* Codes of ERROR frames; the relay closes the connection after sending one. */
@@ -96,6 +110,11 @@ typedef enum {
 } PuRelaySponsorStatus;
 
 typedef struct {
+  PuPeerId peer;
+  char     name[PU_RELAY_MEMBER_NAME_MAX + 1];  /* a label */
+} PuRelayMember;
+
+typedef struct {
   PuRelayFrameType type;
   /* CHALLENGE: the relay; AUTH: the node; PACKET/SIGNAL: the other end;
    * SPONSOR/SPONSORED: the joiner */
@@ -115,6 +134,11 @@ typedef struct {
    * instance) */
   guint32          ttl;
   guint16          nameplate;
+  /* GROUP_JOIN: the token and the joiner's name (in members[0].name) */
+  guint8           token[PU_RELAY_GROUP_TOKEN_LEN];
+  /* MEMBERS (status as above) */
+  PuRelayMember    members[PU_RELAY_GROUP_MAX];
+  guint            n_members;
   guint16          error_code;
   char             message[PU_RELAY_ERROR_MESSAGE_MAX + 1];
   guint64          cookie;

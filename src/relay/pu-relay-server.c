@@ -15,6 +15,7 @@
 #include "pu-error.h"
 #include "pu-pair-message.h"
 #include "pu-relay-frame.h"
+#include "pu-relay-groups.h"
 #include "pu-stun.h"
 #include "pu-version.h"
 
@@ -42,6 +43,7 @@ typedef struct {
   PuPeerId                 target;
   guint64                  target_instance;
   gboolean                 opened;       /* a pairing session's one OPEN */
+  gboolean                 joined;       /* its one GROUP_JOIN */
 } Session;
 
 /* A number that brings a joiner to the inviter that claimed it. */
@@ -79,6 +81,7 @@ struct _PuRelayServer
   guint          n_pairing;
   GHashTable    *pairing_ips;  /* char *ip → IpCount */
   GHashTable    *nameplates;   /* number → Nameplate */
+  char          *groups_path;  /* pairing groups, or NULL */
   guint64        n_dropped;
 };
 
@@ -246,6 +249,139 @@ route (PuRelayServer  *self,
   return newest;
 }
 
+/* The other members of the groups @peer is in, into MEMBERS @frame. */
+static void
+fill_members (GPtrArray      *groups,
+              const PuPeerId *peer,
+              PuRelayFrame   *frame)
+{
+  for (guint i = 0; i < groups->len; i++)
+    {
+      PuRelayGroup *group = g_ptr_array_index (groups, i);
+      gboolean member = FALSE;
+
+      for (guint j = 0; j < group->tokens->len; j++)
+        {
+          PuRelayGroupToken *t = g_ptr_array_index (group->tokens, j);
+
+          member = member || (t->used && pu_peer_id_equal (&t->member, peer));
+        }
+      for (guint j = 0; member && j < group->tokens->len; j++)
+        {
+          PuRelayGroupToken *t = g_ptr_array_index (group->tokens, j);
+          PuRelayMember *m = &frame->members[frame->n_members];
+
+          if (!t->used || pu_peer_id_equal (&t->member, peer) ||
+              frame->n_members >= PU_RELAY_GROUP_MAX)
+            continue;
+          m->peer = t->member;
+          g_strlcpy (m->name, t->name, sizeof m->name);
+          frame->n_members++;
+        }
+    }
+}
+
+/* Sends @s the other members of the groups it is in, if any. */
+static void
+introduce (Session   *s,
+           GPtrArray *groups)
+{
+  PuRelayFrame frame = { .type = PU_RELAY_FRAME_MEMBERS };
+
+  fill_members (groups, &s->peer, &frame);
+  if (frame.n_members > 0)
+    pu_relay_frame_send (s->ws, &frame, FALSE, NULL);
+}
+
+static GPtrArray *
+load_groups (PuRelayServer *self)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *groups;
+
+  if (self->groups_path == NULL)
+    return NULL;
+  groups = pu_relay_groups_load (self->groups_path, &error);
+  if (groups == NULL)
+    g_warning ("Pairing groups unusable: %s", error->message);
+  return groups;
+}
+
+/* GROUP_JOIN: one attempt per connection; whatever fails, the answer is
+ * the same. On success the device is authorized (for the group's member
+ * time) and it and the group's connected members learn of each other. */
+static void
+join_group (Session            *s,
+            const PuRelayFrame *frame)
+{
+  PuRelayServer *self = s->server;
+  PuRelayFrame failed = { .type = PU_RELAY_FRAME_MEMBERS, .status = 1 };
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  g_autoptr(GPtrArray) groups = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *comment = NULL;
+  PuRelayGroupToken *token = NULL;
+  PuRelayGroup *group = NULL;
+  GPtrArray *list;
+
+  if (s->joined)
+    {
+      session_fail (s, PU_RELAY_ERROR_PAIRING, "one pairing code per connection");
+      return;
+    }
+  s->joined = TRUE;
+  groups = load_groups (self);
+  if (groups != NULL)
+    token = pu_relay_groups_find (groups, frame->token, now, &group);
+  if (token == NULL)
+    {
+      pu_relay_frame_send (s->ws, &failed, FALSE, NULL);
+      return;
+    }
+
+  token->used = TRUE;
+  token->member = s->peer;
+  token->name = g_strdup (frame->members[0].name);
+  comment = g_strdup_printf ("group %s: %s", group->id, token->name);
+  if (!pu_relay_groups_save (self->groups_path, groups, &error) ||
+      (!pu_trust_store_add (self->trust, &s->peer, comment,
+                            group->member_seconds > 0 ? now + group->member_seconds : 0,
+                            &error) &&
+       !g_error_matches (error, PU_ERROR, PU_ERROR_EXISTS)))
+    {
+      g_warning ("Could not add a member to pairing group %s: %s", group->id, error->message);
+      pu_relay_frame_send (s->ws, &failed, FALSE, NULL);
+      return;
+    }
+
+  list = g_hash_table_lookup (self->by_peer, &s->peer);
+  for (guint i = 0; list != NULL && i < list->len; i++)
+    {
+      Session *joiner = g_ptr_array_index (list, i);
+
+      if (joiner->pairing)
+        {
+          joiner->pairing = FALSE;
+          self->n_pairing--;
+        }
+    }
+  {
+    PuRelayFrame joined = { .type = PU_RELAY_FRAME_MEMBERS, .status = 0 };
+    g_autoptr(GPtrArray) sessions = borrow_sessions (self);
+
+    /* The joiner always hears the answer, members or not. */
+    fill_members (groups, &s->peer, &joined);
+    pu_relay_frame_send (s->ws, &joined, FALSE, NULL);
+    for (guint i = 0; i < sessions->len; i++)
+      {
+        Session *other = g_ptr_array_index (sessions, i);
+
+        if (other != s && other->authed && !other->pairing && !other->closing)
+          introduce (other, groups);
+      }
+  }
+}
+
 /* Whether an unknown device may have a pairing-only session now; when not,
  * the session is failed with the reason. */
 static gboolean
@@ -340,6 +476,13 @@ handle_auth (Session            *s,
 
   s->started_at = g_get_monotonic_time ();
   pu_relay_frame_send (s->ws, &welcome, FALSE, NULL);
+  if (!s->pairing)
+    {
+      g_autoptr(GPtrArray) groups = load_groups (self);
+
+      if (groups != NULL)
+        introduce (s, groups);
+    }
 }
 
 /* Whether @s may reach @dest: a pairing-only session hears from its target
@@ -364,6 +507,8 @@ pairing_allows (Session            *s,
   Session *dest;
 
   if (frame->type == PU_RELAY_FRAME_PING || frame->type == PU_RELAY_FRAME_PONG)
+    return TRUE;
+  if (frame->type == PU_RELAY_FRAME_GROUP_JOIN)
     return TRUE;
   if (frame->type == PU_RELAY_FRAME_OPEN && !s->opened && !s->has_target)
     {
@@ -583,6 +728,10 @@ on_message (PuWebsocket *ws,
         answer.status = answer.nameplate == 0;
         pu_relay_frame_send (ws, &answer, FALSE, NULL);
       }
+      break;
+
+    case PU_RELAY_FRAME_GROUP_JOIN:
+      join_group (s, &frame);
       break;
 
     case PU_RELAY_FRAME_OPEN:
@@ -851,6 +1000,7 @@ pu_relay_server_dispose (GObject *object)
   g_clear_pointer (&self->sessions, g_ptr_array_unref);
   g_clear_pointer (&self->pairing_ips, g_hash_table_unref);
   g_clear_pointer (&self->nameplates, g_hash_table_unref);
+  g_clear_pointer (&self->groups_path, g_free);
   g_clear_object (&self->soup);
   g_clear_object (&self->trust);
   g_clear_object (&self->certificate);
@@ -925,6 +1075,16 @@ pu_relay_server_set_limits (PuRelayServer       *self,
   g_return_if_fail (limits != NULL);
 
   self->limits = *limits;
+}
+
+void
+pu_relay_server_set_groups_path (PuRelayServer *self,
+                                 const char    *path)
+{
+  g_return_if_fail (PU_IS_RELAY_SERVER (self));
+
+  g_free (self->groups_path);
+  self->groups_path = g_strdup (path);
 }
 
 gboolean

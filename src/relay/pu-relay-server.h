@@ -21,6 +21,10 @@
  * leads at most PU_RELAY_NAMEPLATE_ATTEMPTS OPENs (one per pairing-only
  * session) to it.
  *
+ * Relay pairing groups (pu-relay-groups.h): a device that presents a
+ * group's token in GROUP_JOIN is authorized and introduced to the group's
+ * other members, and they to it, now and whenever each connects.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
@@ -87,6 +91,9 @@ PuRelayServer *pu_relay_server_new             (PuIdentity          *identity,
 /* Call before listening. */
 void           pu_relay_server_set_limits      (PuRelayServer       *self,
                                                 const PuRelayLimits *limits);
+/* The pairing groups file (pu-relay-groups.h), read at each use; NULL: none. */
+void           pu_relay_server_set_groups_path (PuRelayServer       *self,
+                                                const char          *path);
 /* TLS on TCP and STUN on UDP, both on @address; port 0 picks a free port. */
 gboolean       pu_relay_server_listen          (PuRelayServer       *self,
                                                 GInetSocketAddress  *address,
