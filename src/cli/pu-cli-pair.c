@@ -153,8 +153,11 @@ members_cb (PuRelayClient       *relay,
             guint                n,
             Run                 *run)
 {
+  /* Only the answer to joining, not the introductions around it. */
+  if (status == PU_RELAY_MEMBERS_INTRODUCED)
+    return;
   run->answered = TRUE;
-  run->found = status == 0;
+  run->found = status == PU_RELAY_MEMBERS_JOINED;
   run->n_members = MIN (n, PU_RELAY_GROUP_MAX);
   memcpy (run->members, members, run->n_members * sizeof *members);
   g_main_loop_quit (run->loop->loop);

@@ -663,7 +663,7 @@ relay_members_cb (PuRelayClient       *relay,
   g_autoptr(GError) error = NULL;
   guint added = 0;
 
-  if (status != 0)
+  if (status == PU_RELAY_MEMBERS_FAILED)
     return;
   if (!pu_pairing_store_members (self->profile, NULL, members, n, &added, &error))
     g_warning ("Could not authorize the relay's group members: %s", error->message);

@@ -15,9 +15,9 @@
  *   ::sponsored    (const PuPeerId *joiner, guint status)  the relay's answer
  *                  to pu_relay_client_sponsor(), a PuRelaySponsorStatus
  *   ::members      (guint status, const PuRelayMember *members, guint n)
- *                  the answer to pu_relay_client_join_group() (status 0:
- *                  joined, 1: failed), and later the other members of this
- *                  device's relay pairing groups
+ *                  the answer to pu_relay_client_join_group() (status
+ *                  JOINED or FAILED), or the other members of this
+ *                  device's relay pairing groups (INTRODUCED)
  *   ::nameplate    (guint number, const PuPeerId *inviter, guint64 instance)
  *                  the answer to a claim (the number, 0 when none was free)
  *                  or an open (@inviter NULL when the number leads nowhere)

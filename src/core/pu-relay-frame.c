@@ -269,7 +269,7 @@ pu_relay_frame_decode (const guint8  *data,
           return malformed (error, _("truncated"));
         out->status = body[0];
         out->n_members = body[1];
-        if (out->status > 1 || out->n_members > PU_RELAY_GROUP_MAX)
+        if (out->status > PU_RELAY_MEMBERS_INTRODUCED || out->n_members > PU_RELAY_GROUP_MAX)
           return malformed (error, _("bad members"));
         for (guint i = 0; i < out->n_members; i++)
           {

@@ -36,7 +36,7 @@
  * relay itself and whose secret is a token: the joiner presents it in
  * GROUP_JOIN with the name it goes by; the relay answers MEMBERS (status 0:
  * joined, with the group's other members; 1: pairing failed), and sends
- * each member the others again whenever it connects.
+ * each member the others again whenever it connects (status 2).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -70,6 +70,13 @@ G_BEGIN_DECLS
 /* Members of one relay pairing group; names are labels (pu-label.h). */
 #define PU_RELAY_GROUP_MAX 32
 #define PU_RELAY_MEMBER_NAME_MAX 63
+
+/* The status of a MEMBERS frame. */
+typedef enum {
+  PU_RELAY_MEMBERS_JOINED,
+  PU_RELAY_MEMBERS_FAILED,
+  PU_RELAY_MEMBERS_INTRODUCED,
+} PuRelayMembersStatus;
 /* How far a SPONSOR's timestamp may be from the relay's clock. */
 #define PU_RELAY_SPONSOR_WINDOW_SECONDS 300
 

@@ -286,7 +286,8 @@ static void
 introduce (Session   *s,
            GPtrArray *groups)
 {
-  PuRelayFrame frame = { .type = PU_RELAY_FRAME_MEMBERS };
+  PuRelayFrame frame = { .type = PU_RELAY_FRAME_MEMBERS,
+                         .status = PU_RELAY_MEMBERS_INTRODUCED };
 
   fill_members (groups, &s->peer, &frame);
   if (frame.n_members > 0)
@@ -315,7 +316,7 @@ join_group (Session            *s,
             const PuRelayFrame *frame)
 {
   PuRelayServer *self = s->server;
-  PuRelayFrame failed = { .type = PU_RELAY_FRAME_MEMBERS, .status = 1 };
+  PuRelayFrame failed = { .type = PU_RELAY_FRAME_MEMBERS, .status = PU_RELAY_MEMBERS_FAILED };
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   g_autoptr(GPtrArray) groups = NULL;
   g_autoptr(GError) error = NULL;
@@ -366,7 +367,7 @@ join_group (Session            *s,
         }
     }
   {
-    PuRelayFrame joined = { .type = PU_RELAY_FRAME_MEMBERS, .status = 0 };
+    PuRelayFrame joined = { .type = PU_RELAY_FRAME_MEMBERS, .status = PU_RELAY_MEMBERS_JOINED };
     g_autoptr(GPtrArray) sessions = borrow_sessions (self);
 
     /* The joiner always hears the answer, members or not. */
