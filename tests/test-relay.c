@@ -12,6 +12,7 @@
 #include "pu-file.h"
 #include "pu-relay-client.h"
 #include "pu-relay-frame.h"
+#include "pu-relay-groups.h"
 #include "pu-relay-path.h"
 #include "pu-relay-server.h"
 #include "pu-stun.h"
@@ -79,6 +80,9 @@ typedef struct {
   guint          n_disconnected;
   GError        *error;
   gint           sponsored;  /* the last ::sponsored status, or -1 */
+  gint           members_status;  /* the last ::members, or -1, with: */
+  guint          n_members;
+  PuRelayMember  members[PU_RELAY_GROUP_MAX];
   gboolean       answered;   /* ::nameplate came, with: */
   guint          nameplate;
   gboolean       found;
@@ -126,6 +130,18 @@ on_sponsored (PuRelayClient  *client,
               Node           *node)
 {
   node->sponsored = (gint) status;
+}
+
+static void
+on_members (PuRelayClient       *client,
+            guint                status,
+            const PuRelayMember *members,
+            guint                n,
+            Node                *node)
+{
+  node->members_status = (gint) status;
+  node->n_members = n;
+  memcpy (node->members, members, n * sizeof *members);
 }
 
 static void
@@ -266,6 +282,8 @@ node_new_full (PuIdentity        *identity,
   node->sponsored = -1;
   g_signal_connect (node->client, "sponsored", G_CALLBACK (on_sponsored), node);
   g_signal_connect (node->client, "nameplate", G_CALLBACK (on_nameplate), node);
+  g_signal_connect (node->client, "members", G_CALLBACK (on_members), node);
+  node->members_status = -1;
   node->received = g_ptr_array_new_with_free_func ((GDestroyNotify) received_free);
   g_signal_connect (node->client, "connected", G_CALLBACK (on_connected), node);
   g_signal_connect (node->client, "disconnected", G_CALLBACK (on_disconnected), node);
@@ -1700,6 +1718,100 @@ test_nameplates (void)
   relay_free (relay);
 }
 
+static gboolean
+has_members (gpointer data)
+{
+  return ((Node *) data)->members_status >= 0;
+}
+
+/* GROUP_JOIN with @token as @name: the status of the answer. */
+static gint
+join_group (Node         *node,
+            const guint8 *token,
+            const char   *name)
+{
+  node->members_status = -1;
+  g_assert_true (pu_relay_client_join_group (node->client, token, name, NULL));
+  wait_for (has_members, node, "the relay's answer");
+  return node->members_status;
+}
+
+static void
+test_groups (void)
+{
+  Relay *relay = relay_new ();
+  g_autoptr(PuIdentity) alice = pu_identity_generate ();
+  g_autoptr(PuIdentity) bob = pu_identity_generate ();
+  g_autoptr(PuIdentity) carol = pu_identity_generate ();
+  g_autoptr(GPtrArray) groups = g_ptr_array_new_with_free_func (
+    (GDestroyNotify) pu_relay_group_free);
+  g_autoptr(GPtrArray) again = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (relay->dir, PU_RELAY_GROUPS_FILE, NULL);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  guint8 tokens[3][PU_RELAY_GROUP_TOKEN_LEN] = { { 1 }, { 2 }, { 3 } };
+  guint8 wrong[PU_RELAY_GROUP_TOKEN_LEN] = { 4 };
+  const PuTrustEntry *entry;
+  Node *a, *b, *c;
+
+  /* Stored as hashes only, and read back the same. */
+  g_ptr_array_add (groups, pu_relay_group_new (3, now + 3600, 7 * 86400,
+                                               (const guint8 (*)[PU_RELAY_GROUP_TOKEN_LEN])
+                                               tokens));
+  g_assert_true (pu_relay_groups_save (path, groups, &error));
+  g_assert_no_error (error);
+  again = pu_relay_groups_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (again->len, ==, 1);
+  g_assert_nonnull (pu_relay_groups_find (again, tokens[2], now, NULL));
+  g_assert_null (pu_relay_groups_find (again, tokens[2], now + 3600, NULL));
+  g_assert_null (pu_relay_groups_find (again, wrong, now, NULL));
+  pu_relay_server_set_groups_path (relay->server, path);
+
+  /* A wrong token, then a second try on the same connection: refused. */
+  a = node_new_pairing (relay, alice);
+  wait_connected (a);
+  g_assert_cmpint (join_group (a, wrong, "alice"), ==, PU_RELAY_MEMBERS_FAILED);
+  g_assert_true (pu_relay_client_join_group (a->client, tokens[0], "alice", NULL));
+  expect_refused (a, "one pairing code per connection");
+
+  /* The right one: served at once, for the group's member time. */
+  wait_connected (a);
+  g_assert_cmpint (join_group (a, tokens[0], "alice"), ==, PU_RELAY_MEMBERS_JOINED);
+  g_assert_cmpuint (a->n_members, ==, 0);
+  g_assert_cmpuint (pu_relay_server_get_n_pairing (relay->server), ==, 0);
+  entry = pu_trust_store_lookup (relay->trust, pu_identity_get_peer_id (alice));
+  g_assert_nonnull (entry);
+  g_assert_cmpint (entry->expires, >=, now + 7 * 86400);
+  g_assert_nonnull (strstr (entry->comment, ": alice"));
+
+  /* The next member meets alice, and alice, connected, meets it. */
+  b = node_new_pairing (relay, bob);
+  wait_connected (b);
+  a->members_status = -1;
+  g_assert_cmpint (join_group (b, tokens[1], "bob"), ==, PU_RELAY_MEMBERS_JOINED);
+  g_assert_cmpuint (b->n_members, ==, 1);
+  g_assert_cmpstr (b->members[0].name, ==, "alice");
+  g_assert_true (pu_peer_id_equal (&b->members[0].peer, pu_identity_get_peer_id (alice)));
+  wait_for (has_members, a, "alice's introduction");
+  g_assert_cmpint (a->members_status, ==, PU_RELAY_MEMBERS_INTRODUCED);
+  g_assert_cmpuint (a->n_members, ==, 1);
+  g_assert_cmpstr (a->members[0].name, ==, "bob");
+
+  /* A used token fails like a wrong one. */
+  c = node_new_pairing (relay, carol);
+  wait_connected (c);
+  g_assert_cmpint (join_group (c, tokens[0], "carol"), ==, PU_RELAY_MEMBERS_FAILED);
+  g_assert_false (pu_trust_store_is_authorized (relay->trust, pu_identity_get_peer_id (carol),
+                                                now));
+
+  node_free (a);
+  node_free (b);
+  node_free (c);
+  g_unlink (path);
+  relay_free (relay);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1725,6 +1837,7 @@ main (int   argc,
   g_test_add_func ("/relay/pairing-limits", test_pairing_limits);
   g_test_add_func ("/relay/sponsor", test_sponsor);
   g_test_add_func ("/relay/nameplates", test_nameplates);
+  g_test_add_func ("/relay/groups", test_groups);
 
   return g_test_run ();
 }
