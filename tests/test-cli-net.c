@@ -536,7 +536,8 @@ typedef struct {
 static char *
 init_device (Fixture    *f,
              Net        *net,
-             const char *name)
+             const char *name,
+             gboolean    authorize)
 {
   g_autofree char *dir = path_in (f, name);
   char *config = g_build_filename (dir, "config.ini", NULL);
@@ -548,15 +549,21 @@ init_device (Fixture    *f,
   cli (f, "whoami", "--config", config, NULL);
   assert_ok (f);
   id = g_strstrip (g_strdup (f->out));
+  if (!authorize)
+    return config;
   cli (f, "relay", "authorize", id, "--comment", name, "--dir", net->relay_dir, NULL);
   assert_ok (f);
+  /* The running relay has read it. */
+  g_free (proc_wait_line (net->relay, TRUE, "authorized_keys changed: "));
   return config;
 }
 
-/* The relay and two devices allowed on it, which know nothing of each other. */
+/* The relay and two devices, which know nothing of each other; the first
+ * is allowed on the relay, the second too when @authorize_b. */
 static void
-net_start_devices (Fixture *f,
-                   Net     *net)
+net_start_devices_full (Fixture  *f,
+                        Net      *net,
+                        gboolean  authorize_b)
 {
   g_autofree char *line = NULL;
 
@@ -568,12 +575,19 @@ net_start_devices (Fixture *f,
   g_assert_nonnull (net->relay_addr);
   g_assert_false (g_str_has_prefix (net->relay_addr, "/ip4/127.0.0.1/tcp/0/"));
 
-  net->a = init_device (f, net, "home");
-  net->b = init_device (f, net, "laptop");
+  net->a = init_device (f, net, "home", TRUE);
+  net->b = init_device (f, net, "laptop", authorize_b);
   cli (f, "whoami", "--config", net->a, NULL);
   net->a_id = g_strstrip (g_strdup (f->out));
   cli (f, "whoami", "--config", net->b, NULL);
   net->b_id = g_strstrip (g_strdup (f->out));
+}
+
+static void
+net_start_devices (Fixture *f,
+                   Net     *net)
+{
+  net_start_devices_full (f, net, TRUE);
 }
 
 static void
@@ -867,7 +881,7 @@ static void
 check_unauthorized (Fixture *f,
                     Net     *net)
 {
-  g_autofree char *c = init_device (f, net, "stranger");
+  g_autofree char *c = init_device (f, net, "stranger", TRUE);
   g_autofree char *line = NULL;
   g_autoptr(GBytes) empty = g_bytes_new_static ("", 0);
   g_autoptr(GBytes) back = NULL;
@@ -1003,6 +1017,8 @@ test_pairing (Fixture       *f,
   g_autofree char *home_keys = NULL;
   g_autofree char *laptop_keys = NULL;
   g_autofree char *laptop_config = NULL;
+  g_autofree char *relay_keys = NULL;
+  g_autofree char *sponsored = NULL;
   g_autofree char *home_digits = NULL;
   g_autofree char *laptop_digits = NULL;
   g_autofree char *expected_digits = NULL;
@@ -1015,7 +1031,8 @@ test_pairing (Fixture       *f,
   Proc *invite;
   PuSas sas;
 
-  net_start_devices (f, &net);
+  /* The laptop is new: the relay does not know it yet. */
+  net_start_devices_full (f, &net, FALSE);
   g_assert_true (pu_peer_id_parse (net.a_id, &home, NULL));
   g_assert_true (pu_peer_id_parse (net.b_id, &laptop, NULL));
 
@@ -1028,6 +1045,14 @@ test_pairing (Fixture       *f,
   expired_text = pu_invite_code_to_string (expired);
   cli (f, "join", expired_text, "--config", net.b, NULL);
   assert_fails (f, 1, "expired at");
+
+  /* Home has a second relay, which the laptop learns. */
+  {
+    g_autofree char *second = g_strdup_printf ("/ip4/127.0.0.1/tcp/9/p2p/%s", net.a_id);
+
+    cli (f, "relay", "add", second, "--config", net.a, NULL);
+    assert_ok (f);
+  }
 
   invite = proc_start (f, "invite", "--non-interactive", "--config", net.a, NULL);
   code = proc_wait_line (invite, FALSE, "-");
@@ -1050,6 +1075,7 @@ test_pairing (Fixture       *f,
 
   line = proc_wait_line (invite, FALSE, "Paired with laptop (");
   g_free (proc_wait_line (invite, FALSE, "Try: peerup ping laptop"));
+  g_free (proc_wait_line (invite, FALSE, "The relay now serves laptop too."));
   g_assert_cmpint (proc_wait_exit (invite), ==, 0);
   home_digits = sas_digits (invite->out_text->str);
 
@@ -1068,9 +1094,17 @@ test_pairing (Fixture       *f,
   assert_contains (laptop_keys, "# home");
   laptop_config = read_text (laptop_dir, "config.ini");
   assert_contains (laptop_config, "home=");
+  cli (f, "relay", "list", "--config", net.b, NULL);
+  assert_ok (f);
+  assert_contains (f->out, "127.0.0.1:9 ");
   cli (f, "auth", "list", "--config", net.b, NULL);
   assert_ok (f);
   assert_contains (f->out, "(home)  [UNVERIFIED]");
+
+  /* Home sponsored the laptop on the relay. */
+  relay_keys = read_text (net.relay_dir, "authorized_keys");
+  sponsored = g_strdup_printf ("%s # sponsored by home/%s\n", net.b_id, net.a_id);
+  assert_contains (relay_keys, sponsored);
 
   /* The next step works. */
   net.daemon = proc_start (f, "daemon", "--config", net.a, NULL);
@@ -1102,6 +1136,224 @@ test_pairing (Fixture       *f,
   net_stop (&net);
 }
 
+/* @text (a valid short code) with another second word. */
+static char *
+wrong_word (const char *text)
+{
+  g_autoptr(PuInviteCode) code = pu_invite_code_parse (text, NULL);
+
+  g_assert_nonnull (code);
+  code->secret[1] ^= 1;
+  return pu_invite_code_to_string (code);
+}
+
+static void
+test_pairing_short (Fixture       *f,
+                    gconstpointer  data)
+{
+  Net net = { 0 };
+  g_autofree char *code = NULL;
+  g_autofree char *wrong = NULL;
+  g_autofree char *phone = NULL;
+  g_autofree char *relay_hostport = NULL;
+  g_autofree char *relay_id = NULL;
+  g_autofree char *relay_keys = NULL;
+  g_autoptr(PuRelayAddr) relay = NULL;
+  Proc *invite;
+
+  net_start_devices (f, &net);
+  relay = pu_relay_addr_parse (net.relay_addr, NULL, NULL);
+  relay_hostport = pu_relay_addr_to_string (relay);
+  relay_id = pu_peer_id_to_string (&relay->peer_id);
+
+  /* A new phone that knows no relay yet, and the relay does not know it. */
+  phone = path_in (f, "phone/config.ini");
+  cli (f, "init", "--name", "phone", "--non-interactive", "--config", phone, NULL);
+  assert_ok (f);
+
+  /* A misspelt word is caught before any network use; a short code needs
+   * a relay. */
+  cli (f, "join", "7-purple-sausagr", "--relay", relay_hostport, "--config", phone, NULL);
+  assert_fails (f, 1, "did you mean");
+  cli (f, "join", "7-purple-sausage", "--config", phone, NULL);
+  assert_fails (f, 1, "--relay ADDR");
+
+  invite = proc_start (f, "invite", "--short", "--non-interactive", "--config", net.a, NULL);
+  code = proc_wait_line (invite, FALSE, "-");
+  g_assert_true (g_regex_match_simple ("^[1-9][0-9]{0,2}-[a-z]+-[a-z]+$", code, 0, 0));
+
+  /* A wrong word fails on both sides. */
+  wrong = wrong_word (code);
+  cli (f, "join", wrong, "--relay", relay_hostport, "--non-interactive", "--config", phone,
+       NULL);
+  assert_fails (f, 1, "The code did not match");
+  g_free (proc_wait_line (invite, TRUE, "A device tried a wrong code (1 of 3 attempts)"));
+
+  /* The right one, through the relay given by address alone. */
+  cli (f, "join", code, "--relay", relay_hostport, "--non-interactive", "--config", phone,
+       NULL);
+  assert_ok (f);
+  assert_contains (f->out, "Paired with home (");
+  g_free (proc_wait_line (invite, FALSE, "Paired with phone ("));
+  g_free (proc_wait_line (invite, FALSE, "The relay now serves phone too."));
+  g_assert_cmpint (proc_wait_exit (invite), ==, 0);
+  proc_free (invite);
+
+  /* The phone pinned the relay the inviter vouched for, which serves it. */
+  cli (f, "relay", "list", "--config", phone, NULL);
+  assert_ok (f);
+  assert_contains (f->out, relay_id);
+  relay_keys = read_text (net.relay_dir, "authorized_keys");
+  assert_contains (relay_keys, "# sponsored by home/");
+
+  net.daemon = proc_start (f, "daemon", "--config", net.a, NULL);
+  g_free (proc_wait_line (net.daemon, TRUE, "Connected to the relay at 127.0.0.1:"));
+  cli (f, "ping", "home", "-c", "1", "--config", phone, NULL);
+  assert_ok (f);
+  assert_contains (f->out, "reply from home: seq=1");
+
+  /* The number is gone once used. */
+  cli (f, "join", code, "--relay", relay_hostport, "--non-interactive", "--config", phone,
+       NULL);
+  assert_fails (f, 1, "Pairing failed: the relay");
+
+  /* A relay pinned here to another ID is not used for a short code. */
+  {
+    g_autofree char *other = g_strdup_printf ("/ip4/%s/tcp/%u/p2p/%s", relay->host, relay->port,
+                                              net.a_id);
+
+    cli (f, "join", code, "--relay", other, "--config", phone, NULL);
+    assert_fails (f, 1, "pinned here to another peer ID");
+  }
+
+  proc_stop (net.daemon);
+  net_stop (&net);
+}
+
+/* The codes `relay pair` printed. */
+static GPtrArray *
+pair_codes (const char *out)
+{
+  g_auto(GStrv) lines = g_strsplit (out, "\n", -1);
+  GPtrArray *codes = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_str_has_prefix (lines[i], "  peerup join "))
+      g_ptr_array_add (codes, g_strdup (lines[i] + strlen ("  peerup join ")));
+  return codes;
+}
+
+static char *
+new_device (Fixture    *f,
+            const char *name)
+{
+  g_autofree char *rel = g_strdup_printf ("%s/config.ini", name);
+  char *config = path_in (f, rel);
+
+  cli (f, "init", "--name", name, "--non-interactive", "--config", config, NULL);
+  assert_ok (f);
+  return config;
+}
+
+static void
+test_relay_pair (Fixture       *f,
+                 gconstpointer  data)
+{
+  Net net = { 0 };
+  g_autoptr(GPtrArray) codes = NULL;
+  g_autoptr(GPtrArray) lone = NULL;
+  g_autofree char *p1 = NULL;
+  g_autofree char *p2 = NULL;
+  g_autofree char *p3 = NULL;
+  g_autofree char *listen = NULL;
+  g_autofree char *keys = NULL;
+  g_autofree char *wrong = NULL;
+  g_autofree char *group = NULL;
+  g_autofree char *line = NULL;
+  g_autoptr(PuRelayAddr) relay = NULL;
+  Proc *daemon;
+
+  net_start_devices (f, &net);
+  relay = pu_relay_addr_parse (net.relay_addr, NULL, NULL);
+  listen = pu_relay_addr_to_string (relay);
+  p1 = new_device (f, "p1");
+  p2 = new_device (f, "p2");
+  p3 = new_device (f, "p3");
+
+  cli (f, "relay", "pair", "--count", "0", "--dir", net.relay_dir, NULL);
+  assert_fails (f, 2, "--count");
+  cli (f, "relay", "pair", "--count", "3", "--ttl", "1h", "--expires", "7d", "--listen", listen,
+       "--dir", net.relay_dir, NULL);
+  assert_ok (f);
+  assert_contains (f->out, "3 code(s), each works once, for 1h");
+  codes = pair_codes (f->out);
+  g_assert_cmpuint (codes->len, ==, 3);
+  group = g_strndup (f->out + strlen ("Pairing group "), 8);
+
+  /* Each joins; each meets those already there. */
+  cli (f, "join", codes->pdata[0], "--non-interactive", "--config", p1, NULL);
+  assert_ok (f);
+  assert_contains (f->out, "Joined the relay's group as p1\n");
+  cli (f, "join", codes->pdata[1], "--non-interactive", "--config", p2, NULL);
+  assert_ok (f);
+  assert_contains (f->out, "Paired with p1\n");
+  cli (f, "join", codes->pdata[2], "--non-interactive", "--config", p3, NULL);
+  assert_ok (f);
+  assert_contains (f->out, "Paired with p1\n");
+  assert_contains (f->out, "Paired with p2\n");
+
+  /* A used or altered code fails alike. */
+  cli (f, "join", codes->pdata[0], "--non-interactive", "--config", p2, NULL);
+  assert_fails (f, 1, "Pairing failed; ask the relay's operator for a new code");
+  wrong = wrong_code (codes->pdata[1]);
+  cli (f, "join", wrong, "--non-interactive", "--config", p2, NULL);
+  assert_fails (f, 1, "Pairing failed; ask the relay's operator for a new code");
+
+  /* The relay serves them for 7 days, and says who is in the group. */
+  keys = read_text (net.relay_dir, "authorized_keys");
+  line = g_strdup_printf ("# group %s: p3\n", group);
+  assert_contains (keys, line);
+  assert_contains (keys, " expires=");
+  cli (f, "relay", "pair", "--list", "--dir", net.relay_dir, NULL);
+  assert_ok (f);
+  assert_contains (f->out, "3 of 3 codes used");
+  assert_contains (f->out, "members: p1, p2, p3");
+
+  /* After a restart of the relay, p1 connects and meets the others. */
+  proc_stop (net.relay);
+  proc_free (net.relay);
+  net.relay = proc_start (f, "relay", "serve", "--listen", listen, "--dir", net.relay_dir,
+                          NULL);
+  g_free (proc_wait_line (net.relay, FALSE, "peerup relay add "));
+  daemon = proc_start (f, "daemon", "--config", p1, NULL);
+  g_free (proc_wait_line (daemon, TRUE, "introduced 2 new member(s)"));
+  cli (f, "ping", "p1", "-c", "1", "--config", p3, NULL);
+  assert_ok (f);
+  assert_contains (f->out, "reply from p1: seq=1");
+  proc_stop (daemon);
+  proc_free (daemon);
+  g_free (keys);
+  {
+    g_autofree char *p1_dir = path_in (f, "p1");
+
+    keys = read_text (p1_dir, "authorized_keys");
+  }
+  assert_contains (keys, "# p3\n");
+
+  /* A revoked group's codes stop working. */
+  cli (f, "relay", "pair", "--listen", listen, "--dir", net.relay_dir, NULL);
+  assert_ok (f);
+  lone = pair_codes (f->out);
+  g_free (group);
+  group = g_strndup (f->out + strlen ("Pairing group "), 8);
+  cli (f, "relay", "pair", "--revoke", group, "--dir", net.relay_dir, NULL);
+  assert_ok (f);
+  cli (f, "join", lone->pdata[0], "--non-interactive", "--config", p2, NULL);
+  assert_fails (f, 1, "Pairing failed");
+
+  net_stop (&net);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1113,6 +1365,8 @@ main (int   argc,
   ADD ("relay-admin", test_relay_admin);
   ADD ("network", test_network);
   ADD ("pairing", test_pairing);
+  ADD ("pairing-short", test_pairing_short);
+  ADD ("relay-pair", test_relay_pair);
 #undef ADD
 
   return g_test_run ();

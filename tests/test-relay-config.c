@@ -20,6 +20,10 @@ assert_limits_equal (const PuRelayLimits *a,
   g_assert_cmpuint (a->session_seconds, ==, b->session_seconds);
   g_assert_cmpuint (a->auth_timeout_seconds, ==, b->auth_timeout_seconds);
   g_assert_cmpint (a->health_public, ==, b->health_public);
+  g_assert_cmpuint (a->pairing_max, ==, b->pairing_max);
+  g_assert_cmpuint (a->pairing_seconds, ==, b->pairing_seconds);
+  g_assert_cmpuint (a->pairing_per_ip, ==, b->pairing_per_ip);
+  g_assert_cmpint (a->invite_admin_only, ==, b->invite_admin_only);
 }
 
 static void
@@ -52,7 +56,12 @@ test_relay_config_values (void)
     "session-bytes=0\n"
     "session-seconds=3600\n"
     "auth-timeout-seconds=5\n"
-    "health-public=true\n";
+    "health-public=true\n"
+    "pairing-max=0\n"
+    "pairing-seconds=60\n"
+    "pairing-per-ip=3\n"
+    "[policy]\n"
+    "invite=admin\n";
   g_autoptr(GError) error = NULL;
   PuRelayLimits limits;
 
@@ -65,6 +74,10 @@ test_relay_config_values (void)
   g_assert_cmpuint (limits.session_seconds, ==, 3600);
   g_assert_cmpuint (limits.auth_timeout_seconds, ==, 5);
   g_assert_true (limits.health_public);
+  g_assert_cmpuint (limits.pairing_max, ==, 0);
+  g_assert_cmpuint (limits.pairing_seconds, ==, 60);
+  g_assert_cmpuint (limits.pairing_per_ip, ==, 3);
+  g_assert_true (limits.invite_admin_only);
 }
 
 static void
@@ -82,6 +95,10 @@ test_relay_config_bad (void)
     { "[limits]\nhealth-public=yes\n", PU_ERROR_PARSE, "health-public must be true or false" },
     { "[limits]\nmax-peer=5\n", PU_ERROR_PARSE, "unknown key max-peer in [limits]" },
     { "[limit]\nmax-peers=5\n", PU_ERROR_PARSE, "unknown group [limit]" },
+    { "[policy]\ninvite=everyone\n", PU_ERROR_PARSE, "invite must be members or admin" },
+    { "[policy]\nmax-peers=5\n", PU_ERROR_PARSE, "unknown key max-peers in [policy]" },
+    { "[limits]\npairing-seconds=5\n", PU_ERROR_PARSE, "pairing-seconds" },
+    { "[limits]\npairing-per-ip=0\n", PU_ERROR_PARSE, "pairing-per-ip" },
     { "max-peers=5\n", PU_ERROR_PARSE, "not a valid key file" },
     { "[limits\n", PU_ERROR_PARSE, "not a valid key file" },
   };

@@ -132,6 +132,93 @@ test_round_trip (void)
     decode_ok (bytes, &out);
     g_assert_cmpint (out.type, ==, PU_RELAY_FRAME_WELCOME);
   }
+
+  in.type = PU_RELAY_FRAME_SPONSOR;
+  in.timestamp = G_GINT64_CONSTANT (1800000000);
+  {
+    g_autoptr(GBytes) bytes = encode_ok (&in);
+
+    g_assert_cmpuint (g_bytes_get_size (bytes), ==, 2 + 32 + 8 + 64);
+    decode_ok (bytes, &out);
+    g_assert_cmpint (out.type, ==, PU_RELAY_FRAME_SPONSOR);
+    g_assert_true (pu_peer_id_equal (&out.peer, peer));
+    g_assert_cmpint (out.timestamp, ==, in.timestamp);
+    g_assert_cmpmem (out.signature, sizeof out.signature, in.signature, sizeof in.signature);
+  }
+
+  in.type = PU_RELAY_FRAME_SPONSORED;
+  in.status = PU_RELAY_SPONSOR_DENIED;
+  {
+    g_autoptr(GBytes) bytes = encode_ok (&in);
+
+    decode_ok (bytes, &out);
+    g_assert_cmpint (out.type, ==, PU_RELAY_FRAME_SPONSORED);
+    g_assert_true (pu_peer_id_equal (&out.peer, peer));
+    g_assert_cmpint (out.status, ==, PU_RELAY_SPONSOR_DENIED);
+  }
+
+  in.type = PU_RELAY_FRAME_CLAIM;
+  in.ttl = 600;
+  {
+    g_autoptr(GBytes) bytes = encode_ok (&in);
+
+    g_assert_cmpuint (g_bytes_get_size (bytes), ==, 6);
+    decode_ok (bytes, &out);
+    g_assert_cmpuint (out.ttl, ==, 600);
+  }
+
+  in.type = PU_RELAY_FRAME_OPEN;
+  in.nameplate = 999;
+  {
+    g_autoptr(GBytes) bytes = encode_ok (&in);
+
+    g_assert_cmpuint (g_bytes_get_size (bytes), ==, 4);
+    decode_ok (bytes, &out);
+    g_assert_cmpuint (out.nameplate, ==, 999);
+  }
+
+  in.type = PU_RELAY_FRAME_NAMEPLATE;
+  in.status = 1;
+  in.instance = 77;
+  {
+    g_autoptr(GBytes) bytes = encode_ok (&in);
+
+    decode_ok (bytes, &out);
+    g_assert_cmpuint (out.nameplate, ==, 999);
+    g_assert_cmpuint (out.status, ==, 1);
+    g_assert_cmpuint (out.instance, ==, 77);
+    g_assert_true (pu_peer_id_equal (&out.peer, peer));
+  }
+
+  in.type = PU_RELAY_FRAME_GROUP_JOIN;
+  memset (in.token, 7, sizeof in.token);
+  g_strlcpy (in.members[0].name, "laptop", sizeof in.members[0].name);
+  {
+    g_autoptr(GBytes) bytes = encode_ok (&in);
+
+    g_assert_cmpuint (g_bytes_get_size (bytes), ==, 2 + 16 + 1 + 6);
+    decode_ok (bytes, &out);
+    g_assert_cmpmem (out.token, sizeof out.token, in.token, sizeof in.token);
+    g_assert_cmpstr (out.members[0].name, ==, "laptop");
+  }
+
+  in.type = PU_RELAY_FRAME_MEMBERS;
+  in.status = 0;
+  in.n_members = PU_RELAY_GROUP_MAX;
+  for (guint i = 0; i < PU_RELAY_GROUP_MAX; i++)
+    {
+      in.members[i].peer = *peer;
+      memset (in.members[i].name, 'a', PU_RELAY_MEMBER_NAME_MAX);
+      in.members[i].name[PU_RELAY_MEMBER_NAME_MAX] = '\0';
+    }
+  {
+    g_autoptr(GBytes) bytes = encode_ok (&in);
+
+    decode_ok (bytes, &out);
+    g_assert_cmpuint (out.n_members, ==, PU_RELAY_GROUP_MAX);
+    g_assert_true (pu_peer_id_equal (&out.members[31].peer, peer));
+    g_assert_cmpstr (out.members[31].name, ==, in.members[31].name);
+  }
 }
 
 static void
@@ -227,6 +314,14 @@ test_bad_frames (void)
   static const guint8 error_ctrl[] = { 1, PU_RELAY_FRAME_ERROR, 0, 1, 2, 'a', '\n' };
   static const guint8 error_utf8[] = { 1, PU_RELAY_FRAME_ERROR, 0, 1, 2, 0xc3, 0x28 };
   static const guint8 error_short[] = { 1, PU_RELAY_FRAME_ERROR, 0 };
+  guint8 sponsored[2 + 32 + 1] = { 1, PU_RELAY_FRAME_SPONSORED };
+  guint8 nameplate[2 + 2 + 1 + 32 + 8] = { 1, PU_RELAY_FRAME_NAMEPLATE };
+  static const guint8 join_bad_name[2 + 16 + 3] = { 1, PU_RELAY_FRAME_GROUP_JOIN,
+                                                    [18] = 2, '-', 'a' };
+  static const guint8 join_no_name[2 + 16 + 1] = { 1, PU_RELAY_FRAME_GROUP_JOIN };
+  static const guint8 members_short[2 + 2 + 10] = { 1, PU_RELAY_FRAME_MEMBERS, 0, 1 };
+  static const guint8 members_too_many[4] = { 1, PU_RELAY_FRAME_MEMBERS, 0, 33 };
+  guint8 sponsor[2 + 32 + 8 + 64] = { 1, PU_RELAY_FRAME_SPONSOR };
 
   decode_fails (empty, 0, PU_ERROR_PARSE);
   decode_fails (one, sizeof one, PU_ERROR_PARSE);
@@ -262,6 +357,20 @@ test_bad_frames (void)
   }
   decode_fails (batch, sizeof batch, PU_ERROR_PARSE);
 
+  nameplate[2 + 2] = 2;  /* unknown status */
+  decode_fails (nameplate, sizeof nameplate, PU_ERROR_PARSE);
+  decode_fails (nameplate, sizeof nameplate - 1, PU_ERROR_PARSE);
+  decode_fails (join_bad_name, sizeof join_bad_name, PU_ERROR_PARSE);
+  decode_fails (join_no_name, sizeof join_no_name, PU_ERROR_PARSE);
+  decode_fails (members_short, sizeof members_short, PU_ERROR_PARSE);
+  decode_fails (members_too_many, sizeof members_too_many, PU_ERROR_PARSE);
+  sponsored[2 + 32] = 3;  /* unknown status */
+  decode_fails (sponsored, sizeof sponsored, PU_ERROR_PARSE);
+  decode_fails (sponsored, sizeof sponsored - 1, PU_ERROR_PARSE);
+  sponsor[2 + 32] = 0x80;  /* a timestamp before 1970 */
+  decode_fails (sponsor, sizeof sponsor, PU_ERROR_PARSE);
+  decode_fails (sponsor, sizeof sponsor - 1, PU_ERROR_PARSE);
+
   huge[0] = 1;
   huge[1] = PU_RELAY_FRAME_PACKET;
   decode_fails (huge, PU_RELAY_FRAME_MAX + 1, PU_ERROR_PARSE);
@@ -275,7 +384,15 @@ test_bad_frames (void)
     g_assert_true (pu_relay_frame_decode (auth, sizeof auth, &frame, NULL));
     g_assert_false (frame.serving);
   }
-  auth[2 + 32 + 8] = 0x02;  /* unknown flag */
+  auth[2 + 32 + 8] = 0x03;  /* serving and pairing */
+  {
+    PuRelayFrame frame;
+
+    g_assert_true (pu_relay_frame_decode (auth, sizeof auth, &frame, NULL));
+    g_assert_true (frame.serving);
+    g_assert_true (frame.pairing);
+  }
+  auth[2 + 32 + 8] = 0x04;  /* unknown flag */
   decode_fails (auth, sizeof auth, PU_ERROR_PARSE);
   decode_fails (auth, sizeof auth - 1, PU_ERROR_PARSE);
 }
@@ -291,20 +408,48 @@ test_auth_transcript (void)
   guint8 sig[PU_SIGNATURE_LEN];
   const PuPeerId *node_id = pu_identity_get_peer_id (node);
 
-  pu_relay_frame_auth_transcript (nonce, pu_identity_get_peer_id (relay), 7, TRUE, t);
+  pu_relay_frame_auth_transcript (nonce, pu_identity_get_peer_id (relay), 7, TRUE, FALSE, t);
   pu_identity_sign (node, t, sizeof t, sig);
   g_assert_true (pu_identity_verify (node_id, t, sizeof t, sig));
 
   /* Another relay, instance, role or nonce gives another transcript. */
-  pu_relay_frame_auth_transcript (nonce, pu_identity_get_peer_id (other), 7, TRUE, t2);
+  pu_relay_frame_auth_transcript (nonce, pu_identity_get_peer_id (other), 7, TRUE, FALSE, t2);
   g_assert_false (pu_identity_verify (node_id, t2, sizeof t2, sig));
-  pu_relay_frame_auth_transcript (nonce, pu_identity_get_peer_id (relay), 8, TRUE, t2);
+  pu_relay_frame_auth_transcript (nonce, pu_identity_get_peer_id (relay), 8, TRUE, FALSE, t2);
   g_assert_false (pu_identity_verify (node_id, t2, sizeof t2, sig));
-  pu_relay_frame_auth_transcript (nonce, pu_identity_get_peer_id (relay), 7, FALSE, t2);
+  pu_relay_frame_auth_transcript (nonce, pu_identity_get_peer_id (relay), 7, FALSE, FALSE, t2);
+  g_assert_false (pu_identity_verify (node_id, t2, sizeof t2, sig));
+  pu_relay_frame_auth_transcript (nonce, pu_identity_get_peer_id (relay), 7, TRUE, TRUE, t2);
   g_assert_false (pu_identity_verify (node_id, t2, sizeof t2, sig));
   nonce[0] ^= 1;
-  pu_relay_frame_auth_transcript (nonce, pu_identity_get_peer_id (relay), 7, TRUE, t2);
+  pu_relay_frame_auth_transcript (nonce, pu_identity_get_peer_id (relay), 7, TRUE, FALSE, t2);
   g_assert_false (pu_identity_verify (node_id, t2, sizeof t2, sig));
+}
+
+static void
+test_sponsor_transcript (void)
+{
+  g_autoptr(PuIdentity) relay = pu_identity_generate ();
+  g_autoptr(PuIdentity) inviter = pu_identity_generate ();
+  g_autoptr(PuIdentity) joiner = pu_identity_generate ();
+  const PuPeerId *relay_id = pu_identity_get_peer_id (relay);
+  const PuPeerId *joiner_id = pu_identity_get_peer_id (joiner);
+  const PuPeerId *inviter_id = pu_identity_get_peer_id (inviter);
+  guint8 t[PU_RELAY_SPONSOR_TRANSCRIPT_LEN], t2[PU_RELAY_SPONSOR_TRANSCRIPT_LEN];
+  guint8 sig[PU_SIGNATURE_LEN];
+
+  pu_relay_frame_sponsor_transcript (relay_id, joiner_id, 1000, t);
+  g_assert_cmpmem (t, 23, "peerup relay sponsor v1", 23);
+  pu_identity_sign (inviter, t, sizeof t, sig);
+  g_assert_true (pu_identity_verify (inviter_id, t, sizeof t, sig));
+
+  /* Another relay, joiner or time gives another transcript. */
+  pu_relay_frame_sponsor_transcript (inviter_id, joiner_id, 1000, t2);
+  g_assert_false (pu_identity_verify (inviter_id, t2, sizeof t2, sig));
+  pu_relay_frame_sponsor_transcript (relay_id, inviter_id, 1000, t2);
+  g_assert_false (pu_identity_verify (inviter_id, t2, sizeof t2, sig));
+  pu_relay_frame_sponsor_transcript (relay_id, joiner_id, 1001, t2);
+  g_assert_false (pu_identity_verify (inviter_id, t2, sizeof t2, sig));
 }
 
 int
@@ -319,6 +464,7 @@ main (int   argc,
   g_test_add_func ("/relay-frame/error-text-cut", test_error_text_cut);
   g_test_add_func ("/relay-frame/bad-frames", test_bad_frames);
   g_test_add_func ("/relay-frame/auth-transcript", test_auth_transcript);
+  g_test_add_func ("/relay-frame/sponsor-transcript", test_sponsor_transcript);
 
   return g_test_run ();
 }

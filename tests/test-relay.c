@@ -12,6 +12,7 @@
 #include "pu-file.h"
 #include "pu-relay-client.h"
 #include "pu-relay-frame.h"
+#include "pu-relay-groups.h"
 #include "pu-relay-path.h"
 #include "pu-relay-server.h"
 #include "pu-stun.h"
@@ -78,6 +79,15 @@ typedef struct {
   guint          n_connected;
   guint          n_disconnected;
   GError        *error;
+  gint           sponsored;  /* the last ::sponsored status, or -1 */
+  gint           members_status;  /* the last ::members, or -1, with: */
+  guint          n_members;
+  PuRelayMember  members[PU_RELAY_GROUP_MAX];
+  gboolean       answered;   /* ::nameplate came, with: */
+  guint          nameplate;
+  gboolean       found;
+  PuPeerId       inviter;
+  guint64        instance;
 } Node;
 
 static void
@@ -111,6 +121,42 @@ on_packet (PuRelayClient  *client,
   r->instance = instance;
   r->payload = g_bytes_ref (payload);
   g_ptr_array_add (node->received, r);
+}
+
+static void
+on_sponsored (PuRelayClient  *client,
+              const PuPeerId *joiner,
+              guint           status,
+              Node           *node)
+{
+  node->sponsored = (gint) status;
+}
+
+static void
+on_members (PuRelayClient       *client,
+            guint                status,
+            const PuRelayMember *members,
+            guint                n,
+            Node                *node)
+{
+  node->members_status = (gint) status;
+  node->n_members = n;
+  memcpy (node->members, members, n * sizeof *members);
+}
+
+static void
+on_nameplate (PuRelayClient  *client,
+              guint           number,
+              const PuPeerId *inviter,
+              guint64         instance,
+              Node           *node)
+{
+  node->answered = TRUE;
+  node->nameplate = number;
+  node->found = inviter != NULL;
+  if (inviter != NULL)
+    node->inviter = *inviter;
+  node->instance = instance;
 }
 
 static void
@@ -220,15 +266,24 @@ relay_addr (Relay *relay)
 }
 
 static Node *
-node_new_for (PuIdentity        *identity,
-              const PuRelayAddr *addr,
-              gboolean           serving)
+node_new_full (PuIdentity        *identity,
+               const PuRelayAddr *addr,
+               gboolean           serving,
+               gboolean           pairing)
 {
   g_autoptr(GError) error = NULL;
   Node *node = g_new0 (Node, 1);
 
-  node->client = pu_relay_client_new (identity, addr, serving, &error);
+  if (pairing)
+    node->client = pu_relay_client_new_for_pairing (identity, addr, &error);
+  else
+    node->client = pu_relay_client_new (identity, addr, serving, &error);
   g_assert_no_error (error);
+  node->sponsored = -1;
+  g_signal_connect (node->client, "sponsored", G_CALLBACK (on_sponsored), node);
+  g_signal_connect (node->client, "nameplate", G_CALLBACK (on_nameplate), node);
+  g_signal_connect (node->client, "members", G_CALLBACK (on_members), node);
+  node->members_status = -1;
   node->received = g_ptr_array_new_with_free_func ((GDestroyNotify) received_free);
   g_signal_connect (node->client, "connected", G_CALLBACK (on_connected), node);
   g_signal_connect (node->client, "disconnected", G_CALLBACK (on_disconnected), node);
@@ -236,6 +291,14 @@ node_new_for (PuIdentity        *identity,
   g_signal_connect (node->client, "signal", G_CALLBACK (on_signal), node);
   pu_relay_client_start (node->client);
   return node;
+}
+
+static Node *
+node_new_for (PuIdentity        *identity,
+              const PuRelayAddr *addr,
+              gboolean           serving)
+{
+  return node_new_full (identity, addr, serving, FALSE);
 }
 
 static Node *
@@ -533,6 +596,7 @@ typedef struct {
   gboolean                 challenged;
   gboolean                 welcomed;
   gboolean                 closed;
+  gint                     sponsored;  /* a SPONSORED status, or -1 */
   guint16                  error_code;
   GError                  *error;
 } Raw;
@@ -586,7 +650,7 @@ raw_on_message (SoupWebsocketConnection *ws,
   if (frame.type == PU_RELAY_FRAME_CHALLENGE && raw->identity != NULL)
     {
       auth.peer = raw->claim != NULL ? *raw->claim : *pu_identity_get_peer_id (raw->identity);
-      pu_relay_frame_auth_transcript (frame.nonce, &frame.peer, 1, FALSE, transcript);
+      pu_relay_frame_auth_transcript (frame.nonce, &frame.peer, 1, FALSE, FALSE, transcript);
       pu_identity_sign (raw->identity, transcript, sizeof transcript, auth.signature);
       if (raw->bad_signature)
         auth.signature[0] ^= 1;
@@ -594,6 +658,8 @@ raw_on_message (SoupWebsocketConnection *ws,
     }
   else if (frame.type == PU_RELAY_FRAME_WELCOME)
     raw->welcomed = TRUE;
+  else if (frame.type == PU_RELAY_FRAME_SPONSORED)
+    raw->sponsored = frame.status;
   else if (frame.type == PU_RELAY_FRAME_ERROR)
     raw->error_code = frame.error_code;
 }
@@ -1253,6 +1319,499 @@ test_stun (void)
   relay_free (relay);
 }
 
+static Node *
+node_new_pairing (Relay      *relay,
+                  PuIdentity *identity)
+{
+  g_autoptr(PuRelayAddr) addr = relay_addr (relay);
+
+  return node_new_full (identity, addr, FALSE, TRUE);
+}
+
+static void
+send_signal_ok (Node           *from,
+                const PuPeerId *to,
+                guint64         instance,
+                const char     *text)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (pu_relay_client_send_signal (from->client, to, instance, (const guint8 *) text,
+                                              strlen (text), &error));
+  g_assert_no_error (error);
+}
+
+static void
+expect_signal (Node           *node,
+               const PuPeerId *from,
+               guint64         instance,
+               const char     *text)
+{
+  Received *r = expect (node, from, instance, text);
+
+  g_assert_true (r->is_signal);
+  received_free (r);
+}
+
+/* Waits until @node's relay ended its session, for a reason saying @why. */
+static void
+expect_refused (Node       *node,
+                const char *why)
+{
+  g_clear_error (&node->error);
+  wait_for (has_error, node, "the relay to end the session");
+  if (strstr (node->error->message, why) == NULL)
+    g_error ("“%s” not in: %s", why, node->error->message);
+  g_clear_error (&node->error);
+}
+
+static gboolean
+no_pairing_sessions (gpointer data)
+{
+  return pu_relay_server_get_n_pairing (((Relay *) data)->server) == 0;
+}
+
+static void
+test_pairing_session (void)
+{
+  Relay *relay = relay_new ();
+  g_autoptr(PuIdentity) alice = pu_identity_generate ();
+  g_autoptr(PuIdentity) carol = pu_identity_generate ();
+  g_autoptr(PuIdentity) dave = pu_identity_generate ();
+  const PuPeerId *alice_id = pu_identity_get_peer_id (alice);
+  const PuPeerId *dave_id = pu_identity_get_peer_id (dave);
+  guint64 a_instance;
+  Node *a, *c, *d;
+
+  write_keys (relay, alice, carol, NULL);
+  a = node_new (relay, alice, TRUE);
+  c = node_new (relay, carol, FALSE);
+  wait_connected (a);
+  wait_connected (c);
+  a_instance = pu_relay_client_get_instance (a->client);
+
+  /* Dave is unknown to the relay: without asking to pair he is refused,
+   * asking, he gets in on probation. */
+  d = node_new (relay, dave, FALSE);
+  expect_refused (d, "not authorized on this relay");
+  node_free (d);
+  d = node_new_pairing (relay, dave);
+  wait_connected (d);
+  g_assert_cmpuint (pu_relay_server_get_n_pairing (relay->server), ==, 1);
+
+  /* Carol cannot reach him; her next message shows the relay took hers. */
+  send_ok (c, dave_id, 0, "hello stranger");
+  send_ok (c, alice_id, 0, "marker");
+  expect_packet (a, pu_identity_get_peer_id (carol), pu_relay_client_get_instance (c->client),
+                 "marker");
+
+  /* His pairing messages reach the peer he names, and its answers him. */
+  send_signal_ok (d, alice_id, a_instance, "P hello");
+  expect_signal (a, dave_id, pu_relay_client_get_instance (d->client), "P hello");
+  send_signal_ok (a, dave_id, pu_relay_client_get_instance (d->client), "P reply");
+  expect_signal (d, alice_id, a_instance, "P reply");
+  g_assert_cmpuint (d->received->len, ==, 0);
+
+  /* Anything else ends the session: another peer, other signaling, a
+   * packet, a sponsor request. */
+  send_signal_ok (d, pu_identity_get_peer_id (carol), 0, "P hello");
+  expect_refused (d, "may only pair with the peer it named");
+  wait_connected (d);
+  send_signal_ok (d, alice_id, a_instance, "\x01ice candidates");
+  expect_refused (d, "may only pair with the peer it named");
+  wait_connected (d);
+  send_ok (d, alice_id, a_instance, "P packet");
+  expect_refused (d, "may only pair with the peer it named");
+  wait_connected (d);
+  g_assert_true (pu_relay_client_sponsor (d->client, dave_id, NULL));
+  expect_refused (d, "may only pair with the peer it named");
+
+  /* Nor may it name another device on probation. */
+  node_free (c);
+  c = node_new_pairing (relay, carol);
+  write_keys (relay, alice, NULL);
+  wait_connected (d);
+  send_signal_ok (d, pu_identity_get_peer_id (carol), 0, "P hello");
+  expect_refused (d, "may only pair with the peer it named");
+
+  g_assert_cmpuint (a->n_disconnected, ==, 0);
+  node_free (a);
+  node_free (c);
+  node_free (d);
+  relay_free (relay);
+}
+
+static void
+test_pairing_limits (void)
+{
+  Relay *relay = relay_new ();
+  g_autoptr(PuIdentity) u1 = pu_identity_generate ();
+  g_autoptr(PuIdentity) u2 = pu_identity_generate ();
+  Node *a, *b;
+
+  relay->limits.pairing_max = 1;
+  relay->limits.pairing_per_ip = 2;
+  pu_relay_server_set_limits (relay->server, &relay->limits);
+
+  /* One device on probation at a time. */
+  a = node_new_pairing (relay, u1);
+  wait_connected (a);
+  b = node_new_pairing (relay, u2);
+  expect_refused (b, "too many devices are pairing");
+  node_free (b);
+
+  /* Two a minute from one address (the refusal above did not count). */
+  node_free (a);
+  wait_for (no_pairing_sessions, relay, "the relay to see the device go");
+  a = node_new_pairing (relay, u1);
+  wait_connected (a);
+  node_free (a);
+  wait_for (no_pairing_sessions, relay, "the relay to see the device go");
+  a = node_new_pairing (relay, u1);
+  expect_refused (a, "too many pairing attempts from this address");
+  node_free (a);
+
+  /* A session on probation is short. */
+  relay->limits.pairing_per_ip = 100;
+  relay->limits.pairing_seconds = 1;
+  pu_relay_server_set_limits (relay->server, &relay->limits);
+  a = node_new_pairing (relay, u1);
+  wait_connected (a);
+  expect_refused (a, "pairing time is up");
+  node_free (a);
+
+  /* And a relay may admit none. */
+  relay->limits.pairing_max = 0;
+  pu_relay_server_set_limits (relay->server, &relay->limits);
+  a = node_new_pairing (relay, u1);
+  expect_refused (a, "does not admit devices to pair");
+  node_free (a);
+
+  relay_free (relay);
+}
+
+static gboolean
+has_sponsored (gpointer data)
+{
+  return ((Node *) data)->sponsored >= 0;
+}
+
+static gboolean
+raw_sponsored (gpointer data)
+{
+  return ((Raw *) data)->sponsored >= 0;
+}
+
+/* SPONSOR from @raw (connected as a member) for @joiner, signed by
+ * @signer at @timestamp: the relay's answer. */
+static gint
+raw_sponsor (Raw            *raw,
+             Relay          *relay,
+             PuIdentity     *signer,
+             const PuPeerId *joiner,
+             gint64          timestamp)
+{
+  PuRelayFrame frame = { .type = PU_RELAY_FRAME_SPONSOR, .peer = *joiner };
+  guint8 transcript[PU_RELAY_SPONSOR_TRANSCRIPT_LEN];
+
+  frame.timestamp = timestamp;
+  pu_relay_frame_sponsor_transcript (pu_identity_get_peer_id (relay->identity), joiner,
+                                     timestamp, transcript);
+  pu_identity_sign (signer, transcript, sizeof transcript, frame.signature);
+  raw->sponsored = -1;
+  raw_send (raw->ws, &frame);
+  wait_for (raw_sponsored, raw, "the relay's answer");
+  return raw->sponsored;
+}
+
+static gint
+sponsor_ok (Node           *node,
+            const PuPeerId *joiner)
+{
+  node->sponsored = -1;
+  g_assert_true (pu_relay_client_sponsor (node->client, joiner, NULL));
+  wait_for (has_sponsored, node, "the relay's answer");
+  return node->sponsored;
+}
+
+static void
+test_sponsor (void)
+{
+  Relay *relay = relay_new ();
+  g_autoptr(PuIdentity) alice = pu_identity_generate ();
+  g_autoptr(PuIdentity) carol = pu_identity_generate ();
+  g_autoptr(PuIdentity) dave = pu_identity_generate ();
+  g_autoptr(PuIdentity) erin = pu_identity_generate ();
+  g_autoptr(PuIdentity) mallory = pu_identity_generate ();
+  g_autoptr(PuTrustStore) again = NULL;
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *keys = NULL;
+  g_autofree char *want = NULL;
+  const PuPeerId *alice_id = pu_identity_get_peer_id (alice);
+  const PuPeerId *dave_id = pu_identity_get_peer_id (dave);
+  const PuPeerId *erin_id = pu_identity_get_peer_id (erin);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  Raw raw = { .identity = carol, .sponsored = -1 };
+  Node *a, *d;
+
+  write_keys (relay, carol, NULL);
+  g_assert_true (pu_trust_store_add (relay->trust, alice_id, "alice", 0, &error));
+  g_assert_no_error (error);
+  a = node_new (relay, alice, TRUE);
+  d = node_new_pairing (relay, dave);
+  wait_connected (a);
+  wait_connected (d);
+
+  /* Forged or stale requests change nothing. */
+  raw_connect (&raw, relay, session);
+  wait_for (raw_welcomed, &raw, "the raw client to be in");
+  g_assert_cmpint (raw_sponsor (&raw, relay, mallory, dave_id, now), ==,
+                   PU_RELAY_SPONSOR_INVALID);
+  g_assert_cmpint (raw_sponsor (&raw, relay, carol, dave_id,
+                                now - PU_RELAY_SPONSOR_WINDOW_SECONDS - 60), ==,
+                   PU_RELAY_SPONSOR_INVALID);
+  g_assert_cmpint (raw_sponsor (&raw, relay, carol, dave_id,
+                                now + PU_RELAY_SPONSOR_WINDOW_SECONDS + 60), ==,
+                   PU_RELAY_SPONSOR_INVALID);
+  g_assert_false (pu_trust_store_is_authorized (relay->trust, dave_id, now));
+  g_assert_cmpuint (pu_relay_server_get_n_pairing (relay->server), ==, 1);
+
+  /* With invite=admin, a member that is no admin may not sponsor. */
+  relay->limits.invite_admin_only = TRUE;
+  pu_relay_server_set_limits (relay->server, &relay->limits);
+  g_assert_cmpint (sponsor_ok (a, dave_id), ==, PU_RELAY_SPONSOR_DENIED);
+  g_assert_false (pu_trust_store_is_authorized (relay->trust, dave_id, now));
+
+  /* A member may by default: dave's session is an ordinary one at once. */
+  relay->limits.invite_admin_only = FALSE;
+  pu_relay_server_set_limits (relay->server, &relay->limits);
+  g_assert_cmpint (sponsor_ok (a, dave_id), ==, PU_RELAY_SPONSOR_OK);
+  g_assert_cmpuint (pu_relay_server_get_n_pairing (relay->server), ==, 0);
+  send_ok (d, alice_id, 0, "a packet");
+  expect_packet (a, dave_id, pu_relay_client_get_instance (d->client), "a packet");
+  g_assert_cmpuint (d->n_disconnected, ==, 0);
+  /* Once more is no error. */
+  g_assert_cmpint (sponsor_ok (a, dave_id), ==, PU_RELAY_SPONSOR_OK);
+
+  /* It is in the file, saying who sponsored it. */
+  g_assert_true (g_file_get_contents (relay->keys_path, &keys, NULL, NULL));
+  want = g_strdup_printf ("%s # sponsored by alice/%s\n", pu_identity_get_peer_id_string (dave),
+                          pu_identity_get_peer_id_string (alice));
+  g_assert_nonnull (strstr (keys, want));
+  again = pu_trust_store_new (relay->keys_path, &error);
+  g_assert_no_error (error);
+  g_assert_true (pu_trust_store_is_authorized (again, dave_id, now));
+
+  /* An admin may sponsor under invite=admin. */
+  relay->limits.invite_admin_only = TRUE;
+  pu_relay_server_set_limits (relay->server, &relay->limits);
+  g_assert_cmpint (sponsor_ok (a, erin_id), ==, PU_RELAY_SPONSOR_DENIED);
+  {
+    g_autofree char *line = g_strdup_printf ("%s admin=true # alice\n",
+                                             pu_identity_get_peer_id_string (alice));
+
+    g_assert_true (pu_file_write_atomic (relay->keys_path, line, strlen (line), 0600, &error));
+    g_assert_true (pu_trust_store_reload (relay->trust, &error));
+    g_assert_no_error (error);
+  }
+  wait_connected (a);
+  g_assert_cmpint (sponsor_ok (a, erin_id), ==, PU_RELAY_SPONSOR_OK);
+  g_assert_true (pu_trust_store_is_authorized (relay->trust, erin_id, now));
+
+  raw_clear (&raw);
+  node_free (a);
+  node_free (d);
+  relay_free (relay);
+}
+
+static gboolean
+has_answer (gpointer data)
+{
+  return ((Node *) data)->answered;
+}
+
+/* Claims (@claim: for @value seconds) or opens nameplate @value. */
+static void
+ask_nameplate (Node     *node,
+               gboolean  claim,
+               guint     value)
+{
+  node->answered = FALSE;
+  if (claim)
+    g_assert_true (pu_relay_client_claim_nameplate (node->client, value, NULL));
+  else
+    g_assert_true (pu_relay_client_open_nameplate (node->client, value, NULL));
+  wait_for (has_answer, node, "the relay's answer");
+}
+
+static void
+test_nameplates (void)
+{
+  Relay *relay = relay_new ();
+  g_autoptr(PuIdentity) alice = pu_identity_generate ();
+  g_autoptr(PuIdentity) carol = pu_identity_generate ();
+  g_autoptr(PuIdentity) dave = pu_identity_generate ();
+  guint number, other;
+  Node *a, *c, *d;
+
+  write_keys (relay, alice, carol, NULL);
+  a = node_new (relay, alice, TRUE);
+  c = node_new (relay, carol, FALSE);
+  wait_connected (a);
+  wait_connected (c);
+
+  /* A number from 1 to 999 leads to the inviter's connection. */
+  ask_nameplate (a, TRUE, 600);
+  number = a->nameplate;
+  g_assert_cmpuint (number, >=, 1);
+  g_assert_cmpuint (number, <=, PU_RELAY_NAMEPLATE_MAX);
+  d = node_new_pairing (relay, dave);
+  wait_connected (d);
+  ask_nameplate (d, FALSE, number);
+  g_assert_true (d->found);
+  g_assert_cmpuint (d->nameplate, ==, number);
+  g_assert_true (pu_peer_id_equal (&d->inviter, pu_identity_get_peer_id (alice)));
+  g_assert_cmpuint (d->instance, ==, pu_relay_client_get_instance (a->client));
+
+  /* A device on probation opens one number per session. */
+  g_assert_true (pu_relay_client_open_nameplate (d->client, number, NULL));
+  expect_refused (d, "may only pair with the peer it named");
+
+  /* Three opens in all, then the number is burned. */
+  ask_nameplate (c, FALSE, number);
+  g_assert_true (c->found);
+  ask_nameplate (c, FALSE, number);
+  g_assert_true (c->found);
+  ask_nameplate (c, FALSE, number);
+  g_assert_false (c->found);
+
+  /* Numbers unknown, or of an inviter that left, lead nowhere. */
+  ask_nameplate (a, TRUE, 600);
+  other = a->nameplate;
+  ask_nameplate (c, FALSE, other == 1 ? 2 : 1);
+  g_assert_false (c->found);
+  node_free (a);
+  a = node_new (relay, alice, TRUE);
+  wait_connected (a);
+  ask_nameplate (c, FALSE, other);
+  g_assert_false (c->found);
+
+  /* Bounded: a few per connection, and no endless ones; a device on
+   * probation claims none. */
+  for (guint i = 0; i < PU_RELAY_NAMEPLATES_PER_SESSION; i++)
+    {
+      ask_nameplate (a, TRUE, 600);
+      g_assert_cmpuint (a->nameplate, !=, 0);
+    }
+  ask_nameplate (a, TRUE, 600);
+  g_assert_cmpuint (a->nameplate, ==, 0);
+  ask_nameplate (c, TRUE, PU_RELAY_NAMEPLATE_TTL_MAX + 1);
+  g_assert_cmpuint (c->nameplate, ==, 0);
+  wait_connected (d);
+  g_assert_true (pu_relay_client_claim_nameplate (d->client, 600, NULL));
+  expect_refused (d, "may only pair with the peer it named");
+
+  node_free (a);
+  node_free (c);
+  node_free (d);
+  relay_free (relay);
+}
+
+static gboolean
+has_members (gpointer data)
+{
+  return ((Node *) data)->members_status >= 0;
+}
+
+/* GROUP_JOIN with @token as @name: the status of the answer. */
+static gint
+join_group (Node         *node,
+            const guint8 *token,
+            const char   *name)
+{
+  node->members_status = -1;
+  g_assert_true (pu_relay_client_join_group (node->client, token, name, NULL));
+  wait_for (has_members, node, "the relay's answer");
+  return node->members_status;
+}
+
+static void
+test_groups (void)
+{
+  Relay *relay = relay_new ();
+  g_autoptr(PuIdentity) alice = pu_identity_generate ();
+  g_autoptr(PuIdentity) bob = pu_identity_generate ();
+  g_autoptr(PuIdentity) carol = pu_identity_generate ();
+  g_autoptr(GPtrArray) groups = g_ptr_array_new_with_free_func (
+    (GDestroyNotify) pu_relay_group_free);
+  g_autoptr(GPtrArray) again = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (relay->dir, PU_RELAY_GROUPS_FILE, NULL);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  guint8 tokens[3][PU_RELAY_GROUP_TOKEN_LEN] = { { 1 }, { 2 }, { 3 } };
+  guint8 wrong[PU_RELAY_GROUP_TOKEN_LEN] = { 4 };
+  const PuTrustEntry *entry;
+  Node *a, *b, *c;
+
+  /* Stored as hashes only, and read back the same. */
+  g_ptr_array_add (groups, pu_relay_group_new (3, now + 3600, 7 * 86400,
+                                               (const guint8 (*)[PU_RELAY_GROUP_TOKEN_LEN])
+                                               tokens));
+  g_assert_true (pu_relay_groups_save (path, groups, &error));
+  g_assert_no_error (error);
+  again = pu_relay_groups_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (again->len, ==, 1);
+  g_assert_nonnull (pu_relay_groups_find (again, tokens[2], now, NULL));
+  g_assert_null (pu_relay_groups_find (again, tokens[2], now + 3600, NULL));
+  g_assert_null (pu_relay_groups_find (again, wrong, now, NULL));
+  pu_relay_server_set_groups_path (relay->server, path);
+
+  /* A wrong token, then a second try on the same connection: refused. */
+  a = node_new_pairing (relay, alice);
+  wait_connected (a);
+  g_assert_cmpint (join_group (a, wrong, "alice"), ==, PU_RELAY_MEMBERS_FAILED);
+  g_assert_true (pu_relay_client_join_group (a->client, tokens[0], "alice", NULL));
+  expect_refused (a, "one pairing code per connection");
+
+  /* The right one: served at once, for the group's member time. */
+  wait_connected (a);
+  g_assert_cmpint (join_group (a, tokens[0], "alice"), ==, PU_RELAY_MEMBERS_JOINED);
+  g_assert_cmpuint (a->n_members, ==, 0);
+  g_assert_cmpuint (pu_relay_server_get_n_pairing (relay->server), ==, 0);
+  entry = pu_trust_store_lookup (relay->trust, pu_identity_get_peer_id (alice));
+  g_assert_nonnull (entry);
+  g_assert_cmpint (entry->expires, >=, now + 7 * 86400);
+  g_assert_nonnull (strstr (entry->comment, ": alice"));
+
+  /* The next member meets alice, and alice, connected, meets it. */
+  b = node_new_pairing (relay, bob);
+  wait_connected (b);
+  a->members_status = -1;
+  g_assert_cmpint (join_group (b, tokens[1], "bob"), ==, PU_RELAY_MEMBERS_JOINED);
+  g_assert_cmpuint (b->n_members, ==, 1);
+  g_assert_cmpstr (b->members[0].name, ==, "alice");
+  g_assert_true (pu_peer_id_equal (&b->members[0].peer, pu_identity_get_peer_id (alice)));
+  wait_for (has_members, a, "alice's introduction");
+  g_assert_cmpint (a->members_status, ==, PU_RELAY_MEMBERS_INTRODUCED);
+  g_assert_cmpuint (a->n_members, ==, 1);
+  g_assert_cmpstr (a->members[0].name, ==, "bob");
+
+  /* A used token fails like a wrong one. */
+  c = node_new_pairing (relay, carol);
+  wait_connected (c);
+  g_assert_cmpint (join_group (c, tokens[0], "carol"), ==, PU_RELAY_MEMBERS_FAILED);
+  g_assert_false (pu_trust_store_is_authorized (relay->trust, pu_identity_get_peer_id (carol),
+                                                now));
+
+  node_free (a);
+  node_free (b);
+  node_free (c);
+  g_unlink (path);
+  relay_free (relay);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1274,6 +1833,11 @@ main (int   argc,
   g_test_add_func ("/relay/ping", test_ping);
   g_test_add_func ("/relay/healthz", test_healthz);
   g_test_add_func ("/relay/stun", test_stun);
+  g_test_add_func ("/relay/pairing-session", test_pairing_session);
+  g_test_add_func ("/relay/pairing-limits", test_pairing_limits);
+  g_test_add_func ("/relay/sponsor", test_sponsor);
+  g_test_add_func ("/relay/nameplates", test_nameplates);
+  g_test_add_func ("/relay/groups", test_groups);
 
   return g_test_run ();
 }

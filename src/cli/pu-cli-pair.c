@@ -13,6 +13,7 @@
 #include "pu-label.h"
 #include "pu-pairing.h"
 #include "pu-relay-client.h"
+#include "pu-relay-frame.h"
 #include "pu-time.h"
 
 #define DEFAULT_TTL_SECONDS (10 * 60)
@@ -25,6 +26,15 @@ typedef struct {
   GError        *error;     /* why the relay could not be reached */
   gboolean       finished;
   GError        *result;    /* why pairing failed */
+  /* the relay's answer about a nameplate */
+  gboolean       answered;
+  guint          nameplate;
+  gboolean       found;
+  PuPeerId       inviter;
+  guint64        instance;
+  /* the relay's answer to joining a pairing group */
+  PuRelayMember  members[PU_RELAY_GROUP_MAX];
+  guint          n_members;
 } Run;
 
 static void
@@ -100,6 +110,90 @@ connect_relay (Run               *run,
   return FALSE;
 }
 
+static void
+nameplate_cb (PuRelayClient  *relay,
+              guint           number,
+              const PuPeerId *inviter,
+              guint64         instance,
+              Run            *run)
+{
+  run->answered = TRUE;
+  run->nameplate = number;
+  run->found = inviter != NULL;
+  if (inviter != NULL)
+    run->inviter = *inviter;
+  run->instance = instance;
+  g_main_loop_quit (run->loop->loop);
+}
+
+/* Claims (@claim) or opens a nameplate and waits for the relay's answer;
+ * FALSE when the relay could not be asked or the command was stopped. */
+static gboolean
+ask_nameplate (Run      *run,
+               gboolean  claim,
+               guint     value)
+{
+  g_autoptr(GError) error = NULL;
+  gulong id = g_signal_connect (run->relay, "nameplate", G_CALLBACK (nameplate_cb), run);
+  gboolean sent = claim ? pu_relay_client_claim_nameplate (run->relay, value, &error)
+                        : pu_relay_client_open_nameplate (run->relay, value, &error);
+
+  if (sent)
+    pu_cli_loop_run (run->loop);
+  g_signal_handler_disconnect (run->relay, id);
+  if (!sent)
+    pu_cli_fail (error);
+  return run->answered;
+}
+
+static void
+members_cb (PuRelayClient       *relay,
+            guint                status,
+            const PuRelayMember *members,
+            guint                n,
+            Run                 *run)
+{
+  /* Only the answer to joining, not the introductions around it. */
+  if (status == PU_RELAY_MEMBERS_INTRODUCED)
+    return;
+  run->answered = TRUE;
+  run->found = status == PU_RELAY_MEMBERS_JOINED;
+  run->n_members = MIN (n, PU_RELAY_GROUP_MAX);
+  memcpy (run->members, members, run->n_members * sizeof *members);
+  g_main_loop_quit (run->loop->loop);
+}
+
+/* A relay pairing group's code: the relay itself invites. */
+static int
+join_group (Run          *run,
+            PuProfile    *profile,
+            PuInviteCode *code)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = pu_profile_dup_device_name (profile);
+  gulong id = g_signal_connect (run->relay, "members", G_CALLBACK (members_cb), run);
+  guint added = 0;
+
+  if (pu_relay_client_join_group (run->relay, code->secret, name, &error))
+    pu_cli_loop_run (run->loop);
+  g_signal_handler_disconnect (run->relay, id);
+  pu_relay_client_stop (run->relay);
+  if (error != NULL)
+    return pu_cli_fail (error);
+  if (run->loop->interrupted)
+    return pu_cli_fail_printf (_("Pairing interrupted"));
+  if (!run->found)
+    return pu_cli_fail_printf (_("Pairing failed; ask the relay's operator for a new code"));
+  if (!pu_pairing_store_members (profile, code->relay, run->members, run->n_members, &added,
+                                 &error))
+    return pu_cli_fail (error);
+  g_print (_("Joined the relay's group as %s\n"), name);
+  for (guint i = 0; i < run->n_members; i++)
+    g_print (_("Paired with %s\n"), run->members[i].name);
+  g_print (_("The others are added as they join, when this device connects to the relay.\n"));
+  return PU_CLI_EXIT_OK;
+}
+
 /* After success: what the other device is called here, its SAS, what next. */
 static void
 print_paired (PuProfile *profile,
@@ -114,6 +208,30 @@ print_paired (PuProfile *profile,
   pu_cli_sas_print (pu_identity_get_peer_id (pu_profile_get_identity (profile)), peer);
   g_print (_("If they match, run `peerup verify %s --yes` on both devices.\n"), name);
   g_print (_("Try: peerup ping %s\n"), name);
+}
+
+/* Inviter: whether the relay took the new device on. */
+static void
+print_sponsored (PuPairing *pairing)
+{
+  g_autofree char *id = pu_peer_id_to_string (pu_pairing_get_peer (pairing));
+
+  switch (pu_pairing_get_sponsor_status (pairing))
+    {
+    case PU_RELAY_SPONSOR_OK:
+      g_print (_("The relay now serves %s too.\n"), pu_pairing_get_name (pairing));
+      break;
+    case PU_RELAY_SPONSOR_DENIED:
+      g_printerr (_("The relay does not let this device invite others; its operator can add "
+                    "the new device with `peerup relay authorize %s`\n"), id);
+      break;
+    case PU_RELAY_SPONSOR_INVALID:
+      g_printerr (_("The relay refused to add the new device (check this device's clock); its "
+                    "operator can add it with `peerup relay authorize %s`\n"), id);
+      break;
+    default:
+      break;
+    }
 }
 
 static int
@@ -135,6 +253,7 @@ run_pairing (Run       *run,
   if (run->result != NULL)
     return pu_cli_fail (run->result);
   print_paired (profile, pairing);
+  print_sponsored (pairing);
   return status;
 }
 
@@ -169,11 +288,15 @@ pu_cli_invite (int    argc,
   PuIdentity *identity;
   GPtrArray *relays;
   gboolean non_interactive = FALSE;
+  gboolean short_code = FALSE;
   gint64 ttl = DEFAULT_TTL_SECONDS;
   Run run = { &loop };
   const GOptionEntry entries[] = {
     { "name", 0, 0, G_OPTION_ARG_STRING, &name,
       N_("Call the other device NAME here (default: the name it gives)"), N_("NAME") },
+    { "short", 0, 0, G_OPTION_ARG_NONE, &short_code,
+      N_("Make a short code to read aloud (7-purple-sausage); the other device must use "
+         "the same relay"), NULL },
     { "ttl", 0, 0, G_OPTION_ARG_STRING, &ttl_text,
       N_("How long the code works: 90s, 10m, 1h… (default 10m, at most 24h)"), N_("D") },
     { "non-interactive", 0, 0, G_OPTION_ARG_NONE, &non_interactive,
@@ -183,8 +306,8 @@ pu_cli_invite (int    argc,
   const PuCliSpec spec = {
     .command = "invite",
     .summary = N_("Make a one-time code for another device and wait until it joins with "
-                  "`peerup join CODE`; then each device authorizes and names the other. "
-                  "Both devices must be allowed on this device's relay."),
+                  "`peerup join CODE`; then each device authorizes and names the other, and "
+                  "this device asks its relay to serve the other one too."),
     .entries = entries,
   };
   int status = pu_cli_parse (&spec, &args, argc, argv);
@@ -223,9 +346,28 @@ pu_cli_invite (int    argc,
       return PU_CLI_EXIT_FAILURE;
     }
 
-  code = pu_invite_code_new_full (address, pu_identity_get_peer_id (identity),
-                                  pu_relay_client_get_instance (relay), now_seconds () + ttl,
-                                  pu_config_get_network (pu_profile_get_config (profile)));
+  if (short_code)
+    {
+      if (!ask_nameplate (&run, TRUE, (guint) ttl))
+        {
+          run_clear (&run);
+          return PU_CLI_EXIT_FAILURE;
+        }
+      if (run.nameplate == 0)
+        return pu_cli_fail_printf (_("The relay has no free number for a short code; try "
+                                     "again later or use the full code"));
+      code = pu_invite_code_new_short (run.nameplate);
+      code->relay = pu_relay_addr_copy (address);
+      code->inviter = *pu_identity_get_peer_id (identity);
+      code->instance = pu_relay_client_get_instance (relay);
+      code->expires = now_seconds () + ttl;
+    }
+  else
+    {
+      code = pu_invite_code_new_full (address, pu_identity_get_peer_id (identity),
+                                      pu_relay_client_get_instance (relay), now_seconds () + ttl,
+                                      pu_config_get_network (pu_profile_get_config (profile)));
+    }
   pairing = pu_pairing_new_inviter (profile, relay, code, name);
   text = pu_invite_code_to_string (code);
   ttl_shown = pu_duration_format (ttl);
@@ -237,11 +379,13 @@ pu_cli_invite (int    argc,
     }
   else
     {
-      g_autofree char *uri = pu_invite_code_to_uri (code);
-
       g_print (_("On the other device, run:\n\n  peerup join %s\n"), text);
-      if (isatty (STDOUT_FILENO))
+      if (short_code)
+        g_print (_("\n(it must use this device's relay, or give it with --relay)\n"));
+      else if (isatty (STDOUT_FILENO))
         {
+          g_autofree char *uri = pu_invite_code_to_uri (code);
+
           g_print (_("\nor scan:\n"));
           pu_cli_print_qr (uri);
         }
@@ -251,6 +395,45 @@ pu_cli_invite (int    argc,
   status = run_pairing (&run, profile, pairing);
   run_clear (&run);
   return status;
+}
+
+/* The relay a short code is joined through: @given (--relay) or the first
+ * configured one; pinned when this device knows its peer ID, else pinned
+ * by the pairing itself. NULL (and the error printed) when @given
+ * contradicts a relay this device has pinned. */
+static PuRelayAddr *
+short_code_relay (PuConfig          *config,
+                  const PuRelayAddr *given)
+{
+  GPtrArray *relays = pu_config_get_relays (config);
+  PuRelayAddr *chosen;
+
+  if (given == NULL && relays->len == 0)
+    {
+      pu_cli_fail_printf (_("A short code needs the inviting device's relay: give it with "
+                            "--relay ADDR"));
+      return NULL;
+    }
+  chosen = pu_relay_addr_copy (given != NULL ? given : g_ptr_array_index (relays, 0));
+  for (guint i = 0; i < relays->len; i++)
+    {
+      const PuRelayAddr *known = g_ptr_array_index (relays, i);
+
+      if (!known->has_peer_id || !pu_relay_addr_equal (known, chosen))
+        continue;
+      if (chosen->has_peer_id && !pu_peer_id_equal (&chosen->peer_id, &known->peer_id))
+        {
+          g_autofree char *text = pu_relay_addr_to_string (known);
+
+          pu_relay_addr_free (chosen);
+          pu_cli_fail_printf (_("--relay: the relay %s is pinned here to another peer ID; "
+                                "check the address"), text);
+          return NULL;
+        }
+      chosen->peer_id = known->peer_id;
+      chosen->has_peer_id = TRUE;
+    }
+  return chosen;
 }
 
 /* The code: the argument, else $PEERUP_INVITE_CODE, else one line of stdin. */
@@ -288,12 +471,17 @@ pu_cli_join (int    argc,
   g_autofree char *name = NULL;
   g_autofree char *text = NULL;
   g_autofree char *relay_text = NULL;
+  g_autofree char *relay_arg = NULL;
+  g_autoptr(PuRelayAddr) relay_addr = NULL;
   PuIdentity *identity;
   gboolean non_interactive = FALSE;
   Run run = { &loop };
   const GOptionEntry entries[] = {
     { "name", 0, 0, G_OPTION_ARG_STRING, &name,
       N_("Call the other device NAME here (default: the name it gives)"), N_("NAME") },
+    { "relay", 0, 0, G_OPTION_ARG_STRING, &relay_arg,
+      N_("For a short code: the inviting device's relay (default: this device's first)"),
+      N_("ADDR") },
     { "non-interactive", 0, 0, G_OPTION_ARG_NONE, &non_interactive,
       N_("Never prompt for the code (read it from PEERUP_INVITE_CODE or stdin)"), NULL },
     G_OPTION_ENTRY_NULL
@@ -303,7 +491,8 @@ pu_cli_join (int    argc,
     .parameters = N_("[CODE]"),
     .summary = N_("Pair with the device that showed CODE (`peerup invite` there); the code "
                   "may also come from PEERUP_INVITE_CODE or one line of stdin. Each device "
-                  "then authorizes and names the other."),
+                  "then authorizes and names the other. A short code (7-purple-sausage) goes "
+                  "through this device's relay or --relay."),
     .entries = entries,
     .max_args = 1,
   };
@@ -322,9 +511,14 @@ pu_cli_join (int    argc,
   code = pu_invite_code_parse (text, &error);
   if (code == NULL || !pu_invite_code_check_expiry (code, now_seconds (), &error))
     return pu_cli_fail (error);
-  if (code->kind == PU_INVITE_CODE_SHORT)
-    return pu_cli_fail_printf (_("This version of Peer Up joins with the full code only; ask "
-                                 "the other device for it"));
+  if (relay_arg != NULL && code->kind == PU_INVITE_CODE_FULL)
+    return pu_cli_usage_error (spec.command, _("--relay: a full code names its relay"));
+  if (relay_arg != NULL)
+    {
+      relay_addr = pu_relay_addr_parse (relay_arg, NULL, &error);
+      if (relay_addr == NULL)
+        return pu_cli_usage_error (spec.command, "--relay: %s", error->message);
+    }
 
   profile = pu_cli_open_profile (&args);
   if (profile == NULL)
@@ -334,7 +528,15 @@ pu_cli_join (int    argc,
     return pu_cli_fail_printf (_("This code was made on this device; run `peerup join` on "
                                  "the other device"));
 
-  relay = pu_relay_client_new (identity, code->relay, FALSE, &error);
+  if (code->kind == PU_INVITE_CODE_SHORT)
+    {
+      code->relay = short_code_relay (pu_profile_get_config (profile), relay_addr);
+      if (code->relay == NULL)
+        return PU_CLI_EXIT_FAILURE;
+    }
+
+  /* A device the relay does not know yet may still pair through it. */
+  relay = pu_relay_client_new_for_pairing (identity, code->relay, &error);
   if (relay == NULL)
     return pu_cli_fail (error);
   pu_cli_loop_init (&loop);
@@ -346,6 +548,35 @@ pu_cli_join (int    argc,
     {
       run_clear (&run);
       return PU_CLI_EXIT_FAILURE;
+    }
+
+  if (code->kind == PU_INVITE_CODE_FULL && pu_peer_id_equal (&code->inviter,
+                                                              &code->relay->peer_id))
+    {
+      status = join_group (&run, profile, code);
+      run_clear (&run);
+      return status;
+    }
+  if (code->kind == PU_INVITE_CODE_SHORT)
+    {
+      if (!ask_nameplate (&run, FALSE, code->nameplate))
+        {
+          run_clear (&run);
+          return PU_CLI_EXIT_FAILURE;
+        }
+      if (!run.found)
+        return pu_cli_fail_printf (_("Pairing failed: the relay %s has no invite %u (it "
+                                     "expired, was used or tried too often, or the number "
+                                     "is wrong); ask for a new code"), relay_text,
+                                   code->nameplate);
+      code->inviter = run.inviter;
+      code->instance = run.instance;
+      code->expires = now_seconds () + DEFAULT_TTL_SECONDS;
+      code->relay->peer_id = *pu_relay_client_get_peer_id (relay);
+      code->relay->has_peer_id = TRUE;
+      if (pu_peer_id_equal (&code->inviter, pu_identity_get_peer_id (identity)))
+        return pu_cli_fail_printf (_("This code was made on this device; run `peerup join` on "
+                                     "the other device"));
     }
 
   pairing = pu_pairing_new_joiner (profile, relay, code, name);

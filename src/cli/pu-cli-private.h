@@ -190,6 +190,7 @@ int         pu_cli_relay_info        (int argc, char **argv);
 int         pu_cli_relay_authorize   (int argc, char **argv);
 int         pu_cli_relay_deauthorize (int argc, char **argv);
 int         pu_cli_relay_list_peers  (int argc, char **argv);
+int         pu_cli_relay_pair        (int argc, char **argv);
 
 /* The commands and groups. */
 int         pu_cli_init          (int argc, char **argv);

@@ -14,11 +14,15 @@
 #include <netinet/in.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "pu-error.h"
 #include "pu-file.h"
+#include "pu-invite-code.h"
 #include "pu-relay-config.h"
+#include "pu-relay-groups.h"
 #include "pu-relay-server.h"
+#include "pu-time.h"
 
 #define DEFAULT_LISTEN "0.0.0.0:7777"
 
@@ -401,6 +405,11 @@ pu_cli_relay_serve (int    argc,
   if (server == NULL)
     return pu_cli_fail (error);
   pu_relay_server_set_limits (server, &limits);
+  {
+    g_autofree char *groups = g_build_filename (dir, PU_RELAY_GROUPS_FILE, NULL);
+
+    pu_relay_server_set_groups_path (server, groups);
+  }
   if (!pu_relay_server_listen (server, listen, &error))
     return pu_cli_fail (error);
 
@@ -577,5 +586,171 @@ pu_cli_relay_list_peers (int    argc,
     pu_cli_print_json (pu_cli_trust_to_json (trust, NULL));
   else if (pu_cli_trust_print (trust, NULL, NULL, "") == 0)
     g_print (_("No devices may use this relay; add one with `peerup relay authorize PEER-ID`\n"));
+  return PU_CLI_EXIT_OK;
+}
+
+#define PAIR_DEFAULT_TTL (60 * 60)
+#define PAIR_MAX_TTL (7 * 24 * 60 * 60)
+
+static void
+print_groups (GPtrArray *groups)
+{
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  if (groups->len == 0)
+    g_print (_("No pairing groups; make one with `peerup relay pair --count N`\n"));
+  for (guint i = 0; i < groups->len; i++)
+    {
+      const PuRelayGroup *group = g_ptr_array_index (groups, i);
+      g_autofree char *expires = pu_time_format_rfc3339 (group->expires);
+      g_autoptr(GString) names = g_string_new (NULL);
+      guint used = 0;
+
+      for (guint j = 0; j < group->tokens->len; j++)
+        {
+          const PuRelayGroupToken *token = g_ptr_array_index (group->tokens, j);
+
+          if (!token->used)
+            continue;
+          used++;
+          g_string_append_printf (names, "%s%s", names->len > 0 ? ", " : "", token->name);
+        }
+      g_print (_("%s  %u of %u codes used  codes %s %s  members: %s\n"), group->id, used,
+               group->tokens->len, now < group->expires ? _("expire") : _("expired"), expires,
+               names->len > 0 ? names->str : "-");
+    }
+}
+
+int
+pu_cli_relay_pair (int    argc,
+                   char **argv)
+{
+  g_auto(PuCliArgs) args = { 0 };
+  g_auto(RelayOptions) options = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuIdentity) identity = NULL;
+  g_autoptr(GInetSocketAddress) listen = NULL;
+  g_autoptr(GPtrArray) groups = NULL;
+  g_autoptr(GPtrArray) addrs = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *ttl_text = NULL;
+  g_autofree char *expires_text = NULL;
+  g_autofree char *revoke = NULL;
+  g_autofree guint8 (*tokens)[PU_RELAY_GROUP_TOKEN_LEN] = NULL;
+  g_autoptr(GPtrArray) codes = g_ptr_array_new_with_free_func (
+    (GDestroyNotify) pu_invite_code_free);
+  PuRelayGroup *group;
+  gboolean list = FALSE;
+  gint count = 1;
+  gint64 ttl = PAIR_DEFAULT_TTL;
+  gint64 member_seconds = 0;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  g_autofree char *ttl_shown = NULL;
+  const GOptionEntry entries[] = {
+    { "count", 0, 0, G_OPTION_ARG_INT, &count,
+      N_("How many codes (people) the group has (default 1, at most 32)"), N_("N") },
+    { "ttl", 0, 0, G_OPTION_ARG_STRING, &ttl_text,
+      N_("How long the codes work: 30m, 1h, 2d… (default 1h, at most 7d)"), N_("D") },
+    { "expires", 0, 0, G_OPTION_ARG_STRING, &expires_text,
+      N_("Members may use the relay for this long after joining (default: always)"),
+      N_("D") },
+    { "list", 0, 0, G_OPTION_ARG_NONE, &list, N_("List the pairing groups"), NULL },
+    { "revoke", 0, 0, G_OPTION_ARG_STRING, &revoke,
+      N_("Delete a group: its unused codes stop working"), N_("GROUP") },
+    LISTEN_ENTRY (options),
+    DIR_ENTRY (options),
+    G_OPTION_ENTRY_NULL
+  };
+  const PuCliSpec spec = {
+    .command = "relay pair",
+    .summary = N_("Make codes for a group of people: each runs `peerup join CODE` on a "
+                  "device, which the relay then serves, and every member is introduced to the "
+                  "others. Codes work once each."),
+    .entries = entries,
+  };
+  int status = pu_cli_parse (&spec, &args, argc, argv);
+
+  if (status >= 0)
+    return status;
+  if (count < 1 || count > PU_RELAY_GROUP_MAX)
+    return pu_cli_usage_error (spec.command, _("--count: a group has 1 to %u codes"),
+                               PU_RELAY_GROUP_MAX);
+  if (ttl_text != NULL && !pu_duration_parse (ttl_text, &ttl, &error))
+    return pu_cli_usage_error (spec.command, "--ttl: %s", error->message);
+  if (ttl < 1 || ttl > PAIR_MAX_TTL)
+    return pu_cli_usage_error (spec.command, _("--ttl: codes work for 1 second to 7 days"));
+  if (expires_text != NULL && !pu_duration_parse (expires_text, &member_seconds, &error))
+    return pu_cli_usage_error (spec.command, "--expires: %s", error->message);
+  if (member_seconds < 0 || member_seconds > G_MAXINT32)
+    return pu_cli_usage_error (spec.command, _("--expires: a duration such as 7d"));
+
+  status = relay_open (spec.command, &options, &dir, &identity, &listen);
+  if (status >= 0)
+    return status;
+  path = g_build_filename (dir, PU_RELAY_GROUPS_FILE, NULL);
+  groups = pu_relay_groups_load (path, &error);
+  if (groups == NULL)
+    return pu_cli_fail (error);
+
+  if (list)
+    {
+      print_groups (groups);
+      return PU_CLI_EXIT_OK;
+    }
+  if (revoke != NULL)
+    {
+      for (guint i = 0; i < groups->len; i++)
+        if (g_str_equal (((PuRelayGroup *) g_ptr_array_index (groups, i))->id, revoke))
+          {
+            g_ptr_array_remove_index (groups, i);
+            if (!pu_relay_groups_save (path, groups, &error))
+              return pu_cli_fail (error);
+            g_print (_("Revoked pairing group %s; its members stay authorized (`peerup relay "
+                       "deauthorize ID` removes one)\n"), revoke);
+            return PU_CLI_EXIT_OK;
+          }
+      return pu_cli_fail_printf (_("No pairing group %s; see `peerup relay pair --list`"),
+                                 revoke);
+    }
+  if (groups->len >= PU_RELAY_GROUPS_MAX)
+    return pu_cli_fail_printf (_("The relay has %u pairing groups; revoke some first"),
+                               PU_RELAY_GROUPS_MAX);
+
+  addrs = reachable_addresses (listen, g_inet_socket_address_get_port (listen),
+                               pu_identity_get_peer_id (identity));
+  tokens = g_malloc ((gsize) count * PU_RELAY_GROUP_TOKEN_LEN);
+  for (gint i = 0; i < count; i++)
+    {
+      /* The relay invites: the code's secret is the token. */
+      PuInviteCode *code = pu_invite_code_new_full (addrs->pdata[0],
+                                                    pu_identity_get_peer_id (identity), 0,
+                                                    now + ttl, NULL);
+
+      memcpy (tokens[i], code->secret, PU_RELAY_GROUP_TOKEN_LEN);
+      g_ptr_array_add (codes, code);
+    }
+  group = pu_relay_group_new ((guint) count, now + ttl, member_seconds,
+                              (const guint8 (*)[PU_RELAY_GROUP_TOKEN_LEN]) tokens);
+  g_ptr_array_add (groups, group);
+  if (!pu_relay_groups_save (path, groups, &error))
+    return pu_cli_fail (error);
+
+  ttl_shown = pu_duration_format (ttl);
+  g_print (_("Pairing group %s: %d code(s), each works once, for %s\n"), group->id, count,
+           ttl_shown);
+  for (guint i = 0; i < codes->len; i++)
+    {
+      g_autofree char *text = pu_invite_code_to_string (codes->pdata[i]);
+
+      g_print (_("\nCode %u of %u: on the device, run\n  peerup join %s\n"), i + 1, codes->len,
+               text);
+      if (isatty (STDOUT_FILENO))
+        {
+          g_autofree char *uri = pu_invite_code_to_uri (codes->pdata[i]);
+
+          pu_cli_print_qr (uri);
+        }
+    }
   return PU_CLI_EXIT_OK;
 }

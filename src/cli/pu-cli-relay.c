@@ -161,6 +161,8 @@ pu_cli_relay (int    argc,
     { "deauthorize", N_("Relay machine: stop serving a device"), pu_cli_relay_deauthorize },
     { "list-peers", N_("Relay machine: list the devices the relay serves"),
       pu_cli_relay_list_peers },
+    { "pair", N_("Relay machine: make codes that let a group of people join"),
+      pu_cli_relay_pair },
     { NULL, NULL, NULL }
   };
 

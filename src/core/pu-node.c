@@ -10,6 +10,7 @@
 #include "pu-certificate.h"
 #include "pu-error.h"
 #include "pu-ice-path.h"
+#include "pu-pairing.h"
 #include "pu-relay-client.h"
 #include "pu-relay-path.h"
 #include "pu-splice.h"
@@ -651,6 +652,25 @@ ice_restart (Link *link)
   pu_signal_init (&msg, PU_SIGNAL_RESTART, link->session, link->generation);
   bytes = pu_signal_encode (&msg, NULL);
   ice_send_signal_cb (NULL, bytes, link);
+}
+
+/* The relay introduces the other members of this device's pairing groups. */
+static void
+relay_members_cb (PuRelayClient       *relay,
+                  guint                status,
+                  const PuRelayMember *members,
+                  guint                n,
+                  PuNode              *self)
+{
+  g_autoptr(GError) error = NULL;
+  guint added = 0;
+
+  if (status == PU_RELAY_MEMBERS_FAILED)
+    return;
+  if (!pu_pairing_store_members (self->profile, NULL, members, n, &added, &error))
+    g_warning ("Could not authorize the relay's group members: %s", error->message);
+  else if (added > 0)
+    g_message ("The relay introduced %u new member(s) of this device's pairing group", added);
 }
 
 static void
@@ -1666,6 +1686,7 @@ pu_node_new (PuProfile  *profile,
       g_signal_connect (relay, "disconnected", G_CALLBACK (relay_disconnected_cb), self);
       g_signal_connect (relay, "packet", G_CALLBACK (relay_packet_cb), self);
       g_signal_connect (relay, "signal", G_CALLBACK (relay_signal_cb), self);
+      g_signal_connect (relay, "members", G_CALLBACK (relay_members_cb), self);
       g_ptr_array_add (self->relays, relay);
     }
 

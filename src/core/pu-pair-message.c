@@ -120,8 +120,10 @@ pu_pair_message_decode (const guint8   *data,
 
 GBytes *
 pu_pair_payload_encode (const PuPeerId *peer,
-                        const char     *name)
+                        const char     *name,
+                        GPtrArray      *relays)
 {
+  guint n_relays = 0;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
@@ -136,6 +138,20 @@ pu_pair_payload_encode (const PuPeerId *peer,
   json_builder_add_string_value (builder, id);
   json_builder_set_member_name (builder, "name");
   json_builder_add_string_value (builder, name);
+  json_builder_set_member_name (builder, "relays");
+  json_builder_begin_array (builder);
+  for (guint i = 0; relays != NULL && i < relays->len && n_relays < PU_PAIR_RELAYS_MAX; i++)
+    {
+      const PuRelayAddr *relay = g_ptr_array_index (relays, i);
+      g_autofree char *multiaddr = NULL;
+
+      if (!relay->has_peer_id)
+        continue;
+      multiaddr = pu_relay_addr_to_multiaddr (relay);
+      json_builder_add_string_value (builder, multiaddr);
+      n_relays++;
+    }
+  json_builder_end_array (builder);
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
   json_generator_set_root (generator, root);
@@ -157,12 +173,48 @@ string_member (JsonObject *object,
   return json_node_get_string (node);
 }
 
-gboolean
-pu_pair_payload_decode (GBytes    *payload,
-                        PuPeerId  *peer,
-                        char     **name,
-                        GError   **error)
+/* The "relays" member: absent, or an array of pinned relay addresses. */
+static GPtrArray *
+relays_member (JsonObject *object)
 {
+  JsonNode *node = json_object_get_member (object, "relays");
+  g_autoptr(GPtrArray) relays = g_ptr_array_new_with_free_func (
+    (GDestroyNotify) pu_relay_addr_free);
+  JsonArray *array;
+
+  if (node == NULL)
+    return g_steal_pointer (&relays);
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    return NULL;
+  array = json_node_get_array (node);
+  if (json_array_get_length (array) > PU_PAIR_RELAYS_MAX)
+    return NULL;
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      PuRelayAddr *relay;
+
+      if (!JSON_NODE_HOLDS_VALUE (element) ||
+          json_node_get_value_type (element) != G_TYPE_STRING)
+        return NULL;
+      relay = pu_relay_addr_parse (json_node_get_string (element), NULL, NULL);
+      if (relay == NULL)
+        return NULL;
+      g_ptr_array_add (relays, relay);
+      if (!relay->has_peer_id)
+        return NULL;
+    }
+  return g_steal_pointer (&relays);
+}
+
+gboolean
+pu_pair_payload_decode (GBytes     *payload,
+                        PuPeerId   *peer,
+                        char      **name,
+                        GPtrArray **relays,
+                        GError    **error)
+{
+  GPtrArray *found;
   g_autoptr(JsonParser) parser = json_parser_new ();
   JsonNode *root;
   JsonObject *object;
@@ -185,6 +237,10 @@ pu_pair_payload_decode (GBytes    *payload,
     return malformed (error, _("bad peer ID"));
   if (text == NULL || !pu_label_is_valid (text, -1))
     return malformed (error, _("bad name"));
+  found = relays_member (object);
+  if (found == NULL)
+    return malformed (error, _("bad relays"));
   *name = g_strdup (text);
+  *relays = found;
   return TRUE;
 }

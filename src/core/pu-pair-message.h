@@ -17,7 +17,9 @@
  * The magic byte keeps these apart from ICE signaling (pu-signal.h, whose
  * first byte is its version, 1) on the same frames. @attempt is drawn by
  * the joiner for each try and names the exchange. A payload is JSON,
- * {"peer_id": "12D3KooW…", "name": "laptop"}, sealed with pu_pake_seal().
+ * {"peer_id": "12D3KooW…", "name": "laptop", "relays": ["/ip4/…/p2p/…"]},
+ * sealed with pu_pake_seal(); "relays" (the sender's relays with their peer
+ * IDs, at most PU_PAIR_RELAYS_MAX) may be absent.
  *
  * Bounded and total: every body length is checked against its type, a
  * message is at most PU_PAIR_MESSAGE_MAX bytes, another version is refused
@@ -30,6 +32,7 @@
 #include <glib.h>
 
 #include "pu-peer-id.h"
+#include "pu-relay-addr.h"
 
 G_BEGIN_DECLS
 
@@ -37,7 +40,8 @@ G_BEGIN_DECLS
 #define PU_PAIR_MESSAGE_VERSION 1
 #define PU_PAIR_MESSAGE_HEADER_LEN (3 + 8)
 /* A payload as JSON, before sealing. */
-#define PU_PAIR_PAYLOAD_MAX 1024
+#define PU_PAIR_PAYLOAD_MAX 4096
+#define PU_PAIR_RELAYS_MAX 4
 #define PU_PAIR_MESSAGE_MAX (PU_PAIR_MESSAGE_HEADER_LEN + 32 + PU_PAIR_PAYLOAD_MAX + 16)
 
 typedef enum {
@@ -74,12 +78,16 @@ gboolean  pu_pair_message_decode     (const guint8      *data,
                                       PuPairMessage     *msg,
                                       GError           **error);
 
-/* The payload: who the sender is and the name it goes by (a label). */
+/* The payload: who the sender is, the name it goes by (a label) and its
+ * relays (PuRelayAddr with peer IDs; nullable, only the first
+ * PU_PAIR_RELAYS_MAX pinned ones are sent). @relays receives a new array. */
 GBytes   *pu_pair_payload_encode     (const PuPeerId    *peer,
-                                      const char        *name);
+                                      const char        *name,
+                                      GPtrArray         *relays);
 gboolean  pu_pair_payload_decode     (GBytes            *payload,
                                       PuPeerId          *peer,
                                       char             **name,
+                                      GPtrArray        **relays,
                                       GError           **error);
 
 G_END_DECLS

@@ -27,6 +27,7 @@ struct _PuPairing
   char          *name_override;
   gulong         signal_id;
   gulong         connected_id;
+  gulong         sponsored_id;
   guint          timeout_id;
   guint          expiry_id;
 
@@ -37,6 +38,9 @@ struct _PuPairing
   guint64        attempt;
   gboolean       stored;
   guint          failures;
+  /* Inviter: waiting for the relay's answer before WELCOME, and the answer. */
+  gboolean       sponsoring;
+  gint           sponsor_status;
 
   char          *name;
   gboolean       finished;
@@ -57,6 +61,7 @@ stop_listening (PuPairing *self)
 {
   g_clear_signal_handler (&self->signal_id, self->relay);
   g_clear_signal_handler (&self->connected_id, self->relay);
+  g_clear_signal_handler (&self->sponsored_id, self->relay);
   g_clear_handle_id (&self->timeout_id, g_source_remove);
   g_clear_handle_id (&self->expiry_id, g_source_remove);
 }
@@ -104,6 +109,7 @@ pu_pairing_class_init (PuPairingClass *klass)
 static void
 pu_pairing_init (PuPairing *self)
 {
+  self->sponsor_status = -1;
 }
 
 /* Ends the pairing: no more messages are handled. */
@@ -189,42 +195,90 @@ pick_name (PuConfig       *config,
   return NULL;
 }
 
-/* Authorizes and names the peer here (and, on the joiner, adds the relay). */
+/* Adds @relay to @config unless a relay at its address is there. */
 static gboolean
-store_peer (PuPairing   *self,
-            const char  *announced,
-            GError     **error)
+learn_relay (PuConfig           *config,
+             const PuRelayAddr  *relay,
+             GError            **error)
 {
-  PuConfig *config = pu_profile_get_config (self->profile);
-  PuTrustStore *trust = pu_profile_get_trust_store (self->profile);
-  const char *wanted = self->name_override != NULL ? self->name_override : announced;
+  GPtrArray *relays = pu_config_get_relays (config);
+
+  for (guint i = 0; i < relays->len; i++)
+    if (pu_relay_addr_equal (g_ptr_array_index (relays, i), relay))
+      return TRUE;
+  return pu_config_add_relay (config, relay, error);
+}
+
+/* Authorizes @peer here and names it @wanted, or the first free
+ * wanted-2, …; the name, or NULL. The caller saves the config. */
+static char *
+authorize_named (PuProfile       *profile,
+                 const PuPeerId  *peer,
+                 const char      *wanted,
+                 GError         **error)
+{
+  PuConfig *config = pu_profile_get_config (profile);
   g_autoptr(GError) local_error = NULL;
-  g_autofree char *name = pick_name (config, &self->peer, wanted);
-  GPtrArray *relays;
-  gboolean have_relay = FALSE;
+  g_autofree char *name = pick_name (config, peer, wanted);
 
   if (name == NULL)
     {
       g_set_error (error, PU_ERROR, PU_ERROR_EXISTS,
                    _("Too many peers are named %s-…; pair again with --name NAME"), wanted);
-      return FALSE;
+      return NULL;
     }
-  if (!pu_trust_store_add (trust, &self->peer, name, 0, &local_error) &&
+  if (!pu_trust_store_add (pu_profile_get_trust_store (profile), peer, name, 0, &local_error) &&
       !g_error_matches (local_error, PU_ERROR, PU_ERROR_EXISTS))
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  if (!pu_config_set_name (config, name, peer, error))
+    return NULL;
+  return g_steal_pointer (&name);
+}
+
+/* Whether the other device's sealed relays include @relay_id: a short code
+ * carries no relay, so the key the joiner's relay presented is pinned only
+ * when the inviter names it. */
+static gboolean
+relay_vouched (GPtrArray      *relays,
+               const PuPeerId *relay_id)
+{
+  for (guint i = 0; i < relays->len; i++)
+    if (pu_peer_id_equal (&((PuRelayAddr *) g_ptr_array_index (relays, i))->peer_id, relay_id))
+      return TRUE;
+  return FALSE;
+}
+
+/* Authorizes and names the peer here and adds the relays it uses (the
+ * joiner also the code's). */
+static gboolean
+store_peer (PuPairing   *self,
+            const char  *announced,
+            GPtrArray   *peer_relays,
+            GError     **error)
+{
+  PuConfig *config = pu_profile_get_config (self->profile);
+  const char *wanted = self->name_override != NULL ? self->name_override : announced;
+  g_autofree char *name = NULL;
+
+  if (self->role == PU_PAKE_ROLE_JOINER && self->code->kind == PU_INVITE_CODE_SHORT &&
+      !relay_vouched (peer_relays, &self->code->relay->peer_id))
+    {
+      g_set_error_literal (error, PU_ERROR, PU_ERROR_PAIRING,
+                           _("The relay is not one the inviting device uses, so this device "
+                             "cannot trust it; pair with the full code instead"));
       return FALSE;
     }
-  if (!pu_config_set_name (config, name, &self->peer, error))
+  name = authorize_named (self->profile, &self->peer, wanted, error);
+  if (name == NULL)
     return FALSE;
-
-  relays = pu_config_get_relays (config);
-  for (guint i = 0; i < relays->len; i++)
-    have_relay = have_relay || pu_relay_addr_equal (g_ptr_array_index (relays, i),
-                                                    self->code->relay);
-  if (self->role == PU_PAKE_ROLE_JOINER && !have_relay &&
-      !pu_config_add_relay (config, self->code->relay, error))
+  if (self->role == PU_PAKE_ROLE_JOINER && !learn_relay (config, self->code->relay, error))
     return FALSE;
+  for (guint i = 0; i < peer_relays->len; i++)
+    if (!learn_relay (config, g_ptr_array_index (peer_relays, i), error))
+      return FALSE;
   if (!pu_config_save (config, error))
     return FALSE;
 
@@ -238,9 +292,10 @@ own_payload (PuPairing *self)
 {
   g_autofree char *name = pu_profile_dup_device_name (self->profile);
   g_autoptr(GBytes) plain = NULL;
+  PuConfig *config = pu_profile_get_config (self->profile);
+  const PuPeerId *id = pu_identity_get_peer_id (pu_profile_get_identity (self->profile));
 
-  plain = pu_pair_payload_encode (pu_identity_get_peer_id (pu_profile_get_identity (self->profile)),
-                                  name);
+  plain = pu_pair_payload_encode (id, name, pu_config_get_relays (config));
   return pu_pake_seal (self->pake, plain);
 }
 
@@ -255,9 +310,10 @@ accept_payload (PuPairing     *self,
   g_autoptr(GBytes) sealed = g_bytes_new (data, len);
   g_autoptr(GBytes) plain = pu_pake_open (self->pake, sealed, error);
   g_autofree char *announced = NULL;
+  g_autoptr(GPtrArray) relays = NULL;
   PuPeerId claimed;
 
-  if (plain == NULL || !pu_pair_payload_decode (plain, &claimed, &announced, error))
+  if (plain == NULL || !pu_pair_payload_decode (plain, &claimed, &announced, &relays, error))
     return FALSE;
   if (!pu_peer_id_equal (&claimed, &self->peer))
     {
@@ -265,7 +321,7 @@ accept_payload (PuPairing     *self,
                            _("The other device sent another peer ID than its own; pair again"));
       return FALSE;
     }
-  return store_peer (self, announced, error);
+  return store_peer (self, announced, relays, error);
 }
 
 static GError *
@@ -290,6 +346,49 @@ attempt_failed (PuPairing *self)
                     "with `peerup invite`"));
 }
 
+/* Inviter: the last message of the exchange. */
+static void
+send_welcome (PuPairing *self)
+{
+  g_autoptr(GBytes) welcome = own_payload (self);
+
+  self->sponsoring = FALSE;
+  g_clear_signal_handler (&self->sponsored_id, self->relay);
+  send_message (self, PU_PAIR_WELCOME, &self->peer, self->instance, self->attempt, welcome);
+  arm_timeout (self, PU_PAIRING_DONE_SECONDS);
+}
+
+static void
+relay_sponsored_cb (PuRelayClient  *relay,
+                    const PuPeerId *joiner,
+                    guint           status,
+                    PuPairing      *self)
+{
+  if (!self->sponsoring || !pu_peer_id_equal (joiner, &self->peer))
+    return;
+  self->sponsor_status = (gint) status;
+  send_welcome (self);
+}
+
+/* Inviter: asks the relay to authorize the joiner, so that it can use the
+ * relay once it has the WELCOME. */
+static void
+sponsor_joiner (PuPairing *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  self->sponsoring = TRUE;
+  self->sponsored_id = g_signal_connect (self->relay, "sponsored",
+                                         G_CALLBACK (relay_sponsored_cb), self);
+  if (!pu_relay_client_sponsor (self->relay, &self->peer, &error))
+    {
+      g_message ("Could not ask the relay to authorize the other device: %s", error->message);
+      send_welcome (self);
+      return;
+    }
+  arm_timeout (self, PU_PAIRING_DONE_SECONDS);
+}
+
 static gboolean
 timeout_cb (gpointer user_data)
 {
@@ -298,7 +397,9 @@ timeout_cb (gpointer user_data)
   self->timeout_id = 0;
   if (self->role == PU_PAKE_ROLE_INVITER)
     {
-      if (self->stored)
+      if (self->sponsoring)
+        send_welcome (self);  /* the relay did not answer: pairing goes on */
+      else if (self->stored)
         finish (self, NULL);  /* the joiner's DONE got lost: it was told */
       else
         attempt_failed (self);
@@ -382,7 +483,6 @@ inviter_handle (PuPairing           *self,
     case PU_PAIR_CONFIRM:
       {
         g_autoptr(GBytes) msg3 = NULL;
-        g_autoptr(GBytes) welcome = NULL;
 
         if (!same || pu_pake_is_confirmed (self->pake))
           return;
@@ -401,9 +501,7 @@ inviter_handle (PuPairing           *self,
             finish (self, error);
             return;
           }
-        welcome = own_payload (self);
-        send_message (self, PU_PAIR_WELCOME, peer, instance, msg->attempt, welcome);
-        arm_timeout (self, PU_PAIRING_DONE_SECONDS);
+        sponsor_joiner (self);
       }
       break;
 
@@ -546,7 +644,7 @@ pairing_new (PuPakeRole          role,
 
   g_return_val_if_fail (PU_IS_PROFILE (profile), NULL);
   g_return_val_if_fail (PU_IS_RELAY_CLIENT (relay), NULL);
-  g_return_val_if_fail (code != NULL && code->kind == PU_INVITE_CODE_FULL, NULL);
+  g_return_val_if_fail (code != NULL && code->relay != NULL && code->relay->has_peer_id, NULL);
   g_return_val_if_fail (name == NULL || pu_label_is_valid (name, -1), NULL);
 
   if (sodium_init () < 0)
@@ -596,6 +694,50 @@ pu_pairing_get_peer (PuPairing *self)
   g_return_val_if_fail (PU_IS_PAIRING (self), NULL);
 
   return &self->peer;
+}
+
+gboolean
+pu_pairing_store_members (PuProfile            *profile,
+                          const PuRelayAddr    *relay,
+                          const PuRelayMember  *members,
+                          guint                 n,
+                          guint                *n_new,
+                          GError              **error)
+{
+  PuTrustStore *trust;
+  const PuPeerId *self_id;
+  guint added = 0;
+
+  g_return_val_if_fail (PU_IS_PROFILE (profile), FALSE);
+  g_return_val_if_fail (members != NULL || n == 0, FALSE);
+
+  trust = pu_profile_get_trust_store (profile);
+  self_id = pu_identity_get_peer_id (pu_profile_get_identity (profile));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *name = NULL;
+
+      if (pu_peer_id_equal (&members[i].peer, self_id) ||
+          pu_trust_store_lookup (trust, &members[i].peer) != NULL)
+        continue;
+      name = authorize_named (profile, &members[i].peer, members[i].name, error);
+      if (name == NULL)
+        return FALSE;
+      added++;
+    }
+  if (n_new != NULL)
+    *n_new = added;
+  if (relay != NULL && !learn_relay (pu_profile_get_config (profile), relay, error))
+    return FALSE;
+  return (added == 0 && relay == NULL) || pu_config_save (pu_profile_get_config (profile), error);
+}
+
+gint
+pu_pairing_get_sponsor_status (PuPairing *self)
+{
+  g_return_val_if_fail (PU_IS_PAIRING (self), -1);
+
+  return self->sponsor_status;
 }
 
 const char *

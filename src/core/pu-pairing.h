@@ -3,10 +3,13 @@
  * The inviter made the code and waits on its relay connection; the joiner
  * read the code and reaches the inviter through the relay in the code. They
  * run the PAKE (pu-pake.h) in messages of pu-pair-message.h, exchange their
- * peer IDs and names sealed, and each then authorizes the other in its
- * authorized_keys (the name as comment) and names it in config.ini (a name
- * already used for another peer becomes name-2, name-3…); the joiner also
- * adds the code's relay when it has not got it.
+ * peer IDs, names and relays sealed, and each then authorizes the other in
+ * its authorized_keys (the name as comment), names it in config.ini (a name
+ * already used for another peer becomes name-2, name-3…) and adds the
+ * other's relays it has not got; the joiner also adds the code's relay.
+ * Before its last message the inviter asks the relay to authorize the
+ * joiner (pu_relay_client_sponsor()), so a device the relay did not know
+ * can use it as soon as pairing ends.
  *
  * The inviter answers one joiner at a time. Each attempt the inviter
  * answered and that did not confirm counts as one wrong guess; the third
@@ -26,6 +29,7 @@
 #include "pu-invite-code.h"
 #include "pu-profile.h"
 #include "pu-relay-client.h"
+#include "pu-relay-frame.h"
 
 G_BEGIN_DECLS
 
@@ -40,6 +44,10 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (PuPairing, pu_pairing, PU, PAIRING, GObject)
 
 /* @relay: this device's client of the code's relay, started by the caller.
+ * @code: a full code, or a short one whose relay (with the peer ID the
+ * relay presented), inviter, instance and expiry the caller filled in from
+ * the relay's nameplate; the joiner of a short code then pins that relay
+ * only if the inviter's sealed relays include it.
  * @name (nullable): what to call the other device here; by default the name
  * it announces. */
 PuPairing      *pu_pairing_new_inviter (PuProfile          *profile,
@@ -53,5 +61,17 @@ PuPairing      *pu_pairing_new_joiner  (PuProfile          *profile,
 /* After success: the other device and the name it has here. */
 const PuPeerId *pu_pairing_get_peer    (PuPairing          *self);
 const char     *pu_pairing_get_name    (PuPairing          *self);
+/* Authorizes and names here each of @members (of a relay pairing group, as
+ * the relay introduced them) not yet known, and adds @relay (nullable) when
+ * missing; @n_new (nullable): how many members were new. */
+gboolean        pu_pairing_store_members (PuProfile           *profile,
+                                          const PuRelayAddr   *relay,
+                                          const PuRelayMember *members,
+                                          guint                n,
+                                          guint               *n_new,
+                                          GError             **error);
+/* Inviter, after success: the relay's answer to sponsoring the joiner (a
+ * PuRelaySponsorStatus), or -1 when it gave none. */
+gint            pu_pairing_get_sponsor_status (PuPairing    *self);
 
 G_END_DECLS

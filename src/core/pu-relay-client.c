@@ -36,6 +36,8 @@ struct _PuRelayClient
   PuRelayAddr             *relay;
   char                    *address;  /* "host:port", for messages */
   gboolean                 serving;
+  gboolean                 pairing;
+  gboolean                 pinned;   /* else the first relay key seen is kept */
   guint64                  instance;
   GMainContext            *context;
 
@@ -71,6 +73,9 @@ enum {
   SIGNAL_DISCONNECTED,
   SIGNAL_PACKET,
   SIGNAL_SIGNAL,
+  SIGNAL_SPONSORED,
+  SIGNAL_NAMEPLATE,
+  SIGNAL_MEMBERS,
   N_SIGNALS
 };
 
@@ -279,6 +284,12 @@ certificate_is_pinned (PuRelayClient   *self,
                                     self->address, error != NULL ? error->message : "?"));
       return FALSE;
     }
+  if (!self->pinned)
+    {
+      self->relay->peer_id = presented;
+      self->relay->has_peer_id = TRUE;
+      self->pinned = TRUE;
+    }
   if (!pu_peer_id_equal (&presented, &self->relay->peer_id))
     {
       g_autofree char *got = pu_peer_id_to_string (&presented);
@@ -330,6 +341,7 @@ handle_challenge (PuRelayClient      *self,
     .peer = *pu_identity_get_peer_id (self->identity),
     .instance = self->instance,
     .serving = self->serving,
+    .pairing = self->pairing,
   };
   guint8 transcript[PU_RELAY_AUTH_TRANSCRIPT_LEN];
 
@@ -342,7 +354,7 @@ handle_challenge (PuRelayClient      *self,
       return;
     }
   pu_relay_frame_auth_transcript (challenge->nonce, &self->relay->peer_id, self->instance,
-                                  self->serving, transcript);
+                                  self->serving, self->pairing, transcript);
   pu_identity_sign (self->identity, transcript, sizeof transcript, auth.signature);
   self->state = STATE_AUTHENTICATING;
   send_frame (self, &auth, FALSE, NULL);
@@ -426,6 +438,32 @@ on_message (PuWebsocket *ws,
           guint id = frame.type == PU_RELAY_FRAME_PACKET ? SIGNAL_PACKET : SIGNAL_SIGNAL;
 
           g_signal_emit (self, signals[id], 0, &frame.peer, frame.instance, payload);
+          return;
+        }
+      break;
+
+    case PU_RELAY_FRAME_SPONSORED:
+      if (self->state == STATE_CONNECTED)
+        {
+          g_signal_emit (self, signals[SIGNAL_SPONSORED], 0, &frame.peer, (guint) frame.status);
+          return;
+        }
+      break;
+
+    case PU_RELAY_FRAME_MEMBERS:
+      if (self->state == STATE_CONNECTED)
+        {
+          g_signal_emit (self, signals[SIGNAL_MEMBERS], 0, (guint) frame.status,
+                         frame.members, frame.n_members);
+          return;
+        }
+      break;
+
+    case PU_RELAY_FRAME_NAMEPLATE:
+      if (self->state == STATE_CONNECTED)
+        {
+          g_signal_emit (self, signals[SIGNAL_NAMEPLATE], 0, (guint) frame.nameplate,
+                         frame.status == 0 ? &frame.peer : NULL, frame.instance);
           return;
         }
       break;
@@ -765,6 +803,15 @@ pu_relay_client_class_init (PuRelayClientClass *klass)
   signals[SIGNAL_SIGNAL] =
     g_signal_new ("signal", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 3, G_TYPE_POINTER, G_TYPE_UINT64, G_TYPE_BYTES);
+  signals[SIGNAL_SPONSORED] =
+    g_signal_new ("sponsored", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 2, G_TYPE_POINTER, G_TYPE_UINT);
+  signals[SIGNAL_NAMEPLATE] =
+    g_signal_new ("nameplate", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 3, G_TYPE_UINT, G_TYPE_POINTER, G_TYPE_UINT64);
+  signals[SIGNAL_MEMBERS] =
+    g_signal_new ("members", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 3, G_TYPE_UINT, G_TYPE_POINTER, G_TYPE_UINT);
 }
 
 static void
@@ -800,7 +847,91 @@ pu_relay_client_new (PuIdentity         *identity,
   self->relay = pu_relay_addr_copy (address);
   self->address = pu_relay_addr_to_string (address);
   self->serving = serving;
+  self->pinned = TRUE;
   return self;
+}
+
+PuRelayClient *
+pu_relay_client_new_for_pairing (PuIdentity         *identity,
+                                 const PuRelayAddr  *address,
+                                 GError            **error)
+{
+  g_autoptr(PuRelayAddr) pinned = NULL;
+  PuRelayClient *self;
+
+  g_return_val_if_fail (address != NULL, NULL);
+
+  pinned = pu_relay_addr_copy (address);
+  pinned->has_peer_id = TRUE;
+  self = pu_relay_client_new (identity, pinned, FALSE, error);
+  if (self == NULL)
+    return NULL;
+  self->pinned = address->has_peer_id;
+  self->pairing = TRUE;
+  return self;
+}
+
+gboolean
+pu_relay_client_claim_nameplate (PuRelayClient  *self,
+                                 guint           ttl,
+                                 GError        **error)
+{
+  PuRelayFrame frame = { .type = PU_RELAY_FRAME_CLAIM, .ttl = ttl };
+
+  g_return_val_if_fail (PU_IS_RELAY_CLIENT (self), FALSE);
+
+  return send_frame (self, &frame, FALSE, error);
+}
+
+gboolean
+pu_relay_client_open_nameplate (PuRelayClient  *self,
+                                guint           nameplate,
+                                GError        **error)
+{
+  PuRelayFrame frame = { .type = PU_RELAY_FRAME_OPEN };
+
+  g_return_val_if_fail (PU_IS_RELAY_CLIENT (self), FALSE);
+  g_return_val_if_fail (nameplate <= G_MAXUINT16, FALSE);
+
+  frame.nameplate = (guint16) nameplate;
+  return send_frame (self, &frame, FALSE, error);
+}
+
+gboolean
+pu_relay_client_join_group (PuRelayClient  *self,
+                            const guint8   *token,
+                            const char     *name,
+                            GError        **error)
+{
+  PuRelayFrame frame = { .type = PU_RELAY_FRAME_GROUP_JOIN };
+
+  g_return_val_if_fail (PU_IS_RELAY_CLIENT (self), FALSE);
+  g_return_val_if_fail (token != NULL && name != NULL, FALSE);
+
+  memcpy (frame.token, token, PU_RELAY_GROUP_TOKEN_LEN);
+  g_strlcpy (frame.members[0].name, name, sizeof frame.members[0].name);
+  return send_frame (self, &frame, FALSE, error);
+}
+
+gboolean
+pu_relay_client_sponsor (PuRelayClient   *self,
+                         const PuPeerId  *joiner,
+                         GError         **error)
+{
+  PuRelayFrame frame = {
+    .type = PU_RELAY_FRAME_SPONSOR,
+    .peer = *joiner,
+    .timestamp = g_get_real_time () / G_USEC_PER_SEC,
+  };
+  guint8 transcript[PU_RELAY_SPONSOR_TRANSCRIPT_LEN];
+
+  g_return_val_if_fail (PU_IS_RELAY_CLIENT (self), FALSE);
+  g_return_val_if_fail (joiner != NULL, FALSE);
+
+  pu_relay_frame_sponsor_transcript (&self->relay->peer_id, joiner, frame.timestamp,
+                                     transcript);
+  pu_identity_sign (self->identity, transcript, sizeof transcript, frame.signature);
+  return send_frame (self, &frame, FALSE, error);
 }
 
 void

@@ -12,6 +12,15 @@
  *                  failed, and why; NULL after pu_relay_client_stop()
  *   ::packet       (const PuPeerId *peer, guint64 instance, GBytes *payload)
  *   ::signal       (same as ::packet)
+ *   ::sponsored    (const PuPeerId *joiner, guint status)  the relay's answer
+ *                  to pu_relay_client_sponsor(), a PuRelaySponsorStatus
+ *   ::members      (guint status, const PuRelayMember *members, guint n)
+ *                  the answer to pu_relay_client_join_group() (status
+ *                  JOINED or FAILED), or the other members of this
+ *                  device's relay pairing groups (INTRODUCED)
+ *   ::nameplate    (guint number, const PuPeerId *inviter, guint64 instance)
+ *                  the answer to a claim (the number, 0 when none was free)
+ *                  or an open (@inviter NULL when the number leads nowhere)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -42,6 +51,33 @@ G_DECLARE_FINAL_TYPE (PuRelayClient, pu_relay_client, PU, RELAY_CLIENT, GObject)
 PuRelayClient  *pu_relay_client_new          (PuIdentity         *identity,
                                               const PuRelayAddr  *address,
                                               gboolean            serving,
+                                              GError            **error);
+/* A client that asks for a pairing-only session when this device is not
+ * authorized. @address may lack the relay's peer ID: then the first key
+ * the relay presents is kept (pu_relay_client_get_peer_id()), for the
+ * pairing to confirm. */
+PuRelayClient  *pu_relay_client_new_for_pairing (PuIdentity      *identity,
+                                                 const PuRelayAddr *address,
+                                                 GError         **error);
+/* Nameplates of short invite codes (see pu-relay-frame.h): a number for
+ * @ttl seconds, or the inviter behind one; the answer comes as ::nameplate. */
+gboolean        pu_relay_client_claim_nameplate (PuRelayClient  *self,
+                                                 guint           ttl,
+                                                 GError        **error);
+gboolean        pu_relay_client_open_nameplate  (PuRelayClient  *self,
+                                                 guint           nameplate,
+                                                 GError        **error);
+/* Presents a relay pairing group's token (PU_RELAY_GROUP_TOKEN_LEN bytes)
+ * with the name this device goes by (a label); the answer comes as
+ * ::members. */
+gboolean        pu_relay_client_join_group   (PuRelayClient      *self,
+                                              const guint8       *token,
+                                              const char         *name,
+                                              GError            **error);
+/* Asks the relay to authorize @joiner, a device this one just paired with
+ * (signed, timestamped); the answer comes as ::sponsored. */
+gboolean        pu_relay_client_sponsor      (PuRelayClient      *self,
+                                              const PuPeerId     *joiner,
                                               GError            **error);
 void            pu_relay_client_start        (PuRelayClient      *self);
 void            pu_relay_client_stop         (PuRelayClient      *self);

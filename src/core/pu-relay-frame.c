@@ -8,22 +8,35 @@
 #include <string.h>
 
 #include "pu-error.h"
+#include "pu-label.h"
 
 #define AUTH_CONTEXT "peerup relay auth v1"
+#define SPONSOR_CONTEXT "peerup relay sponsor v1"
 #define FLAG_SERVING 0x01
+#define FLAG_PAIRING 0x02
 
 #define CHALLENGE_LEN (2 + PU_RELAY_NONCE_LEN + PU_PUBKEY_LEN)
 #define AUTH_LEN (2 + PU_PUBKEY_LEN + 8 + 1 + PU_SIGNATURE_LEN)
 #define COOKIE_LEN (2 + 8)
+#define SPONSOR_LEN (2 + PU_PUBKEY_LEN + 8 + PU_SIGNATURE_LEN)
+#define SPONSORED_LEN (2 + PU_PUBKEY_LEN + 1)
+#define CLAIM_LEN (2 + 4)
+#define OPEN_LEN (2 + 2)
+#define NAMEPLATE_LEN (2 + 2 + 1 + PU_PUBKEY_LEN + 8)
+#define MEMBER_MAX_LEN (PU_PUBKEY_LEN + 1 + PU_RELAY_MEMBER_NAME_MAX)
 #define ERROR_HEAD_LEN (2 + 2 + 1)
-/* The largest part of a frame that is not a payload: an ERROR. */
-#define HEAD_MAX (ERROR_HEAD_LEN + PU_RELAY_ERROR_MESSAGE_MAX)
+/* The largest part of a frame that is not a payload: a MEMBERS. */
+#define HEAD_MAX (2 + 2 + PU_RELAY_GROUP_MAX * MEMBER_MAX_LEN)
 
 G_STATIC_ASSERT (sizeof AUTH_CONTEXT - 1 + PU_RELAY_NONCE_LEN + PU_PUBKEY_LEN + 8 + 1 ==
                   PU_RELAY_AUTH_TRANSCRIPT_LEN);
+G_STATIC_ASSERT (sizeof SPONSOR_CONTEXT - 1 + 2 * PU_PUBKEY_LEN + 8 ==
+                  PU_RELAY_SPONSOR_TRANSCRIPT_LEN);
 G_STATIC_ASSERT (PU_RELAY_ERROR_MESSAGE_MAX <= G_MAXUINT8);
+G_STATIC_ASSERT (HEAD_MAX <= PU_RELAY_FRAME_MAX);
+G_STATIC_ASSERT (ERROR_HEAD_LEN + PU_RELAY_ERROR_MESSAGE_MAX <= HEAD_MAX);
 G_STATIC_ASSERT (CHALLENGE_LEN <= HEAD_MAX && AUTH_LEN <= HEAD_MAX &&
-                 PU_RELAY_FRAME_ADDR_LEN <= HEAD_MAX);
+                 PU_RELAY_FRAME_ADDR_LEN <= HEAD_MAX && SPONSOR_LEN <= HEAD_MAX);
 
 static guint64
 read_u64 (const guint8 *p)
@@ -74,6 +87,36 @@ message_is_clean (const char *text,
   return TRUE;
 }
 
+/* A name: length byte, then a label; advances *@p. */
+static gboolean
+read_name (const guint8 **p,
+           const guint8  *end,
+           char           out[PU_RELAY_MEMBER_NAME_MAX + 1])
+{
+  gsize len;
+
+  if (*p >= end)
+    return FALSE;
+  len = **p;
+  if (len > PU_RELAY_MEMBER_NAME_MAX || (gsize) (end - *p - 1) < len)
+    return FALSE;
+  memcpy (out, *p + 1, len);
+  out[len] = '\0';
+  *p += 1 + len;
+  return pu_label_is_valid (out, -1);
+}
+
+static guint8 *
+write_name (guint8     *p,
+            const char *name)
+{
+  gsize len = strnlen (name, PU_RELAY_MEMBER_NAME_MAX);
+
+  *p++ = (guint8) len;
+  memcpy (p, name, len);
+  return p + len;
+}
+
 gboolean
 pu_relay_frame_decode (const guint8  *data,
                        gsize          len,
@@ -116,9 +159,10 @@ pu_relay_frame_decode (const guint8  *data,
       out->instance = read_u64 (body + PU_PUBKEY_LEN);
       if (out->instance == 0)
         return malformed (error, _("instance 0"));
-      if ((body[PU_PUBKEY_LEN + 8] & ~FLAG_SERVING) != 0)
+      if ((body[PU_PUBKEY_LEN + 8] & ~(FLAG_SERVING | FLAG_PAIRING)) != 0)
         return malformed (error, _("unknown flags"));
       out->serving = (body[PU_PUBKEY_LEN + 8] & FLAG_SERVING) != 0;
+      out->pairing = (body[PU_PUBKEY_LEN + 8] & FLAG_PAIRING) != 0;
       memcpy (out->signature, body + PU_PUBKEY_LEN + 9, PU_SIGNATURE_LEN);
       return TRUE;
 
@@ -186,6 +230,86 @@ pu_relay_frame_decode (const guint8  *data,
       out->cookie = read_u64 (body);
       return TRUE;
 
+    case PU_RELAY_FRAME_SPONSOR:
+      if (!expect_len (len, SPONSOR_LEN, error))
+        return FALSE;
+      pu_peer_id_from_pubkey (body, &out->peer);
+      out->timestamp = (gint64) read_u64 (body + PU_PUBKEY_LEN);
+      if (out->timestamp < 0)
+        return malformed (error, _("bad timestamp"));
+      memcpy (out->signature, body + PU_PUBKEY_LEN + 8, PU_SIGNATURE_LEN);
+      return TRUE;
+
+    case PU_RELAY_FRAME_SPONSORED:
+      if (!expect_len (len, SPONSORED_LEN, error))
+        return FALSE;
+      pu_peer_id_from_pubkey (body, &out->peer);
+      out->status = body[PU_PUBKEY_LEN];
+      if (out->status > PU_RELAY_SPONSOR_INVALID)
+        return malformed (error, _("unknown status"));
+      return TRUE;
+
+    case PU_RELAY_FRAME_CLAIM:
+      if (!expect_len (len, CLAIM_LEN, error))
+        return FALSE;
+      out->ttl = (guint32) body[0] << 24 | (guint32) body[1] << 16 | (guint32) body[2] << 8 |
+                 body[3];
+      return TRUE;
+
+    case PU_RELAY_FRAME_OPEN:
+      if (!expect_len (len, OPEN_LEN, error))
+        return FALSE;
+      out->nameplate = (guint16) (body[0] << 8 | body[1]);
+      return TRUE;
+
+    case PU_RELAY_FRAME_NAMEPLATE:
+      if (!expect_len (len, NAMEPLATE_LEN, error))
+        return FALSE;
+      out->nameplate = (guint16) (body[0] << 8 | body[1]);
+      out->status = body[2];
+      if (out->status > 1)
+        return malformed (error, _("unknown status"));
+      pu_peer_id_from_pubkey (body + 3, &out->peer);
+      out->instance = read_u64 (body + 3 + PU_PUBKEY_LEN);
+      return TRUE;
+
+    case PU_RELAY_FRAME_GROUP_JOIN:
+      {
+        const guint8 *p = body + PU_RELAY_GROUP_TOKEN_LEN;
+
+        if (len < 2 + PU_RELAY_GROUP_TOKEN_LEN)
+          return malformed (error, _("truncated"));
+        memcpy (out->token, body, PU_RELAY_GROUP_TOKEN_LEN);
+        if (!read_name (&p, data + len, out->members[0].name) || p != data + len)
+          return malformed (error, _("bad name"));
+        return TRUE;
+      }
+
+    case PU_RELAY_FRAME_MEMBERS:
+      {
+        const guint8 *p = body + 2;
+        const guint8 *end = data + len;
+
+        if (len < 4)
+          return malformed (error, _("truncated"));
+        out->status = body[0];
+        out->n_members = body[1];
+        if (out->status > PU_RELAY_MEMBERS_INTRODUCED || out->n_members > PU_RELAY_GROUP_MAX)
+          return malformed (error, _("bad members"));
+        for (guint i = 0; i < out->n_members; i++)
+          {
+            if ((gsize) (end - p) < PU_PUBKEY_LEN)
+              return malformed (error, _("truncated"));
+            pu_peer_id_from_pubkey (p, &out->members[i].peer);
+            p += PU_PUBKEY_LEN;
+            if (!read_name (&p, end, out->members[i].name))
+              return malformed (error, _("bad name"));
+          }
+        if (p != end)
+          return malformed (error, _("wrong length"));
+        return TRUE;
+      }
+
     default:
       return malformed (error, _("unknown type"));
     }
@@ -215,7 +339,8 @@ encode_head (const PuRelayFrame  *frame,
       g_return_val_if_fail (frame->instance != 0, 0);
       memcpy (p, frame->peer.pubkey, PU_PUBKEY_LEN);
       write_u64 (p + PU_PUBKEY_LEN, frame->instance);
-      p[PU_PUBKEY_LEN + 8] = frame->serving ? FLAG_SERVING : 0;
+      p[PU_PUBKEY_LEN + 8] = (frame->serving ? FLAG_SERVING : 0) |
+                             (frame->pairing ? FLAG_PAIRING : 0);
       memcpy (p + PU_PUBKEY_LEN + 9, frame->signature, PU_SIGNATURE_LEN);
       p += PU_PUBKEY_LEN + 9 + PU_SIGNATURE_LEN;
       break;
@@ -258,6 +383,55 @@ encode_head (const PuRelayFrame  *frame,
     case PU_RELAY_FRAME_PONG:
       write_u64 (p, frame->cookie);
       p += 8;
+      break;
+
+    case PU_RELAY_FRAME_SPONSOR:
+      g_return_val_if_fail (frame->timestamp >= 0, 0);
+      memcpy (p, frame->peer.pubkey, PU_PUBKEY_LEN);
+      write_u64 (p + PU_PUBKEY_LEN, (guint64) frame->timestamp);
+      memcpy (p + PU_PUBKEY_LEN + 8, frame->signature, PU_SIGNATURE_LEN);
+      p += PU_PUBKEY_LEN + 8 + PU_SIGNATURE_LEN;
+      break;
+
+    case PU_RELAY_FRAME_SPONSORED:
+      memcpy (p, frame->peer.pubkey, PU_PUBKEY_LEN);
+      p[PU_PUBKEY_LEN] = frame->status;
+      p += PU_PUBKEY_LEN + 1;
+      break;
+
+    case PU_RELAY_FRAME_CLAIM:
+      for (guint i = 0; i < 4; i++)
+        *p++ = (guint8) (frame->ttl >> (24 - 8 * i));
+      break;
+
+    case PU_RELAY_FRAME_OPEN:
+      *p++ = frame->nameplate >> 8;
+      *p++ = frame->nameplate & 0xff;
+      break;
+
+    case PU_RELAY_FRAME_NAMEPLATE:
+      *p++ = frame->nameplate >> 8;
+      *p++ = frame->nameplate & 0xff;
+      *p++ = frame->status;
+      memcpy (p, frame->peer.pubkey, PU_PUBKEY_LEN);
+      write_u64 (p + PU_PUBKEY_LEN, frame->instance);
+      p += PU_PUBKEY_LEN + 8;
+      break;
+
+    case PU_RELAY_FRAME_GROUP_JOIN:
+      memcpy (p, frame->token, PU_RELAY_GROUP_TOKEN_LEN);
+      p = write_name (p + PU_RELAY_GROUP_TOKEN_LEN, frame->members[0].name);
+      break;
+
+    case PU_RELAY_FRAME_MEMBERS:
+      g_return_val_if_fail (frame->n_members <= PU_RELAY_GROUP_MAX, 0);
+      *p++ = frame->status;
+      *p++ = (guint8) frame->n_members;
+      for (guint i = 0; i < frame->n_members; i++)
+        {
+          memcpy (p, frame->members[i].peer.pubkey, PU_PUBKEY_LEN);
+          p = write_name (p + PU_PUBKEY_LEN, frame->members[i].name);
+        }
       break;
 
     default:
@@ -358,6 +532,7 @@ pu_relay_frame_auth_transcript (const guint8    nonce[PU_RELAY_NONCE_LEN],
                                 const PuPeerId *relay,
                                 guint64         instance,
                                 gboolean        serving,
+                                gboolean        pairing,
                                 guint8          out[PU_RELAY_AUTH_TRANSCRIPT_LEN])
 {
   guint8 *p = out;
@@ -372,5 +547,24 @@ pu_relay_frame_auth_transcript (const guint8    nonce[PU_RELAY_NONCE_LEN],
   p += PU_PUBKEY_LEN;
   write_u64 (p, instance);
   p += 8;
-  *p = serving ? FLAG_SERVING : 0;
+  *p = (serving ? FLAG_SERVING : 0) | (pairing ? FLAG_PAIRING : 0);
+}
+
+void
+pu_relay_frame_sponsor_transcript (const PuPeerId *relay,
+                                   const PuPeerId *joiner,
+                                   gint64          timestamp,
+                                   guint8          out[PU_RELAY_SPONSOR_TRANSCRIPT_LEN])
+{
+  guint8 *p = out;
+
+  g_return_if_fail (relay != NULL && joiner != NULL && out != NULL);
+
+  memcpy (p, SPONSOR_CONTEXT, sizeof SPONSOR_CONTEXT - 1);
+  p += sizeof SPONSOR_CONTEXT - 1;
+  memcpy (p, relay->pubkey, PU_PUBKEY_LEN);
+  p += PU_PUBKEY_LEN;
+  memcpy (p, joiner->pubkey, PU_PUBKEY_LEN);
+  p += PU_PUBKEY_LEN;
+  write_u64 (p, (guint64) timestamp);
 }

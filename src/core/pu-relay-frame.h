@@ -12,10 +12,32 @@
  *   SIGNAL     both ways      peer-key[32] instance[8] payload[…]
  *   PING/PONG  both ways      cookie[8]
  *   PACKETS    both ways      peer-key[32] instance[8] { length[2] datagram[length] }…
+ *   SPONSOR    node → relay   joiner-key[32] timestamp[8] signature[64]
+ *   SPONSORED  relay → node   joiner-key[32] status[1]
+ *   CLAIM      node → relay   ttl[4]
+ *   OPEN       node → relay   nameplate[2]
+ *   NAMEPLATE  relay → node   nameplate[2] status[1] peer-key[32] instance[8]
+ *   GROUP_JOIN node → relay   token[16] name-length[1] name[…]
+ *   MEMBERS    relay → node   status[1] count[1] (peer-key[32] name-length[1] name[…])…
  *
  * In PACKET, PACKETS and SIGNAL the peer and instance name the other end: the
  * destination when a node sends, the source when the relay delivers. The
- * signature in AUTH covers pu_relay_frame_auth_transcript().
+ * signature in AUTH covers pu_relay_frame_auth_transcript(). AUTH flags:
+ * 0x01 serving, 0x02 pairing (an unknown device asks for a pairing-only
+ * session). SPONSOR asks the relay to authorize a device that just paired
+ * with the sender; its signature covers pu_relay_frame_sponsor_transcript()
+ * and the relay answers SPONSORED with a PuRelaySponsorStatus.
+ *
+ * Nameplates bring the two sides of a short invite code together: the
+ * inviter CLAIMs a number for ttl seconds, the joiner OPENs it and learns the
+ * inviter's peer and instance; both answers are NAMEPLATE frames (status 0:
+ * found, with the inviter; 1: unavailable).
+ *
+ * A relay pairing group's code is a full invite code whose inviter is the
+ * relay itself and whose secret is a token: the joiner presents it in
+ * GROUP_JOIN with the name it goes by; the relay answers MEMBERS (status 0:
+ * joined, with the group's other members; 1: pairing failed), and sends
+ * each member the others again whenever it connects (status 2).
  *
  * PACKETS carries one or more consecutive datagrams (none empty) for the same
  * peer. It goes only where it is understood: a node asks for it with the
@@ -55,6 +77,21 @@ G_BEGIN_DECLS
 #define PU_RELAY_BATCH_ENTRY_HEAD 2
 /* "peerup relay auth v1" + nonce + relay key + instance + flags */
 #define PU_RELAY_AUTH_TRANSCRIPT_LEN (20 + PU_RELAY_NONCE_LEN + PU_PUBKEY_LEN + 8 + 1)
+/* "peerup relay sponsor v1" + relay key + joiner key + timestamp */
+#define PU_RELAY_SPONSOR_TRANSCRIPT_LEN (23 + 2 * PU_PUBKEY_LEN + 8)
+#define PU_RELAY_GROUP_TOKEN_LEN 16
+/* Members of one relay pairing group; names are labels (pu-label.h). */
+#define PU_RELAY_GROUP_MAX 32
+#define PU_RELAY_MEMBER_NAME_MAX 63
+
+/* The status of a MEMBERS frame. */
+typedef enum {
+  PU_RELAY_MEMBERS_JOINED,
+  PU_RELAY_MEMBERS_FAILED,
+  PU_RELAY_MEMBERS_INTRODUCED,
+} PuRelayMembersStatus;
+/* How far a SPONSOR's timestamp may be from the relay's clock. */
+#define PU_RELAY_SPONSOR_WINDOW_SECONDS 300
 
 typedef enum {
   PU_RELAY_FRAME_CHALLENGE = 1,
@@ -66,6 +103,13 @@ typedef enum {
   PU_RELAY_FRAME_PING,
   PU_RELAY_FRAME_PONG,
   PU_RELAY_FRAME_PACKETS,
+  PU_RELAY_FRAME_SPONSOR,
+  PU_RELAY_FRAME_SPONSORED,
+  PU_RELAY_FRAME_CLAIM,
+  PU_RELAY_FRAME_OPEN,
+  PU_RELAY_FRAME_NAMEPLATE,
+  PU_RELAY_FRAME_GROUP_JOIN,
+  PU_RELAY_FRAME_MEMBERS,
 } PuRelayFrameType;
 
 /* Codes of ERROR frames; the relay closes the connection after sending one. */
@@ -76,17 +120,46 @@ typedef enum {
   PU_RELAY_ERROR_FULL,          /* the relay has its maximum of peers */
   PU_RELAY_ERROR_TIMEOUT,       /* no AUTH in time */
   PU_RELAY_ERROR_LIMIT,         /* session byte or duration limit reached */
+  PU_RELAY_ERROR_PAIRING,       /* a pairing-only session sent what it may not */
 } PuRelayErrorCode;
+
+/* The relay's answer to SPONSOR. */
+typedef enum {
+  PU_RELAY_SPONSOR_OK,          /* the device is authorized (or already was) */
+  PU_RELAY_SPONSOR_DENIED,      /* the relay's policy does not let the sender invite */
+  PU_RELAY_SPONSOR_INVALID,     /* bad signature or a timestamp out of the window */
+} PuRelaySponsorStatus;
+
+typedef struct {
+  PuPeerId peer;
+  char     name[PU_RELAY_MEMBER_NAME_MAX + 1];  /* a label */
+} PuRelayMember;
 
 typedef struct {
   PuRelayFrameType type;
-  /* CHALLENGE: the relay; AUTH: the node; PACKET/SIGNAL: the other end */
+  /* CHALLENGE: the relay; AUTH: the node; PACKET/SIGNAL: the other end;
+   * SPONSOR/SPONSORED: the joiner */
   PuPeerId         peer;
   /* AUTH: the node's process (never 0); PACKET/SIGNAL: the other end's, 0 = any */
   guint64          instance;
   guint8           nonce[PU_RELAY_NONCE_LEN];
   gboolean         serving;
+  gboolean         pairing;
+  /* AUTH, SPONSOR */
   guint8           signature[PU_SIGNATURE_LEN];
+  /* SPONSOR: Unix seconds; SPONSORED: a PuRelaySponsorStatus; NAMEPLATE: 0
+   * found, 1 unavailable */
+  gint64           timestamp;
+  guint8           status;
+  /* CLAIM: seconds; OPEN/NAMEPLATE: the number (NAMEPLATE also peer and
+   * instance) */
+  guint32          ttl;
+  guint16          nameplate;
+  /* GROUP_JOIN: the token and the joiner's name (in members[0].name) */
+  guint8           token[PU_RELAY_GROUP_TOKEN_LEN];
+  /* MEMBERS (status as above) */
+  PuRelayMember    members[PU_RELAY_GROUP_MAX];
+  guint            n_members;
   guint16          error_code;
   char             message[PU_RELAY_ERROR_MESSAGE_MAX + 1];
   guint64          cookie;
@@ -130,6 +203,13 @@ void      pu_relay_frame_auth_transcript (const guint8         nonce[PU_RELAY_NO
                                           const PuPeerId      *relay,
                                           guint64              instance,
                                           gboolean             serving,
+                                          gboolean             pairing,
                                           guint8               out[PU_RELAY_AUTH_TRANSCRIPT_LEN]);
+/* What an inviter signs in SPONSOR, binding the request to this relay, the
+ * joiner and the time. */
+void      pu_relay_frame_sponsor_transcript (const PuPeerId *relay,
+                                             const PuPeerId *joiner,
+                                             gint64          timestamp,
+                                             guint8          out[PU_RELAY_SPONSOR_TRANSCRIPT_LEN]);
 
 G_END_DECLS

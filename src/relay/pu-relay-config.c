@@ -9,15 +9,15 @@
 #include "pu-error.h"
 #include "pu-file.h"
 
-#define GROUP "limits"
-
 typedef enum {
   FIELD_UINT,
   FIELD_UINT64,
   FIELD_BOOLEAN,
+  FIELD_INVITE,  /* "members" or "admin" */
 } FieldType;
 
 typedef struct {
+  const char *group;
   const char *key;
   FieldType   type;
   gsize       offset;
@@ -28,25 +28,42 @@ typedef struct {
 /* Bounds keep a relay usable: at least one peer, a queue that holds a few
  * frames, a second to authenticate. */
 static const Field fields[] = {
-  { "max-peers", FIELD_UINT, G_STRUCT_OFFSET (PuRelayLimits, max_peers), 1, 1000000 },
-  { "peer-queue-bytes", FIELD_UINT, G_STRUCT_OFFSET (PuRelayLimits, peer_queue_bytes),
-    64 * 1024, 1024 * 1024 * 1024 },
-  { "session-bytes", FIELD_UINT64, G_STRUCT_OFFSET (PuRelayLimits, session_bytes),
+  { "limits", "max-peers", FIELD_UINT, G_STRUCT_OFFSET (PuRelayLimits, max_peers),
+    1, 1000000 },
+  { "limits", "peer-queue-bytes", FIELD_UINT,
+    G_STRUCT_OFFSET (PuRelayLimits, peer_queue_bytes), 64 * 1024, 1024 * 1024 * 1024 },
+  { "limits", "session-bytes", FIELD_UINT64, G_STRUCT_OFFSET (PuRelayLimits, session_bytes),
     0, G_MAXINT64 },
-  { "session-seconds", FIELD_UINT, G_STRUCT_OFFSET (PuRelayLimits, session_seconds),
-    0, 366 * 24 * 3600 },
-  { "auth-timeout-seconds", FIELD_UINT,
+  { "limits", "session-seconds", FIELD_UINT,
+    G_STRUCT_OFFSET (PuRelayLimits, session_seconds), 0, 366 * 24 * 3600 },
+  { "limits", "auth-timeout-seconds", FIELD_UINT,
     G_STRUCT_OFFSET (PuRelayLimits, auth_timeout_seconds), 1, 300 },
-  { "health-public", FIELD_BOOLEAN, G_STRUCT_OFFSET (PuRelayLimits, health_public), 0, 1 },
+  { "limits", "health-public", FIELD_BOOLEAN, G_STRUCT_OFFSET (PuRelayLimits, health_public),
+    0, 1 },
+  { "limits", "pairing-max", FIELD_UINT, G_STRUCT_OFFSET (PuRelayLimits, pairing_max),
+    0, 100000 },
+  { "limits", "pairing-seconds", FIELD_UINT,
+    G_STRUCT_OFFSET (PuRelayLimits, pairing_seconds), 10, 3600 },
+  { "limits", "pairing-per-ip", FIELD_UINT, G_STRUCT_OFFSET (PuRelayLimits, pairing_per_ip),
+    1, 10000 },
+  { "policy", "invite", FIELD_INVITE, G_STRUCT_OFFSET (PuRelayLimits, invite_admin_only),
+    0, 1 },
 };
 
 static const Field *
-lookup_field (const char *key)
+lookup_field (const char *group,
+              const char *key)
 {
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
-    if (g_str_equal (fields[i].key, key))
+    if (g_str_equal (fields[i].group, group) && g_str_equal (fields[i].key, key))
       return &fields[i];
   return NULL;
+}
+
+static gboolean
+is_group (const char *group)
+{
+  return g_str_equal (group, "limits") || g_str_equal (group, "policy");
 }
 
 static gboolean
@@ -59,6 +76,18 @@ apply_field (PuRelayLimits  *limits,
   gpointer slot = G_STRUCT_MEMBER_P (limits, field->offset);
   guint64 n;
 
+  if (field->type == FIELD_INVITE)
+    {
+      if (g_str_equal (value, "members") || g_str_equal (value, "admin"))
+        *(gboolean *) slot = g_str_equal (value, "admin");
+      else
+        {
+          g_set_error (error, PU_ERROR, PU_ERROR_PARSE,
+                       _("%s: [policy] invite must be members or admin"), path);
+          return FALSE;
+        }
+      return TRUE;
+    }
   if (field->type == FIELD_BOOLEAN)
     {
       if (g_str_equal (value, "true"))
@@ -68,7 +97,8 @@ apply_field (PuRelayLimits  *limits,
       else
         {
           g_set_error (error, PU_ERROR, PU_ERROR_PARSE,
-                       _("%s: [limits] %s must be true or false"), path, field->key);
+                       _("%s: [%s] %s must be true or false"), path, field->group,
+                       field->key);
           return FALSE;
         }
       return TRUE;
@@ -77,8 +107,9 @@ apply_field (PuRelayLimits  *limits,
   if (!g_ascii_string_to_unsigned (value, 10, field->min, field->max, &n, NULL))
     {
       g_set_error (error, PU_ERROR, PU_ERROR_PARSE,
-                   _("%s: [limits] %s must be a whole number from %" G_GUINT64_FORMAT
-                     " to %" G_GUINT64_FORMAT), path, field->key, field->min, field->max);
+                   _("%s: [%s] %s must be a whole number from %" G_GUINT64_FORMAT
+                     " to %" G_GUINT64_FORMAT), path, field->group, field->key, field->min,
+                   field->max);
       return FALSE;
     }
   if (field->type == FIELD_UINT)
@@ -98,7 +129,6 @@ pu_relay_limits_load_from_data (PuRelayLimits  *limits,
   g_autoptr(GKeyFile) keyfile = g_key_file_new ();
   g_autoptr(GError) local_error = NULL;
   g_auto(GStrv) groups = NULL;
-  g_auto(GStrv) keys = NULL;
   PuRelayLimits parsed;
 
   g_return_val_if_fail (limits != NULL, FALSE);
@@ -122,38 +152,38 @@ pu_relay_limits_load_from_data (PuRelayLimits  *limits,
 
   groups = g_key_file_get_groups (keyfile, NULL);
   for (guint i = 0; groups[i] != NULL; i++)
-    if (!g_str_equal (groups[i], GROUP))
+    if (!is_group (groups[i]))
       {
         g_set_error (error, PU_ERROR, PU_ERROR_PARSE,
-                     _("%s: unknown group [%s]; the only group is [limits]"), path, groups[i]);
+                     _("%s: unknown group [%s]; the groups are [limits] and [policy]"), path,
+                     groups[i]);
         return FALSE;
       }
 
   pu_relay_limits_init_default (&parsed);
-  if (!g_key_file_has_group (keyfile, GROUP))
+  for (guint g = 0; groups[g] != NULL; g++)
     {
-      *limits = parsed;
-      return TRUE;
-    }
+      g_auto(GStrv) keys = g_key_file_get_keys (keyfile, groups[g], NULL, NULL);
 
-  keys = g_key_file_get_keys (keyfile, GROUP, NULL, NULL);
-  for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
-    {
-      const Field *field = lookup_field (keys[i]);
-      g_autofree char *value = NULL;
-
-      if (field == NULL)
+      for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
         {
-          g_set_error (error, PU_ERROR, PU_ERROR_PARSE,
-                       _("%s: unknown key %s in [limits] (known: max-peers, peer-queue-bytes, "
-                         "session-bytes, session-seconds, auth-timeout-seconds, "
-                         "health-public)"), path, keys[i]);
-          return FALSE;
+          const Field *field = lookup_field (groups[g], keys[i]);
+          g_autofree char *value = NULL;
+
+          if (field == NULL)
+            {
+              g_set_error (error, PU_ERROR, PU_ERROR_PARSE,
+                           _("%s: unknown key %s in [%s] (known: max-peers, peer-queue-bytes, "
+                             "session-bytes, session-seconds, auth-timeout-seconds, "
+                             "health-public, pairing-max, pairing-seconds, pairing-per-ip in "
+                             "[limits]; invite in [policy])"), path, keys[i], groups[g]);
+              return FALSE;
+            }
+          value = g_key_file_get_value (keyfile, groups[g], keys[i], NULL);
+          g_strstrip (value);
+          if (!apply_field (&parsed, field, path, value, error))
+            return FALSE;
         }
-      value = g_key_file_get_value (keyfile, GROUP, keys[i], NULL);
-      g_strstrip (value);
-      if (!apply_field (&parsed, field, path, value, error))
-        return FALSE;
     }
 
   *limits = parsed;

@@ -1,4 +1,4 @@
-/* pu-relay-config.h — relay.ini: the limits a relay operator chooses
+/* pu-relay-config.h — relay.ini: the limits and policy a relay operator chooses
  *
  *   [limits]
  *   max-peers=1024              connections at once
@@ -7,6 +7,13 @@
  *   session-seconds=86400       connection lifetime (0 = no limit)
  *   auth-timeout-seconds=10     time to authenticate
  *   health-public=false         /healthz for everyone, not only loopback
+ *   pairing-max=32              pairing-only sessions at once (0 = none)
+ *   pairing-seconds=120         a pairing-only session's lifetime
+ *   pairing-per-ip=10           pairing-only sessions per source IP per minute
+ *
+ *   [policy]
+ *   invite=members              who may sponsor new devices: members (every
+ *                               authorized peer) or admin (admin=true ones)
  *
  * Every key is optional; unknown groups and keys are refused, so a typo
  * never silently leaves a default in place.

@@ -14,12 +14,16 @@
 
 #include "pu-certificate.h"
 #include "pu-error.h"
+#include "pu-pair-message.h"
 #include "pu-relay-frame.h"
+#include "pu-relay-groups.h"
 #include "pu-stun.h"
 #include "pu-version.h"
 
 /* STUN datagrams answered per wake-up, so a flood cannot starve the rest. */
 #define STUN_BATCH 64
+/* The window of PuRelayLimits.pairing_per_ip. */
+#define PAIRING_WINDOW_SECONDS 60
 
 typedef struct {
   PuRelayServer           *server;
@@ -34,7 +38,28 @@ typedef struct {
   guint64                  bytes;
   gint64                   started_at;  /* monotonic */
   gint64                   last_rx;
+  char                    *ip;          /* the source address, for pairing limits */
+  /* A pairing-only session, and once it named it, the one peer it may reach. */
+  gboolean                 pairing;
+  gboolean                 has_target;
+  PuPeerId                 target;
+  guint64                  target_instance;
+  gboolean                 opened;       /* a pairing session's one OPEN */
+  gboolean                 joined;       /* its one GROUP_JOIN */
 } Session;
+
+/* A number that brings a joiner to the inviter that claimed it. */
+typedef struct {
+  Session *owner;
+  gint64   expires;  /* monotonic */
+  guint    opens;
+} Nameplate;
+
+/* Pairing sessions a source IP started in its current window. */
+typedef struct {
+  gint64 window_start;  /* monotonic */
+  guint  count;
+} IpCount;
 
 struct _PuRelayServer
 {
@@ -55,6 +80,10 @@ struct _PuRelayServer
   GPtrArray     *sessions;
   GHashTable    *by_peer;
   guint          n_peers;
+  guint          n_pairing;
+  GHashTable    *pairing_ips;  /* char *ip → IpCount */
+  GHashTable    *nameplates;   /* number → Nameplate */
+  char          *groups_path;  /* pairing groups, or NULL */
   guint64        n_dropped;
 };
 
@@ -78,7 +107,23 @@ session_free (Session *s)
 {
   g_signal_handlers_disconnect_by_data (s->ws, s);
   g_clear_object (&s->ws);
+  g_free (s->ip);
   g_free (s);
+}
+
+/* Drops the nameplates @owner claimed (NULL: those expired by @now). */
+static void
+drop_nameplates (PuRelayServer *self,
+                 Session       *owner,
+                 gint64         now)
+{
+  GHashTableIter iter;
+  Nameplate *plate;
+
+  g_hash_table_iter_init (&iter, self->nameplates);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &plate))
+    if (owner != NULL ? plate->owner == owner : plate->expires <= now)
+      g_hash_table_iter_remove (&iter);
 }
 
 static void
@@ -89,8 +134,12 @@ unregister (Session *s)
 
   if (!s->authed)
     return;
+  drop_nameplates (self, s, 0);
   s->authed = FALSE;
   self->n_peers--;
+  if (s->pairing)
+    self->n_pairing--;
+  s->pairing = FALSE;
   list = g_hash_table_lookup (self->by_peer, &s->peer);
   g_assert (list != NULL);
   g_ptr_array_remove (list, s);
@@ -143,6 +192,14 @@ sweep_cb (gpointer data)
   PuRelayServer *self = data;
   gint64 now = g_get_monotonic_time ();
   g_autoptr(GPtrArray) sessions = borrow_sessions (self);
+  GHashTableIter iter;
+  IpCount *count;
+
+  g_hash_table_iter_init (&iter, self->pairing_ips);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &count))
+    if (now - count->window_start >= PAIRING_WINDOW_SECONDS * G_USEC_PER_SEC)
+      g_hash_table_iter_remove (&iter);
+  drop_nameplates (self, NULL, now);
 
   for (guint i = 0; i < sessions->len; i++)
     {
@@ -154,6 +211,8 @@ sweep_cb (gpointer data)
       if (!s->authed && self->limits.auth_timeout_seconds != 0 &&
           age >= self->limits.auth_timeout_seconds)
         session_fail (s, PU_RELAY_ERROR_TIMEOUT, "no authentication in time");
+      else if (s->pairing && age >= self->limits.pairing_seconds)
+        session_fail (s, PU_RELAY_ERROR_LIMIT, "pairing time is up");
       else if (s->authed && now - s->last_rx > PU_RELAY_DEAD_SECONDS * G_USEC_PER_SEC)
         session_close (s, PU_WEBSOCKET_CLOSE_GOING_AWAY, "silent for too long");
       else if (s->authed && self->limits.session_seconds != 0 &&
@@ -192,6 +251,183 @@ route (PuRelayServer  *self,
   return newest;
 }
 
+/* The other members of the groups @peer is in, into MEMBERS @frame. */
+static void
+fill_members (GPtrArray      *groups,
+              const PuPeerId *peer,
+              PuRelayFrame   *frame)
+{
+  for (guint i = 0; i < groups->len; i++)
+    {
+      PuRelayGroup *group = g_ptr_array_index (groups, i);
+      gboolean member = FALSE;
+
+      for (guint j = 0; j < group->tokens->len; j++)
+        {
+          PuRelayGroupToken *t = g_ptr_array_index (group->tokens, j);
+
+          member = member || (t->used && pu_peer_id_equal (&t->member, peer));
+        }
+      for (guint j = 0; member && j < group->tokens->len; j++)
+        {
+          PuRelayGroupToken *t = g_ptr_array_index (group->tokens, j);
+          PuRelayMember *m = &frame->members[frame->n_members];
+
+          if (!t->used || pu_peer_id_equal (&t->member, peer) ||
+              frame->n_members >= PU_RELAY_GROUP_MAX)
+            continue;
+          m->peer = t->member;
+          g_strlcpy (m->name, t->name, sizeof m->name);
+          frame->n_members++;
+        }
+    }
+}
+
+/* Sends @s the other members of the groups it is in, if any. */
+static void
+introduce (Session   *s,
+           GPtrArray *groups)
+{
+  PuRelayFrame frame = { .type = PU_RELAY_FRAME_MEMBERS,
+                         .status = PU_RELAY_MEMBERS_INTRODUCED };
+
+  fill_members (groups, &s->peer, &frame);
+  if (frame.n_members > 0)
+    pu_relay_frame_send (s->ws, &frame, FALSE, NULL);
+}
+
+static GPtrArray *
+load_groups (PuRelayServer *self)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *groups;
+
+  if (self->groups_path == NULL)
+    return NULL;
+  groups = pu_relay_groups_load (self->groups_path, &error);
+  if (groups == NULL)
+    g_warning ("Pairing groups unusable: %s", error->message);
+  return groups;
+}
+
+/* GROUP_JOIN: one attempt per connection; whatever fails, the answer is
+ * the same. On success the device is authorized (for the group's member
+ * time) and it and the group's connected members learn of each other. */
+static void
+join_group (Session            *s,
+            const PuRelayFrame *frame)
+{
+  PuRelayServer *self = s->server;
+  PuRelayFrame failed = { .type = PU_RELAY_FRAME_MEMBERS, .status = PU_RELAY_MEMBERS_FAILED };
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  g_autoptr(GPtrArray) groups = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *comment = NULL;
+  PuRelayGroupToken *token = NULL;
+  PuRelayGroup *group = NULL;
+  GPtrArray *list;
+
+  if (s->joined)
+    {
+      session_fail (s, PU_RELAY_ERROR_PAIRING, "one pairing code per connection");
+      return;
+    }
+  s->joined = TRUE;
+  groups = load_groups (self);
+  if (groups != NULL)
+    token = pu_relay_groups_find (groups, frame->token, now, &group);
+  if (token == NULL)
+    {
+      pu_relay_frame_send (s->ws, &failed, FALSE, NULL);
+      return;
+    }
+
+  token->used = TRUE;
+  token->member = s->peer;
+  token->name = g_strdup (frame->members[0].name);
+  comment = g_strdup_printf ("group %s: %s", group->id, token->name);
+  if (!pu_relay_groups_save (self->groups_path, groups, &error) ||
+      (!pu_trust_store_add (self->trust, &s->peer, comment,
+                            group->member_seconds > 0 ? now + group->member_seconds : 0,
+                            &error) &&
+       !g_error_matches (error, PU_ERROR, PU_ERROR_EXISTS)))
+    {
+      g_warning ("Could not add a member to pairing group %s: %s", group->id, error->message);
+      pu_relay_frame_send (s->ws, &failed, FALSE, NULL);
+      return;
+    }
+
+  list = g_hash_table_lookup (self->by_peer, &s->peer);
+  for (guint i = 0; list != NULL && i < list->len; i++)
+    {
+      Session *joiner = g_ptr_array_index (list, i);
+
+      if (joiner->pairing)
+        {
+          joiner->pairing = FALSE;
+          self->n_pairing--;
+        }
+    }
+  {
+    PuRelayFrame joined = { .type = PU_RELAY_FRAME_MEMBERS, .status = PU_RELAY_MEMBERS_JOINED };
+    g_autoptr(GPtrArray) sessions = borrow_sessions (self);
+
+    /* The joiner always hears the answer, members or not. */
+    fill_members (groups, &s->peer, &joined);
+    pu_relay_frame_send (s->ws, &joined, FALSE, NULL);
+    for (guint i = 0; i < sessions->len; i++)
+      {
+        Session *other = g_ptr_array_index (sessions, i);
+
+        if (other != s && other->authed && !other->pairing && !other->closing)
+          introduce (other, groups);
+      }
+  }
+}
+
+/* Whether an unknown device may have a pairing-only session now; when not,
+ * the session is failed with the reason. */
+static gboolean
+admit_pairing (Session *s)
+{
+  PuRelayServer *self = s->server;
+  gint64 now = g_get_monotonic_time ();
+  IpCount *count;
+
+  if (self->limits.pairing_max == 0)
+    {
+      session_fail (s, PU_RELAY_ERROR_NOT_AUTHORIZED,
+                    "not authorized on this relay, which does not admit devices to pair");
+      return FALSE;
+    }
+  if (self->n_pairing >= self->limits.pairing_max)
+    {
+      session_fail (s, PU_RELAY_ERROR_LIMIT, "too many devices are pairing; try again later");
+      return FALSE;
+    }
+  count = g_hash_table_lookup (self->pairing_ips, s->ip);
+  if (count == NULL)
+    {
+      if (g_hash_table_size (self->pairing_ips) >= PU_RELAY_PAIRING_IPS_MAX)
+        {
+          session_fail (s, PU_RELAY_ERROR_LIMIT,
+                        "too many devices are pairing; try again later");
+          return FALSE;
+        }
+      count = g_new0 (IpCount, 1);
+      count->window_start = now;
+      g_hash_table_insert (self->pairing_ips, g_strdup (s->ip), count);
+    }
+  if (count->count >= self->limits.pairing_per_ip)
+    {
+      session_fail (s, PU_RELAY_ERROR_LIMIT,
+                    "too many pairing attempts from this address; try again in a minute");
+      return FALSE;
+    }
+  count->count++;
+  return TRUE;
+}
+
 static void
 handle_auth (Session            *s,
              const PuRelayFrame *frame)
@@ -203,7 +439,7 @@ handle_auth (Session            *s,
   GPtrArray *list;
 
   pu_relay_frame_auth_transcript (s->nonce, pu_identity_get_peer_id (self->identity),
-                                  frame->instance, frame->serving, transcript);
+                                  frame->instance, frame->serving, frame->pairing, transcript);
   if (!pu_identity_verify (&frame->peer, transcript, sizeof transcript, frame->signature))
     {
       session_fail (s, PU_RELAY_ERROR_AUTH_FAILED, "signature check failed");
@@ -212,8 +448,15 @@ handle_auth (Session            *s,
   if (!pu_trust_store_is_authorized (self->trust, &frame->peer,
                                      g_get_real_time () / G_USEC_PER_SEC))
     {
-      session_fail (s, PU_RELAY_ERROR_NOT_AUTHORIZED, "not authorized on this relay");
-      return;
+      if (!frame->pairing)
+        {
+          session_fail (s, PU_RELAY_ERROR_NOT_AUTHORIZED, "not authorized on this relay");
+          return;
+        }
+      if (!admit_pairing (s))
+        return;
+      s->pairing = TRUE;
+      self->n_pairing++;
     }
 
   /* The same process reconnecting: its old connection is dead or dying. */
@@ -236,6 +479,170 @@ handle_auth (Session            *s,
 
   s->started_at = g_get_monotonic_time ();
   pu_relay_frame_send (s->ws, &welcome, FALSE, NULL);
+  if (!s->pairing)
+    {
+      g_autoptr(GPtrArray) groups = load_groups (self);
+
+      if (groups != NULL)
+        introduce (s, groups);
+    }
+}
+
+/* Whether @s may reach @dest: a pairing-only session hears from its target
+ * alone (what it sends, pairing_allows() checked). */
+static gboolean
+may_reach (Session *s,
+           Session *dest)
+{
+  if (dest->pairing)
+    return dest->has_target && pu_peer_id_equal (&dest->target, &s->peer) &&
+           dest->target_instance == s->instance;
+  return TRUE;
+}
+
+/* Whether a pairing-only session may send @frame; the first pairing
+ * message names the peer it pairs with, which must be an authorized one
+ * connected now. */
+static gboolean
+pairing_allows (Session            *s,
+                const PuRelayFrame *frame)
+{
+  Session *dest;
+
+  if (frame->type == PU_RELAY_FRAME_PING || frame->type == PU_RELAY_FRAME_PONG)
+    return TRUE;
+  if (frame->type == PU_RELAY_FRAME_GROUP_JOIN)
+    return TRUE;
+  if (frame->type == PU_RELAY_FRAME_OPEN && !s->opened && !s->has_target)
+    {
+      s->opened = TRUE;
+      return TRUE;
+    }
+  if (frame->type != PU_RELAY_FRAME_SIGNAL ||
+      !pu_pair_message_is_pairing (frame->payload, frame->payload_len))
+    return FALSE;
+  if (s->has_target)
+    return pu_peer_id_equal (&frame->peer, &s->target) &&
+           frame->instance == s->target_instance;
+  dest = route (s->server, &frame->peer, frame->instance);
+  if (dest == NULL || dest->pairing)
+    return FALSE;
+  s->has_target = TRUE;
+  s->target = frame->peer;
+  s->target_instance = dest->instance;
+  return TRUE;
+}
+
+static gboolean
+is_admin (const PuTrustEntry *entry)
+{
+  for (guint i = 0; entry->attrs != NULL && i < entry->attrs->len; i++)
+    if (g_str_equal (g_ptr_array_index (entry->attrs, i), "admin=true"))
+      return TRUE;
+  return FALSE;
+}
+
+/* Whether the peer of @s may sponsor the joiner in @frame, and if so
+ * authorizes the joiner. */
+static PuRelaySponsorStatus
+sponsor (Session            *s,
+         const PuRelayFrame *frame)
+{
+  PuRelayServer *self = s->server;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  guint8 transcript[PU_RELAY_SPONSOR_TRANSCRIPT_LEN];
+  const PuTrustEntry *entry = pu_trust_store_lookup (self->trust, &s->peer);
+  g_autofree char *id = pu_peer_id_to_string (&s->peer);
+  g_autofree char *comment = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *list;
+
+  if (frame->timestamp > now + PU_RELAY_SPONSOR_WINDOW_SECONDS ||
+      frame->timestamp < now - PU_RELAY_SPONSOR_WINDOW_SECONDS)
+    return PU_RELAY_SPONSOR_INVALID;
+  pu_relay_frame_sponsor_transcript (pu_identity_get_peer_id (self->identity), &frame->peer,
+                                     frame->timestamp, transcript);
+  if (!pu_identity_verify (&s->peer, transcript, sizeof transcript, frame->signature))
+    return PU_RELAY_SPONSOR_INVALID;
+  if (entry == NULL || (self->limits.invite_admin_only && !is_admin (entry)))
+    return PU_RELAY_SPONSOR_DENIED;
+
+  if (entry->comment != NULL)
+    comment = g_strdup_printf ("sponsored by %s/%s", entry->comment, id);
+  else
+    comment = g_strdup_printf ("sponsored by %s", id);
+  if (!pu_trust_store_add (self->trust, &frame->peer, comment, 0, &error) &&
+      !g_error_matches (error, PU_ERROR, PU_ERROR_EXISTS))
+    {
+      g_warning ("Could not authorize a sponsored device: %s", error->message);
+      return PU_RELAY_SPONSOR_DENIED;
+    }
+  if (!pu_trust_store_is_authorized (self->trust, &frame->peer, now))
+    return PU_RELAY_SPONSOR_DENIED;
+
+  /* Its pairing-only sessions become ordinary ones. */
+  list = g_hash_table_lookup (self->by_peer, &frame->peer);
+  for (guint i = 0; list != NULL && i < list->len; i++)
+    {
+      Session *joiner = g_ptr_array_index (list, i);
+
+      if (joiner->pairing)
+        {
+          joiner->pairing = FALSE;
+          self->n_pairing--;
+        }
+    }
+  return PU_RELAY_SPONSOR_OK;
+}
+
+/* CLAIM: a free number for @s, or 0. */
+static guint16
+claim_nameplate (Session *s,
+                 guint32  ttl)
+{
+  PuRelayServer *self = s->server;
+  guint start = g_random_int_range (1, PU_RELAY_NAMEPLATE_MAX + 1);
+  guint owned = 0;
+  GHashTableIter iter;
+  Nameplate *plate;
+
+  if (s->pairing || ttl == 0 || ttl > PU_RELAY_NAMEPLATE_TTL_MAX)
+    return 0;
+  g_hash_table_iter_init (&iter, self->nameplates);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &plate))
+    owned += plate->owner == s;
+  if (owned >= PU_RELAY_NAMEPLATES_PER_SESSION)
+    return 0;
+  for (guint i = 0; i < PU_RELAY_NAMEPLATE_MAX; i++)
+    {
+      guint number = (start + i - 1) % PU_RELAY_NAMEPLATE_MAX + 1;
+
+      if (g_hash_table_contains (self->nameplates, GUINT_TO_POINTER (number)))
+        continue;
+      plate = g_new0 (Nameplate, 1);
+      plate->owner = s;
+      plate->expires = g_get_monotonic_time () + (gint64) ttl * G_USEC_PER_SEC;
+      g_hash_table_insert (self->nameplates, GUINT_TO_POINTER (number), plate);
+      return (guint16) number;
+    }
+  return 0;
+}
+
+/* OPEN: the inviter behind @number, counting the attempt; the last one
+ * allowed burns the number. */
+static Session *
+open_nameplate (PuRelayServer *self,
+                guint16        number)
+{
+  Nameplate *plate = g_hash_table_lookup (self->nameplates, GUINT_TO_POINTER (number));
+  Session *owner;
+
+  if (plate == NULL || plate->expires <= g_get_monotonic_time ())
+    return NULL;
+  owner = plate->owner;
+  if (++plate->opens >= PU_RELAY_NAMEPLATE_ATTEMPTS)
+    g_hash_table_remove (self->nameplates, GUINT_TO_POINTER (number));
+  return owner;
 }
 
 static void
@@ -247,7 +654,7 @@ forward (Session            *s,
   Session *dest;
 
   dest = route (self, &frame->peer, frame->instance);
-  if (dest == NULL)
+  if (dest == NULL || !may_reach (s, dest))
     return;  /* not here: the sender's own timeouts cover it */
 
   /* The receiver learns who sent it, as the relay authenticated them. */
@@ -303,6 +710,12 @@ on_message (PuWebsocket *ws,
       session_fail (s, PU_RELAY_ERROR_LIMIT, "session byte limit reached");
       return;
     }
+  if (s->pairing && !pairing_allows (s, &frame))
+    {
+      session_fail (s, PU_RELAY_ERROR_PAIRING,
+                    "a device not authorized here may only pair with the peer it named");
+      return;
+    }
 
   switch (frame.type)
     {
@@ -310,6 +723,46 @@ on_message (PuWebsocket *ws,
     case PU_RELAY_FRAME_PACKETS:
     case PU_RELAY_FRAME_SIGNAL:
       forward (s, &frame);
+      break;
+
+    case PU_RELAY_FRAME_SPONSOR:
+      {
+        PuRelayFrame answer = { .type = PU_RELAY_FRAME_SPONSORED, .peer = frame.peer };
+
+        answer.status = sponsor (s, &frame);
+        pu_relay_frame_send (ws, &answer, FALSE, NULL);
+      }
+      break;
+
+    case PU_RELAY_FRAME_CLAIM:
+      {
+        PuRelayFrame answer = { .type = PU_RELAY_FRAME_NAMEPLATE, .peer = s->peer,
+                                .instance = s->instance };
+
+        answer.nameplate = claim_nameplate (s, frame.ttl);
+        answer.status = answer.nameplate == 0;
+        pu_relay_frame_send (ws, &answer, FALSE, NULL);
+      }
+      break;
+
+    case PU_RELAY_FRAME_GROUP_JOIN:
+      join_group (s, &frame);
+      break;
+
+    case PU_RELAY_FRAME_OPEN:
+      {
+        PuRelayFrame answer = { .type = PU_RELAY_FRAME_NAMEPLATE, .nameplate = frame.nameplate,
+                                .status = 1 };
+        Session *inviter = open_nameplate (self, frame.nameplate);
+
+        if (inviter != NULL)
+          {
+            answer.status = 0;
+            answer.peer = inviter->peer;
+            answer.instance = inviter->instance;
+          }
+        pu_relay_frame_send (ws, &answer, FALSE, NULL);
+      }
       break;
 
     case PU_RELAY_FRAME_PING:
@@ -361,6 +814,7 @@ upgraded_cb (SoupServerMessage *msg,
 {
   PuRelayFrame challenge = { .type = PU_RELAY_FRAME_CHALLENGE };
   GSocket *socket = soup_server_message_get_socket (msg);
+  GSocketAddress *remote = soup_server_message_get_remote_address (msg);
   g_autoptr(GIOStream) stream = NULL;
   Session *s = g_new0 (Session, 1);
   gboolean full = self->sessions->len >= self->limits.max_peers;
@@ -373,6 +827,10 @@ upgraded_cb (SoupServerMessage *msg,
 
   s->server = self;
   s->batch = wants_batch (msg);
+  s->ip = G_IS_INET_SOCKET_ADDRESS (remote)
+          ? g_inet_address_to_string (
+              g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)))
+          : g_strdup ("");
   s->ws = pu_websocket_new (stream, PU_WEBSOCKET_SERVER, PU_RELAY_FRAME_MAX, NULL, 0);
   s->started_at = s->last_rx = g_get_monotonic_time ();
   g_ptr_array_add (self->sessions, s);
@@ -534,7 +992,7 @@ on_trust_changed (PuTrustStore *trust,
     {
       Session *s = g_ptr_array_index (sessions, i);
 
-      if (s->authed && !pu_trust_store_is_authorized (trust, &s->peer, now))
+      if (s->authed && !s->pairing && !pu_trust_store_is_authorized (trust, &s->peer, now))
         session_fail (s, PU_RELAY_ERROR_NOT_AUTHORIZED, "not authorized on this relay");
     }
 }
@@ -551,6 +1009,10 @@ pu_relay_limits_init_default (PuRelayLimits *limits)
     .session_seconds = PU_RELAY_DEFAULT_SESSION_SECONDS,
     .auth_timeout_seconds = PU_RELAY_DEFAULT_AUTH_TIMEOUT_SECONDS,
     .health_public = FALSE,
+    .pairing_max = PU_RELAY_DEFAULT_PAIRING_MAX,
+    .pairing_seconds = PU_RELAY_DEFAULT_PAIRING_SECONDS,
+    .pairing_per_ip = PU_RELAY_DEFAULT_PAIRING_PER_IP,
+    .invite_admin_only = FALSE,
   };
 }
 
@@ -564,6 +1026,9 @@ pu_relay_server_dispose (GObject *object)
   pu_relay_server_stop (self);
   g_clear_pointer (&self->by_peer, g_hash_table_unref);
   g_clear_pointer (&self->sessions, g_ptr_array_unref);
+  g_clear_pointer (&self->pairing_ips, g_hash_table_unref);
+  g_clear_pointer (&self->nameplates, g_hash_table_unref);
+  g_clear_pointer (&self->groups_path, g_free);
   g_clear_object (&self->soup);
   g_clear_object (&self->trust);
   g_clear_object (&self->certificate);
@@ -599,6 +1064,8 @@ pu_relay_server_init (PuRelayServer *self)
   self->sessions = g_ptr_array_new_with_free_func ((GDestroyNotify) session_free);
   self->by_peer = g_hash_table_new_full (peer_hash, peer_equal, g_free,
                                          (GDestroyNotify) g_ptr_array_unref);
+  self->pairing_ips = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->nameplates = g_hash_table_new_full (NULL, NULL, NULL, g_free);
 }
 
 PuRelayServer *
@@ -636,6 +1103,16 @@ pu_relay_server_set_limits (PuRelayServer       *self,
   g_return_if_fail (limits != NULL);
 
   self->limits = *limits;
+}
+
+void
+pu_relay_server_set_groups_path (PuRelayServer *self,
+                                 const char    *path)
+{
+  g_return_if_fail (PU_IS_RELAY_SERVER (self));
+
+  g_free (self->groups_path);
+  self->groups_path = g_strdup (path);
 }
 
 /* As soup_server_listen() does, with room in the accept queue for every
@@ -721,6 +1198,14 @@ pu_relay_server_get_n_peers (PuRelayServer *self)
   g_return_val_if_fail (PU_IS_RELAY_SERVER (self), 0);
 
   return self->n_peers;
+}
+
+guint
+pu_relay_server_get_n_pairing (PuRelayServer *self)
+{
+  g_return_val_if_fail (PU_IS_RELAY_SERVER (self), 0);
+
+  return self->n_pairing;
 }
 
 guint64

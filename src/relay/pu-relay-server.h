@@ -7,6 +7,24 @@
  * stay. The relay forwards PACKET and SIGNAL frames by destination peer and
  * instance and never looks inside them.
  *
+ * A device that is not authorized but asks for it (AUTH flag "pairing") gets
+ * a pairing-only session: its first SIGNAL must be a pairing message
+ * (pu-pair-message.h) to a connected authorized peer, and from then on it
+ * may send pairing messages to that peer and instance only, and hear only
+ * from it; anything else ends the session. An authorized peer that paired
+ * with it sends SPONSOR; when the relay's policy lets that peer invite, the
+ * device is added to authorized_keys ("sponsored by NAME/ID") and its
+ * sessions become ordinary ones at once.
+ *
+ * Short invite codes start with a nameplate: an authorized peer CLAIMs a
+ * free number, which lasts as long as it asked (and its connection) and
+ * leads at most PU_RELAY_NAMEPLATE_ATTEMPTS OPENs (one per pairing-only
+ * session) to it.
+ *
+ * Relay pairing groups (pu-relay-groups.h): a device that presents a
+ * group's token in GROUP_JOIN is authorized and introduced to the group's
+ * other members, and they to it, now and whenever each connects.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
@@ -32,6 +50,15 @@ typedef struct {
   guint    auth_timeout_seconds;
   /* /healthz answers only loopback clients unless this is set. */
   gboolean health_public;
+  /* Pairing-only sessions of devices not (yet) authorized: at most this many
+   * at once (0 = none), each for at most pairing_seconds, and at most
+   * pairing_per_ip started per source IP per minute. */
+  guint    pairing_max;
+  guint    pairing_seconds;
+  guint    pairing_per_ip;
+  /* [policy] invite=admin: only peers marked admin=true in authorized_keys
+   * may sponsor new devices; by default every authorized peer may. */
+  gboolean invite_admin_only;
 } PuRelayLimits;
 
 #define PU_RELAY_DEFAULT_MAX_PEERS 1024
@@ -39,6 +66,17 @@ typedef struct {
 #define PU_RELAY_DEFAULT_SESSION_BYTES (G_GUINT64_CONSTANT (64) * 1024 * 1024 * 1024)
 #define PU_RELAY_DEFAULT_SESSION_SECONDS (24 * 3600)
 #define PU_RELAY_DEFAULT_AUTH_TIMEOUT_SECONDS 10
+#define PU_RELAY_DEFAULT_PAIRING_MAX 32
+#define PU_RELAY_DEFAULT_PAIRING_SECONDS 120
+#define PU_RELAY_DEFAULT_PAIRING_PER_IP 10
+/* Source IPs whose pairing sessions the relay counts at once. */
+#define PU_RELAY_PAIRING_IPS_MAX 4096
+/* Nameplates of short invite codes: numbers 1..MAX, at most TTL_MAX seconds
+ * each, a few per connection; each opens ATTEMPTS times, then is burned. */
+#define PU_RELAY_NAMEPLATE_MAX 999
+#define PU_RELAY_NAMEPLATE_TTL_MAX (24 * 3600)
+#define PU_RELAY_NAMEPLATES_PER_SESSION 4
+#define PU_RELAY_NAMEPLATE_ATTEMPTS 3
 
 #define PU_TYPE_RELAY_SERVER (pu_relay_server_get_type ())
 G_DECLARE_FINAL_TYPE (PuRelayServer, pu_relay_server, PU, RELAY_SERVER, GObject)
@@ -53,6 +91,9 @@ PuRelayServer *pu_relay_server_new             (PuIdentity          *identity,
 /* Call before listening. */
 void           pu_relay_server_set_limits      (PuRelayServer       *self,
                                                 const PuRelayLimits *limits);
+/* The pairing groups file (pu-relay-groups.h), read at each use; NULL: none. */
+void           pu_relay_server_set_groups_path (PuRelayServer       *self,
+                                                const char          *path);
 /* TLS on TCP and STUN on UDP, both on @address; port 0 picks a free port. */
 gboolean       pu_relay_server_listen          (PuRelayServer       *self,
                                                 GInetSocketAddress  *address,
@@ -61,6 +102,8 @@ guint16        pu_relay_server_get_port        (PuRelayServer       *self);
 const PuPeerId *pu_relay_server_get_peer_id    (PuRelayServer       *self);
 /* Authenticated connections. */
 guint          pu_relay_server_get_n_peers     (PuRelayServer       *self);
+/* Of those, pairing-only sessions. */
+guint          pu_relay_server_get_n_pairing   (PuRelayServer       *self);
 /* Frames dropped because the destination's queue was full. */
 guint64        pu_relay_server_get_n_dropped   (PuRelayServer       *self);
 /* Closes every WebSocket with "going away" and stops listening. */

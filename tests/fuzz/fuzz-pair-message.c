@@ -17,6 +17,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
 {
   g_autoptr(GBytes) bytes = g_bytes_new (data, size);
   g_autofree char *name = NULL;
+  g_autoptr(GPtrArray) relays = NULL;
   PuPairMessage msg;
   PuPeerId peer;
 
@@ -30,15 +31,19 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       g_assert_true (pu_pair_message_is_pairing (data, size));
     }
 
-  if (pu_pair_payload_decode (bytes, &peer, &name, NULL))
+  if (pu_pair_payload_decode (bytes, &peer, &name, &relays, NULL))
     {
-      g_autoptr(GBytes) again = pu_pair_payload_encode (&peer, name);
+      g_autoptr(GBytes) again = pu_pair_payload_encode (&peer, name, relays);
+      g_autoptr(GPtrArray) relays2 = NULL;
       g_autofree char *name2 = NULL;
       PuPeerId peer2;
 
-      g_assert_true (pu_pair_payload_decode (again, &peer2, &name2, NULL));
+      g_assert_true (pu_pair_payload_decode (again, &peer2, &name2, &relays2, NULL));
       g_assert_true (pu_peer_id_equal (&peer, &peer2));
       g_assert_cmpstr (name, ==, name2);
+      g_assert_cmpuint (relays->len, ==, relays2->len);
+      for (guint i = 0; i < relays->len; i++)
+        g_assert_true (pu_relay_addr_equal (relays->pdata[i], relays2->pdata[i]));
     }
   return 0;
 }
