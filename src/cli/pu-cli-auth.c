@@ -174,14 +174,10 @@ auth_add (int    argc,
     .min_args = 1,
     .max_args = 1,
   };
-  int status = pu_cli_parse (&spec, &args, argc, argv);
+  int status = pu_cli_parse_open_peer (&spec, &args, argc, argv, &profile, &peer);
 
   if (status >= 0)
     return status;
-
-  profile = pu_cli_open_profile_with_peer (&args, args.args[0], &peer);
-  if (profile == NULL)
-    return PU_CLI_EXIT_FAILURE;
 
   if (pu_peer_id_equal (&peer, pu_identity_get_peer_id (pu_profile_get_identity (profile))))
     return pu_cli_fail_printf (_("%s is this device's own peer ID; authorize the other device's"),
@@ -232,14 +228,10 @@ auth_remove (int    argc,
     .min_args = 1,
     .max_args = 1,
   };
-  int status = pu_cli_parse (&spec, &args, argc, argv);
+  int status = pu_cli_parse_open_peer (&spec, &args, argc, argv, &profile, &peer);
 
   if (status >= 0)
     return status;
-
-  profile = pu_cli_open_profile_with_peer (&args, args.args[0], &peer);
-  if (profile == NULL)
-    return PU_CLI_EXIT_FAILURE;
 
   return pu_cli_trust_remove (pu_profile_get_trust_store (profile),
                               pu_profile_get_config (profile), &peer);

@@ -243,6 +243,22 @@ pu_cli_parse_open (const PuCliSpec  *spec,
 }
 
 int
+pu_cli_parse_open_peer (const PuCliSpec  *spec,
+                        PuCliArgs        *args,
+                        int               argc,
+                        char            **argv,
+                        PuProfile       **profile,
+                        PuPeerId         *peer)
+{
+  int status = pu_cli_parse (spec, args, argc, argv);
+
+  if (status >= 0)
+    return status;
+  *profile = pu_cli_open_profile_with_peer (args, args->args[0], peer);
+  return *profile != NULL ? -1 : PU_CLI_EXIT_FAILURE;
+}
+
+int
 pu_cli_list_section (const PuCliSpec    *spec,
                      PuCliSectionToJson  to_json,
                      PuCliSectionPrint   print,

@@ -89,6 +89,14 @@ int         pu_cli_parse_open   (const PuCliSpec    *spec,
                                  int                 argc,
                                  char              **argv,
                                  PuProfile         **profile);
+/* The same for a command whose first argument is a peer: resolves it into
+ * @peer. */
+int         pu_cli_parse_open_peer (const PuCliSpec *spec,
+                                    PuCliArgs       *args,
+                                    int              argc,
+                                    char           **argv,
+                                    PuProfile      **profile,
+                                    PuPeerId        *peer);
 /* The same, and resolves @text (a name or a peer ID) into @peer. */
 PuProfile  *pu_cli_open_profile_with_peer (const PuCliArgs *args,
                                            const char      *text,

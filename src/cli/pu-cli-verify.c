@@ -99,14 +99,10 @@ pu_cli_verify (int    argc,
     .min_args = 1,
     .max_args = 1,
   };
-  int status = pu_cli_parse (&spec, &args, argc, argv);
+  int status = pu_cli_parse_open_peer (&spec, &args, argc, argv, &profile, &peer);
 
   if (status >= 0)
     return status;
-
-  profile = pu_cli_open_profile_with_peer (&args, args.args[0], &peer);
-  if (profile == NULL)
-    return PU_CLI_EXIT_FAILURE;
 
   self = pu_identity_get_peer_id (pu_profile_get_identity (profile));
   if (pu_peer_id_equal (&peer, self))
