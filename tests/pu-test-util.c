@@ -69,16 +69,53 @@ guard_tick (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
-void
-pu_test_run_until (gboolean *done)
+typedef gboolean (*Check) (gconstpointer data);
+
+static void
+run_until_true (Check         check,
+                gconstpointer data)
 {
   gint64 deadline = g_get_monotonic_time () + PU_TEST_GUARD_SECONDS * G_USEC_PER_SEC;
   guint tick = g_timeout_add (100, guard_tick, NULL);
 
-  while (!*done)
+  while (!check (data))
     {
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
       g_main_context_iteration (NULL, TRUE);
     }
   g_source_remove (tick);
+}
+
+static gboolean
+is_done (gconstpointer data)
+{
+  return *(const gboolean *) data;
+}
+
+void
+pu_test_run_until (gboolean *done)
+{
+  run_until_true (is_done, done);
+}
+
+typedef struct {
+  const guint *counter;
+  guint        target;
+} Count;
+
+static gboolean
+count_reached (gconstpointer data)
+{
+  const Count *count = data;
+
+  return *count->counter >= count->target;
+}
+
+void
+pu_test_run_until_count (guint *counter,
+                         guint  target)
+{
+  Count count = { counter, target };
+
+  run_until_true (count_reached, &count);
 }

@@ -27,5 +27,8 @@ GSubprocess *pu_test_spawn_peerup (const char         *xdg,
 /* Iterates the default main context until *@done, failing after
  * PU_TEST_GUARD_SECONDS. */
 void         pu_test_run_until    (gboolean           *done);
+/* The same until *@counter reaches @target. */
+void         pu_test_run_until_count (guint           *counter,
+                                      guint            target);
 
 G_END_DECLS

@@ -284,30 +284,6 @@ test_profile_reload_config (Fixture       *f,
   g_assert_nonnull (pu_config_lookup_service (after, "ssh"));
 }
 
-static gboolean
-timeout_cb (gpointer data)
-{
-  gboolean *timed_out = data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Runs the main loop until *@counter reaches @target; the timeout only guards
- * against a hang, it measures nothing. */
-static void
-wait_for (guint *counter,
-          guint  target)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (20, timeout_cb, &timed_out);
-
-  while (*counter < target && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (timed_out);
-  g_source_remove (id);
-}
-
 typedef struct {
   guint     count;
   PuConfig *previous;
@@ -358,7 +334,7 @@ test_profile_config_changed (Fixture       *f,
   g_assert_true (pu_config_add_service (other, "ssh", "127.0.0.1:22", &error));
   g_assert_true (pu_config_save (other, &error));
   g_assert_no_error (error);
-  wait_for (&changes.count, 1);
+  pu_test_run_until_count (&changes.count, 1);
   second = pu_profile_get_config (profile);
   g_assert_true (changes.previous == first);
   g_assert_true (second != first);
@@ -374,7 +350,7 @@ test_profile_config_changed (Fixture       *f,
   /* A bad edit is reported and the settings in use stay. */
   handler = g_log_set_handler ("peerup-core", G_LOG_LEVEL_MESSAGE, kept_cb, &kept);
   g_assert_true (g_file_set_contents (f->config, "[peerup\nversion=1\n", -1, &error));
-  wait_for (&kept, 1);
+  pu_test_run_until_count (&kept, 1);
   g_log_remove_handler ("peerup-core", handler);
   g_assert_true (pu_profile_get_config (profile) == second);
 
@@ -382,7 +358,7 @@ test_profile_config_changed (Fixture       *f,
   g_assert_true (pu_config_remove_service (other, "ssh", &error));
   g_assert_true (pu_config_save (other, &error));
   g_assert_no_error (error);
-  wait_for (&changes.count, 2);
+  pu_test_run_until_count (&changes.count, 2);
   g_assert_true (changes.previous == second);
   g_assert_null (pu_config_lookup_service (pu_profile_get_config (profile), "ssh"));
 

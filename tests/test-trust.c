@@ -562,30 +562,6 @@ test_store_set_verified (void)
   pu_test_remove_tree (dir);
 }
 
-static gboolean
-timeout_cb (gpointer data)
-{
-  gboolean *timed_out = data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Runs the main loop until *@counter passes @target; the timeout only guards
- * against a hang, it measures nothing. */
-static void
-wait_for (guint *counter,
-          guint  target)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (20, timeout_cb, &timed_out);
-
-  while (*counter < target && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (timed_out);
-  g_source_remove (id);
-}
-
 static void
 count_cb (gpointer  instance,
           guint    *counter)
@@ -624,29 +600,29 @@ test_store_monitor (void)
 
   /* Another writer creates the file, then replaces it by rename. */
   write_text (path, PEER_A "\n");
-  wait_for (&changed, 1);
+  pu_test_run_until_count (&changed, 1);
   g_assert_true (pu_trust_store_is_authorized (store, &a, NOW));
 
   write_text (path, PEER_B "\n");
-  wait_for (&changed, 2);
+  pu_test_run_until_count (&changed, 2);
   g_assert_false (pu_trust_store_is_authorized (store, &a, NOW));
   g_assert_true (pu_trust_store_is_authorized (store, &b, NOW));
 
   /* A file made public is not loaded; what was trusted stays until it is fixed. */
   handler = g_log_set_handler ("peerup-core", G_LOG_LEVEL_MESSAGE, log_cb, &kept);
   write_bytes (path, PEER_A "\n", strlen (PEER_A) + 1, 0644);
-  wait_for (&kept, 1);
+  pu_test_run_until_count (&kept, 1);
   g_log_remove_handler ("peerup-core", handler);
   g_assert_true (pu_trust_store_is_authorized (store, &b, NOW));
   g_assert_false (pu_trust_store_is_authorized (store, &a, NOW));
 
   g_assert_cmpint (g_chmod (path, 0600), ==, 0);
-  wait_for (&changed, 3);
+  pu_test_run_until_count (&changed, 3);
   g_assert_true (pu_trust_store_is_authorized (store, &a, NOW));
 
   /* A removed file is an empty one. */
   g_assert_cmpint (g_unlink (path), ==, 0);
-  wait_for (&changed, 4);
+  pu_test_run_until_count (&changed, 4);
   g_assert_false (pu_trust_store_is_authorized (store, &a, NOW));
 
   /* Our own changes signal once. */

@@ -6,23 +6,10 @@
 #include <sys/socket.h>
 
 #include "pu-error.h"
+#include "pu-test-util.h"
 #include "pu-websocket.h"
 
-/* Guards against hangs only; nothing here is timed. */
-#define GUARD_SECONDS 30
 #define MAX_MESSAGE (16 * 1024)
-
-static void
-run_until (gboolean *done)
-{
-  gint64 deadline = g_get_monotonic_time () + GUARD_SECONDS * G_USEC_PER_SEC;
-
-  while (!*done)
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, FALSE);
-    }
-}
 
 static void
 expect_parse (const guint8     *data,
@@ -175,13 +162,7 @@ static void
 wait_messages (Peer  *peer,
                guint  n)
 {
-  gint64 deadline = g_get_monotonic_time () + GUARD_SECONDS * G_USEC_PER_SEC;
-
-  while (peer->messages->len < n)
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, FALSE);
-    }
+  pu_test_run_until_count (&peer->messages->len, n);
 }
 
 static void
@@ -221,8 +202,8 @@ test_exchange (void)
   pu_websocket_close (client, PU_WEBSOCKET_CLOSE_GOING_AWAY, "bye");
   g_assert_cmpint (pu_websocket_get_state (client), ==, PU_WEBSOCKET_CLOSING);
   g_assert_false (pu_websocket_send (client, NULL, 0, big, 1, FALSE, NULL));
-  run_until (&s.closed);
-  run_until (&c.closed);
+  pu_test_run_until (&s.closed);
+  pu_test_run_until (&c.closed);
   g_assert_cmpuint (pu_websocket_get_close_code (server), ==, PU_WEBSOCKET_CLOSE_GOING_AWAY);
   g_assert_cmpuint (pu_websocket_get_close_code (client), ==, PU_WEBSOCKET_CLOSE_GOING_AWAY);
   g_assert_cmpint (pu_websocket_get_state (server), ==, PU_WEBSOCKET_CLOSED);
@@ -292,7 +273,7 @@ test_raw_peer (void)
     g_main_context_iteration (NULL, TRUE);
   g_assert_cmpmem (g_bytes_get_data (s.text, NULL), g_bytes_get_size (s.text), "x", 1);
   raw_exchange (a, not_utf8, sizeof not_utf8, close_bad_data, sizeof close_bad_data);
-  run_until (&s.closed);
+  pu_test_run_until (&s.closed);
   g_assert_cmpuint (s.messages->len, ==, 1);
 
   g_clear_pointer (&s.text, g_bytes_unref);
@@ -335,7 +316,7 @@ test_oversize (void)
   g_assert_cmpuint (got[1], ==, close_too_big_masked_len);
   pu_websocket_mask (got + 6, 2, got + 2);
   g_assert_cmpuint (got[6] << 8 | got[7], ==, PU_WEBSOCKET_CLOSE_TOO_BIG);
-  run_until (&c.closed);
+  pu_test_run_until (&c.closed);
   g_assert_cmpuint (c.messages->len, ==, 0);
 
   g_ptr_array_unref (c.messages);
