@@ -24,6 +24,7 @@
 typedef struct {
   GPtrArray *clients;
   guint      n_failed;  /* attempts, while connecting */
+  char      *last_failure;
   gboolean   stop;
   guint      guard;
 } Peers;
@@ -34,6 +35,11 @@ disconnected_cb (PuRelayClient *client,
                  Peers         *peers)
 {
   peers->n_failed++;
+  if (error != NULL)
+    {
+      g_free (peers->last_failure);
+      peers->last_failure = g_strdup (error->message);
+    }
 }
 
 static guint
@@ -90,7 +96,7 @@ main (int   argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(PuRelayAddr) addr = NULL;
   g_autoptr(GPtrArray) identities = g_ptr_array_new_with_free_func (g_object_unref);
-  Peers peers = { g_ptr_array_new_with_free_func (g_object_unref), 0, FALSE, 0 };
+  Peers peers = { g_ptr_array_new_with_free_func (g_object_unref), 0, NULL, FALSE, 0 };
   guint64 n = 1000;
   guint connected;
 
@@ -148,6 +154,8 @@ main (int   argc,
     }
   g_clear_handle_id (&peers.guard, g_source_remove);
   printf ("%u peers connected, %u attempts failed on the way\n", (guint) n, peers.n_failed);
+  if (peers.last_failure != NULL)
+    printf ("last failure: %s\n", peers.last_failure);
   fflush (stdout);
 
   while (!peers.stop)
@@ -155,5 +163,6 @@ main (int   argc,
   for (guint i = 0; i < peers.clients->len; i++)
     pu_relay_client_stop (peers.clients->pdata[i]);
   g_ptr_array_unref (peers.clients);
+  g_free (peers.last_failure);
   return 0;
 }

@@ -119,6 +119,7 @@ net_wait 300 net_has "$net_tmp/peers.out" "peers connected" ||
   fail "the idle peers did not all connect" peers relay
 rss_after=$(rss_kb "$relay_pid")
 failed_attempts=$(grep -oE '[0-9]+ attempts failed' "$net_tmp/peers.out" | grep -oE '^[0-9]+')
+last_failure=$(sed -n 's/^last failure: //p' "$net_tmp/peers.out")
 net_stop peers || true
 kb_per_peer=$(awk -v a="$rss_after" -v b="$rss_before" -v n="$n_peers" \
                 'BEGIN { printf "%.1f", (a - b) / n }')
@@ -221,3 +222,4 @@ printf '%-34s %10s s/GB   (%s MB forwarded)\n' "relay CPU" "$cpu_per_gb" \
 printf '%-34s %10s KB     (goal < 50; %s peers, RSS %s -> %s kB, %s attempts failed)\n' \
   "relay memory per idle peer" "$kb_per_peer" "$n_peers" "$rss_before" "$rss_after" \
   "$failed_attempts"
+[ -z "$last_failure" ] || printf '%-34s %s\n' "" "(last failed attempt: $last_failure)"

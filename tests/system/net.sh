@@ -254,7 +254,7 @@ net_ssh () {
 
   shift
   net_in ssh
-  "${net_in[@]}" timeout 60 ssh -F /dev/null -p "$port" -i "$net_tmp/ssh/user_key" -o BatchMode=yes \
-    -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR \
-    root@127.0.0.1 "$@"
+  "${net_in[@]}" timeout 60 ssh -F /dev/null -p "$port" -i "$net_tmp/ssh/user_key" \
+    -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
+    -o LogLevel=ERROR root@127.0.0.1 "$@"
 }
