@@ -16,6 +16,7 @@
 #include "pu-relay-path.h"
 #include "pu-relay-server.h"
 #include "pu-stun.h"
+#include "pu-test-util.h"
 #include "pu-version.h"
 
 /* Only a guard against hanging: every wait normally ends in milliseconds. */
@@ -1223,6 +1224,42 @@ have_body (gpointer data)
   return *(GBytes **) data != NULL;
 }
 
+/* `--listen [::]:PORT` serves IPv4 devices as well. */
+static void
+test_dual_stack (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = pu_test_make_tmpdir ();
+  g_autofree char *keys = g_build_filename (dir, "authorized_keys", NULL);
+  g_autoptr(PuIdentity) identity = pu_identity_generate ();
+  g_autoptr(PuTrustStore) trust = NULL;
+  g_autoptr(PuRelayServer) server = NULL;
+  g_autoptr(GInetAddress) any = g_inet_address_new_any (G_SOCKET_FAMILY_IPV6);
+  g_autoptr(GSocketAddress) addr = g_inet_socket_address_new (any, 0);
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) conn = NULL;
+
+  g_assert_true (pu_file_write_atomic (keys, "", 0, 0600, &error));
+  trust = pu_trust_store_new (keys, &error);
+  g_assert_no_error (error);
+  server = pu_relay_server_new (identity, trust, &error);
+  g_assert_no_error (error);
+  if (pu_relay_server_listen (server, G_INET_SOCKET_ADDRESS (addr), &error))
+    {
+      conn = g_socket_client_connect_to_host (client, "127.0.0.1",
+                                              pu_relay_server_get_port (server), NULL, &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (conn);
+      pu_relay_server_stop (server);
+    }
+  else
+    {
+      g_test_skip_printf ("no IPv6 here: %s", error->message);
+    }
+  g_clear_object (&trust);
+  pu_test_remove_tree (dir);
+}
+
 static void
 test_healthz (void)
 {
@@ -1832,6 +1869,7 @@ main (int   argc,
   g_test_add_func ("/relay/restart", test_restart);
   g_test_add_func ("/relay/ping", test_ping);
   g_test_add_func ("/relay/healthz", test_healthz);
+  g_test_add_func ("/relay/dual-stack", test_dual_stack);
   g_test_add_func ("/relay/stun", test_stun);
   g_test_add_func ("/relay/pairing-session", test_pairing_session);
   g_test_add_func ("/relay/pairing-limits", test_pairing_limits);
