@@ -94,6 +94,10 @@ attach (PuWebsocket *self,
         GSourceFunc  func)
 {
   g_source_set_callback (source, func, self, NULL);
+  /* Our callbacks never run the main loop, and GLib would otherwise take the
+   * socket's descriptor out of the poll set and put it back around every
+   * dispatch, each time waking the loop with a write to its eventfd. */
+  g_source_set_can_recurse (source, TRUE);
   g_source_attach (source, self->context);
   *field = source;
 }
