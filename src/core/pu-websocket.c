@@ -25,6 +25,9 @@
 #define READ_CHUNK (64 * 1024)
 #define READ_BUDGET (256 * 1024)
 #define CLOSE_TIMEOUT_SECONDS 5
+/* Masking keys are drawn this many bytes at a time: one getrandom() per
+ * frame costs as much as masking the frame. */
+#define MASK_POOL 256
 
 struct _PuWebsocket
 {
@@ -51,6 +54,8 @@ struct _PuWebsocket
   gsize                  out_sent;
   GByteArray            *message; /* fragments of a message so far, or NULL */
   guint8                 message_opcode;
+  guint8                 mask_pool[MASK_POOL]; /* random bytes, from mask_used on */
+  gsize                  mask_used;
 };
 
 G_DEFINE_FINAL_TYPE (PuWebsocket, pu_websocket, G_TYPE_OBJECT)
@@ -272,7 +277,13 @@ append_frame (PuWebsocket  *self,
   if (self->role == PU_WEBSOCKET_CLIENT)
     {
       header[1] |= 0x80;
-      randombytes_buf (header + header_len, 4);
+      if (self->mask_used == MASK_POOL)
+        {
+          randombytes_buf (self->mask_pool, MASK_POOL);
+          self->mask_used = 0;
+        }
+      memcpy (header + header_len, self->mask_pool + self->mask_used, 4);
+      self->mask_used += 4;
       header_len += 4;
     }
 
@@ -650,6 +661,7 @@ pu_websocket_init (PuWebsocket *self)
 {
   self->context = g_main_context_ref_thread_default ();
   self->out = g_byte_array_new ();
+  self->mask_used = MASK_POOL;
 }
 
 PuWebsocket *
