@@ -110,17 +110,18 @@ on_disconnected (PuRelayClient *client,
 }
 
 static void
-on_packet (PuRelayClient  *client,
-           const PuPeerId *peer,
-           guint64         instance,
-           GBytes         *payload,
-           Node           *node)
+add_received (Node           *node,
+              const PuPeerId *peer,
+              guint64         instance,
+              GBytes         *payload,
+              gboolean        is_signal)
 {
   Received *r = g_new0 (Received, 1);
 
   r->peer = *peer;
   r->instance = instance;
-  r->payload = g_bytes_ref (payload);
+  r->payload = payload;
+  r->is_signal = is_signal;
   g_ptr_array_add (node->received, r);
 }
 
@@ -161,14 +162,25 @@ on_nameplate (PuRelayClient  *client,
 }
 
 static void
+on_packets (PuRelayClient    *client,
+            const PuPeerId   *peer,
+            guint64           instance,
+            const PuDatagram *packets,
+            guint             n_packets,
+            Node             *node)
+{
+  for (guint i = 0; i < n_packets; i++)
+    add_received (node, peer, instance, g_bytes_new (packets[i].data, packets[i].len), FALSE);
+}
+
+static void
 on_signal (PuRelayClient  *client,
            const PuPeerId *peer,
            guint64         instance,
            GBytes         *payload,
            Node           *node)
 {
-  on_packet (client, peer, instance, payload, node);
-  ((Received *) g_ptr_array_index (node->received, node->received->len - 1))->is_signal = TRUE;
+  add_received (node, peer, instance, g_bytes_ref (payload), TRUE);
 }
 
 typedef struct {
@@ -288,7 +300,7 @@ node_new_full (PuIdentity        *identity,
   node->received = g_ptr_array_new_with_free_func ((GDestroyNotify) received_free);
   g_signal_connect (node->client, "connected", G_CALLBACK (on_connected), node);
   g_signal_connect (node->client, "disconnected", G_CALLBACK (on_disconnected), node);
-  g_signal_connect (node->client, "packet", G_CALLBACK (on_packet), node);
+  g_signal_connect (node->client, "packets", G_CALLBACK (on_packets), node);
   g_signal_connect (node->client, "signal", G_CALLBACK (on_signal), node);
   pu_relay_client_start (node->client);
   return node;

@@ -947,28 +947,47 @@ pu_connection_receive_datagram (PuConnection *self,
                                 const guint8 *data,
                                 gsize         len)
 {
-  ngtcp2_pkt_info pi = { 0 };
-  int ret;
+  PuDatagram datagram = { data, len };
+
+  g_return_if_fail (data != NULL || len == 0);
+
+  pu_connection_receive_datagrams (self, &datagram, 1);
+}
+
+void
+pu_connection_receive_datagrams (PuConnection     *self,
+                                 const PuDatagram *datagrams,
+                                 guint             n_datagrams)
+{
+  gboolean read = FALSE;
 
   g_return_if_fail (PU_IS_CONNECTION (self));
-  g_return_if_fail (data != NULL || len == 0);
+  g_return_if_fail (datagrams != NULL || n_datagrams == 0);
 
   if (self->closed)
     return;
-
-  if (self->conn == NULL && (!self->is_server || !start_server (self, data, len)))
+  /* All of them in, then one round of events; the answer is written once,
+   * from the source. */
+  for (guint i = 0; i < n_datagrams && !self->closed; i++)
     {
-      dispatch_events (self);
-      return;
+      ngtcp2_pkt_info pi = { 0 };
+      int ret;
+
+      if (self->conn == NULL &&
+          (!self->is_server || !start_server (self, datagrams[i].data, datagrams[i].len)))
+        continue;
+
+      ret = ngtcp2_conn_read_pkt (self->conn, &self->qpath, &pi, datagrams[i].data,
+                                  datagrams[i].len, now ());
+      read = TRUE;
+      if (ret != 0 && ret != NGTCP2_ERR_DISCARD_PKT)
+        fail (self, ret);
+      else if (self->auth_error != NULL)
+        fail (self, NGTCP2_ERR_CRYPTO);
     }
 
-  ret = ngtcp2_conn_read_pkt (self->conn, &self->qpath, &pi, data, len, now ());
-  if (ret != 0 && ret != NGTCP2_ERR_DISCARD_PKT)
-    fail (self, ret);
-  else if (self->auth_error != NULL)
-    fail (self, NGTCP2_ERR_CRYPTO);
-
-  schedule (self);
+  if (read)
+    schedule (self);
   dispatch_events (self);
 }
 

@@ -58,6 +58,10 @@ void            pu_connection_set_idle_timeout  (PuConnection         *self,
 void            pu_connection_receive_datagram  (PuConnection         *self,
                                                  const guint8         *data,
                                                  gsize                 len);
+/* Datagrams that arrived together: cheaper than one call each. */
+void            pu_connection_receive_datagrams (PuConnection         *self,
+                                                 const PuDatagram     *datagrams,
+                                                 guint                 n_datagrams);
 /* Whether @data is a QUIC packet addressed to one of this connection's IDs:
  * how a dialer recognizes the first answer from a peer it reached through a
  * relay without knowing which of the peer's processes would take it. */

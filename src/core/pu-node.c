@@ -388,71 +388,83 @@ relay_disconnected_cb (PuRelayClient *relay,
 }
 
 static gboolean
-is_quic_initial (GBytes *packet)
+is_quic_initial (const PuDatagram *packet)
 {
-  gsize len;
-  const guint8 *data = g_bytes_get_data (packet, &len);
-
   /* Long header, fixed bit, type Initial (QUIC v1), padded to 1200 bytes. */
-  return len >= 1200 && (data[0] & 0xf0) == 0xc0;
+  return packet->len >= 1200 && (packet->data[0] & 0xf0) == 0xc0;
 }
 
-static void
-relay_packet_cb (PuRelayClient  *relay,
-                 const PuPeerId *peer,
-                 guint64         instance,
-                 GBytes         *packet,
-                 PuNode         *self)
+/* The link @packet from @peer's process @instance through @relay belongs
+ * to, a new one if it opens a connection to us; NULL to drop it. */
+static Link *
+relay_link (PuNode           *self,
+            PuRelayClient    *relay,
+            const PuPeerId   *peer,
+            guint64           instance,
+            const PuDatagram *packet)
 {
   Link key = { .peer = *peer, .instance = instance, .relay = relay };
   Link *link = g_hash_table_lookup (self->links, &key);
-  gsize len;
-  const guint8 *data = g_bytes_get_data (packet, &len);
+  g_autoptr(GError) error = NULL;
 
-  if (link == NULL)
+  if (link != NULL)
+    return link;
+
+  link = g_hash_table_lookup (self->dials, peer);
+  /* The first answer to a dial names the process that took it. */
+  if (link != NULL && link->relay == relay && link->instance == 0 &&
+      pu_connection_owns_datagram (link->conn, packet->data, packet->len))
     {
-      Link *dial = g_hash_table_lookup (self->dials, peer);
-
-      /* The first answer to a dial names the process that took it. */
-      if (dial != NULL && dial->relay == relay && dial->instance == 0 &&
-          pu_connection_owns_datagram (dial->conn, data, len))
-        {
-          g_hash_table_steal (self->links, dial);
-          dial->instance = instance;
-          pu_relay_path_set_instance (dial->path, instance);
-          g_hash_table_add (self->links, dial);
-          link = dial;
-        }
+      g_hash_table_steal (self->links, link);
+      link->instance = instance;
+      pu_relay_path_set_instance (link->path, instance);
+      g_hash_table_add (self->links, link);
+      return link;
     }
 
-  if (link == NULL)
+  if (!self->serving || !is_quic_initial (packet) ||
+      self->n_served >= PU_NODE_MAX_SERVED_CONNECTIONS)
+    return NULL;
+
+  link = g_new0 (Link, 1);
+  link->node = self;
+  link->peer = *peer;
+  link->instance = instance;
+  link->relay = relay;
+  link->waiters = g_ptr_array_new ();
+  link->created = g_get_monotonic_time ();
+  self->n_served++;
+  g_hash_table_add (self->links, link);
+  if (!link_start (link, &error))
     {
-      g_autoptr(GError) error = NULL;
+      g_autofree char *id = pu_peer_id_to_string (peer);
 
-      if (!self->serving || !is_quic_initial (packet) ||
-          self->n_served >= PU_NODE_MAX_SERVED_CONNECTIONS)
-        return;
+      g_message ("Could not accept a connection from %s: %s", id, error->message);
+      link_drop (link);
+      return NULL;
+    }
+  return link;
+}
 
-      link = g_new0 (Link, 1);
-      link->node = self;
-      link->peer = *peer;
-      link->instance = instance;
-      link->relay = relay;
-      link->waiters = g_ptr_array_new ();
-      link->created = g_get_monotonic_time ();
-      self->n_served++;
-      g_hash_table_add (self->links, link);
-      if (!link_start (link, &error))
+static void
+relay_packets_cb (PuRelayClient    *relay,
+                  const PuPeerId   *peer,
+                  guint64           instance,
+                  const PuDatagram *packets,
+                  guint             n_packets,
+                  PuNode           *self)
+{
+  /* All come from one process: once one finds its link, so do the rest. */
+  for (guint i = 0; i < n_packets; i++)
+    {
+      Link *link = relay_link (self, relay, peer, instance, &packets[i]);
+
+      if (link != NULL)
         {
-          g_autofree char *id = pu_peer_id_to_string (peer);
-
-          g_message ("Could not accept a connection from %s: %s", id, error->message);
-          link_drop (link);
+          pu_connection_receive_datagrams (link->conn, packets + i, n_packets - i);
           return;
         }
     }
-
-  pu_connection_receive_datagram (link->conn, data, len);
 }
 
 static gboolean
@@ -1684,7 +1696,7 @@ pu_node_new (PuProfile  *profile,
         }
       g_signal_connect (relay, "connected", G_CALLBACK (relay_connected_cb), self);
       g_signal_connect (relay, "disconnected", G_CALLBACK (relay_disconnected_cb), self);
-      g_signal_connect (relay, "packet", G_CALLBACK (relay_packet_cb), self);
+      g_signal_connect (relay, "packets", G_CALLBACK (relay_packets_cb), self);
       g_signal_connect (relay, "signal", G_CALLBACK (relay_signal_cb), self);
       g_signal_connect (relay, "members", G_CALLBACK (relay_members_cb), self);
       g_ptr_array_add (self->relays, relay);

@@ -19,6 +19,9 @@
 /* The HTTP response to the upgrade, headers only; more is not a relay. */
 #define RESPONSE_MAX 8192
 #define WEBSOCKET_GUID "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+/* Datagrams handed over per ::packets emission; a frame of QUIC packets
+ * holds at most 13. */
+#define RX_BATCH 32
 
 typedef enum {
   STATE_IDLE,        /* stopped */
@@ -71,7 +74,7 @@ G_DEFINE_FINAL_TYPE (PuRelayClient, pu_relay_client, G_TYPE_OBJECT)
 enum {
   SIGNAL_CONNECTED,
   SIGNAL_DISCONNECTED,
-  SIGNAL_PACKET,
+  SIGNAL_PACKETS,
   SIGNAL_SIGNAL,
   SIGNAL_SPONSORED,
   SIGNAL_NAMEPLATE,
@@ -414,30 +417,48 @@ on_message (PuWebsocket *ws,
     case PU_RELAY_FRAME_PACKETS:
       if (self->state == STATE_CONNECTED)
         {
-          const guint8 *datagram;
+          PuDatagram datagrams[RX_BATCH];
           gsize offset = 0, size;
+          guint n = 0;
+          const guint8 *datagram;
 
+          /* One emission hands over many datagrams, in place in the frame. */
           while (pu_relay_frame_batch_next (&frame, &offset, &datagram, &size))
             {
-              g_autoptr(GBytes) payload = g_bytes_new_from_bytes (message, datagram - raw, size);
-
-              g_signal_emit (self, signals[SIGNAL_PACKET], 0, &frame.peer, frame.instance,
-                             payload);
+              datagrams[n++] = (PuDatagram) { datagram, size };
+              if (n == RX_BATCH)
+                {
+                  g_signal_emit (self, signals[SIGNAL_PACKETS], 0, &frame.peer, frame.instance,
+                                 datagrams, n);
+                  n = 0;
+                }
             }
+          if (n > 0)
+            g_signal_emit (self, signals[SIGNAL_PACKETS], 0, &frame.peer, frame.instance,
+                           datagrams, n);
           return;
         }
       break;
 
     case PU_RELAY_FRAME_PACKET:
+      if (self->state == STATE_CONNECTED)
+        {
+          PuDatagram datagram = { frame.payload, frame.payload_len };
+
+          g_signal_emit (self, signals[SIGNAL_PACKETS], 0, &frame.peer, frame.instance,
+                         &datagram, 1);
+          return;
+        }
+      break;
+
     case PU_RELAY_FRAME_SIGNAL:
       if (self->state == STATE_CONNECTED)
         {
           g_autoptr(GBytes) payload = g_bytes_new_from_bytes (message,
                                                               PU_RELAY_FRAME_ADDR_LEN,
                                                               frame.payload_len);
-          guint id = frame.type == PU_RELAY_FRAME_PACKET ? SIGNAL_PACKET : SIGNAL_SIGNAL;
 
-          g_signal_emit (self, signals[id], 0, &frame.peer, frame.instance, payload);
+          g_signal_emit (self, signals[SIGNAL_SIGNAL], 0, &frame.peer, frame.instance, payload);
           return;
         }
       break;
@@ -797,9 +818,10 @@ pu_relay_client_class_init (PuRelayClientClass *klass)
   signals[SIGNAL_DISCONNECTED] =
     g_signal_new ("disconnected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
-  signals[SIGNAL_PACKET] =
-    g_signal_new ("packet", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
-                  NULL, G_TYPE_NONE, 3, G_TYPE_POINTER, G_TYPE_UINT64, G_TYPE_BYTES);
+  signals[SIGNAL_PACKETS] =
+    g_signal_new ("packets", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 4, G_TYPE_POINTER, G_TYPE_UINT64, G_TYPE_POINTER,
+                  G_TYPE_UINT);
   signals[SIGNAL_SIGNAL] =
     g_signal_new ("signal", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 3, G_TYPE_POINTER, G_TYPE_UINT64, G_TYPE_BYTES);

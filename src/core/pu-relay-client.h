@@ -10,8 +10,9 @@
  *   ::connected    ()
  *   ::disconnected (const GError *error)  a connection ended or an attempt
  *                  failed, and why; NULL after pu_relay_client_stop()
- *   ::packet       (const PuPeerId *peer, guint64 instance, GBytes *payload)
- *   ::signal       (same as ::packet)
+ *   ::packets      (const PuPeerId *peer, guint64 instance, const PuDatagram *datagrams,
+ *                  guint n_datagrams)  datagrams from one peer, valid during the emission
+ *   ::signal       (const PuPeerId *peer, guint64 instance, GBytes *payload)
  *   ::sponsored    (const PuPeerId *joiner, guint status)  the relay's answer
  *                  to pu_relay_client_sponsor(), a PuRelaySponsorStatus
  *   ::members      (guint status, const PuRelayMember *members, guint n)

@@ -25,12 +25,16 @@
 #define READ_CHUNK (64 * 1024)
 #define READ_BUDGET (256 * 1024)
 #define CLOSE_TIMEOUT_SECONDS 5
+/* Masking keys are drawn this many bytes at a time: one getrandom() per
+ * frame costs as much as masking the frame. */
+#define MASK_POOL 256
 
 struct _PuWebsocket
 {
   GObject                parent_instance;
 
   GIOStream             *stream;
+  GSocket               *socket;  /* under the stream, if it is on one */
   GPollableInputStream  *input;
   GPollableOutputStream *output;
   PuWebsocketRole        role;
@@ -41,7 +45,7 @@ struct _PuWebsocket
   GMainContext          *context;
   GSource               *read_source;
   GSource               *write_source;
-  GSource               *received_source; /* parses what came with the upgrade */
+  GSource               *pending_source; /* reads what may wait in the buffers */
   GSource               *close_timer;
 
   guint8                *in;     /* received, not yet parsed */
@@ -51,6 +55,8 @@ struct _PuWebsocket
   gsize                  out_sent;
   GByteArray            *message; /* fragments of a message so far, or NULL */
   guint8                 message_opcode;
+  guint8                 mask_pool[MASK_POOL]; /* random bytes, from mask_used on */
+  gsize                  mask_used;
 };
 
 G_DEFINE_FINAL_TYPE (PuWebsocket, pu_websocket, G_TYPE_OBJECT)
@@ -94,8 +100,83 @@ attach (PuWebsocket *self,
         GSourceFunc  func)
 {
   g_source_set_callback (source, func, self, NULL);
+  /* Our callbacks never run the main loop, and GLib would otherwise take the
+   * socket's descriptor out of the poll set and put it back around every
+   * dispatch, each time waking the loop with a write to its eventfd. */
+  g_source_set_can_recurse (source, TRUE);
   g_source_attach (source, self->context);
   *field = source;
+}
+
+static gboolean on_readable (PuWebsocket *self);
+static gboolean on_pending (gpointer user_data);
+static gboolean on_writable (PuWebsocket *self);
+
+static gboolean
+on_socket_readable (GSocket      *socket,
+                    GIOCondition  condition,
+                    gpointer      user_data)
+{
+  return on_readable (user_data);
+}
+
+static gboolean
+on_socket_writable (GSocket      *socket,
+                    GIOCondition  condition,
+                    gpointer      user_data)
+{
+  return on_writable (user_data);
+}
+
+static gboolean
+on_stream_readable (GObject  *stream,
+                    gpointer  user_data)
+{
+  return on_readable (user_data);
+}
+
+static gboolean
+on_stream_writable (GObject  *stream,
+                    gpointer  user_data)
+{
+  return on_writable (user_data);
+}
+
+/* The socket a plain or TLS stream runs on, or NULL. */
+static GSocket *
+stream_socket (GIOStream *stream)
+{
+  g_autoptr(GIOStream) base = NULL;
+
+  if (G_IS_TLS_CONNECTION (stream))
+    g_object_get (stream, "base-io-stream", &base, NULL);
+  else
+    base = g_object_ref (stream);
+  if (!G_IS_SOCKET_CONNECTION (base))
+    return NULL;
+  return g_object_ref (g_socket_connection_get_socket (G_SOCKET_CONNECTION (base)));
+}
+
+/* Waits for @condition (G_IO_IN or G_IO_OUT). On a socket the source is the
+ * socket's own: a stream's source has child sources, and GLib takes each out
+ * of the poll set and puts it back around its dispatch, waking the loop each
+ * time. The reads and writes go through the stream all the same. */
+static void
+watch (PuWebsocket  *self,
+       GSource     **field,
+       GIOCondition  condition)
+{
+  gboolean in = condition == G_IO_IN;
+
+  if (self->socket != NULL)
+    attach (self, field, g_socket_create_source (self->socket, condition, NULL),
+            in ? G_SOURCE_FUNC (on_socket_readable) : G_SOURCE_FUNC (on_socket_writable));
+  else if (in)
+    attach (self, field, g_pollable_input_stream_create_source (self->input, NULL),
+            G_SOURCE_FUNC (on_stream_readable));
+  else
+    attach (self, field, g_pollable_output_stream_create_source (self->output, NULL),
+            G_SOURCE_FUNC (on_stream_writable));
 }
 
 int
@@ -223,7 +304,7 @@ close_stream (PuWebsocket *self)
   self->state = PU_WEBSOCKET_CLOSED;
   clear_source (&self->read_source);
   clear_source (&self->write_source);
-  clear_source (&self->received_source);
+  clear_source (&self->pending_source);
   clear_source (&self->close_timer);
   g_clear_pointer (&self->message, g_byte_array_unref);
   g_io_stream_close_async (self->stream, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
@@ -268,7 +349,13 @@ append_frame (PuWebsocket  *self,
   if (self->role == PU_WEBSOCKET_CLIENT)
     {
       header[1] |= 0x80;
-      randombytes_buf (header + header_len, 4);
+      if (self->mask_used == MASK_POOL)
+        {
+          randombytes_buf (self->mask_pool, MASK_POOL);
+          self->mask_used = 0;
+        }
+      memcpy (header + header_len, self->mask_pool + self->mask_used, 4);
+      self->mask_used += 4;
       header_len += 4;
     }
 
@@ -283,11 +370,8 @@ append_frame (PuWebsocket  *self,
 }
 
 static gboolean
-on_writable (GObject  *pollable,
-             gpointer  user_data)
+on_writable (PuWebsocket *self)
 {
-  PuWebsocket *self = user_data;
-
   g_clear_pointer (&self->write_source, g_source_unref);
   flush (self);
   return G_SOURCE_REMOVE;
@@ -308,9 +392,7 @@ flush (PuWebsocket *self)
       if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
         {
           if (self->write_source == NULL)
-            attach (self, &self->write_source,
-                    g_pollable_output_stream_create_source (self->output, NULL),
-                    G_SOURCE_FUNC (on_writable));
+            watch (self, &self->write_source, G_IO_OUT);
           return;
         }
       if (n < 0)
@@ -537,11 +619,11 @@ grow_input (PuWebsocket *self)
 }
 
 static gboolean
-on_readable (GObject  *pollable,
-             gpointer  user_data)
+on_readable (PuWebsocket *self)
 {
-  PuWebsocket *self = g_object_ref (user_data);
   gsize budget = READ_BUDGET;
+
+  g_object_ref (self);
 
   while (self->state != PU_WEBSOCKET_CLOSED && budget > 0)
     {
@@ -571,18 +653,22 @@ on_readable (GObject  *pollable,
         grow_input (self);
     }
 
+  /* The TLS layer may hold more than the socket still signals. */
+  if (budget == 0 && self->state != PU_WEBSOCKET_CLOSED && self->pending_source == NULL)
+    attach (self, &self->pending_source, g_timeout_source_new (0), on_pending);
   g_object_unref (self);
   return G_SOURCE_CONTINUE;
 }
 
 static gboolean
-on_received (gpointer user_data)
+on_pending (gpointer user_data)
 {
   PuWebsocket *self = user_data;
 
-  g_clear_pointer (&self->received_source, g_source_unref);
+  g_clear_pointer (&self->pending_source, g_source_unref);
   g_object_ref (self);
   process_input (self);
+  on_readable (self);
   g_object_unref (self);
   return G_SOURCE_REMOVE;
 }
@@ -598,11 +684,12 @@ pu_websocket_dispose (GObject *object)
       self->state = PU_WEBSOCKET_CLOSED;
       clear_source (&self->read_source);
       clear_source (&self->write_source);
-      clear_source (&self->received_source);
+      clear_source (&self->pending_source);
       clear_source (&self->close_timer);
       g_io_stream_close_async (self->stream, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
     }
   g_clear_object (&self->stream);
+  g_clear_object (&self->socket);
 
   G_OBJECT_CLASS (pu_websocket_parent_class)->dispose (object);
 }
@@ -646,6 +733,7 @@ pu_websocket_init (PuWebsocket *self)
 {
   self->context = g_main_context_ref_thread_default ();
   self->out = g_byte_array_new ();
+  self->mask_used = MASK_POOL;
 }
 
 PuWebsocket *
@@ -674,16 +762,14 @@ pu_websocket_new (GIOStream       *stream,
   self->in_cap = MAX (READ_START, received_len);
   self->in = g_malloc (self->in_cap);
 
-  attach (self, &self->read_source, g_pollable_input_stream_create_source (self->input, NULL),
-          G_SOURCE_FUNC (on_readable));
-
+  self->socket = stream_socket (stream);
+  watch (self, &self->read_source, G_IO_IN);
   if (received_len > 0)
-    {
-      /* Parsed once the caller has connected its handlers. */
-      memcpy (self->in, received, received_len);
-      self->in_len = received_len;
-      attach (self, &self->received_source, g_timeout_source_new (0), on_received);
-    }
+    memcpy (self->in, received, received_len);
+  self->in_len = received_len;
+  /* What came with the upgrade, here or still in the TLS layer, is read
+   * once the caller has connected its handlers. */
+  attach (self, &self->pending_source, g_timeout_source_new (0), on_pending);
   return self;
 }
 
