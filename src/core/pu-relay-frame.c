@@ -103,7 +103,8 @@ read_name (const guint8 **p,
   memcpy (out, *p + 1, len);
   out[len] = '\0';
   *p += 1 + len;
-  return pu_label_is_valid (out, -1);
+  /* By its length: a NUL inside is no label. */
+  return pu_label_is_valid (out, (gssize) len);
 }
 
 static guint8 *
