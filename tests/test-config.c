@@ -884,6 +884,28 @@ test_turn (void)
   assert_message_has (error, "secret");
 }
 
+/* [options] direct: on unless set to false; anything but a boolean refused. */
+static void
+test_direct (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuConfig) plain = load_text ("[peerup]\nversion=1\n", &error);
+  g_autoptr(PuConfig) off = NULL;
+  g_autoptr(PuConfig) bad = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (pu_config_get_direct (plain));
+
+  off = load_text ("[peerup]\nversion=1\n[options]\ndirect=false\n", &error);
+  g_assert_no_error (error);
+  g_assert_false (pu_config_get_direct (off));
+
+  bad = load_text ("[peerup]\nversion=1\n[options]\ndirect=sometimes\n", &error);
+  g_assert_null (bad);
+  g_assert_error (error, PU_ERROR, PU_ERROR_PARSE);
+  assert_message_has (error, "[options] direct: use true or false");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -904,6 +926,7 @@ main (int   argc,
   g_test_add_func ("/config/permissions", test_permissions);
   g_test_add_func ("/config/archive", test_archive);
   g_test_add_func ("/config/turn", test_turn);
+  g_test_add_func ("/config/direct", test_direct);
 
   return g_test_run ();
 }

@@ -222,6 +222,39 @@ test_round_trip (void)
 }
 
 static void
+test_batch (void)
+{
+  g_autoptr(PuIdentity) identity = pu_identity_generate ();
+  static const guint8 a[] = { 0x40, 1, 2 };
+  static const guint8 b[] = { 0x41 };
+  guint8 buf[64];
+  gsize used = 0, offset = 0, len;
+  const guint8 *datagram;
+  PuRelayFrame in = { .type = PU_RELAY_FRAME_PACKETS, .instance = 9 };
+  PuRelayFrame out;
+  g_autoptr(GBytes) bytes = NULL;
+
+  in.peer = *pu_identity_get_peer_id (identity);
+  used = pu_relay_frame_batch_append (buf, used, a, sizeof a);
+  used = pu_relay_frame_batch_append (buf, used, b, sizeof b);
+  g_assert_cmpuint (used, ==, 2 * PU_RELAY_BATCH_ENTRY_HEAD + sizeof a + sizeof b);
+  g_assert_cmpmem (buf, 2, "\0\3", 2);
+  in.payload = buf;
+  in.payload_len = used;
+  bytes = encode_ok (&in);
+  decode_ok (bytes, &out);
+  g_assert_cmpint (out.type, ==, PU_RELAY_FRAME_PACKETS);
+  g_assert_true (pu_peer_id_equal (&out.peer, &in.peer));
+  g_assert_cmpuint (out.instance, ==, 9);
+
+  g_assert_true (pu_relay_frame_batch_next (&out, &offset, &datagram, &len));
+  g_assert_cmpmem (datagram, len, a, sizeof a);
+  g_assert_true (pu_relay_frame_batch_next (&out, &offset, &datagram, &len));
+  g_assert_cmpmem (datagram, len, b, sizeof b);
+  g_assert_false (pu_relay_frame_batch_next (&out, &offset, &datagram, &len));
+}
+
+static void
 test_payload_limit (void)
 {
   g_autofree guint8 *big = g_malloc0 (PU_RELAY_PAYLOAD_MAX + 1);
@@ -274,6 +307,7 @@ test_bad_frames (void)
   static const guint8 welcome_extra[] = { 1, PU_RELAY_FRAME_WELCOME, 0 };
   static const guint8 short_ping[] = { 1, PU_RELAY_FRAME_PING, 0, 0, 0 };
   static const guint8 short_packet[] = { 1, PU_RELAY_FRAME_PACKET, 1, 2, 3 };
+  guint8 batch[2 + 32 + 8 + 5] = { 1, PU_RELAY_FRAME_PACKETS };
   static const guint8 short_challenge[40] = { 1, PU_RELAY_FRAME_CHALLENGE };
   static const guint8 error_len_over[] = { 1, PU_RELAY_FRAME_ERROR, 0, 1, 5, 'a', 'b' };
   static const guint8 error_len_big[] = { 1, PU_RELAY_FRAME_ERROR, 0, 1, 250, 'a' };
@@ -304,6 +338,24 @@ test_bad_frames (void)
   decode_fails (error_utf8, sizeof error_utf8, PU_ERROR_PARSE);
   decode_fails (error_short, sizeof error_short, PU_ERROR_PARSE);
 
+  /* A batch: no datagram, an empty one, one longer than what is left, a
+   * length cut in half. */
+  decode_fails (batch, 2 + 32 + 8, PU_ERROR_PARSE);
+  decode_fails (batch, sizeof batch, PU_ERROR_PARSE);
+  batch[42] = 0;
+  batch[43] = 4;
+  decode_fails (batch, sizeof batch, PU_ERROR_PARSE);
+  batch[43] = 1;
+  decode_fails (batch, sizeof batch, PU_ERROR_PARSE);
+  batch[43] = 3;
+  {
+    PuRelayFrame frame;
+
+    g_assert_true (pu_relay_frame_decode (batch, sizeof batch, &frame, NULL));
+    batch[43] = 2;
+    g_assert_true (pu_relay_frame_decode (batch, sizeof batch - 1, &frame, NULL));
+  }
+  decode_fails (batch, sizeof batch, PU_ERROR_PARSE);
   nameplate[2 + 2] = 2;  /* unknown status */
   decode_fails (nameplate, sizeof nameplate, PU_ERROR_PARSE);
   decode_fails (nameplate, sizeof nameplate - 1, PU_ERROR_PARSE);
@@ -406,6 +458,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/relay-frame/round-trip", test_round_trip);
+  g_test_add_func ("/relay-frame/batch", test_batch);
   g_test_add_func ("/relay-frame/payload-limit", test_payload_limit);
   g_test_add_func ("/relay-frame/error-text-cut", test_error_text_cut);
   g_test_add_func ("/relay-frame/bad-frames", test_bad_frames);

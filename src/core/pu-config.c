@@ -16,6 +16,7 @@
 #define GROUP_PEERUP "peerup"
 #define GROUP_NAMES "names"
 #define GROUP_TURN "turn"
+#define GROUP_OPTIONS "options"
 #define RELAY_PREFIX "relay "
 #define SERVICE_PREFIX "service "
 #define KEY_VERSION "version"
@@ -27,6 +28,7 @@
 #define KEY_ALLOWED "allowed"
 #define KEY_URL "url"
 #define KEY_SECRET "secret"
+#define KEY_DIRECT "direct"
 #define TURN_DEFAULT_PORT 3478
 #define TURN_SECRET_MAX 256
 
@@ -52,6 +54,7 @@ typedef struct
   char       *turn_host;     /* IP literal, NULL without [turn] */
   guint16     turn_port;
   char       *turn_secret;
+  gboolean    relay_only;    /* [options] direct=false */
 } State;
 
 struct _PuConfig
@@ -495,6 +498,26 @@ compare_services (gconstpointer a,
   return strcmp (sa->name, sb->name);
 }
 
+/* [options]: direct=false keeps every connection on the relay, so peers never
+ * learn this device's addresses. */
+static gboolean
+parse_options (GKeyFile    *kf,
+               const char  *path,
+               State       *st,
+               GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  gboolean direct;
+
+  if (!g_key_file_has_key (kf, GROUP_OPTIONS, KEY_DIRECT, NULL))
+    return TRUE;
+  direct = g_key_file_get_boolean (kf, GROUP_OPTIONS, KEY_DIRECT, &local_error);
+  if (local_error != NULL)
+    return bad_parse (error, path, GROUP_OPTIONS, KEY_DIRECT, _("use true or false"));
+  st->relay_only = !direct;
+  return TRUE;
+}
+
 static gboolean
 parse_state (GKeyFile    *kf,
              const char  *path,
@@ -507,7 +530,8 @@ parse_state (GKeyFile    *kf,
       || !parse_label_key (kf, path, KEY_NAME, _("device name"), &st->device_name, error)
       || !parse_label_key (kf, path, KEY_NETWORK, _("network name"), &st->network, error)
       || !parse_names (kf, path, st, error)
-      || !parse_turn (kf, path, st, error))
+      || !parse_turn (kf, path, st, error)
+      || !parse_options (kf, path, st, error))
     return FALSE;
 
   /* Other groups ([options] and any from later versions) are kept as they are. */
@@ -710,6 +734,14 @@ pu_config_set_device_name (PuConfig    *self,
 
   g_key_file_set_string (self->keyfile, GROUP_PEERUP, KEY_NAME, name);
   return sync_state (self, error);
+}
+
+gboolean
+pu_config_get_direct (PuConfig *self)
+{
+  g_return_val_if_fail (PU_IS_CONFIG (self), TRUE);
+
+  return !self->state.relay_only;
 }
 
 gboolean

@@ -61,6 +61,8 @@ gboolean          pu_config_set_device_name       (PuConfig     *self,
                                                    GError      **error);
 const char       *pu_config_get_network           (PuConfig     *self);
 
+/* FALSE when [options] direct=false: connections stay on the relay. */
+gboolean          pu_config_get_direct            (PuConfig     *self);
 /* [turn] url=turn:IP[:PORT] and secret (coturn's static-auth-secret): FALSE
  * when there is none. */
 gboolean          pu_config_get_turn              (PuConfig     *self,

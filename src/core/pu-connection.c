@@ -21,15 +21,17 @@
   "NORMAL:-VERS-ALL:+VERS-TLS1.3:-CIPHER-ALL:+AES-128-GCM:+AES-256-GCM:+CHACHA20-POLY1305:" \
   "-GROUP-ALL:+GROUP-X25519:+GROUP-SECP256R1:%DISABLE_TLS13_COMPAT_MODE"
 
-/* QUIC's datagram floor and our ceiling: every path carries 1200 bytes; paths
- * advertise more: what fits a 1500-byte MTU over UDP, or a TLS record on a
- * relay. Large packets make everything per-packet cheaper. */
+/* QUIC's datagram floor and our ceiling: every path carries 1200 bytes, and
+ * none gets more than a 1500-byte MTU takes over IPv6 and UDP, the relay
+ * included. A connection starts on the relay and may move to a direct path,
+ * while ngtcp2 0.12 sizes congestion control by the packet size it is created
+ * with: with direct-path packets everywhere its windows mean on the direct
+ * path what they would for TCP. A relay carries several packets per frame. */
 #define MIN_DATAGRAM 1200
-#define MAX_DATAGRAM (16 * 1024)
-/* Packets written per pass and handed to the path in one call: 32 of UDP's,
- * 4 of a relay's. */
+#define MAX_DATAGRAM 1452
+/* Packets written per pass and handed to the path in one call. */
 #define BATCH_PACKETS 32
-#define BATCH_BYTES (64 * 1024)
+#define BATCH_BYTES (BATCH_PACKETS * MAX_DATAGRAM)
 #define MAX_VECS 16
 #define CID_LEN 18
 
@@ -501,8 +503,8 @@ init_settings (PuConnection           *self,
   settings->max_stream_window = MAX_STREAM_WINDOW;
   /* Packet size follows the current path (the buffer we write into), not a
    * discovery that a path switch would invalidate. Congestion control counts
-   * in packets of the first path's size; a later path with smaller packets
-   * just fills its windows with more of them. */
+   * in packets of MAX_DATAGRAM; a path with smaller packets (1232 bytes on
+   * one that is not host to host) fills its windows with a few more. */
   settings->max_tx_udp_payload_size = datagram_size (self);
   settings->no_tx_udp_payload_size_shaping = 1;
   settings->no_pmtud = 1;
@@ -1185,6 +1187,32 @@ pu_connection_set_idle_timeout (PuConnection *self,
   self->idle_timeout_ms = msec;
 }
 
+/* What was in flight on the old path is likely lost, and the retransmission
+ * timer may have backed off for seconds while that path was dying: fire it
+ * now, so probes go out on the new path and the peer's ACKs show the losses
+ * within a round trip. ngtcp2 0.12 has no call for that, so the timer is run
+ * at its own deadline, unless the idle timeout might come first. */
+static void
+kick_loss_detection (PuConnection *self)
+{
+  ngtcp2_conn_stat cstat;
+  ngtcp2_tstamp ts = now ();
+  int ret;
+
+  if (self->closed || self->conn == NULL || !ngtcp2_conn_get_handshake_completed (self->conn))
+    return;
+  ngtcp2_conn_get_conn_stat (self->conn, &cstat);
+  if (cstat.loss_detection_timer == UINT64_MAX ||
+      cstat.loss_detection_timer >= ts + (ngtcp2_duration) self->idle_timeout_ms *
+                                         NGTCP2_MILLISECONDS / 2)
+    return;
+  ret = ngtcp2_conn_handle_expiry (self->conn, MAX (ts, cstat.loss_detection_timer));
+  if (ret != 0)
+    fail (self, ret);
+  dispatch_events (self);
+  update_timer (self);
+}
+
 void
 pu_connection_set_path (PuConnection *self,
                         PuPath       *path)
@@ -1192,7 +1220,10 @@ pu_connection_set_path (PuConnection *self,
   g_return_if_fail (PU_IS_CONNECTION (self));
   g_return_if_fail (PU_IS_PATH (path));
 
+  if (self->path == path)
+    return;
   g_set_object (&self->path, path);
+  kick_loss_detection (self);
   schedule (self);
 }
 

@@ -606,6 +606,8 @@ ice_start (Link    *link,
   ice_stop (link);
   if (was_direct)
     g_signal_emit (self, signals[SIGNAL_PEER_CHANGED], 0, &link->peer);
+  if (!pu_config_get_direct (pu_profile_get_config (self->profile)))
+    return;
   link->generation = generation;
   link->ice = pu_ice_path_new (link->dialed, link->session, generation);
   link->ice_started = g_get_monotonic_time ();

@@ -50,6 +50,8 @@ struct _PuRelayClient
   guint8                  *response;  /* what came back so far: RESPONSE_MAX bytes */
   gsize                    response_len;
   PuWebsocket             *ws;
+  gboolean                 batch;      /* the relay takes PACKETS frames */
+  guint8                  *batch_buf;  /* PU_RELAY_PAYLOAD_MAX, while batch */
   GSource                 *timer;      /* backoff, or the keepalive tick */
   gint64                   started_at; /* of the current attempt */
   gint64                   last_rx;
@@ -409,6 +411,23 @@ on_message (PuWebsocket *ws,
                                     self->address, frame.message));
       return;
 
+    case PU_RELAY_FRAME_PACKETS:
+      if (self->state == STATE_CONNECTED)
+        {
+          const guint8 *datagram;
+          gsize offset = 0, size;
+
+          while (pu_relay_frame_batch_next (&frame, &offset, &datagram, &size))
+            {
+              g_autoptr(GBytes) payload = g_bytes_new_from_bytes (message, datagram - raw, size);
+
+              g_signal_emit (self, signals[SIGNAL_PACKET], 0, &frame.peer, frame.instance,
+                             payload);
+            }
+          return;
+        }
+      break;
+
     case PU_RELAY_FRAME_PACKET:
     case PU_RELAY_FRAME_SIGNAL:
       if (self->state == STATE_CONNECTED)
@@ -562,6 +581,10 @@ upgrade_done (PuRelayClient *self,
       return;
     }
 
+  self->batch = soup_message_headers_header_contains (headers, PU_RELAY_FEATURES_HEADER,
+                                                      PU_RELAY_FEATURE_BATCH);
+  if (self->batch && self->batch_buf == NULL)
+    self->batch_buf = g_malloc (PU_RELAY_PAYLOAD_MAX);
   self->ws = pu_websocket_new (self->tls, PU_WEBSOCKET_CLIENT, PU_RELAY_FRAME_MAX,
                                self->response + len, self->response_len - len);
   g_clear_object (&self->tls);
@@ -669,6 +692,7 @@ send_upgrade (PuRelayClient *self)
                                    "Connection: Upgrade\r\n"
                                    "Sec-WebSocket-Key: %s\r\n"
                                    "Sec-WebSocket-Version: 13\r\n"
+                                   PU_RELAY_FEATURES_HEADER ": " PU_RELAY_FEATURE_BATCH "\r\n"
                                    "\r\n",
                                    PU_RELAY_WEBSOCKET_PATH, self->address, PU_VERSION, key);
   g_output_stream_write_all_async (g_io_stream_get_output_stream (self->tls), self->request,
@@ -753,6 +777,7 @@ pu_relay_client_finalize (GObject *object)
   g_clear_object (&self->identity);
   g_clear_pointer (&self->relay, pu_relay_addr_free);
   g_free (self->address);
+  g_free (self->batch_buf);
   g_main_context_unref (self->context);
 
   G_OBJECT_CLASS (pu_relay_client_parent_class)->finalize (object);
@@ -1025,6 +1050,55 @@ pu_relay_client_send_packet (PuRelayClient   *self,
   g_return_val_if_fail (data != NULL || len == 0, FALSE);
 
   return send_addressed (self, PU_RELAY_FRAME_PACKET, peer, instance, data, len, error);
+}
+
+void
+pu_relay_client_send_packets (PuRelayClient    *self,
+                              const PuPeerId   *peer,
+                              guint64           instance,
+                              const PuDatagram *datagrams,
+                              guint             n_datagrams)
+{
+  gsize used = 0;
+  guint n = 0;
+
+  g_return_if_fail (PU_IS_RELAY_CLIENT (self));
+  g_return_if_fail (peer != NULL);
+  g_return_if_fail (datagrams != NULL || n_datagrams == 0);
+
+  if (!self->batch)
+    {
+      for (guint i = 0; i < n_datagrams; i++)
+        send_addressed (self, PU_RELAY_FRAME_PACKET, peer, instance, datagrams[i].data,
+                        datagrams[i].len, NULL);
+      return;
+    }
+  /* Consecutive datagrams share frames, as many as fit. */
+  for (guint i = 0; i <= n_datagrams; i++)
+    {
+      gboolean last = i == n_datagrams;
+
+      if (n > 0 && (last || used + PU_RELAY_BATCH_ENTRY_HEAD + datagrams[i].len >
+                            PU_RELAY_PAYLOAD_MAX))
+        {
+          if (n == 1)
+            send_addressed (self, PU_RELAY_FRAME_PACKET, peer, instance, datagrams[i - 1].data,
+                            datagrams[i - 1].len, NULL);
+          else
+            send_addressed (self, PU_RELAY_FRAME_PACKETS, peer, instance, self->batch_buf, used,
+                            NULL);
+          used = 0;
+          n = 0;
+        }
+      if (last)
+        break;
+      if (datagrams[i].len == 0 || datagrams[i].len > PU_RELAY_PAYLOAD_MAX -
+                                                       PU_RELAY_BATCH_ENTRY_HEAD)
+        continue;
+      used = pu_relay_frame_batch_append (self->batch_buf, used, datagrams[i].data,
+                                          datagrams[i].len);
+      n++;
+    }
 }
 
 gboolean

@@ -29,6 +29,7 @@
 #include <gio/gio.h>
 
 #include "pu-identity.h"
+#include "pu-path.h"
 #include "pu-relay-addr.h"
 
 G_BEGIN_DECLS
@@ -101,6 +102,13 @@ gboolean        pu_relay_client_send_packet  (PuRelayClient      *self,
                                               const guint8       *data,
                                               gsize               len,
                                               GError            **error);
+/* Sends datagrams for one peer, several to a frame when the relay takes
+ * PACKETS frames; congested, too large or empty ones are dropped. */
+void            pu_relay_client_send_packets (PuRelayClient      *self,
+                                              const PuPeerId     *peer,
+                                              guint64             instance,
+                                              const PuDatagram   *datagrams,
+                                              guint               n_datagrams);
 gboolean        pu_relay_client_send_signal  (PuRelayClient      *self,
                                               const PuPeerId     *peer,
                                               guint64             instance,

@@ -129,7 +129,8 @@ pu_relay_frame_decode (const guint8  *data,
   g_return_val_if_fail (data != NULL || len == 0, FALSE);
   g_return_val_if_fail (out != NULL, FALSE);
 
-  memset (out, 0, sizeof *out);
+  /* The members' room (3 KB) is written only by the frames that use it. */
+  memset (out, 0, G_STRUCT_OFFSET (PuRelayFrame, members));
 
   if (len > PU_RELAY_FRAME_MAX)
     return malformed (error, _("too large"));
@@ -199,6 +200,31 @@ pu_relay_frame_decode (const guint8  *data,
       out->payload_len = len - PU_RELAY_FRAME_ADDR_LEN;
       return TRUE;
 
+    case PU_RELAY_FRAME_PACKETS:
+      {
+        gsize at = PU_RELAY_FRAME_ADDR_LEN;
+
+        if (len <= PU_RELAY_FRAME_ADDR_LEN)
+          return malformed (error, _("truncated"));
+        while (at < len)
+          {
+            gsize n;
+
+            if (len - at < PU_RELAY_BATCH_ENTRY_HEAD)
+              return malformed (error, _("truncated"));
+            n = (gsize) data[at] << 8 | data[at + 1];
+            if (n == 0)
+              return malformed (error, _("empty packet"));
+            if (n > len - at - PU_RELAY_BATCH_ENTRY_HEAD)
+              return malformed (error, _("truncated"));
+            at += PU_RELAY_BATCH_ENTRY_HEAD + n;
+          }
+        pu_peer_id_from_pubkey (body, &out->peer);
+        out->instance = read_u64 (body + PU_PUBKEY_LEN);
+        out->payload = data + PU_RELAY_FRAME_ADDR_LEN;
+        out->payload_len = len - PU_RELAY_FRAME_ADDR_LEN;
+        return TRUE;
+      }
     case PU_RELAY_FRAME_PING:
     case PU_RELAY_FRAME_PONG:
       if (!expect_len (len, COOKIE_LEN, error))
@@ -341,6 +367,7 @@ encode_head (const PuRelayFrame  *frame,
       }
 
     case PU_RELAY_FRAME_PACKET:
+    case PU_RELAY_FRAME_PACKETS:
     case PU_RELAY_FRAME_SIGNAL:
       if (frame->payload_len > PU_RELAY_PAYLOAD_MAX)
         {
@@ -419,7 +446,8 @@ encode_head (const PuRelayFrame  *frame,
 static gboolean
 has_payload (const PuRelayFrame *frame)
 {
-  return frame->type == PU_RELAY_FRAME_PACKET || frame->type == PU_RELAY_FRAME_SIGNAL;
+  return frame->type == PU_RELAY_FRAME_PACKET || frame->type == PU_RELAY_FRAME_PACKETS ||
+         frame->type == PU_RELAY_FRAME_SIGNAL;
 }
 
 GBytes *
@@ -463,6 +491,42 @@ pu_relay_frame_send (PuWebsocket         *ws,
   /* The payload goes from the caller's buffer into the socket's queue. */
   return pu_websocket_send (ws, head, head_len, has_payload (frame) ? frame->payload : NULL,
                             has_payload (frame) ? frame->payload_len : 0, may_drop, error);
+}
+
+gsize
+pu_relay_frame_batch_append (guint8       *buf,
+                             gsize         used,
+                             const guint8 *datagram,
+                             gsize         len)
+{
+  g_return_val_if_fail (buf != NULL && datagram != NULL, used);
+  g_return_val_if_fail (len > 0 && len <= G_MAXUINT16, used);
+
+  buf[used] = (guint8) (len >> 8);
+  buf[used + 1] = (guint8) len;
+  memcpy (buf + used + PU_RELAY_BATCH_ENTRY_HEAD, datagram, len);
+  return used + PU_RELAY_BATCH_ENTRY_HEAD + len;
+}
+
+gboolean
+pu_relay_frame_batch_next (const PuRelayFrame  *frame,
+                           gsize               *offset,
+                           const guint8       **datagram,
+                           gsize               *len)
+{
+  const guint8 *p;
+
+  g_return_val_if_fail (frame != NULL && frame->type == PU_RELAY_FRAME_PACKETS, FALSE);
+  g_return_val_if_fail (offset != NULL && datagram != NULL && len != NULL, FALSE);
+
+  /* Decoding checked that the entries fill the payload exactly. */
+  if (*offset + PU_RELAY_BATCH_ENTRY_HEAD > frame->payload_len)
+    return FALSE;
+  p = frame->payload + *offset;
+  *len = (gsize) p[0] << 8 | p[1];
+  *datagram = p + PU_RELAY_BATCH_ENTRY_HEAD;
+  *offset += PU_RELAY_BATCH_ENTRY_HEAD + *len;
+  return TRUE;
 }
 
 void

@@ -11,6 +11,7 @@
  *   PACKET     both ways      peer-key[32] instance[8] payload[…]
  *   SIGNAL     both ways      peer-key[32] instance[8] payload[…]
  *   PING/PONG  both ways      cookie[8]
+ *   PACKETS    both ways      peer-key[32] instance[8] { length[2] datagram[length] }…
  *   SPONSOR    node → relay   joiner-key[32] timestamp[8] signature[64]
  *   SPONSORED  relay → node   joiner-key[32] status[1]
  *   CLAIM      node → relay   ttl[4]
@@ -19,7 +20,7 @@
  *   GROUP_JOIN node → relay   token[16] name-length[1] name[…]
  *   MEMBERS    relay → node   status[1] count[1] (peer-key[32] name-length[1] name[…])…
  *
- * In PACKET and SIGNAL the peer and instance name the other end: the
+ * In PACKET, PACKETS and SIGNAL the peer and instance name the other end: the
  * destination when a node sends, the source when the relay delivers. The
  * signature in AUTH covers pu_relay_frame_auth_transcript(). AUTH flags:
  * 0x01 serving, 0x02 pairing (an unknown device asks for a pairing-only
@@ -38,6 +39,13 @@
  * joined, with the group's other members; 1: pairing failed), and sends
  * each member the others again whenever it connects (status 2).
  *
+ * PACKETS carries one or more consecutive datagrams (none empty) for the same
+ * peer. It goes only where it is understood: a node asks for it with the
+ * PU_RELAY_FEATURES_HEADER request header of the WebSocket upgrade, a relay
+ * that knows it says so in the same response header, and a node sends
+ * PACKETS only to such a relay. The relay passes the datagrams on as they
+ * are, as one PACKETS to a node that asked for it, one PACKET each to others.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
@@ -50,6 +58,9 @@ G_BEGIN_DECLS
 #define PU_RELAY_FRAME_VERSION 1
 /* The relay's WebSocket endpoint. */
 #define PU_RELAY_WEBSOCKET_PATH "/v1/relay"
+/* Upgrade request and response header listing optional features. */
+#define PU_RELAY_FEATURES_HEADER "Peerup-Relay-Features"
+#define PU_RELAY_FEATURE_BATCH "batch"
 /* Largest frame either side sends or accepts; QUIC datagrams and signaling
  * messages fit with room to spare. */
 #define PU_RELAY_FRAME_MAX (16 * 1024)
@@ -62,6 +73,8 @@ G_BEGIN_DECLS
 /* version + type + peer key + instance, before a PACKET or SIGNAL payload */
 #define PU_RELAY_FRAME_ADDR_LEN (2 + PU_PUBKEY_LEN + 8)
 #define PU_RELAY_PAYLOAD_MAX (PU_RELAY_FRAME_MAX - PU_RELAY_FRAME_ADDR_LEN)
+/* What each datagram in a PACKETS payload costs besides itself. */
+#define PU_RELAY_BATCH_ENTRY_HEAD 2
 /* "peerup relay auth v1" + nonce + relay key + instance + flags */
 #define PU_RELAY_AUTH_TRANSCRIPT_LEN (20 + PU_RELAY_NONCE_LEN + PU_PUBKEY_LEN + 8 + 1)
 /* "peerup relay sponsor v1" + relay key + joiner key + timestamp */
@@ -89,6 +102,7 @@ typedef enum {
   PU_RELAY_FRAME_SIGNAL,
   PU_RELAY_FRAME_PING,
   PU_RELAY_FRAME_PONG,
+  PU_RELAY_FRAME_PACKETS,
   PU_RELAY_FRAME_SPONSOR,
   PU_RELAY_FRAME_SPONSORED,
   PU_RELAY_FRAME_CLAIM,
@@ -143,15 +157,16 @@ typedef struct {
   guint16          nameplate;
   /* GROUP_JOIN: the token and the joiner's name (in members[0].name) */
   guint8           token[PU_RELAY_GROUP_TOKEN_LEN];
-  /* MEMBERS (status as above) */
-  PuRelayMember    members[PU_RELAY_GROUP_MAX];
-  guint            n_members;
   guint16          error_code;
   char             message[PU_RELAY_ERROR_MESSAGE_MAX + 1];
   guint64          cookie;
-  /* PACKET/SIGNAL: borrowed from the decoded buffer, or the caller's when encoding */
+  /* PACKET/PACKETS/SIGNAL: borrowed from the decoded buffer, or the caller's when encoding */
   const guint8    *payload;
   gsize            payload_len;
+  /* MEMBERS (status as above). Last: decoding leaves the members' room
+   * alone unless the frame fills it, as every packet goes through it. */
+  guint            n_members;
+  PuRelayMember    members[PU_RELAY_GROUP_MAX];
 } PuRelayFrame;
 
 /* Total and bounded: anything but a well-formed frame of a known type is
@@ -171,6 +186,19 @@ gboolean  pu_relay_frame_send            (PuWebsocket             *ws,
                                           const PuRelayFrame      *frame,
                                           gboolean                 may_drop,
                                           GError                 **error);
+/* Appends @datagram (1 to G_MAXUINT16 bytes) to the PACKETS payload at @buf,
+ * which holds @used bytes; returns the new length. The caller checks that
+ * PU_RELAY_BATCH_ENTRY_HEAD + @len more bytes fit. */
+gsize     pu_relay_frame_batch_append    (guint8              *buf,
+                                          gsize                used,
+                                          const guint8        *datagram,
+                                          gsize                len);
+/* Steps through the payload of a decoded PACKETS frame: the next datagram
+ * in @datagram and @len, FALSE after the last. Start with @offset 0. */
+gboolean  pu_relay_frame_batch_next      (const PuRelayFrame  *frame,
+                                          gsize               *offset,
+                                          const guint8       **datagram,
+                                          gsize               *len);
 /* What a node signs in AUTH, binding the answer to this relay and challenge. */
 void      pu_relay_frame_auth_transcript (const guint8         nonce[PU_RELAY_NONCE_LEN],
                                           const PuPeerId      *relay,

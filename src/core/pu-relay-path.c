@@ -28,9 +28,8 @@ pu_relay_path_send (PuPath           *path,
   if (!pu_relay_client_is_running (self->client))
     return FALSE;
   /* A disconnected or congested relay drops; QUIC retransmits what matters. */
-  for (guint i = 0; i < n_datagrams; i++)
-    pu_relay_client_send_packet (self->client, &self->peer, self->instance,
-                                 datagrams[i].data, datagrams[i].len, NULL);
+  pu_relay_client_send_packets (self->client, &self->peer, self->instance, datagrams,
+                                n_datagrams);
   return TRUE;
 }
 

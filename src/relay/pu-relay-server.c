@@ -7,6 +7,7 @@
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
+#include <netinet/in.h>
 #include <sodium.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -33,6 +34,7 @@ typedef struct {
   PuPeerId                 peer;
   guint64                  instance;
   gboolean                 serving;
+  gboolean                 batch;       /* takes PACKETS frames */
   guint64                  bytes;
   gint64                   started_at;  /* monotonic */
   gint64                   last_rx;
@@ -658,6 +660,17 @@ forward (Session            *s,
   /* The receiver learns who sent it, as the relay authenticated them. */
   out.peer = s->peer;
   out.instance = s->instance;
+  if (frame->type == PU_RELAY_FRAME_PACKETS && !dest->batch)
+    {
+      gsize offset = 0;
+
+      /* A node that did not ask for batches gets the datagrams one by one. */
+      out.type = PU_RELAY_FRAME_PACKET;
+      while (pu_relay_frame_batch_next (frame, &offset, &out.payload, &out.payload_len))
+        if (!pu_relay_frame_send (dest->ws, &out, TRUE, NULL))
+          self->n_dropped++;
+      return;
+    }
   if (!pu_relay_frame_send (dest->ws, &out, TRUE, NULL))
     self->n_dropped++;
 }
@@ -707,6 +720,7 @@ on_message (PuWebsocket *ws,
   switch (frame.type)
     {
     case PU_RELAY_FRAME_PACKET:
+    case PU_RELAY_FRAME_PACKETS:
     case PU_RELAY_FRAME_SIGNAL:
       forward (s, &frame);
       break;
@@ -785,6 +799,14 @@ on_closed (PuWebsocket *ws,
   g_ptr_array_remove (self->sessions, s);
 }
 
+static gboolean
+wants_batch (SoupServerMessage *msg)
+{
+  return soup_message_headers_header_contains (soup_server_message_get_request_headers (msg),
+                                               PU_RELAY_FEATURES_HEADER,
+                                               PU_RELAY_FEATURE_BATCH);
+}
+
 /* The upgrade is through: the connection is a session from now on. */
 static void
 upgraded_cb (SoupServerMessage *msg,
@@ -808,6 +830,7 @@ upgraded_cb (SoupServerMessage *msg,
           ? g_inet_address_to_string (
               g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)))
           : g_strdup ("");
+  s->batch = wants_batch (msg);
   s->ws = pu_websocket_new (stream, PU_WEBSOCKET_SERVER, PU_RELAY_FRAME_MAX, NULL, 0);
   s->started_at = s->last_rx = g_get_monotonic_time ();
   g_ptr_array_add (self->sessions, s);
@@ -837,8 +860,12 @@ websocket_cb (SoupServer        *soup,
               GHashTable        *query,
               gpointer           data)
 {
-  if (soup_websocket_server_process_handshake (msg, NULL, NULL, NULL, NULL))
-    g_signal_connect_object (msg, "wrote-informational", G_CALLBACK (upgraded_cb), data, 0);
+  if (!soup_websocket_server_process_handshake (msg, NULL, NULL, NULL, NULL))
+    return;
+  if (wants_batch (msg))
+    soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                  PU_RELAY_FEATURES_HEADER, PU_RELAY_FEATURE_BATCH);
+  g_signal_connect_object (msg, "wrote-informational", G_CALLBACK (upgraded_cb), data, 0);
 }
 
 static gboolean
@@ -1088,6 +1115,29 @@ pu_relay_server_set_groups_path (PuRelayServer *self,
   self->groups_path = g_strdup (path);
 }
 
+/* As soup_server_listen() does, with room in the accept queue for every
+ * device reconnecting at once after a relay restart: libsoup's default
+ * queue of 10 drops their SYNs, and retried SYNs back off for seconds. */
+static gboolean
+listen_tcp (PuRelayServer       *self,
+            GInetSocketAddress  *address,
+            GError             **error)
+{
+  GSocketFamily family = g_socket_address_get_family (G_SOCKET_ADDRESS (address));
+  g_autoptr(GSocket) socket = g_socket_new (family, G_SOCKET_TYPE_STREAM,
+                                            G_SOCKET_PROTOCOL_TCP, error);
+
+  if (socket == NULL)
+    return FALSE;
+  if (family == G_SOCKET_FAMILY_IPV6 &&
+      !g_socket_set_option (socket, IPPROTO_IPV6, IPV6_V6ONLY, TRUE, error))
+    return FALSE;
+  g_socket_set_listen_backlog (socket, SOMAXCONN);
+  return g_socket_bind (socket, G_SOCKET_ADDRESS (address), TRUE, error) &&
+         g_socket_listen (socket, error) &&
+         soup_server_listen_socket (self->soup, socket, SOUP_SERVER_LISTEN_HTTPS, error);
+}
+
 gboolean
 pu_relay_server_listen (PuRelayServer       *self,
                         GInetSocketAddress  *address,
@@ -1100,8 +1150,7 @@ pu_relay_server_listen (PuRelayServer       *self,
   g_return_val_if_fail (G_IS_INET_SOCKET_ADDRESS (address), FALSE);
   g_return_val_if_fail (self->port == 0, FALSE);
 
-  if (!soup_server_listen (self->soup, G_SOCKET_ADDRESS (address), SOUP_SERVER_LISTEN_HTTPS,
-                           error))
+  if (!listen_tcp (self, address, error))
     {
       g_prefix_error (error, _("Could not listen on TCP port %u: "),
                       g_inet_socket_address_get_port (address));

@@ -5,8 +5,9 @@
  * Makes N identities, adds them to the relay's AUTHORIZED-KEYS (a running
  * relay picks the change up), connects one relay client per identity and
  * keeps them connected and idle (keepalives only) until SIGTERM or SIGINT.
- * Prints "N peers connected" once they all are, so that a script can read
- * the relay's memory then (tests/bench/bench-tunnel.sh does).
+ * Prints "N peers connected, M attempts failed on the way" once they all
+ * are, so that a script can read the relay's memory then
+ * (tests/bench/bench-tunnel.sh does).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -22,9 +23,18 @@
 
 typedef struct {
   GPtrArray *clients;
+  guint      n_failed;  /* attempts, while connecting */
   gboolean   stop;
   guint      guard;
 } Peers;
+
+static void
+disconnected_cb (PuRelayClient *client,
+                 const GError  *error,
+                 Peers         *peers)
+{
+  peers->n_failed++;
+}
 
 static guint
 count_connected (Peers *peers)
@@ -80,7 +90,7 @@ main (int   argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(PuRelayAddr) addr = NULL;
   g_autoptr(GPtrArray) identities = g_ptr_array_new_with_free_func (g_object_unref);
-  Peers peers = { g_ptr_array_new_with_free_func (g_object_unref), FALSE, 0 };
+  Peers peers = { g_ptr_array_new_with_free_func (g_object_unref), 0, FALSE, 0 };
   guint64 n = 1000;
   guint connected;
 
@@ -117,6 +127,7 @@ main (int   argc,
           g_printerr ("bench-relay-peers: %s\n", error->message);
           return 1;
         }
+      g_signal_connect (client, "disconnected", G_CALLBACK (disconnected_cb), &peers);
       g_ptr_array_add (peers.clients, client);
     }
 
@@ -136,7 +147,7 @@ main (int   argc,
       return 1;
     }
   g_clear_handle_id (&peers.guard, g_source_remove);
-  printf ("%u peers connected\n", (guint) n);
+  printf ("%u peers connected, %u attempts failed on the way\n", (guint) n, peers.n_failed);
   fflush (stdout);
 
   while (!peers.stop)

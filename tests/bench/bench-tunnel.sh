@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# bench-tunnel.sh — Peer Up's relayed tunnel against raw TCP and `ssh -L`,
-# measured in one run on loopback with iperf3, plus the tunnel's latencies
-# and the relay's costs. Prints figures; asserts nothing. Run it with
+# bench-tunnel.sh — Peer Up's tunnel, relayed and direct, against raw TCP and
+# `ssh -L`, measured in one run on loopback with iperf3, plus the tunnel's
+# latencies and the relay's costs. Prints figures; asserts nothing. Run it with
 # `ninja -C _build bench-tunnel` (or set PU_PEERUP_BIN and PU_BENCH_RELAY_PEERS).
 #
 #   PU_BENCH_SECONDS   length of each iperf3 run (default 5)
@@ -118,6 +118,7 @@ net_start peers "$relay_peers" "$net_relay_addr" "$net_tmp/relay/peerup-relay/au
 net_wait 300 net_has "$net_tmp/peers.out" "peers connected" ||
   fail "the idle peers did not all connect" peers relay
 rss_after=$(rss_kb "$relay_pid")
+failed_attempts=$(grep -oE '[0-9]+ attempts failed' "$net_tmp/peers.out" | grep -oE '^[0-9]+')
 net_stop peers || true
 kb_per_peer=$(awk -v a="$rss_after" -v b="$rss_before" -v n="$n_peers" \
                 'BEGIN { printf "%.1f", (a - b) / n }')
@@ -141,6 +142,10 @@ if [ -x "$sshd_bin" ] && [ "$(id -u)" -eq 0 ] && command -v ssh >/dev/null; then
   ssh_bps=$iperf_bps
 fi
 
+# The relayed tunnel: the laptop keeps its connections on the relay.
+laptop_config="$net_tmp/laptop/peerup/config.ini"
+cp "$laptop_config" "$net_tmp/laptop-config.ini"
+printf '\n[options]\ndirect=false\n' >>"$laptop_config"
 net_proxy tunnel laptop home iperf || fail "the iperf3 proxy did not start" tunnel
 ticks_before=$(cpu_ticks "$relay_pid")
 iperf "$(net_port tunnel)"
@@ -149,23 +154,45 @@ tunnel_bps=$iperf_bps
 ticks_after=$(cpu_ticks "$relay_pid")
 cpu_per_gb=$(awk -v t="$((ticks_after - ticks_before))" -v hz="$(getconf CLK_TCK)" \
                -v b="$tunnel_bytes" 'BEGIN { printf "%.2f", t / hz / (b / 1e9) }')
+net_stop tunnel || true
+
+# The same once ICE has moved a new connection to the direct path.
+cp "$net_tmp/laptop-config.ini" "$laptop_config"
+net_proxy direct laptop home iperf || fail "the direct iperf3 proxy did not start" direct
+iperf "$(net_port direct)"
+direct_bps=$iperf_bps
 
 # --- latency: a proxy's first connection, then new streams ------------------
 
-start=$(now_us)
-net_cmd laptop
-net_start cold "${net_cmd[@]}" proxy home web 0
-deadline=$((SECONDS + 30))
-until net_has "$net_tmp/cold.out" "Forwarding 127.0.0.1:"; do
-  [ $SECONDS -lt $deadline ] || fail "the web proxy did not start" cold
-  sleep 0.002
+# cold_once: sets cold_ms to the time from starting a proxy to the first
+# byte of a request through it.
+cold_once () {
+  local start curl_start first_byte deadline=$((SECONDS + 30))
+
+  start=$(now_us)
+  net_cmd laptop
+  net_start cold "${net_cmd[@]}" proxy home web 0
+  until net_has "$net_tmp/cold.out" "Forwarding 127.0.0.1:"; do
+    [ $SECONDS -lt $deadline ] || fail "the web proxy did not start" cold
+    sleep 0.002
+  done
+  curl_start=$(now_us)
+  first_byte=$(first_byte_ms "$(net_port cold)")
+  net_stop cold || true
+  cold_ms=$(awk -v a="$curl_start" -v s="$start" -v fb="$first_byte" \
+              'BEGIN { printf "%.0f", (a - s) / 1000 + fb }')
+}
+
+colds=()
+for i in $(seq 1 5); do
+  cold_once
+  colds+=("$cold_ms")
 done
-cold_port=$(net_port cold)
-curl_start=$(now_us)
-cold_fb=$(first_byte_ms "$cold_port")
-cold_ms=$(awk -v a="$curl_start" -v s="$start" -v fb="$cold_fb" \
-            'BEGIN { printf "%.0f", (a - s) / 1000 + fb }')
-warm_ms=$(median_first_byte_ms "$cold_port")
+read -r cold_median cold_min cold_max < <(printf '%s\n' "${colds[@]}" | sort -n |
+  awk '{ v[NR] = $1 } END { print v[3], v[1], v[5] }')
+net_proxy warm laptop home web || fail "the web proxy did not start" warm
+first_byte_ms "$(net_port warm)" >/dev/null
+warm_ms=$(median_first_byte_ms "$(net_port warm)")
 direct_ms=$(median_first_byte_ms "$http_port")
 
 # --- report -----------------------------------------------------------------
@@ -179,12 +206,18 @@ else
   printf '%-34s %10s\n' "ssh -L" "skipped (needs sshd and root)"
 fi
 printf '%-34s %10s MB/s   (goal >= 150)\n' "Peer Up relayed tunnel" "$tunnel"
-printf '%-34s %10s\n' "tunnel / raw" "$(ratio "$tunnel_bps" "$raw_bps")"
-[ -z "$ssh_bps" ] || printf '%-34s %10s\n' "tunnel / ssh -L" "$(ratio "$tunnel_bps" "$ssh_bps")"
-printf '%-34s %10s ms     (goal < 300)\n' "cold first byte (proxy start)" "$cold_ms"
-printf '%-34s %10s ms     (goal < 5; direct %s ms)\n' "warm new stream, first byte" \
+printf '%-34s %10s\n' "relayed / raw" "$(ratio "$tunnel_bps" "$raw_bps")"
+[ -z "$ssh_bps" ] || printf '%-34s %10s\n' "relayed / ssh -L" "$(ratio "$tunnel_bps" "$ssh_bps")"
+printf '%-34s %10s MB/s\n' "Peer Up direct tunnel" "$(mb_per_s "$direct_bps")"
+printf '%-34s %10s\n' "direct / raw" "$(ratio "$direct_bps" "$raw_bps")"
+[ -z "$ssh_bps" ] || printf '%-34s %10s\n' "direct / ssh -L" "$(ratio "$direct_bps" "$ssh_bps")"
+printf '%-34s %10s ms     (goal < 300; median of 5, %s to %s)\n' \
+  "cold first byte (proxy start)" "$cold_median" "$cold_min" "$cold_max"
+printf '%-34s %10s ms     (goal < 5; median of 20; direct %s ms)\n' \
+  "warm new stream, first byte" \
   "$warm_ms" "$direct_ms"
 printf '%-34s %10s s/GB   (%s MB forwarded)\n' "relay CPU" "$cpu_per_gb" \
   "$((tunnel_bytes / 1000000))"
-printf '%-34s %10s KB     (goal < 50; %s peers, RSS %s -> %s kB)\n' \
-  "relay memory per idle peer" "$kb_per_peer" "$n_peers" "$rss_before" "$rss_after"
+printf '%-34s %10s KB     (goal < 50; %s peers, RSS %s -> %s kB, %s attempts failed)\n' \
+  "relay memory per idle peer" "$kb_per_peer" "$n_peers" "$rss_before" "$rss_after" \
+  "$failed_attempts"

@@ -116,6 +116,8 @@ lab_init ()
   lab_new_ns pub || return 1
   lab_exec pub ip link add br0 type bridge || return 1
   lab_exec pub ip link set br0 up
+  lab_exec pub sysctl -qw net.bridge.bridge-nf-call-iptables=0 2>/dev/null
+  return 0
 }
 
 # Loads the state of a lab made by another process (lab.sh up).
@@ -289,6 +291,9 @@ lab_site ()
   lab_exec "$site-nat" ip addr add "$lan.1/24" dev lan
   lab_exec "$site-nat" ip link set lan up
   lab_exec "$site-nat" sysctl -qw net.ipv4.ip_forward=1
+  # A home router's LAN is a switch: with br_netfilter loaded, bridged packets would go
+  # through the NAT's forward chain and hosts of one site could not reach each other.
+  lab_exec "$site-nat" sysctl -qw net.bridge.bridge-nf-call-iptables=0 2>/dev/null
   lab_exec "$site-nat" sysctl -qw net.netfilter.nf_conntrack_udp_timeout="$LAB_UDP_TIMEOUT" \
     2>/dev/null
   lab_exec "$site-nat" sysctl -qw \
@@ -314,12 +319,12 @@ lab_site ()
 lab_site_remove ()
 {
   local site=$1 node pid
-  for node in $(awk -v s="$site" '$1 == s "-nat" || $3 == s { print $1 }' "$LAB_DIR/nodes"); do
+  while read -r node; do
     for pid in $(ip netns pids "$(lab_ns "$node")" 2>/dev/null); do
       kill -KILL "$pid" 2>/dev/null
     done
     ip netns delete "$(lab_ns "$node")"
-  done
+  done < <(awk -v s="$site" '$1 == s "-nat" || $3 == s { print $1 }' "$LAB_DIR/nodes")
   awk -v s="$site" '$1 != s "-nat" && $3 != s' "$LAB_DIR/nodes" >"$LAB_DIR/nodes.new" &&
     mv "$LAB_DIR/nodes.new" "$LAB_DIR/nodes"
   sed -i "s/^$site /- /" "$LAB_DIR/sites"

@@ -11,8 +11,11 @@
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 
+# shellcheck source-path=SCRIPTDIR
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=tap.sh
 source "$here/tap.sh"
+# shellcheck source=lab.sh
 source "$here/lab.sh"
 
 reason=$(lab_missing)
@@ -85,6 +88,18 @@ for type in $LAB_TYPES; do
     *) tap_result 1 "$type: TCP through the NAT"; tap_diag "$result" ;;
   esac
 done
+
+# Two hosts of one site reach each other on their LAN, without the NAT.
+lab_site lan port-restricted 2 || { echo "Bail out! cannot build a site with two hosts"; exit 1; }
+lab_spawn lan-h2 "$LAB_DIR/lan-probe.log" python3 "$probe" serve "$(lab_addr lan-h2)" \
+  "$(lab_addr lan-h2)" "$port" $((port + 1)) >/dev/null
+for _ in $(seq 50); do
+  grep -q ready "$LAB_DIR/lan-probe.log" && break
+  sleep 0.1
+done
+result=$(lab_exec lan-h1 python3 "$probe" udp "$(lab_addr lan-h2)" "$port")
+tap_is "$(field "$result" seen)" "$(lab_addr lan-h1):$(field "$result" seen | cut -d: -f2)" \
+  "two hosts of one site: UDP on their LAN, from the host's own address"
 
 # The fault the matrix injects: all UDP dropped at a router while TCP still passes.
 lab_site_fault port on

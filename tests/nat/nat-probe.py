@@ -12,8 +12,11 @@
 #   nat-probe.py filter ADDR PORT
 #       A fresh socket contacts ADDR:PORT only, then waits for the unsolicited packets. Prints
 #       {"seen": "IP:PORT", "from_port": bool, "from_addr": bool}.
+#   nat-probe.py udp ADDR PORT
+#       One UDP round trip. Prints {"seen": "IP:PORT"}.
 #   nat-probe.py tcp ADDR PORT
 #       A TCP round trip. Prints {"seen": "IP:PORT"}.
+# serve may be given one address twice (a host with one address).
 # A probe that gets no answer prints {"error": "…"} and exits with 1.
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -33,7 +36,7 @@ UNSOLICITED_WAIT = 1.0
 def serve(addr1, addr2, port1, port2):
     udp = {}
     tcp = []
-    for addr in (addr1, addr2):
+    for addr in sorted({addr1, addr2}):
         for port in (port1, port2):
             s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
             s.bind((addr, port))
@@ -107,6 +110,11 @@ def filtering(addr, port):
     return {"seen": seen, "from_port": b"from-port" in got, "from_addr": b"from-addr" in got}
 
 
+def udp(addr, port):
+    with new_socket() as s:
+        return {"seen": ask(s, (addr, port), b"map")}
+
+
 def tcp(addr, port):
     with socket.create_connection((addr, port), timeout=ANSWER_TIMEOUT) as s:
         s.sendall(b"map")
@@ -125,10 +133,12 @@ def main(argv):
             result = mapping(argv[1], argv[2], int(argv[3]))
         elif len(argv) == 3 and argv[0] == "filter":
             result = filtering(argv[1], int(argv[2]))
+        elif len(argv) == 3 and argv[0] == "udp":
+            result = udp(argv[1], int(argv[2]))
         elif len(argv) == 3 and argv[0] == "tcp":
             result = tcp(argv[1], int(argv[2]))
         else:
-            print("usage: nat-probe.py serve|mapping|filter|tcp … (see its first lines)",
+            print("usage: nat-probe.py serve|mapping|filter|udp|tcp … (see its first lines)",
                   file=sys.stderr)
             return 2
     except (OSError, TimeoutError) as e:

@@ -1,4 +1,5 @@
 # tap.sh — Test Anything Protocol output for the shell tests of tests/nat
+# shellcheck shell=bash
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 

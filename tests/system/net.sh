@@ -94,6 +94,10 @@ net_start () {
   local name=$1
 
   shift
+  # Emptied here, not by the background job: a name used again must not show
+  # the last process's output to whoever waits for the new one's.
+  : >"$net_tmp/$name.out"
+  : >"$net_tmp/$name.err"
   "$@" >"$net_tmp/$name.out" 2>"$net_tmp/$name.err" &
   net_pid[$name]=$!
 }
@@ -115,8 +119,9 @@ net_gone () {
 
 # net_port NAME: the port in NAME's "127.0.0.1:PORT" or "127.0.0.1 port PORT".
 net_port () {
-  grep -ohE '127\.0\.0\.1(:| port )[0-9]+' "$net_tmp/$1.out" "$net_tmp/$1.err" | head -n 1 \
-    | grep -oE '[0-9]+$'
+  awk 'match($0, /127\.0\.0\.1(:| port )[0-9]+/) {
+         port = substr($0, RSTART, RLENGTH); sub(/.*[^0-9]/, "", port); print port; exit
+       }' "$net_tmp/$1.out" "$net_tmp/$1.err"
 }
 
 # A TCP port nobody listens on right now, for programs that cannot pick one.

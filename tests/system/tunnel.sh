@@ -176,7 +176,11 @@ relay_restart () {
   net_stop relay || { echo "# the relay did not exit with status 0"; return 1; }
   net_relay_start "$port" || return 1
   start=$(date +%s%N)
-  net_wait 30 small_through || return 1
+  if ! net_wait 30 small_through; then
+    echo "# connections of the relay's port:"
+    ss -Htanp "( sport = :$port or dport = :$port )" | sed 's/^/#   /'
+    return 1
+  fi
   echo "# first connection through the restarted relay after" \
     "$(( ($(date +%s%N) - start) / 1000000 )) ms"
 }
