@@ -1282,7 +1282,7 @@ test_relay_pair (Fixture       *f,
 
   cli (f, "relay", "pair", "--count", "0", "--dir", net.relay_dir, NULL);
   assert_fails (f, 2, "--count");
-  cli (f, "relay", "pair", "--count", "3", "--ttl", "1h", "--expires", "7d", "--listen", listen,
+  cli (f, "relay", "pair", "--count", "3", "--ttl", "1h", "--expires", "7d", "--address", listen,
        "--dir", net.relay_dir, NULL);
   assert_ok (f);
   assert_contains (f->out, "3 code(s), each works once, for 1h");

@@ -1483,6 +1483,12 @@ test_pairing_session (void)
   send_signal_ok (d, pu_identity_get_peer_id (carol), 0, "P hello");
   expect_refused (d, "may only pair with the peer it named");
 
+  /* Authorized by the operator meanwhile, he is an ordinary peer at once. */
+  wait_connected (d);
+  write_keys (relay, alice, dave, NULL);
+  send_ok (d, alice_id, a_instance, "now a member");
+  expect_packet (a, dave_id, pu_relay_client_get_instance (d->client), "now a member");
+
   g_assert_cmpuint (a->n_disconnected, ==, 0);
   node_free (a);
   node_free (c);

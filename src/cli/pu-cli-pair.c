@@ -379,10 +379,14 @@ pu_cli_invite (int    argc,
     }
   else
     {
-      g_print (_("On the other device, run:\n\n  peerup join %s\n"), text);
+      g_autofree char *relay_text = pu_relay_addr_to_string (address);
+
       if (short_code)
-        g_print (_("\n(it must use this device's relay, or give it with --relay)\n"));
-      else if (isatty (STDOUT_FILENO))
+        g_print (_("On the other device, run:\n\n  peerup join %s --relay %s\n"), text,
+                 relay_text);
+      else
+        g_print (_("On the other device, run:\n\n  peerup join %s\n"), text);
+      if (!short_code && isatty (STDOUT_FILENO))
         {
           g_autofree char *uri = pu_invite_code_to_uri (code);
 

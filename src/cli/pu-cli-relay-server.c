@@ -637,6 +637,8 @@ pu_cli_relay_pair (int    argc,
   g_autofree char *ttl_text = NULL;
   g_autofree char *expires_text = NULL;
   g_autofree char *revoke = NULL;
+  g_autofree char *address_text = NULL;
+  g_autoptr(PuRelayAddr) address = NULL;
   g_autofree guint8 (*tokens)[PU_RELAY_GROUP_TOKEN_LEN] = NULL;
   g_autoptr(GPtrArray) codes = g_ptr_array_new_with_free_func (
     (GDestroyNotify) pu_invite_code_free);
@@ -658,6 +660,9 @@ pu_cli_relay_pair (int    argc,
     { "list", 0, 0, G_OPTION_ARG_NONE, &list, N_("List the pairing groups"), NULL },
     { "revoke", 0, 0, G_OPTION_ARG_STRING, &revoke,
       N_("Delete a group: its unused codes stop working"), N_("GROUP") },
+    { "address", 0, 0, G_OPTION_ARG_STRING, &address_text,
+      N_("The address devices dial, put in the codes (default: this machine's first "
+         "address and the --listen port)"), N_("HOST[:PORT]") },
     LISTEN_ENTRY (options),
     DIR_ENTRY (options),
     G_OPTION_ENTRY_NULL
@@ -717,15 +722,25 @@ pu_cli_relay_pair (int    argc,
     return pu_cli_fail_printf (_("The relay has %u pairing groups; revoke some first"),
                                PU_RELAY_GROUPS_MAX);
 
-  addrs = reachable_addresses (listen, g_inet_socket_address_get_port (listen),
-                               pu_identity_get_peer_id (identity));
+  if (address_text != NULL)
+    {
+      address = pu_relay_addr_parse (address_text, pu_identity_get_peer_id_string (identity),
+                                     &error);
+      if (address == NULL)
+        return pu_cli_usage_error (spec.command, "--address: %s", error->message);
+    }
+  else
+    {
+      addrs = reachable_addresses (listen, g_inet_socket_address_get_port (listen),
+                                   pu_identity_get_peer_id (identity));
+      address = pu_relay_addr_copy (addrs->pdata[0]);
+    }
   tokens = g_malloc ((gsize) count * PU_RELAY_GROUP_TOKEN_LEN);
   for (gint i = 0; i < count; i++)
     {
       /* The relay invites: the code's secret is the token. */
-      PuInviteCode *code = pu_invite_code_new_full (addrs->pdata[0],
-                                                    pu_identity_get_peer_id (identity), 0,
-                                                    now + ttl, NULL);
+      PuInviteCode *code = pu_invite_code_new_full (address, pu_identity_get_peer_id (identity),
+                                                    0, now + ttl, NULL);
 
       memcpy (tokens[i], code->secret, PU_RELAY_GROUP_TOKEN_LEN);
       g_ptr_array_add (codes, code);

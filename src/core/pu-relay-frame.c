@@ -103,7 +103,8 @@ read_name (const guint8 **p,
   memcpy (out, *p + 1, len);
   out[len] = '\0';
   *p += 1 + len;
-  return pu_label_is_valid (out, -1);
+  /* By its length: a NUL inside is no label. */
+  return pu_label_is_valid (out, (gssize) len);
 }
 
 static guint8 *
@@ -128,7 +129,8 @@ pu_relay_frame_decode (const guint8  *data,
   g_return_val_if_fail (data != NULL || len == 0, FALSE);
   g_return_val_if_fail (out != NULL, FALSE);
 
-  memset (out, 0, sizeof *out);
+  /* The members' room (3 KB) is written only by the frames that use it. */
+  memset (out, 0, G_STRUCT_OFFSET (PuRelayFrame, members));
 
   if (len > PU_RELAY_FRAME_MAX)
     return malformed (error, _("too large"));

@@ -157,15 +157,16 @@ typedef struct {
   guint16          nameplate;
   /* GROUP_JOIN: the token and the joiner's name (in members[0].name) */
   guint8           token[PU_RELAY_GROUP_TOKEN_LEN];
-  /* MEMBERS (status as above) */
-  PuRelayMember    members[PU_RELAY_GROUP_MAX];
-  guint            n_members;
   guint16          error_code;
   char             message[PU_RELAY_ERROR_MESSAGE_MAX + 1];
   guint64          cookie;
   /* PACKET/PACKETS/SIGNAL: borrowed from the decoded buffer, or the caller's when encoding */
   const guint8    *payload;
   gsize            payload_len;
+  /* MEMBERS (status as above). Last: decoding leaves the members' room
+   * alone unless the frame fills it, as every packet goes through it. */
+  guint            n_members;
+  PuRelayMember    members[PU_RELAY_GROUP_MAX];
 } PuRelayFrame;
 
 /* Total and bounded: anything but a well-formed frame of a known type is

@@ -251,6 +251,25 @@ route (PuRelayServer  *self,
   return newest;
 }
 
+/* The pairing-only sessions of @peer, authorized now, become ordinary ones. */
+static void
+upgrade (PuRelayServer  *self,
+         const PuPeerId *peer)
+{
+  GPtrArray *list = g_hash_table_lookup (self->by_peer, peer);
+
+  for (guint i = 0; list != NULL && i < list->len; i++)
+    {
+      Session *s = g_ptr_array_index (list, i);
+
+      if (s->pairing)
+        {
+          s->pairing = FALSE;
+          self->n_pairing--;
+        }
+    }
+}
+
 /* The other members of the groups @peer is in, into MEMBERS @frame. */
 static void
 fill_members (GPtrArray      *groups,
@@ -325,7 +344,6 @@ join_group (Session            *s,
   g_autofree char *comment = NULL;
   PuRelayGroupToken *token = NULL;
   PuRelayGroup *group = NULL;
-  GPtrArray *list;
 
   if (s->joined)
     {
@@ -357,17 +375,7 @@ join_group (Session            *s,
       return;
     }
 
-  list = g_hash_table_lookup (self->by_peer, &s->peer);
-  for (guint i = 0; list != NULL && i < list->len; i++)
-    {
-      Session *joiner = g_ptr_array_index (list, i);
-
-      if (joiner->pairing)
-        {
-          joiner->pairing = FALSE;
-          self->n_pairing--;
-        }
-    }
+  upgrade (self, &s->peer);
   {
     PuRelayFrame joined = { .type = PU_RELAY_FRAME_MEMBERS, .status = PU_RELAY_MEMBERS_JOINED };
     g_autoptr(GPtrArray) sessions = borrow_sessions (self);
@@ -555,7 +563,6 @@ sponsor (Session            *s,
   g_autofree char *id = pu_peer_id_to_string (&s->peer);
   g_autofree char *comment = NULL;
   g_autoptr(GError) error = NULL;
-  GPtrArray *list;
 
   if (frame->timestamp > now + PU_RELAY_SPONSOR_WINDOW_SECONDS ||
       frame->timestamp < now - PU_RELAY_SPONSOR_WINDOW_SECONDS)
@@ -580,18 +587,7 @@ sponsor (Session            *s,
   if (!pu_trust_store_is_authorized (self->trust, &frame->peer, now))
     return PU_RELAY_SPONSOR_DENIED;
 
-  /* Its pairing-only sessions become ordinary ones. */
-  list = g_hash_table_lookup (self->by_peer, &frame->peer);
-  for (guint i = 0; list != NULL && i < list->len; i++)
-    {
-      Session *joiner = g_ptr_array_index (list, i);
-
-      if (joiner->pairing)
-        {
-          joiner->pairing = FALSE;
-          self->n_pairing--;
-        }
-    }
+  upgrade (self, &frame->peer);
   return PU_RELAY_SPONSOR_OK;
 }
 
@@ -826,11 +822,11 @@ upgraded_cb (SoupServerMessage *msg,
   stream = soup_server_message_steal_connection (msg);
 
   s->server = self;
-  s->batch = wants_batch (msg);
   s->ip = G_IS_INET_SOCKET_ADDRESS (remote)
           ? g_inet_address_to_string (
               g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)))
           : g_strdup ("");
+  s->batch = wants_batch (msg);
   s->ws = pu_websocket_new (stream, PU_WEBSOCKET_SERVER, PU_RELAY_FRAME_MAX, NULL, 0);
   s->started_at = s->last_rx = g_get_monotonic_time ();
   g_ptr_array_add (self->sessions, s);
@@ -991,8 +987,14 @@ on_trust_changed (PuTrustStore *trust,
   for (guint i = 0; i < sessions->len; i++)
     {
       Session *s = g_ptr_array_index (sessions, i);
+      gboolean authorized;
 
-      if (s->authed && !s->pairing && !pu_trust_store_is_authorized (trust, &s->peer, now))
+      if (!s->authed || s->closing)
+        continue;
+      authorized = pu_trust_store_is_authorized (trust, &s->peer, now);
+      if (s->pairing && authorized)
+        upgrade (self, &s->peer);
+      else if (!s->pairing && !authorized)
         session_fail (s, PU_RELAY_ERROR_NOT_AUTHORIZED, "not authorized on this relay");
     }
 }
