@@ -341,7 +341,9 @@ fault port-restricted
 
 # turn: coturn in the public segment and [turn] in both devices' config.ini; a pair that
 # cannot punch goes through TURN. `peerup ping` calls that path direct, with a relay
-# candidate in its ICE pair; coturn must have made an allocation.
+# candidate in its ICE pair; coturn must have made an allocation. coturn is configured as the
+# README says, denying peers in private ranges: the public segment has no route to the sites'
+# LANs, and a failed send to a peer's host candidate would make coturn close the allocation.
 turn ()
 {
   local label="symmetric both sides, with TURN" home=home$n laptop=laptop$n dev
@@ -349,6 +351,8 @@ turn ()
   net_ns[turn]=$(lab_ns turn)
   net_start turn ip netns exec "${net_ns[turn]}" turnserver -n --no-cli --no-tls --no-dtls \
     --listening-ip="$turn_ip" --relay-ip="$turn_ip" --listening-port=3478 \
+    --denied-peer-ip=10.0.0.0-10.255.255.255 --denied-peer-ip=172.16.0.0-172.31.255.255 \
+    --denied-peer-ip=192.168.0.0-192.168.255.255 \
     --use-auth-secret --static-auth-secret="$turn_secret" --realm=lab.peerup.dev \
     --log-file=stdout --simple-log --verbose --db="$net_tmp/turndb" --pidfile="$net_tmp/turn.pid"
   if ! lab_site "h$n" symmetric || ! lab_site "l$n" symmetric; then
@@ -368,10 +372,7 @@ turn ()
     case $pair in
       relay→* | *→relay) tap_result 0 "$label: a TURN candidate on a $path path ($pair)" ;;
       *)
-        # Known: coturn answers libnice's later permission requests with 438 (wrong or stale
-        # nonce) and 400, so no pair through TURN succeeds yet.
-        tap_result 1 "$label: a TURN candidate (path ${path:-none}${pair:+ $pair})" \
-          "TODO coturn refuses libnice's permissions for the peer's srflx and relay addresses"
+        tap_result 1 "$label: a TURN candidate (path ${path:-none}${pair:+ $pair})"
         tap_diag "$(grep -E 'CREATE_PERMISSION|error [0-9]+' "$net_tmp/turn.out" | tail -n 6)"
         ;;
     esac
