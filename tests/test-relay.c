@@ -362,21 +362,27 @@ static void
 send_ok (Node           *from,
          const PuPeerId *to,
          guint64         instance,
-         const char     *text)
+         const char     *text,
+         gboolean        is_signal)
 {
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (pu_relay_client_send_packet (from->client, to, instance, (const guint8 *) text,
-                                              strlen (text), &error));
+  if (is_signal)
+    g_assert_true (pu_relay_client_send_signal (from->client, to, instance,
+                                                (const guint8 *) text, strlen (text), &error));
+  else
+    g_assert_true (pu_relay_client_send_packet (from->client, to, instance,
+                                                (const guint8 *) text, strlen (text), &error));
   g_assert_no_error (error);
 }
 
 /* Waits for one message on @node and checks what it carries. */
-static Received *
+static void
 expect (Node           *node,
         const PuPeerId *from,
         guint64         instance,
-        const char     *text)
+        const char     *text,
+        gboolean        is_signal)
 {
   Received *r;
 
@@ -386,18 +392,7 @@ expect (Node           *node,
   g_assert_cmpuint (r->instance, ==, instance);
   g_assert_cmpmem (g_bytes_get_data (r->payload, NULL), g_bytes_get_size (r->payload),
                    text, strlen (text));
-  return r;
-}
-
-static void
-expect_packet (Node           *node,
-               const PuPeerId *from,
-               guint64         instance,
-               const char     *text)
-{
-  Received *r = expect (node, from, instance, text);
-
-  g_assert_false (r->is_signal);
+  g_assert_cmpint (r->is_signal, ==, is_signal);
   received_free (r);
 }
 
@@ -417,7 +412,6 @@ test_exchange (void)
     { (const guint8 *) "one", 3 },
     { (const guint8 *) "two", 3 },
   };
-  Received *r;
 
   write_keys (relay, alice, bob, NULL);
   a = node_new (relay, alice, TRUE);
@@ -428,17 +422,13 @@ test_exchange (void)
   g_assert_cmpuint (a->n_connected, ==, 1);
 
   /* instance 0: the relay picks; the receiver learns who sent it */
-  send_ok (b, alice_id, 0, "hello alice");
-  expect_packet (a, bob_id, pu_relay_client_get_instance (b->client), "hello alice");
-  send_ok (a, bob_id, pu_relay_client_get_instance (b->client), "hello bob");
-  expect_packet (b, alice_id, pu_relay_client_get_instance (a->client), "hello bob");
+  send_ok (b, alice_id, 0, "hello alice", FALSE);
+  expect (a, bob_id, pu_relay_client_get_instance (b->client), "hello alice", FALSE);
+  send_ok (a, bob_id, pu_relay_client_get_instance (b->client), "hello bob", FALSE);
+  expect (b, alice_id, pu_relay_client_get_instance (a->client), "hello bob", FALSE);
 
-  g_assert_true (pu_relay_client_send_signal (b->client, alice_id, 0,
-                                              (const guint8 *) "candidate", 9, &error));
-  g_assert_no_error (error);
-  r = expect (a, bob_id, pu_relay_client_get_instance (b->client), "candidate");
-  g_assert_true (r->is_signal);
-  received_free (r);
+  send_ok (b, alice_id, 0, "candidate", TRUE);
+  expect (a, bob_id, pu_relay_client_get_instance (b->client), "candidate", TRUE);
 
   /* The path carries each datagram as one packet. */
   path = pu_relay_path_new (b->client, alice_id, pu_relay_client_get_instance (a->client));
@@ -448,8 +438,8 @@ test_exchange (void)
   description = pu_path_describe (PU_PATH (path));
   g_assert_true (g_str_has_prefix (description, "relay 127.0.0.1:"));
   g_assert_true (pu_path_send (PU_PATH (path), datagrams, 2));
-  expect_packet (a, bob_id, pu_relay_client_get_instance (b->client), "one");
-  expect_packet (a, bob_id, pu_relay_client_get_instance (b->client), "two");
+  expect (a, bob_id, pu_relay_client_get_instance (b->client), "one", FALSE);
+  expect (a, bob_id, pu_relay_client_get_instance (b->client), "two", FALSE);
 
   /* Too large for one frame: refused before anything is sent. */
   {
@@ -743,9 +733,9 @@ test_oversize (void)
   wait_for (raw_closed, &raw, "the relay to close the offender");
 
   /* Everyone else carries on. */
-  send_ok (b, pu_identity_get_peer_id (alice), 0, "still here");
-  expect_packet (a, pu_identity_get_peer_id (bob), pu_relay_client_get_instance (b->client),
-                 "still here");
+  send_ok (b, pu_identity_get_peer_id (alice), 0, "still here", FALSE);
+  expect (a, pu_identity_get_peer_id (bob), pu_relay_client_get_instance (b->client),
+                 "still here", FALSE);
   g_assert_cmpuint (a->n_disconnected, ==, 0);
   g_assert_cmpuint (b->n_disconnected, ==, 0);
   g_assert_cmpuint (pu_relay_server_get_n_peers (relay->server), ==, 2);
@@ -794,9 +784,9 @@ bystanders_check (Bystanders *by,
   g_assert_false (raw->welcomed);
   raw_clear (raw);
 
-  send_ok (by->b, pu_identity_get_peer_id (by->alice), 0, "still here");
-  expect_packet (by->a, pu_identity_get_peer_id (by->bob),
-                 pu_relay_client_get_instance (by->b->client), "still here");
+  send_ok (by->b, pu_identity_get_peer_id (by->alice), 0, "still here", FALSE);
+  expect (by->a, pu_identity_get_peer_id (by->bob),
+                 pu_relay_client_get_instance (by->b->client), "still here", FALSE);
   g_assert_cmpuint (by->a->n_disconnected, ==, 0);
   g_assert_cmpuint (by->b->n_disconnected, ==, 0);
   g_assert_cmpuint (pu_relay_server_get_n_peers (by->relay->server), ==, 2);
@@ -1015,8 +1005,8 @@ test_slow_reader (void)
   while (!pu_relay_client_send_packet (s->client, pu_identity_get_peer_id (alice), 0,
                                        (const guint8 *) "flood over", 10, NULL))
     g_main_context_iteration (NULL, TRUE);
-  expect_packet (a, pu_identity_get_peer_id (sender), pu_relay_client_get_instance (s->client),
-                 "flood over");
+  expect (a, pu_identity_get_peer_id (sender), pu_relay_client_get_instance (s->client),
+                 "flood over", FALSE);
   forwarded = (sent - pu_relay_server_get_n_dropped (relay->server)) * PU_RELAY_FRAME_MAX;
   g_test_message ("%u frames sent, %" G_GUINT64_FORMAT " bytes forwarded to the slow reader",
                   sent, forwarded);
@@ -1024,9 +1014,9 @@ test_slow_reader (void)
 
   /* Neither the sender nor anyone else is held up by it. */
   g_assert_true (pu_relay_client_is_connected (s->client));
-  send_ok (b, pu_identity_get_peer_id (alice), 0, "not stalled");
-  expect_packet (a, pu_identity_get_peer_id (bob), pu_relay_client_get_instance (b->client),
-                 "not stalled");
+  send_ok (b, pu_identity_get_peer_id (alice), 0, "not stalled", FALSE);
+  expect (a, pu_identity_get_peer_id (bob), pu_relay_client_get_instance (b->client),
+                 "not stalled", FALSE);
 
   g_main_context_push_thread_default (slow_context);
   node_free (r);
@@ -1070,19 +1060,19 @@ test_instances (void)
   g_assert_cmpuint (i1, !=, i2);
 
   /* A new connection goes to the serving process, though x2 came later. */
-  send_ok (y, x_id, 0, "to whoever serves");
-  expect_packet (x1, y_id, iy, "to whoever serves");
+  send_ok (y, x_id, 0, "to whoever serves", FALSE);
+  expect (x1, y_id, iy, "to whoever serves", FALSE);
 
   /* Each process gets its own replies. */
-  send_ok (x2, y_id, 0, "from x2");
-  expect_packet (y, x_id, i2, "from x2");
-  send_ok (y, x_id, i2, "reply to x2");
-  expect_packet (x2, y_id, iy, "reply to x2");
+  send_ok (x2, y_id, 0, "from x2", FALSE);
+  expect (y, x_id, i2, "from x2", FALSE);
+  send_ok (y, x_id, i2, "reply to x2", FALSE);
+  expect (x2, y_id, iy, "reply to x2", FALSE);
 
-  send_ok (x1, y_id, 0, "from x1");
-  expect_packet (y, x_id, i1, "from x1");
-  send_ok (y, x_id, i1, "reply to x1");
-  expect_packet (x1, y_id, iy, "reply to x1");
+  send_ok (x1, y_id, 0, "from x1", FALSE);
+  expect (y, x_id, i1, "from x1", FALSE);
+  send_ok (y, x_id, i1, "reply to x1", FALSE);
+  expect (x1, y_id, iy, "reply to x1", FALSE);
 
   g_assert_cmpuint (x1->received->len, ==, 0);
   g_assert_cmpuint (x2->received->len, ==, 0);
@@ -1090,8 +1080,8 @@ test_instances (void)
   /* Without a serving process, the newest one gets new connections. */
   node_free (x1);
   wait_for (two_peers, relay->server, "the relay to notice a client left");
-  send_ok (y, x_id, 0, "to the newest");
-  expect_packet (x2, y_id, iy, "to the newest");
+  send_ok (y, x_id, 0, "to the newest", FALSE);
+  expect (x2, y_id, iy, "to the newest", FALSE);
 
   node_free (x2);
   node_free (y);
@@ -1377,31 +1367,6 @@ node_new_pairing (Relay      *relay,
   return node_new_full (identity, addr, FALSE, TRUE);
 }
 
-static void
-send_signal_ok (Node           *from,
-                const PuPeerId *to,
-                guint64         instance,
-                const char     *text)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (pu_relay_client_send_signal (from->client, to, instance, (const guint8 *) text,
-                                              strlen (text), &error));
-  g_assert_no_error (error);
-}
-
-static void
-expect_signal (Node           *node,
-               const PuPeerId *from,
-               guint64         instance,
-               const char     *text)
-{
-  Received *r = expect (node, from, instance, text);
-
-  g_assert_true (r->is_signal);
-  received_free (r);
-}
-
 /* Waits until @node's relay ended its session, for a reason saying @why. */
 static void
 expect_refused (Node       *node,
@@ -1449,27 +1414,27 @@ test_pairing_session (void)
   g_assert_cmpuint (pu_relay_server_get_n_pairing (relay->server), ==, 1);
 
   /* Carol cannot reach him; her next message shows the relay took hers. */
-  send_ok (c, dave_id, 0, "hello stranger");
-  send_ok (c, alice_id, 0, "marker");
-  expect_packet (a, pu_identity_get_peer_id (carol), pu_relay_client_get_instance (c->client),
-                 "marker");
+  send_ok (c, dave_id, 0, "hello stranger", FALSE);
+  send_ok (c, alice_id, 0, "marker", FALSE);
+  expect (a, pu_identity_get_peer_id (carol), pu_relay_client_get_instance (c->client),
+                 "marker", FALSE);
 
   /* His pairing messages reach the peer he names, and its answers him. */
-  send_signal_ok (d, alice_id, a_instance, "P hello");
-  expect_signal (a, dave_id, pu_relay_client_get_instance (d->client), "P hello");
-  send_signal_ok (a, dave_id, pu_relay_client_get_instance (d->client), "P reply");
-  expect_signal (d, alice_id, a_instance, "P reply");
+  send_ok (d, alice_id, a_instance, "P hello", TRUE);
+  expect (a, dave_id, pu_relay_client_get_instance (d->client), "P hello", TRUE);
+  send_ok (a, dave_id, pu_relay_client_get_instance (d->client), "P reply", TRUE);
+  expect (d, alice_id, a_instance, "P reply", TRUE);
   g_assert_cmpuint (d->received->len, ==, 0);
 
   /* Anything else ends the session: another peer, other signaling, a
    * packet, a sponsor request. */
-  send_signal_ok (d, pu_identity_get_peer_id (carol), 0, "P hello");
+  send_ok (d, pu_identity_get_peer_id (carol), 0, "P hello", TRUE);
   expect_refused (d, "may only pair with the peer it named");
   wait_connected (d);
-  send_signal_ok (d, alice_id, a_instance, "\x01ice candidates");
+  send_ok (d, alice_id, a_instance, "\x01ice candidates", TRUE);
   expect_refused (d, "may only pair with the peer it named");
   wait_connected (d);
-  send_ok (d, alice_id, a_instance, "P packet");
+  send_ok (d, alice_id, a_instance, "P packet", FALSE);
   expect_refused (d, "may only pair with the peer it named");
   wait_connected (d);
   g_assert_true (pu_relay_client_sponsor (d->client, dave_id, NULL));
@@ -1480,14 +1445,14 @@ test_pairing_session (void)
   c = node_new_pairing (relay, carol);
   write_keys (relay, alice, NULL);
   wait_connected (d);
-  send_signal_ok (d, pu_identity_get_peer_id (carol), 0, "P hello");
+  send_ok (d, pu_identity_get_peer_id (carol), 0, "P hello", TRUE);
   expect_refused (d, "may only pair with the peer it named");
 
   /* Authorized by the operator meanwhile, he is an ordinary peer at once. */
   wait_connected (d);
   write_keys (relay, alice, dave, NULL);
-  send_ok (d, alice_id, a_instance, "now a member");
-  expect_packet (a, dave_id, pu_relay_client_get_instance (d->client), "now a member");
+  send_ok (d, alice_id, a_instance, "now a member", FALSE);
+  expect (a, dave_id, pu_relay_client_get_instance (d->client), "now a member", FALSE);
 
   g_assert_cmpuint (a->n_disconnected, ==, 0);
   node_free (a);
@@ -1643,8 +1608,8 @@ test_sponsor (void)
   pu_relay_server_set_limits (relay->server, &relay->limits);
   g_assert_cmpint (sponsor_ok (a, dave_id), ==, PU_RELAY_SPONSOR_OK);
   g_assert_cmpuint (pu_relay_server_get_n_pairing (relay->server), ==, 0);
-  send_ok (d, alice_id, 0, "a packet");
-  expect_packet (a, dave_id, pu_relay_client_get_instance (d->client), "a packet");
+  send_ok (d, alice_id, 0, "a packet", FALSE);
+  expect (a, dave_id, pu_relay_client_get_instance (d->client), "a packet", FALSE);
   g_assert_cmpuint (d->n_disconnected, ==, 0);
   /* Once more is no error. */
   g_assert_cmpint (sponsor_ok (a, dave_id), ==, PU_RELAY_SPONSOR_OK);
