@@ -1,10 +1,15 @@
 /* bench-quic.c — QUIC stream throughput over UDP loopback and through a relay,
  * vs raw TCP loopback
  *
- * Usage: bench-quic [MEGABYTES [udp|relay|direct|tcp [RTT_MS]]]   (default 200, all)
+ * Usage: bench-quic [MEGABYTES [udp|relay|direct|tcp [RTT_MS [plain|gso|gro [DATAGRAM]]]]]
+ *        (default 200, all, 0, plain, 1452)
  *
  * "udp": one QUIC stream between two connections over a UDP socket pair,
- * with RTT_MS of round trip added (each end holds what it receives).
+ * with RTT_MS of round trip added (each end holds what it receives). "gso"
+ * sends each run of equal-size datagrams of one write in one sendmsg with
+ * UDP_SEGMENT for the kernel to cut; "gro" adds UDP_GRO on the receiving
+ * sockets, which then read coalesced datagrams and split them. DATAGRAM is
+ * the QUIC datagram size the path offers (1200 to 1452).
  * "relay": a whole tunnel — a TCP client, a proxy on one node, the relay, the
  * serving node and a TCP service behind it — as `peerup proxy` sets it up,
  * with direct paths off. "direct": the same once ICE has moved it off the
@@ -14,7 +19,9 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#define _GNU_SOURCE  /* sendmmsg, recvmmsg */
 #include <gio/gio.h>
+#include <netinet/udp.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -29,7 +36,11 @@
 
 #define CHUNK (256 * 1024)
 #define RECV_BATCH 64
+#define SEND_BATCH 64
 #define DATAGRAM_MAX 1500
+#define GSO_SEGMENTS_MAX 64  /* the kernel's UDP_MAX_SEGMENTS */
+#define GSO_BYTES_MAX 65507  /* largest UDP payload over IPv4 */
+#define GRO_BYTES_MAX 65536
 #define SOCKET_BUFFER (4 * 1024 * 1024)
 
 typedef struct {
@@ -66,6 +77,11 @@ result_new (guint64 bytes,
   return r;
 }
 
+/* How the "udp" measurement uses its sockets; set once from the command line. */
+static gboolean udp_gso;
+static gboolean udp_gro;
+static gsize udp_datagram_size = 1452;
+
 /* A PuPath over one UDP socket to one remote address. With a delay, what
  * arrives waits that long before the connection sees it: half a round trip. */
 #define BENCH_TYPE_UDP_PATH (bench_udp_path_get_type ())
@@ -75,10 +91,12 @@ struct _BenchUdpPath
 {
   GObject         parent_instance;
   GSocket        *socket;
-  GSocketAddress *remote;
+  struct sockaddr_storage remote;
+  socklen_t       remote_len;
   PuConnection   *receiver;  /* not owned */
   GSource        *source;
-  guint8         *bufs;  /* RECV_BATCH × DATAGRAM_MAX */
+  gsize           buf_size;  /* DATAGRAM_MAX, or GRO_BYTES_MAX with GRO */
+  guint8         *bufs;  /* RECV_BATCH × buf_size */
   gint64          delay_usec;
   GQueue          delayed;  /* Delayed, oldest first */
   GSource        *timer;
@@ -95,31 +113,74 @@ static void bench_udp_path_iface_init (PuPathInterface *iface);
 G_DEFINE_FINAL_TYPE_WITH_CODE (BenchUdpPath, bench_udp_path, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (PU_TYPE_PATH, bench_udp_path_iface_init))
 
+/* How many of @datagrams (at most @n) one message carries: with GSO, a run
+ * of equal-size ones and at most one shorter one after it, which the kernel
+ * cuts back into datagrams of the first one's size. */
+static guint
+gso_run (const PuDatagram *datagrams,
+         guint             n)
+{
+  gsize size = datagrams[0].len, bytes = size;
+  guint run = 1;
+
+  if (!udp_gso)
+    return 1;
+  while (run < MIN (n, GSO_SEGMENTS_MAX) && datagrams[run - 1].len == size &&
+         datagrams[run].len <= size && bytes + datagrams[run].len <= GSO_BYTES_MAX)
+    bytes += datagrams[run++].len;
+  return run;
+}
+
 static gboolean
 bench_udp_path_send (PuPath           *path,
                      const PuDatagram *datagrams,
                      guint             n)
 {
   BenchUdpPath *self = BENCH_UDP_PATH (path);
-  GOutputMessage messages[64];
-  GOutputVector vectors[64];
+  struct mmsghdr messages[SEND_BATCH];
+  struct iovec vectors[SEND_BATCH];
+  union {
+    char           buf[CMSG_SPACE (sizeof (guint16))];
+    struct cmsghdr align;
+  } controls[SEND_BATCH];
+  int fd = g_socket_get_fd (self->socket);
   guint done = 0;
 
   while (done < n)
     {
-      guint batch = MIN (n - done, G_N_ELEMENTS (messages));
-      gint sent;
+      guint batch = MIN (n - done, SEND_BATCH), n_messages = 0;
+      int sent;
 
-      for (guint i = 0; i < batch; i++)
+      for (guint i = 0; i < batch; n_messages++)
         {
-          vectors[i].buffer = datagrams[done + i].data;
-          vectors[i].size = datagrams[done + i].len;
-          messages[i] = (GOutputMessage) { self->remote, &vectors[i], 1, 0, NULL, 0 };
+          guint run = gso_run (datagrams + done + i, batch - i);
+          struct msghdr *msg = &messages[n_messages].msg_hdr;
+
+          for (guint k = 0; k < run; k++)
+            vectors[i + k] = (struct iovec) { (void *) datagrams[done + i + k].data,
+                                              datagrams[done + i + k].len };
+          *msg = (struct msghdr) { &self->remote, self->remote_len, &vectors[i], run,
+                                   NULL, 0, 0 };
+          if (run > 1)
+            {
+              struct cmsghdr *cmsg;
+              guint16 segment = datagrams[done + i].len;
+
+              msg->msg_control = controls[n_messages].buf;
+              msg->msg_controllen = sizeof controls[n_messages].buf;
+              cmsg = CMSG_FIRSTHDR (msg);
+              cmsg->cmsg_level = SOL_UDP;
+              cmsg->cmsg_type = UDP_SEGMENT;
+              cmsg->cmsg_len = CMSG_LEN (sizeof segment);
+              memcpy (CMSG_DATA (cmsg), &segment, sizeof segment);
+            }
+          i += run;
         }
-      sent = g_socket_send_messages (self->socket, messages, batch, 0, NULL, NULL);
+      sent = sendmmsg (fd, messages, n_messages, 0);
       if (sent <= 0)
         break;  /* full socket buffer: drop, as a network would */
-      done += sent;
+      for (int k = 0; k < sent; k++)
+        done += messages[k].msg_hdr.msg_iovlen;
     }
   return TRUE;
 }
@@ -133,7 +194,7 @@ bench_udp_path_get_kind (PuPath *path)
 static gsize
 bench_udp_path_get_max_datagram_size (PuPath *path)
 {
-  return 1452;
+  return udp_datagram_size;
 }
 
 static char *
@@ -203,30 +264,58 @@ deliver (BenchUdpPath *self,
   g_queue_push_tail (&self->delayed, d);
 }
 
+/* The size each datagram in @msg was sent with if GRO joined several. */
+static gsize
+gro_segment (struct msghdr *msg,
+             gsize          len)
+{
+  for (struct cmsghdr *cmsg = CMSG_FIRSTHDR (msg); cmsg != NULL; cmsg = CMSG_NXTHDR (msg, cmsg))
+    if (cmsg->cmsg_level == SOL_UDP && cmsg->cmsg_type == UDP_GRO)
+      {
+        int segment;
+
+        memcpy (&segment, CMSG_DATA (cmsg), sizeof segment);
+        return segment > 0 ? (gsize) segment : len;
+      }
+  return len;
+}
+
 static gboolean
 on_readable (GSocket      *socket,
              GIOCondition  condition,
              gpointer      user_data)
 {
   BenchUdpPath *self = user_data;
-  GInputMessage messages[RECV_BATCH];
-  GInputVector vectors[RECV_BATCH];
+  struct mmsghdr messages[RECV_BATCH];
+  struct iovec vectors[RECV_BATCH];
+  union {
+    char           buf[CMSG_SPACE (sizeof (int))];
+    struct cmsghdr align;
+  } controls[RECV_BATCH];
 
   /* Bounded work per wakeup so timers and the other direction get a turn. */
   for (guint round = 0; round < 4; round++)
     {
-      gint n;
+      int n;
 
       for (guint i = 0; i < RECV_BATCH; i++)
         {
-          vectors[i] = (GInputVector) { self->bufs + i * DATAGRAM_MAX, DATAGRAM_MAX };
-          messages[i] = (GInputMessage) { NULL, &vectors[i], 1, 0, 0, NULL, NULL };
+          vectors[i] = (struct iovec) { self->bufs + i * self->buf_size, self->buf_size };
+          messages[i].msg_hdr = (struct msghdr) { NULL, 0, &vectors[i], 1, controls[i].buf,
+                                                  sizeof controls[i].buf, 0 };
         }
-      n = g_socket_receive_messages (socket, messages, RECV_BATCH, 0, NULL, NULL);
+      n = recvmmsg (g_socket_get_fd (socket), messages, RECV_BATCH, MSG_DONTWAIT, NULL);
       if (n <= 0)
         break;
-      for (gint i = 0; i < n; i++)
-        deliver (self, self->bufs + i * DATAGRAM_MAX, messages[i].bytes_received);
+      for (int i = 0; i < n; i++)
+        {
+          const guint8 *data = vectors[i].iov_base;
+          gsize len = messages[i].msg_len;
+          gsize segment = gro_segment (&messages[i].msg_hdr, len);
+
+          for (gsize off = 0; off < len; off += segment)
+            deliver (self, data + off, MIN (segment, len - off));
+        }
     }
   return G_SOURCE_CONTINUE;
 }
@@ -243,7 +332,6 @@ bench_udp_path_finalize (GObject *object)
   g_source_unref (self->timer);
   g_queue_clear_full (&self->delayed, g_free);
   g_clear_object (&self->socket);
-  g_clear_object (&self->remote);
   g_free (self->bufs);
 
   G_OBJECT_CLASS (bench_udp_path_parent_class)->finalize (object);
@@ -258,7 +346,6 @@ bench_udp_path_class_init (BenchUdpPathClass *klass)
 static void
 bench_udp_path_init (BenchUdpPath *self)
 {
-  self->bufs = g_malloc (RECV_BATCH * DATAGRAM_MAX);
 }
 
 static GSocket *
@@ -276,6 +363,11 @@ udp_socket (void)
   g_socket_set_blocking (socket, FALSE);
   g_socket_set_option (socket, SOL_SOCKET, SO_RCVBUF, SOCKET_BUFFER, NULL);
   g_socket_set_option (socket, SOL_SOCKET, SO_SNDBUF, SOCKET_BUFFER, NULL);
+  if (udp_gro)
+    {
+      g_socket_set_option (socket, SOL_UDP, UDP_GRO, 1, &error);
+      g_assert_no_error (error);
+    }
   return socket;
 }
 
@@ -286,9 +378,13 @@ udp_path_new (GSocket *socket,
               gint64   delay_usec)
 {
   BenchUdpPath *self = g_object_new (BENCH_TYPE_UDP_PATH, NULL);
+  g_autoptr(GSocketAddress) address = g_socket_get_local_address (remote, NULL);
 
   self->socket = g_object_ref (socket);
-  self->remote = g_socket_get_local_address (remote, NULL);
+  self->remote_len = g_socket_address_get_native_size (address);
+  g_assert_true (g_socket_address_to_native (address, &self->remote, sizeof self->remote, NULL));
+  self->buf_size = udp_gro ? GRO_BYTES_MAX : DATAGRAM_MAX;
+  self->bufs = g_malloc (RECV_BATCH * self->buf_size);
   self->delay_usec = delay_usec;
   self->source = g_socket_create_source (socket, G_IO_IN, NULL);
   g_source_set_callback (self->source, (GSourceFunc) (void (*) (void)) on_readable, self, NULL);
@@ -970,13 +1066,23 @@ main (int   argc,
   guint64 bytes = MAX (megabytes, 1) * 1000 * 1000;
   const char *only = argc > 2 ? argv[2] : NULL;
   guint rtt_ms = argc > 3 ? (guint) g_ascii_strtoull (argv[3], NULL, 10) : 0;
+  const char *offload = argc > 4 ? argv[4] : "plain";
   g_autofree char *load = NULL;
   Result tcp = { 0 };
 
-  if (only != NULL && !g_str_equal (only, "udp") && !g_str_equal (only, "relay") &&
-      !g_str_equal (only, "direct") && !g_str_equal (only, "tcp"))
+  gboolean bad_mode = only != NULL && !g_str_equal (only, "udp") &&
+                      !g_str_equal (only, "relay") && !g_str_equal (only, "direct") &&
+                      !g_str_equal (only, "tcp");
+
+  udp_gso = g_str_equal (offload, "gso") || g_str_equal (offload, "gro");
+  udp_gro = g_str_equal (offload, "gro");
+  if (argc > 5)
+    udp_datagram_size = g_ascii_strtoull (argv[5], NULL, 10);
+  if (bad_mode || (!udp_gso && !g_str_equal (offload, "plain")) ||
+      udp_datagram_size < 1200 || udp_datagram_size > 1452)
     {
-      g_printerr ("Usage: %s [MEGABYTES [udp|relay|direct|tcp [RTT_MS]]]\n", argv[0]);
+      g_printerr ("Usage: %s [MEGABYTES [udp|relay|direct|tcp [RTT_MS [plain|gso|gro "
+                  "[DATAGRAM]]]]]\n", argv[0]);
       return 2;
     }
 
@@ -991,6 +1097,9 @@ main (int   argc,
       Result quic = bench_quic (bytes, rtt_ms);
       g_autofree char *what = g_strdup_printf ("QUIC (ngtcp2, AES-128-GCM) over UDP%s:",
                                                rtt_ms > 0 ? ", delayed" : "");
+
+      g_print ("UDP: %s, %" G_GSIZE_FORMAT "-byte datagrams\n",
+               udp_gro ? "GSO and GRO" : udp_gso ? "GSO" : "plain", udp_datagram_size);
 
       if (rtt_ms > 0)
         g_print ("round trip added on the UDP path: %u ms\n", rtt_ms);
