@@ -1,4 +1,4 @@
-# net.sh — sourced by tests/system/tunnel.sh and tests/bench/bench-tunnel.sh:
+# net.sh — sourced by tests/system/tunnel.sh and the benchmarks of tests/bench:
 # a relay, Peer Up devices and real servers (HTTP, sshd) on loopback, each
 # device with its own XDG_CONFIG_HOME, all in one temporary directory that is
 # removed, with every process started here, on exit. tests/nat/matrix.sh puts
@@ -218,11 +218,11 @@ runpy.run_module("http.server", run_name="__main__", alter_sys=True)' \
   net_wait 30 net_has "$net_tmp/http.out" "Serving HTTP on 127.0.0.1 port "
 }
 
-# net_sshd PORT: sshd with its own config, host key and authorized key
-# (root only), as "sshd". The client key is $net_tmp/ssh/user_key. The keys are
-# made once and kept for the next sshd.
+# net_sshd PORT [ADDR]: sshd on ADDR (127.0.0.1) with its own config, host key
+# and authorized key (root only), as "sshd". The client key is
+# $net_tmp/ssh/user_key. The keys are made once and kept for the next sshd.
 net_sshd () {
-  local dir="$net_tmp/ssh" port=$1
+  local dir="$net_tmp/ssh" port=$1 addr=${2:-127.0.0.1}
 
   mkdir -p "$dir" /run/sshd
   if [ ! -f "$dir/host_key" ]; then
@@ -232,7 +232,7 @@ net_sshd () {
   fi
   cat >"$dir/sshd_config" <<EOF
 Port $port
-ListenAddress 127.0.0.1
+ListenAddress $addr
 HostKey $dir/host_key
 AuthorizedKeysFile $dir/authorized_keys
 PidFile none
@@ -245,7 +245,7 @@ EOF
   "$sshd_bin" -t -f "$dir/sshd_config" || return 1
   net_in sshd
   net_start sshd "${net_in[@]}" "$sshd_bin" -f "$dir/sshd_config" -D -e
-  net_wait 30 net_has "$net_tmp/sshd.err" "Server listening on 127.0.0.1 port $port"
+  net_wait 30 net_has "$net_tmp/sshd.err" "Server listening on $addr port $port"
 }
 
 # net_ssh PORT COMMAND…: runs COMMAND as root@127.0.0.1:PORT with the test key.
