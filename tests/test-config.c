@@ -363,6 +363,9 @@ test_bad_values (void)
     { "[peerup]\nversion=1\n[service ssh]\naddress=127.0.0.1:22\nallowed=a\\;b;c\\q\\\n",
       PU_ERROR_PARSE, "[service ssh] allowed: a backslash starts an unknown escape" },
     { "[peerup]\nversion=1\nname=\xff\n", PU_ERROR_PARSE, "[peerup] name:" },
+    /* GKeyFile would drop one of these at every save. */
+    { "[peerup]\nversion=1\n\r\r\n", PU_ERROR_PARSE,
+      "has a carriage return that does not end a line" },
     { "[peerup\nversion=1\n", PU_ERROR_PARSE, "is not a valid config file" },
     { "[peerup]\nversion=1\nnot a key\x1b[2J\n", PU_ERROR_PARSE,
       "is not a valid config file: Key file contains line “not a key\\x1b[2J" },
@@ -884,6 +887,17 @@ test_turn (void)
   assert_message_has (error, "secret");
 }
 
+/* A file saved with CRLF line endings loads as with LF. */
+static void
+test_crlf (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuConfig) config = load_text ("[peerup]\r\nversion=1\r\nname=home\r\n", &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (pu_config_get_device_name (config), ==, "home");
+}
+
 /* [options] direct: on unless set to false; anything but a boolean refused. */
 static void
 test_direct (void)
@@ -927,6 +941,7 @@ main (int   argc,
   g_test_add_func ("/config/archive", test_archive);
   g_test_add_func ("/config/turn", test_turn);
   g_test_add_func ("/config/direct", test_direct);
+  g_test_add_func ("/config/crlf", test_crlf);
 
   return g_test_run ();
 }

@@ -638,6 +638,16 @@ pu_config_load_from_data (const char  *path,
                    _("%s is not a text file (it contains NUL bytes)"), self->path);
       return NULL;
     }
+  /* GKeyFile drops one carriage return at the end of a line (CRLF) and keeps
+   * any other, so a stray one would shrink at every save. */
+  for (gsize i = 0; i < len; i++)
+    if (data[i] == '\r' && (i + 1 == len || data[i + 1] != '\n'))
+      {
+        g_set_error (error, PU_ERROR, PU_ERROR_PARSE,
+                     _("%s has a carriage return that does not end a line; save it with "
+                       "ordinary line endings"), self->path);
+        return NULL;
+      }
 
   if (!g_key_file_load_from_data (self->keyfile, len > 0 ? data : "", len,
                                   G_KEY_FILE_KEEP_COMMENTS | G_KEY_FILE_KEEP_TRANSLATIONS,
