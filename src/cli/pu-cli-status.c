@@ -108,6 +108,19 @@ print_peer (GVariant *info)
 }
 
 static void
+print_forward (GVariant *info)
+{
+  const char *address = "?";
+  const char *service = "?";
+  const char *label = "?";
+
+  g_variant_lookup (info, "address", "&s", &address);
+  g_variant_lookup (info, "service", "&s", &service);
+  g_variant_lookup (info, "label", "&s", &label);
+  g_print (_("    %s → %s on %s\n"), address, service, label);
+}
+
+static void
 print_list (GVariantDict *status,
             const char   *member,
             const char   *title,
@@ -149,6 +162,7 @@ print_node (GVariant     *status,
   g_print (_("Node:     running (pid %u)\n"), pid);
   print_list (dict, "relays", _("Relays:"), print_relay);
   print_list (dict, "peers", _("Peers:"), print_peer);
+  print_list (dict, "forwards", _("Forwards:"), print_forward);
 }
 
 static void

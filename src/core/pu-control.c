@@ -44,6 +44,8 @@ struct _PuControl
   GVariant          *services;    /* as last announced */
   GHashTable        *pairings;    /* handle → Pairing */
   guint              n_pairings;  /* started, for handles */
+  GDBusNodeInfo     *bus_info;    /* what the private socket answers as a bus */
+  guint              n_bus_clients;
 };
 
 G_DEFINE_FINAL_TYPE (PuControl, pu_control, G_TYPE_OBJECT)
@@ -241,6 +243,7 @@ status_info (PuControl *self)
   add (&dict, "relays", g_variant_builder_end (&builder));
   add (&dict, "peers", peers_info (self));
   add (&dict, "services", services_info (config));
+  add (&dict, "forwards", forwards_info (self));
   return g_variant_builder_end (&dict);
 }
 
@@ -939,6 +942,53 @@ client_closed_cb (GDBusConnection *connection,
   g_ptr_array_remove_fast (self->clients, connection);
 }
 
+/* Tools made for a message bus (`gdbus call --address unix:path=…`) greet it
+ * first: the private socket answers as a bus of one would, so they work on
+ * it too. */
+static const char bus_xml[] =
+  "<node>"
+  "  <interface name='org.freedesktop.DBus'>"
+  "    <method name='Hello'><arg type='s' direction='out'/></method>"
+  "    <method name='AddMatch'><arg type='s' direction='in'/></method>"
+  "    <method name='RemoveMatch'><arg type='s' direction='in'/></method>"
+  "  </interface>"
+  "</node>";
+
+static void
+bus_method_cb (GDBusConnection       *connection,
+               const char            *sender,
+               const char            *object_path,
+               const char            *interface_name,
+               const char            *method_name,
+               GVariant              *parameters,
+               GDBusMethodInvocation *invocation,
+               gpointer               user_data)
+{
+  PuControl *self = user_data;
+
+  if (g_str_equal (method_name, "Hello"))
+    {
+      g_autofree char *name = g_strdup_printf (":1.%u", ++self->n_bus_clients);
+
+      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(s)", name));
+      return;
+    }
+  /* Signals go to every client of the socket: nothing to match. */
+  g_dbus_method_invocation_return_value (invocation, NULL);
+}
+
+static const GDBusInterfaceVTable bus_vtable = { bus_method_cb, NULL, NULL, { 0 } };
+
+static gboolean
+answer_as_bus (PuControl        *self,
+               GDBusConnection  *connection,
+               GError          **error)
+{
+  return g_dbus_connection_register_object (connection, "/org/freedesktop/DBus",
+                                            self->bus_info->interfaces[0], &bus_vtable, self,
+                                            NULL, error) != 0;
+}
+
 static gboolean
 new_connection_cb (GDBusServer     *server,
                    GDBusConnection *connection,
@@ -952,7 +1002,7 @@ new_connection_cb (GDBusServer     *server,
                  self->clients->len);
       return FALSE;
     }
-  if (!pu_control_export (self, connection, &error))
+  if (!pu_control_export (self, connection, &error) || !answer_as_bus (self, connection, &error))
     {
       g_message ("Could not serve a control connection: %s", error->message);
       return FALSE;
@@ -1237,6 +1287,7 @@ pu_control_dispose (GObject *object)
   g_clear_object (&self->node);
   g_clear_object (&self->skeleton);
   g_clear_object (&self->observer);
+  g_clear_pointer (&self->bus_info, g_dbus_node_info_unref);
 
   G_OBJECT_CLASS (pu_control_parent_class)->dispose (object);
 }
@@ -1296,6 +1347,7 @@ pu_control_init (PuControl *self)
   HANDLE ("join", handle_join_cb);
   HANDLE ("cancel-pairing", handle_cancel_pairing_cb);
 #undef HANDLE
+  self->bus_info = g_dbus_node_info_new_for_xml (bus_xml, NULL);
   self->pairings = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                           (GDestroyNotify) pairing_free);
 }
