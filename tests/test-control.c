@@ -1095,17 +1095,20 @@ test_pairing (Fixture       *fx,
   g_assert_true (pu_trust_store_is_authorized (pu_profile_get_trust_store (fx->laptop),
                                                peer_of (fx->home), 0));
 
-  /* A pairing cancelled ends with an error. */
+  /* An invitation cancelled ends with an error, and its code with it. */
   {
-    g_autoptr(GVariant) answer = call_ok (laptop, "Join", g_variant_new ("(sa{sv})", code, NULL));
+    g_autoptr(GVariant) answer = call_ok (home, "Invite", g_variant_new ("(a{sv})", NULL));
     g_autoptr(GVariantDict) cancelled = NULL;
+    const char *second;
 
-    g_variant_get (answer, "(&s)", &join_handle);
-    call_void (laptop, "CancelPairing", g_variant_new ("(s)", join_handle));
-    cancelled = g_variant_dict_new (wait_latest (&laptop_done));
-    g_assert_cmpstr (dict_string (cancelled, "handle"), ==, join_handle);
+    g_variant_get (answer, "(&s&s&s)", &second, NULL, NULL);
+    call_void (home, "CancelPairing", g_variant_new ("(s)", second));
+    cancelled = g_variant_dict_new (wait_latest (&home_done));
+    g_assert_cmpstr (dict_string (cancelled, "handle"), ==, second);
     g_assert_cmpstr (dict_string (cancelled, "message"), ==, "Pairing cancelled");
     g_assert_false (g_variant_dict_contains (cancelled, "peer_id"));
+    call_fails (home, "CancelPairing", g_variant_new ("(s)", second), ERROR_NAME ("NotFound"),
+                second);
   }
   g_clear_pointer (&home_done.value, g_variant_unref);
   g_clear_pointer (&laptop_done.value, g_variant_unref);
