@@ -1402,6 +1402,7 @@ test_through_core (Fixture       *f,
   g_autofree char *want = NULL;
   g_autofree char *out = NULL;
   g_autofree char *b_socket = NULL;
+  g_autofree char *gdbus_path = g_find_program_in_path ("gdbus");
   Proc *laptop;
   Proc *proxy;
   guint16 port;
@@ -1414,7 +1415,7 @@ test_through_core (Fixture       *f,
   g_free (proc_wait_line (laptop, TRUE, "Connected to the relay at 127.0.0.1:"));
 
   /* gdbus on the laptop core's private socket: the API and a call. */
-  if (g_find_program_in_path ("gdbus") != NULL)
+  if (gdbus_path != NULL)
     {
       out = gdbus (b_socket, "introspect", NULL);
       assert_contains (out, "interface dev.peerup.PeerUp1");

@@ -736,6 +736,27 @@ call_void (PuPeerUp1  *proxy,
   g_variant_unref (call_ok (proxy, method, parameters));
 }
 
+/* Whether @value, printed, contains @text. */
+static void
+assert_printed (GVariant   *value,
+                const char *text,
+                gboolean    contained)
+{
+  g_autofree char *printed = g_variant_print (value, FALSE);
+
+  if ((strstr (printed, text) != NULL) != contained)
+    g_error ("“%s” %s “%s”", printed, contained ? "lacks" : "has", text);
+}
+
+/* The dictionary that is the first value of a reply. */
+static GVariantDict *
+first_dict (GVariant *reply)
+{
+  g_autoptr(GVariant) child = g_variant_get_child_value (reply, 0);
+
+  return g_variant_dict_new (child);
+}
+
 #define ERROR_NAME(name) "dev.peerup.PeerUp1.Error." name
 
 /* Waits for the next signal of one kind (a{sv} or aa{sv} first argument). */
@@ -865,11 +886,11 @@ test_services_forwards (Fixture       *fx,
 
   /* A service is added: the answer, the signal and config.ini say so. */
   value = call_ok (home, "AddService", g_variant_new ("(ss^as)", "echo", echo_address, none));
-  dict = g_variant_dict_new (g_variant_get_child_value (value, 0));
+  dict = first_dict (value);
   g_assert_cmpstr (dict_string (dict, "address"), ==, echo_address);
   g_assert_true (dict_bool (dict, "enabled"));
   g_clear_pointer (&value, g_variant_unref);
-  g_assert_nonnull (strstr (g_variant_print (wait_latest (&services), FALSE), echo_address));
+  assert_printed (wait_latest (&services), echo_address, TRUE);
   config = read_file (pu_config_get_path (pu_profile_get_config (fx->home)));
   g_assert_nonnull (strstr (config, "[service echo]"));
 
@@ -914,7 +935,7 @@ test_services_forwards (Fixture       *fx,
 
   /* Disabled: the peer refuses it, and the laptop's clients hear why. */
   call_void (home, "DisableService", g_variant_new ("(s)", "echo"));
-  g_assert_nonnull (strstr (g_variant_print (wait_latest (&services), FALSE), "false"));
+  assert_printed (wait_latest (&services), "false", TRUE);
   g_assert_false (pu_config_lookup_service (pu_profile_get_config (fx->home), "echo")->enabled);
   assert_echo (port, FALSE);
   g_assert_nonnull (strstr (g_variant_get_string (wait_latest (&failed), NULL), "echo"));
@@ -954,7 +975,7 @@ test_services_forwards (Fixture       *fx,
   config = read_file (pu_config_get_path (pu_profile_get_config (fx->home)));
   g_assert_null (strstr (config, "[service echo]"));
   value = call_ok (home, "ListServices", NULL);
-  g_assert_null (strstr (g_variant_print (value, FALSE), "'echo'"));
+  assert_printed (value, "'echo'", FALSE);
 
   g_socket_service_stop (echo);
   g_clear_pointer (&services.value, g_variant_unref);
@@ -986,7 +1007,7 @@ test_trust (Fixture       *fx,
 
   /* The emoji, then confirming them writes verified=. */
   value = call_ok (home, "GetSas", g_variant_new ("(s)", "laptop"));
-  sas = g_variant_dict_new (g_variant_get_child_value (value, 0));
+  sas = first_dict (value);
   emoji = g_variant_dict_lookup_value (sas, "emoji", G_VARIANT_TYPE_STRING_ARRAY);
   g_assert_cmpuint (g_variant_n_children (emoji), ==, 4);
   g_assert_cmpuint (strlen (dict_string (sas, "digits")), ==, 7);
@@ -998,7 +1019,7 @@ test_trust (Fixture       *fx,
   g_clear_pointer (&sas, g_variant_dict_unref);
   g_clear_pointer (&value, g_variant_unref);
   value = call_ok (home, "GetSas", g_variant_new ("(s)", laptop_id));
-  sas = g_variant_dict_new (g_variant_get_child_value (value, 0));
+  sas = first_dict (value);
   g_assert_true (dict_bool (sas, "verified"));
 
   call_fails (home, "Verify", g_variant_new ("(s)", home_id), ERROR_NAME ("InvalidArgument"),
@@ -1020,7 +1041,7 @@ test_trust (Fixture       *fx,
   keys = read_file (keys_path);
   g_assert_nonnull (strstr (keys, stranger_id));
   g_assert_nonnull (strstr (keys, "expires="));
-  g_assert_nonnull (strstr (g_variant_print (wait_latest (&trust), FALSE), stranger_id));
+  assert_printed (wait_latest (&trust), stranger_id, TRUE);
   call_fails (home, "Authorize", g_variant_new ("(sss)", laptop_id, "", "soon"),
               ERROR_NAME ("InvalidArgument"), "Invalid duration");
   call_fails (home, "Authorize", g_variant_new ("(sss)", "12D3KooWnope", "", ""),
