@@ -1135,6 +1135,31 @@ test_pairing (Fixture       *fx,
   g_clear_pointer (&laptop_done.value, g_variant_unref);
 }
 
+/* Every method that changes trust or exposure is logged with its caller;
+ * the ones that only read are not. */
+static void
+test_audited (void)
+{
+  const char * const audited[] = {
+    "AddService", "RemoveService", "EnableService", "DisableService", "SetServiceAllowed",
+    "Connect", "Disconnect", "Verify", "Authorize", "Deauthorize", "Invite", "Join", NULL
+  };
+  GDBusInterfaceInfo *info = pu_peer_up1_interface_info ();
+
+  for (guint i = 0; info->methods[i] != NULL; i++)
+    {
+      const GDBusMethodInfo *method = info->methods[i];
+      const char *value = g_dbus_annotation_info_lookup (method->annotations,
+                                                         "dev.peerup.PeerUp1.Audit");
+      gboolean changes = g_strv_contains (audited, method->name);
+
+      if (changes != (g_strcmp0 (value, "true") == 0))
+        g_error ("%s: audit annotation %s", method->name, value != NULL ? value : "missing");
+    }
+  for (guint i = 0; audited[i] != NULL; i++)
+    g_assert_nonnull (g_dbus_interface_info_lookup_method (info, audited[i]));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1144,6 +1169,7 @@ main (int   argc,
   /* First: it changes the environment, before any thread runs. */
   g_test_add_func ("/control/socket-path", test_socket_path);
   g_test_add_func ("/control/credentials", test_credentials);
+  g_test_add_func ("/control/audited", test_audited);
 #define ADD(name, func) \
   g_test_add ("/control/" name, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("status", test_status);
