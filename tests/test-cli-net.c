@@ -1453,7 +1453,7 @@ test_through_core (Fixture       *f,
   back = round_trip (port, sent);
   g_assert_true (g_bytes_equal (back, sent));
   g_free (want);
-  want = g_strdup_printf ("called Connect ('%s', 'echo', 0)", net.a_id);
+  want = g_strdup_printf ("called Connect ('%s', 'echo', 0, {'hold': <true>})", net.a_id);
   g_free (proc_wait_line (laptop, TRUE, want));
   cli (f, "status", "--config", net.b, NULL);
   assert_ok (f);
@@ -1495,6 +1495,21 @@ test_through_core (Fixture       *f,
   proc_free (proxy);
   g_free (proc_wait_line (laptop, TRUE, "called Disconnect"));
   g_clear_pointer (&back, g_bytes_unref);
+
+  /* A proxy killed outright leaves no forward behind. */
+  proxy = proc_start (f, "proxy", "home", "echo", "0", "--config", net.b, NULL);
+  g_free (line);
+  line = proc_wait_line (proxy, FALSE, "Forwarding 127.0.0.1:");
+  port = forwarded_port (line);
+  g_subprocess_force_exit (proxy->proc);
+  g_subprocess_wait (proxy->proc, NULL, NULL);
+  proc_free (proxy);
+  g_free (want);
+  want = g_strdup_printf ("closed the forward on 127.0.0.1:%u, its client went away", port);
+  g_free (proc_wait_line (laptop, TRUE, want));
+  cli (f, "status", "--config", net.b, NULL);
+  assert_ok (f);
+  assert_contains (f->out, "  Forwards:\n    none\n");
 
   proc_stop (laptop);
   proc_free (laptop);

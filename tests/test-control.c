@@ -912,7 +912,7 @@ test_services_forwards (Fixture       *fx,
   g_assert_null (pu_config_lookup_service (pu_profile_get_config (fx->home), "web"));
 
   /* The laptop opens a forward to it: bytes go there and back. */
-  value = call_ok (laptop, "Connect", g_variant_new ("(ssq)", home_id, "echo", 0));
+  value = call_ok (laptop, "Connect", g_variant_new ("(ssqa{sv})", home_id, "echo", 0, NULL));
   g_variant_get (value, "(q)", &port);
   g_clear_pointer (&value, g_variant_unref);
   g_assert_cmpuint (port, >, 0);
@@ -955,12 +955,12 @@ test_services_forwards (Fixture       *fx,
   }
 
   /* Forwards that cannot be opened. */
-  call_fails (laptop, "Connect", g_variant_new ("(ssq)", "nobody", "echo", 0),
+  call_fails (laptop, "Connect", g_variant_new ("(ssqa{sv})", "nobody", "echo", 0, NULL),
               ERROR_NAME ("NotFound"), "nobody");
-  call_fails (laptop, "Connect", g_variant_new ("(ssq)", home_id, "no/such", 0),
+  call_fails (laptop, "Connect", g_variant_new ("(ssqa{sv})", home_id, "no/such", 0, NULL),
               ERROR_NAME ("InvalidArgument"), "service name");
   busy = g_strdup_printf ("127.0.0.1:%u is already in use", port);
-  call_fails (laptop, "Connect", g_variant_new ("(ssq)", home_id, "echo", port),
+  call_fails (laptop, "Connect", g_variant_new ("(ssqa{sv})", home_id, "echo", port, NULL),
               ERROR_NAME ("Exists"), busy);
 
   /* Closed: gone from the list, the port refuses. */
@@ -968,6 +968,27 @@ test_services_forwards (Fixture       *fx,
   g_assert_cmpuint (g_variant_n_children (wait_latest (&forwards)), ==, 0);
   call_fails (laptop, "Disconnect", g_variant_new ("(q)", port), ERROR_NAME ("NotFound"),
               "No forward on 127.0.0.1:");
+
+  /* A forward held by a client closes when that client goes away. */
+  {
+    g_autoptr(PuPeerUp1) holder = connect_client (pu_control_get_socket_path (laptop_control));
+    GVariantDict options;
+    guint16 held;
+
+    g_variant_dict_init (&options, NULL);
+    g_variant_dict_insert (&options, "hold", "b", TRUE);
+    value = call_ok (holder, "Connect", g_variant_new ("(ssq@a{sv})", home_id, "echo", 0,
+                                                       g_variant_dict_end (&options)));
+    g_variant_get (value, "(q)", &held);
+    g_clear_pointer (&value, g_variant_unref);
+    g_assert_cmpuint (g_variant_n_children (wait_latest (&forwards)), ==, 1);
+    assert_echo (held, TRUE);
+    g_dbus_connection_close_sync (g_dbus_proxy_get_connection (G_DBUS_PROXY (holder)), NULL,
+                                  &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_variant_n_children (wait_latest (&forwards)), ==, 0);
+    g_assert_null (pu_forwards_lookup (pu_control_get_forwards (laptop_control), held));
+  }
 
   /* Removed from config.ini. */
   call_void (home, "RemoveService", g_variant_new ("(s)", "echo"));

@@ -45,6 +45,7 @@ struct _PuControl
   GHashTable        *pairings;    /* handle → Pairing */
   guint              n_pairings;  /* started, for handles */
   GDBusNodeInfo     *bus_info;    /* what the private socket answers as a bus */
+  GPtrArray         *holds;       /* Hold */
   guint              n_bus_clients;
 };
 
@@ -431,23 +432,111 @@ handle_set_service_allowed_cb (PuPeerUp1             *skeleton,
   return complete_or_error (invocation, ok, error);
 }
 
+/* A forward that closes when the client that opened it goes away. */
+typedef struct {
+  PuControl       *control;
+  PuProxy         *proxy;
+  GDBusConnection *connection;
+  guint            watch_id;    /* of the client's name on a bus, else 0 */
+} Hold;
+
+static void
+hold_free (Hold *hold)
+{
+  g_clear_handle_id (&hold->watch_id, g_bus_unwatch_name);
+  g_clear_object (&hold->proxy);
+  g_clear_object (&hold->connection);
+  g_free (hold);
+}
+
+/* Closes the forwards @connection holds (all held ones when NULL). */
+static void
+release_holds (PuControl       *self,
+               GDBusConnection *connection)
+{
+  g_autoptr(GArray) ports = g_array_new (FALSE, FALSE, sizeof (guint16));
+
+  for (guint i = 0; i < self->holds->len; i++)
+    {
+      Hold *hold = self->holds->pdata[i];
+
+      if (connection == NULL || hold->connection == connection)
+        {
+          guint16 port = pu_proxy_get_port (hold->proxy);
+
+          g_array_append_val (ports, port);
+        }
+    }
+  for (guint i = 0; i < ports->len; i++)
+    {
+      guint16 port = g_array_index (ports, guint16, i);
+
+      g_message ("Control: closed the forward on 127.0.0.1:%u, its client went away", port);
+      pu_forwards_close (self->forwards, port, NULL);
+    }
+}
+
+/* Forgets holds on forwards that closed. */
+static void
+prune_holds (PuControl *self)
+{
+  for (guint i = self->holds->len; i > 0; i--)
+    {
+      Hold *hold = self->holds->pdata[i - 1];
+
+      if (pu_forwards_lookup (self->forwards, pu_proxy_get_port (hold->proxy)) != hold->proxy)
+        g_ptr_array_remove_index_fast (self->holds, i - 1);
+    }
+}
+
+static void
+hold_vanished_cb (GDBusConnection *connection,
+                  const char      *name,
+                  gpointer         user_data)
+{
+  Hold *hold = user_data;
+  guint16 port = pu_proxy_get_port (hold->proxy);
+
+  g_message ("Control: closed the forward on 127.0.0.1:%u, its client went away", port);
+  pu_forwards_close (hold->control->forwards, port, NULL);
+}
+
 static gboolean
 handle_connect_cb (PuPeerUp1             *skeleton,
                    GDBusMethodInvocation *invocation,
                    const char            *text,
                    const char            *service,
                    guint16                port,
+                   GVariant              *options,
                    PuControl             *self)
 {
   GError *error = NULL;
+  gboolean held = FALSE;
   PuProxy *proxy;
   PuPeerId peer;
 
   if (!resolve_or_return (self, invocation, text, &peer))
     return G_DBUS_METHOD_INVOCATION_HANDLED;
+  g_variant_lookup (options, "hold", "b", &held);
   proxy = pu_forwards_open (self->forwards, &peer, service, port, &error);
   if (proxy == NULL)
     return complete_or_error (invocation, FALSE, error);
+  if (held)
+    {
+      Hold *hold = g_new0 (Hold, 1);
+      const char *sender = g_dbus_method_invocation_get_sender (invocation);
+
+      hold->control = self;
+      hold->proxy = g_object_ref (proxy);
+      hold->connection = g_object_ref (g_dbus_method_invocation_get_connection (invocation));
+      g_ptr_array_add (self->holds, hold);
+      /* On the private socket the connection is the client; on a bus, its
+       * name is. */
+      if (sender != NULL)
+        hold->watch_id = g_bus_watch_name_on_connection (hold->connection, sender,
+                                                         G_BUS_NAME_WATCHER_FLAGS_NONE, NULL,
+                                                         hold_vanished_cb, hold, NULL);
+    }
   pu_peer_up1_complete_connect (skeleton, invocation, pu_proxy_get_port (proxy));
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
@@ -882,6 +971,8 @@ forwards_changed_cb (GListModel *model,
                      guint       added,
                      PuControl  *self)
 {
+  if (removed > 0)
+    prune_holds (self);
   pu_peer_up1_emit_forwards_changed (self->skeleton, forwards_info (self));
 }
 
@@ -939,6 +1030,7 @@ client_closed_cb (GDBusConnection *connection,
   g_dbus_interface_skeleton_unexport_from_connection (G_DBUS_INTERFACE_SKELETON (self->skeleton),
                                                       connection);
   g_signal_handlers_disconnect_by_data (connection, self);
+  release_holds (self, connection);
   g_ptr_array_remove_fast (self->clients, connection);
 }
 
@@ -1266,6 +1358,7 @@ pu_control_dispose (GObject *object)
       self->lock_fd = -1;
     }
   g_clear_pointer (&self->pairings, g_hash_table_unref);
+  g_clear_pointer (&self->holds, g_ptr_array_unref);
   if (self->forwards != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->forwards, self);
@@ -1348,6 +1441,7 @@ pu_control_init (PuControl *self)
   HANDLE ("cancel-pairing", handle_cancel_pairing_cb);
 #undef HANDLE
   self->bus_info = g_dbus_node_info_new_for_xml (bus_xml, NULL);
+  self->holds = g_ptr_array_new_with_free_func ((GDestroyNotify) hold_free);
   self->pairings = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                           (GDestroyNotify) pairing_free);
 }
