@@ -12,6 +12,7 @@
 
 #include "pu-control.h"
 #include "pu-error.h"
+#include "pu-invite-code.h"
 #include "pu-test-relay.h"
 #include "pu-test-util.h"
 
@@ -1070,6 +1071,24 @@ test_trust (Fixture       *fx,
   g_clear_pointer (&trust.value, g_variant_unref);
 }
 
+typedef struct {
+  char     *handle;
+  guint     failures;
+  gboolean  arrived;
+} WrongCode;
+
+static void
+wrong_code_cb (PuPeerUp1  *proxy,
+               const char *handle,
+               guint       failures,
+               WrongCode  *attempt)
+{
+  g_free (attempt->handle);
+  attempt->handle = g_strdup (handle);
+  attempt->failures = failures;
+  attempt->arrived = TRUE;
+}
+
 static void
 test_pairing (Fixture       *fx,
               gconstpointer  data)
@@ -1115,6 +1134,30 @@ test_pairing (Fixture       *fx,
 
   value = call_ok (home, "Invite", g_variant_new ("(a{sv})", NULL));
   g_variant_get (value, "(&s&s&s)", &handle, &code, &uri);
+
+  /* A wrong code: the joiner fails, the inviter hears of the attempt and
+   * keeps waiting. */
+  {
+    g_autoptr(PuInviteCode) parsed = pu_invite_code_parse (code, NULL);
+    g_autofree char *wrong = NULL;
+    g_autoptr(GVariant) answer = NULL;
+    g_autoptr(GVariantDict) failed = NULL;
+    WrongCode attempt = { NULL, 0, FALSE };
+
+    g_signal_connect (home, "pairing-wrong-code", G_CALLBACK (wrong_code_cb), &attempt);
+    parsed->secret[0] ^= 1;
+    wrong = pu_invite_code_to_string (parsed);
+    answer = call_ok (laptop, "Join", g_variant_new ("(sa{sv})", wrong, NULL));
+    failed = g_variant_dict_new (wait_latest (&laptop_done));
+    g_assert_cmpstr (dict_string (failed, "role"), ==, "join");
+    g_assert_cmpstr (dict_string (failed, "error"), ==, ERROR_NAME ("Pairing"));
+    g_assert_true (strlen (dict_string (failed, "message")) > 0);
+    pu_test_run_until (&attempt.arrived);
+    g_assert_cmpstr (attempt.handle, ==, handle);
+    g_assert_cmpuint (attempt.failures, ==, 1);
+    g_signal_handlers_disconnect_by_data (home, &attempt);
+    g_free (attempt.handle);
+  }
   g_assert_true (g_str_has_prefix (uri, "peerup:"));
   g_assert_cmpuint (strlen (code), >, 20);
   {
