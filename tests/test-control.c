@@ -1195,6 +1195,27 @@ test_pairing (Fixture       *fx,
     call_fails (home, "CancelPairing", g_variant_new ("(s)", second), ERROR_NAME ("NotFound"),
                 second);
   }
+
+  /* Pairings at once are bounded. */
+  {
+    g_autoptr(GPtrArray) handles = g_ptr_array_new_with_free_func (g_free);
+
+    for (guint i = 0; i < PU_CONTROL_MAX_PAIRINGS; i++)
+      {
+        g_autoptr(GVariant) answer = call_ok (home, "Invite", g_variant_new ("(a{sv})", NULL));
+        char *one;
+
+        g_variant_get (answer, "(s&s&s)", &one, NULL, NULL);
+        g_ptr_array_add (handles, one);
+      }
+    call_fails (home, "Invite", g_variant_new ("(a{sv})", NULL), ERROR_NAME ("TooLarge"),
+                "cancel one");
+    for (guint i = 0; i < handles->len; i++)
+      {
+        call_void (home, "CancelPairing", g_variant_new ("(s)", handles->pdata[i]));
+        wait_latest (&home_done);
+      }
+  }
   g_clear_pointer (&home_done.value, g_variant_unref);
   g_clear_pointer (&laptop_done.value, g_variant_unref);
 }

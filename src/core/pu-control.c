@@ -777,6 +777,19 @@ pairing_finished_cb (PuPairSession *session,
   g_hash_table_remove (self->pairings, pairing->handle);
 }
 
+/* Answers with an error when PU_CONTROL_MAX_PAIRINGS run already. */
+static gboolean
+room_for_pairing (PuControl             *self,
+                  GDBusMethodInvocation *invocation)
+{
+  if (g_hash_table_size (self->pairings) < PU_CONTROL_MAX_PAIRINGS)
+    return TRUE;
+  g_dbus_method_invocation_return_error (invocation, PU_ERROR, PU_ERROR_TOO_LARGE,
+                                         _("%u pairings are running already; cancel one or "
+                                           "wait until one ends"), PU_CONTROL_MAX_PAIRINGS);
+  return FALSE;
+}
+
 static Pairing *
 add_pairing (PuControl     *self,
              PuPairSession *session)
@@ -805,6 +818,8 @@ handle_invite_cb (PuPeerUp1             *skeleton,
   PuPairSession *session;
   Pairing *pairing;
 
+  if (!room_for_pairing (self, invocation))
+    return G_DBUS_METHOD_INVOCATION_HANDLED;
   g_variant_lookup (options, "name", "&s", &name);
   g_variant_lookup (options, "ttl", "u", &ttl);
   session = pu_pair_session_invite (pu_node_get_profile (self->node), name, ttl, &error);
@@ -828,6 +843,8 @@ handle_join_cb (PuPeerUp1             *skeleton,
   PuPairSession *session;
   Pairing *pairing;
 
+  if (!room_for_pairing (self, invocation))
+    return G_DBUS_METHOD_INVOCATION_HANDLED;
   g_variant_lookup (options, "name", "&s", &name);
   session = pu_pair_session_join (pu_node_get_profile (self->node), code, name, &error);
   if (session == NULL)
