@@ -646,7 +646,6 @@ test_tray (Fixture       *fx,
   value = get_item_string (fx, "IconName");
   g_assert_cmpstr (value, ==, "dev.peerup.PeerUp-pairing-symbolic");
   g_free (value);
-  g_free (value);
   value = get_item_string (fx, "AttentionIconName");
   g_assert_cmpstr (value, ==, "dev.peerup.PeerUp-pairing-symbolic");
   g_free (value);
