@@ -139,7 +139,7 @@ summarize (PuTray *self,
     case PU_TRAY_STATE_PAIRING:
       return g_strdup (_("Pairing a new device…"));
     case PU_TRAY_STATE_OFFLINE:
-      if (self->node != NULL && is_paused (self))
+      if (is_paused (self))
         return g_strdup (_("Paused: devices cannot reach this one"));
       return g_strdup (_("Offline: no relay can be reached"));
     case PU_TRAY_STATE_RELAYED:
