@@ -10,16 +10,22 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "pu-add-device-window.h"
 #include "pu-application.h"
 #include "pu-control.h"
 #include "pu-error.h"
 #include "pu-file.h"
 #include "pu-identity.h"
+#include "pu-pairing-session.h"
 #include "pu-peer-page.h"
 #include "pu-peer-row.h"
 #include "pu-relay-row.h"
+#include "pu-qr-paintable.h"
+#include "pu-sas.h"
+#include "pu-sas-dialog.h"
 #include "pu-service-row.h"
 #include "pu-setup-page.h"
+#include "pu-test-relay.h"
 #include "pu-test-util.h"
 #include "pu-time.h"
 #include "pu-window.h"
@@ -918,6 +924,380 @@ test_window_size (void)
   g_settings_reset (settings, "window-height");
 }
 
+/* Two devices on a real relay on loopback: "home" is the app's, "laptop"
+ * a core run by the test; each authorizes the other. home has a service
+ * "web" (disabled) on a local port that accepts connections. */
+typedef struct {
+  char            *dir;
+  PuTestRelay     *relay;
+  PuProfile       *laptop;
+  PuNode          *laptop_node;
+  char            *home_config;
+  PuPeerId         home;
+  GSocketListener *web;
+} Net;
+
+static Net net;
+
+static void
+net_set_up (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuProfile) home = NULL;
+  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (lo, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autofree char *web = NULL;
+  const PuPeerId *laptop;
+  PuConfig *config;
+
+  net.dir = pu_test_make_tmpdir ();
+  net.relay = pu_test_relay_new (net.dir);
+  home = pu_test_relay_add_device (net.relay, "home");
+  net.laptop = pu_test_relay_add_device (net.relay, "laptop");
+  net.home = *pu_identity_get_peer_id (pu_profile_get_identity (home));
+  laptop = pu_identity_get_peer_id (pu_profile_get_identity (net.laptop));
+  net.home_config = g_strdup (pu_config_get_path (pu_profile_get_config (home)));
+
+  net.web = g_socket_listener_new ();
+  g_socket_listener_add_address (net.web, any, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                                 NULL, &bound, &error);
+  g_assert_no_error (error);
+  web = g_strdup_printf ("127.0.0.1:%u",
+                         g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+
+  pu_trust_store_add (pu_profile_get_trust_store (home), laptop, "laptop", 0, &error);
+  g_assert_no_error (error);
+  pu_trust_store_add (pu_profile_get_trust_store (net.laptop), &net.home, "home", 0, &error);
+  g_assert_no_error (error);
+  config = pu_profile_get_config (home);
+  pu_config_set_name (config, "laptop", laptop, &error);
+  pu_config_add_service (config, "web", web, &error);
+  pu_config_set_service_enabled (config, "web", FALSE, &error);
+  pu_config_save (config, &error);
+  g_assert_no_error (error);
+
+  /* Stays on the relay: a path the test can name. */
+  net.laptop_node = pu_node_new (net.laptop, FALSE, &error);
+  g_assert_no_error (error);
+  pu_node_set_direct_paths (net.laptop_node, FALSE);
+}
+
+static void
+net_tear_down (void)
+{
+  pu_node_stop (net.laptop_node);
+  g_clear_object (&net.laptop_node);
+  g_clear_object (&net.laptop);
+  g_socket_listener_close (net.web);
+  g_clear_object (&net.web);
+  pu_test_relay_free (net.relay);
+  pu_test_remove_tree (net.dir);
+  g_clear_pointer (&net.dir, g_free);
+  g_clear_pointer (&net.home_config, g_free);
+}
+
+static gboolean
+relays_connected (gconstpointer data)
+{
+  PuNode *node = pu_application_get_node (PU_APPLICATION ((gpointer) data));
+
+  return node != NULL && pu_node_get_n_relays_connected (node) == pu_node_get_n_relays (node);
+}
+
+typedef struct {
+  PuWindow   *window;
+  const char *text;
+} RowState;
+
+static gboolean
+first_peer_state_is (gconstpointer data)
+{
+  const RowState *state = data;
+  GtkListBoxRow *row = gtk_list_box_get_row_at_index (template_child (state->window,
+                                                                      "peer_list"), 0);
+  GtkLabel *label = row_child (ADW_ACTION_ROW (row), PU_TYPE_PEER_ROW, "state_label");
+
+  return g_str_equal (gtk_label_get_label (label), state->text);
+}
+
+/* The app's core serves: the laptop reaches it, and the window shows the
+ * laptop online, on the relay; its page tells the path and round trip. */
+static void
+peers_online (PuApplication *app,
+              PuWindow      *window)
+{
+  g_autoptr(GError) error = NULL;
+  RowState online = { window, "Online, relayed" };
+  GtkWidget *page = template_child (window, "peer_page");
+  AdwActionRow *path_row = widget_child (page, PU_TYPE_PEER_PAGE, "path_row");
+
+  wait_until (relays_connected, app);
+  g_assert_cmpstr (row_title (row_at (window, "peer_list", 0)), ==, "laptop");
+  g_assert_cmpstr (gtk_label_get_label (row_child (row_at (window, "peer_list", 0),
+                                                   PU_TYPE_PEER_ROW, "state_label")), ==,
+                   "Offline");
+
+  pu_node_start (net.laptop_node);
+  g_assert_cmpint (pu_test_ping (net.laptop_node, &net.home, &error), >, 0);
+  g_assert_no_error (error);
+  wait_until (first_peer_state_is, &online);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "app.show-peer", "s",
+                                             pu_identity_get_peer_id_string (
+                                               pu_profile_get_identity (net.laptop))));
+  g_assert_cmpstr (adw_leaflet_get_visible_child_name (template_child (window,
+                                                                       "peers_leaflet")),
+                   ==, "detail");
+  g_assert_cmpstr (adw_action_row_get_subtitle (path_row), ==, "Through the relay");
+}
+
+static void
+test_peers_online (void)
+{
+  net_set_up ();
+  run_app (net.home_config, peers_online);
+  net_tear_down ();
+}
+
+typedef struct {
+  gboolean  done;
+  PuStream *stream;
+  GError   *error;
+} Open;
+
+static void
+opened_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Open *open = user_data;
+
+  open->stream = pu_node_open_stream_finish (PU_NODE (source), result, &open->error);
+  open->done = TRUE;
+}
+
+/* A stream from the laptop to home's @service: NULL and @error when refused. */
+static PuStream *
+open_web (GError **error)
+{
+  Open open = { 0 };
+
+  pu_node_open_stream_async (net.laptop_node, &net.home, PU_STREAM_KIND_PROXY, "web", NULL,
+                             opened_cb, &open);
+  pu_test_run_until (&open.done);
+  if (open.error != NULL)
+    g_propagate_error (error, open.error);
+  return open.stream;
+}
+
+static gboolean
+web_enabled (gconstpointer data)
+{
+  PuProfile *profile = pu_application_get_profile (PU_APPLICATION ((gpointer) data));
+
+  return pu_config_lookup_service (pu_profile_get_config (profile), "web")->enabled;
+}
+
+/* The switch of a service row decides what the laptop can reach. */
+static void
+service_switch (PuApplication *app,
+                PuWindow      *window)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuStream) refused = NULL;
+  g_autoptr(PuStream) accepted = NULL;
+  g_autoptr(PuConfig) saved = NULL;
+  AdwActionRow *row;
+
+  wait_until (relays_connected, app);
+  pu_node_start (net.laptop_node);
+  refused = open_web (&error);
+  g_assert_null (refused);
+  g_assert_nonnull (error);
+  g_assert_cmpstr (strstr (error->message, "service web is not exposed by home"), !=, NULL);
+  g_clear_error (&error);
+
+  show_view (window, "services");
+  row = row_at (window, "service_list", 0);
+  g_assert_cmpstr (row_title (row), ==, "web");
+  /* What a click or Space on the row does. */
+  g_assert_true (gtk_widget_activate (GTK_WIDGET (row)));
+  wait_until (web_enabled, app);
+  saved = pu_config_load (net.home_config, &error);
+  g_assert_no_error (error);
+  g_assert_true (pu_config_lookup_service (saved, "web")->enabled);
+
+  accepted = open_web (&error);
+  g_assert_no_error (error);
+  g_assert_nonnull (accepted);
+}
+
+static void
+test_service_switch (void)
+{
+  net_set_up ();
+  run_app (net.home_config, service_switch);
+  net_tear_down ();
+}
+
+static gpointer
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type))
+        return window;
+    }
+  return NULL;
+}
+
+static gboolean
+toplevel_exists (gconstpointer data)
+{
+  return find_toplevel ((GType) GPOINTER_TO_SIZE (data)) != NULL;
+}
+
+static gboolean
+invite_shows_code (gconstpointer data)
+{
+  GtkWidget *dialog = find_toplevel (PU_TYPE_ADD_DEVICE_WINDOW);
+
+  return dialog != NULL &&
+         g_strcmp0 (gtk_stack_get_visible_child_name (
+                      widget_child (dialog, PU_TYPE_ADD_DEVICE_WINDOW, "invite_stack")),
+                    "code") == 0;
+}
+
+/* The label under @widget that shows @text, or NULL. */
+static GtkWidget *
+find_label (GtkWidget  *widget,
+            const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_label (child, text);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* What a phone's camera reads from the QR on the screen. */
+static char *
+scan_qr (GdkPaintable *paintable,
+         const char   *dir)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkTexture) texture = pu_qr_paintable_render (PU_QR_PAINTABLE (paintable), 6);
+  g_autofree char *png = g_build_filename (dir, "invite-qr.png", NULL);
+  g_autofree char *out = NULL;
+  const char *argv[] = { "zbarimg", "--raw", "-q", png, NULL };
+  g_autoptr(GSubprocess) zbar = NULL;
+
+  g_assert_true (gdk_texture_save_to_png (texture, png));
+  zbar = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (zbar, NULL, NULL, &out, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_successful (zbar));
+  return g_strstrip (g_steal_pointer (&out));
+}
+
+static gboolean
+session_ended (gconstpointer data)
+{
+  PuPairingSessionState state = pu_pairing_session_get_state (PU_PAIRING_SESSION ((gpointer)
+                                                                                  data));
+
+  return state == PU_PAIRING_SESSION_DONE || state == PU_PAIRING_SESSION_FAILED;
+}
+
+/* Add Device shows a QR; a new device that scans it and joins is paired,
+ * and confirming the emoji writes verified= to authorized_keys. */
+static void
+invite (PuApplication *app,
+        PuWindow      *window)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *phone_config = g_build_filename (net.dir, "phone", "config.ini", NULL);
+  g_autoptr(PuProfile) phone = pu_profile_init (phone_config, "phone", NULL, NULL, &error);
+  g_autoptr(PuInviteCode) code = NULL;
+  g_autoptr(PuPairingSession) join = NULL;
+  g_autofree char *scanned = NULL;
+  g_autofree char *keys = NULL;
+  g_autofree char *keys_path = NULL;
+  g_autofree char *number = NULL;
+  g_autofree char *line = NULL;
+  const PuPeerId *phone_id = pu_identity_get_peer_id (pu_profile_get_identity (phone));
+  const PuTrustEntry *entry;
+  GtkWidget *dialog;
+  GtkWidget *sas;
+  PuSas expected;
+
+  g_assert_no_error (error);
+  wait_until (relays_connected, app);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "add-device", NULL);
+  wait_until (invite_shows_code, NULL);
+  dialog = find_toplevel (PU_TYPE_ADD_DEVICE_WINDOW);
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) == GTK_WINDOW (window));
+
+  scanned = scan_qr (gtk_picture_get_paintable (widget_child (dialog, PU_TYPE_ADD_DEVICE_WINDOW,
+                                                              "qr_picture")), net.dir);
+  g_assert_true (g_str_has_prefix (scanned, "peerup:"));
+  code = pu_invite_code_parse (scanned, &error);
+  g_assert_no_error (error);
+  g_assert_true (pu_peer_id_equal (&code->inviter, &net.home));
+  line = pu_invite_code_to_string (code);
+  g_assert_cmpstr (gtk_label_get_label (widget_child (dialog, PU_TYPE_ADD_DEVICE_WINDOW,
+                                                      "code_label")), ==, line);
+
+  join = pu_pairing_session_new_join (phone, code);
+  wait_until (session_ended, join);
+  g_assert_null (pu_pairing_session_get_error (join));
+  g_assert_cmpint (pu_pairing_session_get_state (join), ==, PU_PAIRING_SESSION_DONE);
+
+  wait_until (toplevel_exists, GSIZE_TO_POINTER (PU_TYPE_SAS_DIALOG));
+  sas = find_toplevel (PU_TYPE_SAS_DIALOG);
+  g_assert_null (find_toplevel (PU_TYPE_ADD_DEVICE_WINDOW));
+  pu_sas_compute (phone_id, &net.home, &expected);
+  number = pu_sas_format_number (&expected);
+  g_assert_nonnull (find_label (sas, number));
+  g_assert_nonnull (find_label (sas, pu_sas_emoji (expected.emoji[0])));
+
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (sas), "confirm");
+  entry = pu_trust_store_lookup (pu_profile_get_trust_store (pu_application_get_profile (app)),
+                                 phone_id);
+  g_assert_nonnull (entry);
+  g_assert_cmpstr (entry->verified, ==, expected.verified);
+  keys_path = g_build_filename (net.dir, "home", "authorized_keys", NULL);
+  g_assert_true (g_file_get_contents (keys_path, &keys, NULL, NULL));
+  g_assert_nonnull (strstr (keys, expected.verified));
+}
+
+static void
+test_invite (void)
+{
+  g_autofree char *zbarimg = g_find_program_in_path ("zbarimg");
+
+  if (zbarimg == NULL)
+    {
+      g_test_skip ("zbarimg (zbar-tools) is not installed");
+      return;
+    }
+  net_set_up ();
+  run_app (net.home_config, invite);
+  net_tear_down ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -958,6 +1338,9 @@ main (int   argc,
   g_test_add_func ("/app/live-updates", test_live_updates);
   g_test_add_func ("/app/keyboard", test_keyboard);
   g_test_add_func ("/app/empty-lists", test_empty_lists);
+  g_test_add_func ("/app/peers-online", test_peers_online);
+  g_test_add_func ("/app/service-switch", test_service_switch);
+  g_test_add_func ("/app/invite", test_invite);
   ret = g_test_run ();
 
   g_test_dbus_stop (test_bus);
