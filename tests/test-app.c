@@ -13,6 +13,7 @@
 #include "pu-add-device-window.h"
 #include "pu-application.h"
 #include "pu-control.h"
+#include "pu-edit.h"
 #include "pu-error.h"
 #include "pu-file.h"
 #include "pu-identity.h"
@@ -20,6 +21,7 @@
 #include "pu-peer-page.h"
 #include "pu-peer-row.h"
 #include "pu-relay-row.h"
+#include "pu-preferences-window.h"
 #include "pu-qr-paintable.h"
 #include "pu-sas.h"
 #include "pu-sas-dialog.h"
@@ -924,6 +926,72 @@ test_window_size (void)
   g_settings_reset (settings, "window-height");
 }
 
+/* A notification server on the test's bus: it keeps the summaries. */
+static GPtrArray *notifications;
+
+static void
+notifications_method_cb (GDBusConnection       *connection,
+                         const char            *sender,
+                         const char            *object_path,
+                         const char            *interface_name,
+                         const char            *method_name,
+                         GVariant              *parameters,
+                         GDBusMethodInvocation *invocation,
+                         gpointer               user_data)
+{
+  const char *summary = NULL;
+
+  if (g_strcmp0 (method_name, "Notify") != 0)
+    {
+      g_dbus_method_invocation_return_value (invocation, NULL);
+      return;
+    }
+  g_variant_get_child (parameters, 3, "&s", &summary);
+  g_ptr_array_add (notifications, g_strdup (summary));
+  g_dbus_method_invocation_return_value (invocation, g_variant_new ("(u)", notifications->len));
+}
+
+static void
+serve_notifications (void)
+{
+  static const char xml[] =
+    "<node><interface name='org.freedesktop.Notifications'>"
+    "<method name='Notify'><arg type='s' direction='in'/><arg type='u' direction='in'/>"
+    "<arg type='s' direction='in'/><arg type='s' direction='in'/>"
+    "<arg type='s' direction='in'/><arg type='as' direction='in'/>"
+    "<arg type='a{sv}' direction='in'/><arg type='i' direction='in'/>"
+    "<arg type='u' direction='out'/></method>"
+    "<method name='CloseNotification'><arg type='u' direction='in'/></method>"
+    "</interface></node>";
+  static const GDBusInterfaceVTable vtable = { notifications_method_cb, NULL, NULL, { 0 } };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDBusNodeInfo) info = g_dbus_node_info_new_for_xml (xml, &error);
+  GDBusConnection *connection;
+
+  g_assert_no_error (error);
+  notifications = g_ptr_array_new_with_free_func (g_free);
+  /* Its own connection, kept for the life of the process like GTK's. */
+  connection = g_dbus_connection_new_for_address_sync (g_test_dbus_get_bus_address (test_bus),
+                                                       G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
+                                                       | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                                       NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_dbus_connection_register_object (connection, "/org/freedesktop/Notifications",
+                                     info->interfaces[0], &vtable, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_bus_own_name_on_connection (connection, "org.freedesktop.Notifications",
+                                G_BUS_NAME_OWNER_FLAGS_NONE, NULL, NULL, NULL, NULL);
+}
+
+static gboolean
+has_notification (gconstpointer data)
+{
+  for (guint i = 0; i < notifications->len; i++)
+    if (g_str_equal (notifications->pdata[i], data))
+      return TRUE;
+  return FALSE;
+}
+
 /* Two devices on a real relay on loopback: "home" is the app's, "laptop"
  * a core run by the test; each authorizes the other. home has a service
  * "web" (disabled) on a local port that accepts connections. */
@@ -1268,6 +1336,7 @@ invite (PuApplication *app,
   wait_until (toplevel_exists, GSIZE_TO_POINTER (PU_TYPE_SAS_DIALOG));
   sas = find_toplevel (PU_TYPE_SAS_DIALOG);
   g_assert_null (find_toplevel (PU_TYPE_ADD_DEVICE_WINDOW));
+  wait_until (has_notification, "Paired with phone");
   pu_sas_compute (phone_id, &net.home, &expected);
   number = pu_sas_format_number (&expected);
   g_assert_nonnull (find_label (sas, number));
@@ -1298,6 +1367,156 @@ test_invite (void)
   net_tear_down ();
 }
 
+/* Screenshots of every main screen, in light and dark, for people to look
+ * at: PNGs in screenshots/ in the test build directory. */
+static const char *screenshot_scheme;
+/* Frames drawn before a screenshot: transitions (250 ms at most) are over. */
+#define SETTLE_FRAMES 30
+
+static gboolean
+count_frame_cb (GtkWidget     *widget,
+                GdkFrameClock *clock,
+                gpointer       user_data)
+{
+  guint *frames = user_data;
+
+  (*frames)++;
+  gtk_widget_queue_draw (widget);
+  return *frames < SETTLE_FRAMES ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+}
+
+static gboolean
+settled (gconstpointer data)
+{
+  return *(const guint *) data >= SETTLE_FRAMES;
+}
+
+static void
+save_screenshot (GtkWidget  *widget,
+                 const char *name)
+{
+  g_autofree char *dir = g_build_filename (g_getenv ("PU_TEST_BUILDDIR"), "screenshots", NULL);
+  g_autofree char *file = g_strdup_printf ("%s-%s.png", name, screenshot_scheme);
+  g_autofree char *path = g_build_filename (dir, file, NULL);
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GtkSnapshot *snapshot;
+  guint frames = 0;
+  int width, height;
+
+  wait_until (widget_is_mapped, widget);
+  gtk_widget_add_tick_callback (widget, count_frame_cb, &frames, NULL);
+  gtk_widget_queue_draw (widget);
+  wait_until (settled, &frames);
+
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
+                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("saved %s", path);
+}
+
+static void
+screenshot_first_run (PuApplication *app,
+                      PuWindow      *window)
+{
+  gtk_window_set_default_size (GTK_WINDOW (window), 640, 720);
+  g_assert_cmpstr (visible_page (window), ==, "setup");
+  save_screenshot (GTK_WIDGET (window), "first-run");
+}
+
+static void
+screenshot_screens (PuApplication *app,
+                    PuWindow      *window)
+{
+  g_autoptr(GError) error = NULL;
+  const char *laptop_id = pu_identity_get_peer_id_string (pu_profile_get_identity (net.laptop));
+  RowState online = { window, "Online, relayed" };
+  PuProfile *profile = pu_application_get_profile (app);
+  GtkWidget *dialog;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 720, 640);
+  wait_until (relays_connected, app);
+  pu_node_start (net.laptop_node);
+  g_assert_cmpint (pu_test_ping (net.laptop_node, &net.home, &error), >, 0);
+  g_assert_no_error (error);
+  wait_until (first_peer_state_is, &online);
+  pu_edit_add_service (profile, "ssh", "127.0.0.1:22", &error);
+  g_assert_no_error (error);
+
+  save_screenshot (GTK_WIDGET (window), "peers");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "app.show-peer", "s",
+                                             laptop_id));
+  save_screenshot (GTK_WIDGET (window), "peer-detail");
+
+  gtk_widget_activate_action (template_child (window, "peer_page"), "peer.verify", NULL);
+  wait_until (toplevel_exists, GSIZE_TO_POINTER (PU_TYPE_SAS_DIALOG));
+  dialog = find_toplevel (PU_TYPE_SAS_DIALOG);
+  save_screenshot (dialog, "sas");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "later");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.back", NULL);
+
+  show_view (window, "services");
+  save_screenshot (GTK_WIDGET (window), "services");
+  show_view (window, "this-device");
+  save_screenshot (GTK_WIDGET (window), "this-device");
+  show_view (window, "peers");
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "add-device", NULL);
+  wait_until (invite_shows_code, NULL);
+  dialog = find_toplevel (PU_TYPE_ADD_DEVICE_WINDOW);
+  save_screenshot (dialog, "add-device");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  wait_until (toplevel_exists, GSIZE_TO_POINTER (PU_TYPE_PREFERENCES_WINDOW));
+  dialog = find_toplevel (PU_TYPE_PREFERENCES_WINDOW);
+  save_screenshot (dialog, "preferences");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  /* The narrowest the window goes: a phone. */
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 640);
+  save_screenshot (GTK_WIDGET (window), "peers-narrow");
+}
+
+static void
+test_screenshots (void)
+{
+  static const struct {
+    const char     *name;
+    AdwColorScheme  scheme;
+  } schemes[] = {
+    { "light", ADW_COLOR_SCHEME_FORCE_LIGHT },
+    { "dark", ADW_COLOR_SCHEME_FORCE_DARK },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (schemes); i++)
+    {
+      g_autofree char *dir = pu_test_make_tmpdir ();
+      g_autofree char *fresh = g_build_filename (dir, "config.ini", NULL);
+
+      screenshot_scheme = schemes[i].name;
+      adw_style_manager_set_color_scheme (adw_style_manager_get_default (), schemes[i].scheme);
+      run_app (fresh, screenshot_first_run);
+      pu_test_remove_tree (dir);
+
+      net_set_up ();
+      run_app (net.home_config, screenshot_screens);
+      net_tear_down ();
+    }
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
+                                      ADW_COLOR_SCHEME_DEFAULT);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1319,6 +1538,8 @@ main (int   argc,
   g_mkdir (runtime_dir, 0700);
   g_setenv ("XDG_RUNTIME_DIR", runtime_dir, TRUE);
   g_setenv ("GTK_A11Y", "test", TRUE);
+  /* GL is not dependable under Xvfb; screenshots are drawn by cairo. */
+  g_setenv ("GSK_RENDERER", "cairo", FALSE);
 
   g_test_init (&argc, &argv, NULL);
 
@@ -1328,6 +1549,7 @@ main (int   argc,
   g_test_dbus_up (test_bus);
   if (display != NULL)
     g_setenv ("DISPLAY", display, TRUE);
+  serve_notifications ();
 
   g_test_add_func ("/app/first-start", test_first_start);
   g_test_add_func ("/app/second-start", test_second_start);
@@ -1341,9 +1563,11 @@ main (int   argc,
   g_test_add_func ("/app/peers-online", test_peers_online);
   g_test_add_func ("/app/service-switch", test_service_switch);
   g_test_add_func ("/app/invite", test_invite);
+  g_test_add_func ("/app/screenshots", test_screenshots);
   ret = g_test_run ();
 
   g_test_dbus_stop (test_bus);
+  g_clear_pointer (&notifications, g_ptr_array_unref);
   pu_test_remove_tree (config_home);
   g_free (config_home);
   return ret;

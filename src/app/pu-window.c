@@ -31,7 +31,7 @@ struct _PuWindow
   GtkWidget *setup_page;
   GtkWidget *back_button;
   GtkWidget *add_button;
-  GtkRevealer *status_revealer;
+  GtkWidget *status_bar;
   GtkLabel *status_label;
   GtkWidget *resume_button;
   AdwViewStack *view_stack;
@@ -262,8 +262,8 @@ update_status (PuWindow *self)
   else if (error != NULL)
     gtk_label_set_label (self->status_label, error->message);
   gtk_widget_set_visible (self->resume_button, is_paused);
-  gtk_revealer_set_reveal_child (self->status_revealer,
-                                 self->profile != NULL && (is_paused || error != NULL));
+  gtk_widget_set_visible (self->status_bar,
+                          self->profile != NULL && (is_paused || error != NULL));
 }
 
 /* Follows the changes of @node (nullable) instead of the previous one's. */
@@ -612,7 +612,7 @@ pu_window_class_init (PuWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PuWindow, setup_page);
   gtk_widget_class_bind_template_child (widget_class, PuWindow, back_button);
   gtk_widget_class_bind_template_child (widget_class, PuWindow, add_button);
-  gtk_widget_class_bind_template_child (widget_class, PuWindow, status_revealer);
+  gtk_widget_class_bind_template_child (widget_class, PuWindow, status_bar);
   gtk_widget_class_bind_template_child (widget_class, PuWindow, status_label);
   gtk_widget_class_bind_template_child (widget_class, PuWindow, resume_button);
   gtk_widget_class_bind_template_child (widget_class, PuWindow, view_stack);
