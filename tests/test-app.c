@@ -12,6 +12,7 @@
 
 #include "pu-add-device-window.h"
 #include "pu-application.h"
+#include "pu-autostart.h"
 #include "pu-control.h"
 #include "pu-edit.h"
 #include "pu-error.h"
@@ -1367,6 +1368,110 @@ test_invite (void)
   net_tear_down ();
 }
 
+static gboolean
+main_context_idle (gconstpointer data)
+{
+  return !g_main_context_pending (NULL);
+}
+
+static gboolean
+node_running (gconstpointer data)
+{
+  return pu_application_get_node (PU_APPLICATION ((gpointer) data)) != NULL;
+}
+
+/* Started hidden (at login), the core serves without a window; the window
+ * comes when asked, and closing it keeps the core running. Pause stops the
+ * core and says so; Resume starts it again. */
+static gboolean
+hidden_body_cb (gpointer user_data)
+{
+  PuApplication *app = user_data;
+  GtkWindow *window;
+  GtkWidget *status_bar;
+
+  g_assert_null (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  g_assert_null (gtk_application_get_windows (GTK_APPLICATION (app)));
+  g_assert_nonnull (pu_application_get_node (app));
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "show-window", NULL);
+  window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  g_assert_true (PU_IS_WINDOW (window));
+  status_bar = template_child (PU_WINDOW (window), "status_bar");
+  g_assert_false (gtk_widget_get_visible (status_bar));
+
+  g_action_group_change_action_state (G_ACTION_GROUP (app), "pause",
+                                      g_variant_new_boolean (TRUE));
+  g_assert_null (pu_application_get_node (app));
+  g_assert_true (gtk_widget_get_visible (status_bar));
+  g_assert_cmpstr (gtk_label_get_label (template_child (PU_WINDOW (window), "status_label")), ==,
+                   "Paused: your devices cannot reach this one");
+  g_assert_true (gtk_widget_activate (template_child (PU_WINDOW (window), "resume_button")));
+  wait_until (node_running, app);
+  g_assert_false (gtk_widget_get_visible (status_bar));
+
+  gtk_window_destroy (window);
+  wait_until (main_context_idle, NULL);
+  g_assert_nonnull (pu_application_get_node (app));
+
+  body_ran = TRUE;
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+hidden_startup_cb (PuApplication *app)
+{
+  g_idle_add (hidden_body_cb, app);
+}
+
+static void
+test_hidden_start (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = pu_test_make_tmpdir ();
+  g_autofree char *config_path = g_build_filename (dir, "config.ini", NULL);
+  g_autoptr(PuProfile) profile = pu_profile_init (config_path, "home", NULL, NULL, &error);
+  PuApplication *app = pu_application_new ();
+  char *argv[] = { (char *) "peerup-desktop", (char *) "--hide-window", (char *) "--config",
+                   config_path, NULL };
+
+  g_assert_no_error (error);
+  g_signal_connect_after (app, "startup", G_CALLBACK (hidden_startup_cb), NULL);
+  body_ran = FALSE;
+  g_assert_cmpint (g_application_run (G_APPLICATION (app), 4, argv), ==, 0);
+  g_assert_true (body_ran);
+  g_object_add_weak_pointer (G_OBJECT (app), (gpointer *) &app);
+  g_object_unref (app);
+  wait_until (pointer_is_null, &app);
+  pu_test_remove_tree (dir);
+}
+
+/* "Start at login" writes an XDG autostart entry that starts hidden, and
+ * removes it when turned off. */
+static void
+start_at_login (PuApplication *app,
+                PuWindow      *window)
+{
+  g_autoptr(GSettings) settings = g_settings_new (PU_APP_ID);
+  g_autofree char *path = pu_autostart_get_path ();
+  g_autofree char *contents = NULL;
+
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_settings_set_boolean (settings, "start-at-login", TRUE);
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_nonnull (strstr (contents, "\nExec=peerup-desktop --hide-window\n"));
+  g_settings_set_boolean (settings, "start-at-login", FALSE);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_start_at_login (void)
+{
+  set_up_default_device ();
+  run_app (NULL, start_at_login);
+}
+
 /* Screenshots of every main screen, in light and dark, for people to look
  * at: PNGs in screenshots/ in the test build directory. */
 static const char *screenshot_scheme;
@@ -1563,6 +1668,8 @@ main (int   argc,
   g_test_add_func ("/app/peers-online", test_peers_online);
   g_test_add_func ("/app/service-switch", test_service_switch);
   g_test_add_func ("/app/invite", test_invite);
+  g_test_add_func ("/app/hidden-start", test_hidden_start);
+  g_test_add_func ("/app/start-at-login", test_start_at_login);
   g_test_add_func ("/app/screenshots", test_screenshots);
   ret = g_test_run ();
 
