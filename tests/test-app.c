@@ -26,6 +26,7 @@
 #include "pu-qr-paintable.h"
 #include "pu-sas.h"
 #include "pu-sas-dialog.h"
+#include "pu-service-dialog.h"
 #include "pu-service-row.h"
 #include "pu-setup-page.h"
 #include "pu-test-relay.h"
@@ -1472,6 +1473,74 @@ test_start_at_login (void)
   run_app (NULL, start_at_login);
 }
 
+/* Whether @widget, a control of ours, can be told apart by a screen reader:
+ * a text of its own or an accessible label. Widgets inside composite
+ * libadwaita and GTK widgets (entry rows, view switchers, window buttons)
+ * are theirs to name. */
+static void
+assert_named (GtkWidget *widget)
+{
+  const char *type = G_OBJECT_TYPE_NAME (widget);
+  gboolean control = g_str_equal (type, "GtkButton") || g_str_equal (type, "GtkSwitch") ||
+                     g_str_equal (type, "GtkMenuButton");
+
+  if (ADW_IS_ENTRY_ROW (widget) || ADW_IS_VIEW_SWITCHER (widget) ||
+      ADW_IS_VIEW_SWITCHER_BAR (widget) || ADW_IS_VIEW_SWITCHER_TITLE (widget) ||
+      GTK_IS_WINDOW_CONTROLS (widget) || ADW_IS_COMBO_ROW (widget))
+    return;
+  if (control && !(GTK_IS_BUTTON (widget) && gtk_button_get_label (GTK_BUTTON (widget)) != NULL) &&
+      !(GTK_IS_BUTTON (widget) && ADW_IS_BUTTON_CONTENT (gtk_button_get_child (GTK_BUTTON (widget)))) &&
+      !gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget),
+                                         GTK_ACCESSIBLE_PROPERTY_LABEL))
+    g_error ("a %s (%s) has no accessible name", type, gtk_widget_get_name (widget));
+  if (GTK_IS_MENU_BUTTON (widget))
+    return;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    assert_named (child);
+}
+
+/* Every button and switch of every screen has a name. */
+static void
+accessible_names (PuApplication *app,
+                  PuWindow      *window)
+{
+  GtkWidget *dialog;
+
+  wait_until (relays_connected, app);
+  assert_named (GTK_WIDGET (window));
+  gtk_widget_activate_action (GTK_WIDGET (window), "app.show-peer", "s",
+                              pu_identity_get_peer_id_string (pu_profile_get_identity
+                                                                (net.laptop)));
+  assert_named (GTK_WIDGET (window));
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "add-device", NULL);
+  wait_until (invite_shows_code, NULL);
+  dialog = find_toplevel (PU_TYPE_ADD_DEVICE_WINDOW);
+  assert_named (dialog);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.add-service", NULL);
+  dialog = find_toplevel (PU_TYPE_SERVICE_DIALOG);
+  g_assert_nonnull (dialog);
+  assert_named (dialog);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  dialog = find_toplevel (PU_TYPE_PREFERENCES_WINDOW);
+  g_assert_nonnull (dialog);
+  assert_named (dialog);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+static void
+test_accessible_names (void)
+{
+  net_set_up ();
+  run_app (net.home_config, accessible_names);
+  net_tear_down ();
+}
+
 /* Screenshots of every main screen, in light and dark, for people to look
  * at: PNGs in screenshots/ in the test build directory. */
 static const char *screenshot_scheme;
@@ -1668,6 +1737,7 @@ main (int   argc,
   g_test_add_func ("/app/peers-online", test_peers_online);
   g_test_add_func ("/app/service-switch", test_service_switch);
   g_test_add_func ("/app/invite", test_invite);
+  g_test_add_func ("/app/accessible-names", test_accessible_names);
   g_test_add_func ("/app/hidden-start", test_hidden_start);
   g_test_add_func ("/app/start-at-login", test_start_at_login);
   g_test_add_func ("/app/screenshots", test_screenshots);
