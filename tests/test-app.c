@@ -1473,6 +1473,71 @@ test_start_at_login (void)
   run_app (NULL, start_at_login);
 }
 
+static gboolean
+session_waiting (gconstpointer data)
+{
+  return pu_pairing_session_get_state (PU_PAIRING_SESSION ((gpointer) data)) ==
+         PU_PAIRING_SESSION_WAITING;
+}
+
+static PuPairingSession *first_run_invite;
+
+/* A new device set up with an invite code: it gets its name and identity,
+ * pairs with the inviter through the code's relay (which it keeps), and
+ * compares the emoji. */
+static void
+first_run_join (PuApplication *app,
+                PuWindow      *window)
+{
+  g_autofree char *code = pu_invite_code_to_string (pu_pairing_session_get_code
+                                                      (first_run_invite));
+  GtkWidget *setup = template_child (window, "setup_page");
+  const PuPeerId *laptop = pu_identity_get_peer_id (pu_profile_get_identity (net.laptop));
+  PuProfile *profile;
+  GPtrArray *relays;
+  GtkWidget *sas;
+
+  g_assert_cmpstr (visible_page (window), ==, "setup");
+  set_text (widget_child (setup, PU_TYPE_SETUP_PAGE, "name_row"), "phone");
+  set_text (widget_child (setup, PU_TYPE_SETUP_PAGE, "code_row"), "0abc");
+  g_assert_true (gtk_widget_get_visible (widget_child (setup, PU_TYPE_SETUP_PAGE,
+                                                       "error_label")));
+  set_text (widget_child (setup, PU_TYPE_SETUP_PAGE, "code_row"), code);
+  g_assert_false (gtk_widget_get_visible (widget_child (setup, PU_TYPE_SETUP_PAGE,
+                                                        "error_label")));
+  g_assert_true (gtk_widget_activate_action (setup, "setup.set-up", NULL));
+  g_assert_cmpstr (visible_page (window), ==, "device");
+
+  wait_until (session_ended, first_run_invite);
+  g_assert_null (pu_pairing_session_get_error (first_run_invite));
+  wait_until (toplevel_exists, GSIZE_TO_POINTER (PU_TYPE_SAS_DIALOG));
+  sas = find_toplevel (PU_TYPE_SAS_DIALOG);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (sas), "confirm");
+
+  profile = pu_application_get_profile (app);
+  g_assert_nonnull (pu_trust_store_lookup (pu_profile_get_trust_store (profile), laptop));
+  g_assert_nonnull (pu_trust_store_lookup (pu_profile_get_trust_store (profile),
+                                           laptop)->verified);
+  relays = pu_config_get_relays (pu_profile_get_config (profile));
+  g_assert_cmpuint (relays->len, ==, 1);
+  /* The node is made again with the relay the code brought. */
+  wait_until (relays_connected, app);
+}
+
+static void
+test_first_run_join (void)
+{
+  g_autofree char *fresh = NULL;
+
+  net_set_up ();
+  first_run_invite = pu_pairing_session_new_invite (net.laptop, FALSE);
+  wait_until (session_waiting, first_run_invite);
+  fresh = g_build_filename (net.dir, "phone", "config.ini", NULL);
+  run_app (fresh, first_run_join);
+  g_clear_object (&first_run_invite);
+  net_tear_down ();
+}
+
 /* Whether @widget, a control of ours, can be told apart by a screen reader:
  * a text of its own or an accessible label. Widgets inside composite
  * libadwaita and GTK widgets (entry rows, view switchers, window buttons)
@@ -1737,6 +1802,7 @@ main (int   argc,
   g_test_add_func ("/app/peers-online", test_peers_online);
   g_test_add_func ("/app/service-switch", test_service_switch);
   g_test_add_func ("/app/invite", test_invite);
+  g_test_add_func ("/app/first-run-join", test_first_run_join);
   g_test_add_func ("/app/accessible-names", test_accessible_names);
   g_test_add_func ("/app/hidden-start", test_hidden_start);
   g_test_add_func ("/app/start-at-login", test_start_at_login);
