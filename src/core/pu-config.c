@@ -66,6 +66,13 @@ struct _PuConfig
   State     state;
 };
 
+enum {
+  SIGNAL_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 G_DEFINE_FINAL_TYPE (PuConfig, pu_config, G_TYPE_OBJECT)
 
 static void
@@ -109,6 +116,10 @@ pu_config_class_init (PuConfigClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->finalize = pu_config_finalize;
+
+  signals[SIGNAL_CHANGED] =
+    g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
 }
 
 static void
@@ -562,6 +573,7 @@ sync_state (PuConfig  *self,
     }
   state_clear (&self->state);
   self->state = st;
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
   return TRUE;
 }
 

@@ -11,6 +11,10 @@
  * Unknown groups and keys, and comments, are kept when the file is rewritten.
  *
  * identity.key and authorized_keys live in the same directory as config.ini.
+ * ::changed is emitted after each change made in memory (before it is
+ * saved); a config read again from the file is a new object (see
+ * PuProfile::config-changed).
+ *
  * Every save is atomic (0600). Every successful node start archives the file
  * as last-known-good (the newest 5 are kept).
  *
