@@ -1496,6 +1496,28 @@ test_through_core (Fixture       *f,
   g_free (proc_wait_line (laptop, TRUE, "called Disconnect"));
   g_clear_pointer (&back, g_bytes_unref);
 
+  /* Trust changes go through the home core too, logged with their caller. */
+  cli (f, "verify", net.b_id, "--yes", "--config", net.a, NULL);
+  assert_ok (f);
+  assert_contains (f->out, "is verified");
+  g_free (want);
+  want = g_strdup_printf ("called Verify ('%s',)", net.b_id);
+  g_free (proc_wait_line (net.daemon, TRUE, want));
+  cli (f, "auth", "remove", net.b_id, "--config", net.a, NULL);
+  assert_ok (f);
+  g_free (want);
+  want = g_strdup_printf ("called Deauthorize ('%s',)", net.b_id);
+  g_free (proc_wait_line (net.daemon, TRUE, want));
+  cli (f, "auth", "remove", net.b_id, "--config", net.a, NULL);
+  assert_fails (f, 1, net.b_id);
+  cli (f, "auth", "add", net.b_id, "--comment", "laptop", "--expires", "7d", "--config", net.a,
+       NULL);
+  assert_ok (f);
+  assert_contains (f->out, "Authorized ");
+  g_free (want);
+  want = g_strdup_printf ("called Authorize ('%s', 'laptop', '", net.b_id);
+  g_free (proc_wait_line (net.daemon, TRUE, want));
+
   /* A proxy killed outright leaves no forward behind. */
   proxy = proc_start (f, "proxy", "home", "echo", "0", "--config", net.b, NULL);
   g_free (line);
