@@ -1172,6 +1172,8 @@ test_pairing (Fixture       *fx,
   g_assert_cmpstr (dict_string (invited, "handle"), ==, handle);
   g_assert_cmpstr (dict_string (invited, "role"), ==, "invite");
   g_assert_cmpstr (dict_string (invited, "peer_id"), ==, laptop_id);
+  /* The test relay serves every device already. */
+  g_assert_cmpstr (dict_string (invited, "relay_serves"), ==, "ok");
   joined = g_variant_dict_new (wait_latest (&laptop_done));
   g_assert_cmpstr (dict_string (joined, "role"), ==, "join");
   g_assert_cmpstr (dict_string (joined, "peer_id"), ==, home_id);

@@ -18,6 +18,7 @@
 #include "pu-label.h"
 #include "pu-pair-session.h"
 #include "pu-relay-client.h"
+#include "pu-relay-frame.h"
 #include "pu-sas.h"
 #include "pu-services.h"
 #include "pu-time.h"
@@ -735,8 +736,26 @@ pairing_info (Pairing      *pairing,
     {
       g_autofree char *peer_id = pu_peer_id_to_string (peer);
 
+      const char *serves = NULL;
+
+      switch (pu_pair_session_get_sponsor_status (pairing->session))
+        {
+        case PU_RELAY_SPONSOR_OK:
+          serves = "ok";
+          break;
+        case PU_RELAY_SPONSOR_DENIED:
+          serves = "denied";
+          break;
+        case PU_RELAY_SPONSOR_INVALID:
+          serves = "invalid";
+          break;
+        default:
+          break;
+        }
       add (&dict, "peer_id", g_variant_new_string (peer_id));
       add (&dict, "name", g_variant_new_string (pu_pair_session_get_name (pairing->session)));
+      if (serves != NULL)
+        add (&dict, "relay_serves", g_variant_new_string (serves));
     }
   return g_variant_builder_end (&dict);
 }
