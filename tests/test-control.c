@@ -1222,6 +1222,61 @@ test_pairing (Fixture       *fx,
   g_clear_pointer (&laptop_done.value, g_variant_unref);
 }
 
+static void
+test_pairing_short (Fixture       *fx,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuPeerUp1) home = NULL;
+  g_autoptr(PuPeerUp1) laptop = NULL;
+  g_autoptr(PuControl) laptop_control = NULL;
+  g_autoptr(GVariant) value = NULL;
+  g_autoptr(GVariant) answer = NULL;
+  g_autoptr(GVariantDict) invited = NULL;
+  g_autoptr(GVariantDict) joined = NULL;
+  g_autofree char *home_id = id_of (fx->home);
+  g_autofree char *laptop_id = id_of (fx->laptop);
+  GVariantDict options;
+  const char *code;
+  const char *uri;
+  Latest home_done = { 0 };
+  Latest laptop_done = { 0 };
+
+  pu_trust_store_remove (pu_profile_get_trust_store (fx->home), peer_of (fx->laptop), &error);
+  g_assert_no_error (error);
+  pu_control_listen (fx->control, fx->socket_path, &error);
+  g_assert_no_error (error);
+  home = connect_client (fx->socket_path);
+  laptop_control = listen_laptop (fx, &laptop);
+  g_signal_connect (home, "pairing-finished", G_CALLBACK (latest_cb), &home_done);
+  g_signal_connect (laptop, "pairing-finished", G_CALLBACK (latest_cb), &laptop_done);
+
+  /* A code to read aloud: a number and words, no URI. */
+  g_variant_dict_init (&options, NULL);
+  g_variant_dict_insert (&options, "short", "b", TRUE);
+  value = call_ok (home, "Invite", g_variant_new ("(@a{sv})", g_variant_dict_end (&options)));
+  g_variant_get (value, "(&s&s&s)", NULL, &code, &uri);
+  g_assert_cmpstr (uri, ==, "");
+  g_assert_true (g_ascii_isdigit (code[0]));
+  g_assert_nonnull (strchr (code, '-'));
+
+  /* A bad relay is refused at once; the laptop's own relay is the one. */
+  g_variant_dict_init (&options, NULL);
+  g_variant_dict_insert (&options, "relay", "s", "not a relay");
+  call_fails (laptop, "Join", g_variant_new ("(s@a{sv})", code, g_variant_dict_end (&options)),
+              ERROR_NAME ("InvalidArgument"), "not a relay");
+  answer = call_ok (laptop, "Join", g_variant_new ("(sa{sv})", code, NULL));
+
+  invited = g_variant_dict_new (wait_latest (&home_done));
+  g_assert_cmpstr (dict_string (invited, "peer_id"), ==, laptop_id);
+  joined = g_variant_dict_new (wait_latest (&laptop_done));
+  g_assert_cmpstr (dict_string (joined, "peer_id"), ==, home_id);
+  g_assert_true (pu_trust_store_is_authorized (pu_profile_get_trust_store (fx->home),
+                                               peer_of (fx->laptop), 0));
+  g_clear_pointer (&home_done.value, g_variant_unref);
+  g_clear_pointer (&laptop_done.value, g_variant_unref);
+}
+
 /* Every method that changes trust or exposure is logged with its caller;
  * the ones that only read are not. */
 static void
@@ -1268,6 +1323,7 @@ main (int   argc,
   ADD ("services-forwards", test_services_forwards);
   ADD ("trust", test_trust);
   ADD ("pairing", test_pairing);
+  ADD ("pairing-short", test_pairing_short);
 #undef ADD
 
   return g_test_run ();

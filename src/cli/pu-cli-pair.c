@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "pu-label.h"
+#include "pu-pair-session.h"
 #include "pu-pairing.h"
 #include "pu-relay-client.h"
 #include "pu-relay-frame.h"
@@ -401,45 +402,6 @@ pu_cli_invite (int    argc,
   return status;
 }
 
-/* The relay a short code is joined through: @given (--relay) or the first
- * configured one; pinned when this device knows its peer ID, else pinned
- * by the pairing itself. NULL (and the error printed) when @given
- * contradicts a relay this device has pinned. */
-static PuRelayAddr *
-short_code_relay (PuConfig          *config,
-                  const PuRelayAddr *given)
-{
-  GPtrArray *relays = pu_config_get_relays (config);
-  PuRelayAddr *chosen;
-
-  if (given == NULL && relays->len == 0)
-    {
-      pu_cli_fail_printf (_("A short code needs the inviting device's relay: give it with "
-                            "--relay ADDR"));
-      return NULL;
-    }
-  chosen = pu_relay_addr_copy (given != NULL ? given : g_ptr_array_index (relays, 0));
-  for (guint i = 0; i < relays->len; i++)
-    {
-      const PuRelayAddr *known = g_ptr_array_index (relays, i);
-
-      if (!known->has_peer_id || !pu_relay_addr_equal (known, chosen))
-        continue;
-      if (chosen->has_peer_id && !pu_peer_id_equal (&chosen->peer_id, &known->peer_id))
-        {
-          g_autofree char *text = pu_relay_addr_to_string (known);
-
-          pu_relay_addr_free (chosen);
-          pu_cli_fail_printf (_("--relay: the relay %s is pinned here to another peer ID; "
-                                "check the address"), text);
-          return NULL;
-        }
-      chosen->peer_id = known->peer_id;
-      chosen->has_peer_id = TRUE;
-    }
-  return chosen;
-}
-
 /* The code: the argument, else $PEERUP_INVITE_CODE, else one line of stdin. */
 static char *
 read_code (const PuCliArgs *args)
@@ -534,9 +496,10 @@ pu_cli_join (int    argc,
 
   if (code->kind == PU_INVITE_CODE_SHORT)
     {
-      code->relay = short_code_relay (pu_profile_get_config (profile), relay_addr);
+      code->relay = pu_pair_session_short_code_relay (pu_profile_get_config (profile),
+                                                      relay_addr, &error);
       if (code->relay == NULL)
-        return PU_CLI_EXIT_FAILURE;
+        return pu_cli_fail (error);
     }
 
   /* A device the relay does not know yet may still pair through it. */

@@ -764,9 +764,11 @@ static void
 pairing_ready_cb (PuPairSession *session,
                   Pairing       *pairing)
 {
+  const char *uri = pu_pair_session_get_uri (session);
+
   pu_peer_up1_complete_invite (pairing->control->skeleton, g_steal_pointer (&pairing->invocation),
                                pairing->handle, pu_pair_session_get_code (session),
-                               pu_pair_session_get_uri (session));
+                               uri != NULL ? uri : "");
 }
 
 static void
@@ -833,6 +835,7 @@ handle_invite_cb (PuPeerUp1             *skeleton,
 {
   const char *name = NULL;
   guint32 ttl = PU_PAIR_SESSION_DEFAULT_TTL_SECONDS;
+  gboolean short_code = FALSE;
   GError *error = NULL;
   PuPairSession *session;
   Pairing *pairing;
@@ -841,7 +844,9 @@ handle_invite_cb (PuPeerUp1             *skeleton,
     return G_DBUS_METHOD_INVOCATION_HANDLED;
   g_variant_lookup (options, "name", "&s", &name);
   g_variant_lookup (options, "ttl", "u", &ttl);
-  session = pu_pair_session_invite (pu_node_get_profile (self->node), name, ttl, &error);
+  g_variant_lookup (options, "short", "b", &short_code);
+  session = pu_pair_session_invite (pu_node_get_profile (self->node), name, ttl, short_code,
+                                    &error);
   if (session == NULL)
     return complete_or_error (invocation, FALSE, error);
   pairing = add_pairing (self, session);
@@ -858,6 +863,8 @@ handle_join_cb (PuPeerUp1             *skeleton,
                 PuControl             *self)
 {
   const char *name = NULL;
+  const char *relay_text = NULL;
+  g_autoptr(PuRelayAddr) relay = NULL;
   GError *error = NULL;
   PuPairSession *session;
   Pairing *pairing;
@@ -865,7 +872,13 @@ handle_join_cb (PuPeerUp1             *skeleton,
   if (!room_for_pairing (self, invocation))
     return G_DBUS_METHOD_INVOCATION_HANDLED;
   g_variant_lookup (options, "name", "&s", &name);
-  session = pu_pair_session_join (pu_node_get_profile (self->node), code, name, &error);
+  if (g_variant_lookup (options, "relay", "&s", &relay_text))
+    {
+      relay = pu_relay_addr_parse (relay_text, NULL, &error);
+      if (relay == NULL)
+        return complete_or_error (invocation, FALSE, error);
+    }
+  session = pu_pair_session_join (pu_node_get_profile (self->node), code, name, relay, &error);
   if (session == NULL)
     return complete_or_error (invocation, FALSE, error);
   pairing = add_pairing (self, session);
