@@ -376,6 +376,14 @@ pu_pair_session_is_inviter (PuPairSession *self)
   return self->inviter;
 }
 
+const PuRelayAddr *
+pu_pair_session_get_relay (PuPairSession *self)
+{
+  g_return_val_if_fail (PU_IS_PAIR_SESSION (self), NULL);
+
+  return self->inviter ? self->address : self->code->relay;
+}
+
 const char *
 pu_pair_session_get_code (PuPairSession *self)
 {

@@ -59,6 +59,8 @@ PuRelayAddr    *pu_pair_session_short_code_relay (PuConfig          *config,
                                                   const PuRelayAddr *given,
                                                   GError           **error);
 gboolean        pu_pair_session_is_inviter (PuPairSession *self);
+/* The relay the pairing goes through. */
+const PuRelayAddr *pu_pair_session_get_relay (PuPairSession *self);
 /* Inviter, once ::ready: the code and (a full code's) peerup: URI; else
  * NULL. */
 const char     *pu_pair_session_get_code  (PuPairSession  *self);
