@@ -609,55 +609,6 @@ name_appeared_cb (GDBusConnection *connection,
   *(gboolean *) user_data = TRUE;
 }
 
-static void
-test_session_bus (Fixture       *fx,
-                  gconstpointer  data)
-{
-  g_autofree char *daemon = g_find_program_in_path ("dbus-daemon");
-  g_autoptr(GTestDBus) bus = NULL;
-  g_autoptr(GDBusConnection) connection = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariantDict) status = NULL;
-  g_autofree char *home_id = id_of (fx->home);
-  gboolean appeared = FALSE;
-  guint watch;
-
-  if (daemon == NULL)
-    {
-      g_test_skip ("dbus-daemon is not installed");
-      return;
-    }
-  bus = g_test_dbus_new (G_TEST_DBUS_NONE);
-  g_test_dbus_up (bus);
-
-  pu_control_own_bus_name (fx->control);
-  connection = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
-  g_assert_no_error (error);
-  watch = g_bus_watch_name_on_connection (connection, PU_CONTROL_BUS_NAME,
-                                          G_BUS_NAME_WATCHER_FLAGS_NONE, name_appeared_cb, NULL,
-                                          &appeared, NULL);
-  pu_test_run_until (&appeared);
-  g_bus_unwatch_name (watch);
-
-  {
-    Result r = { 0 };
-
-    /* Loads the properties too. */
-    pu_peer_up1_proxy_new (connection, G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START,
-                           PU_CONTROL_BUS_NAME, PU_CONTROL_OBJECT_PATH, NULL, bus_proxy_cb, &r);
-    pu_test_run_until (&r.done);
-    g_assert_no_error (r.error);
-    g_assert_cmpstr (pu_peer_up1_get_peer_id (r.proxy), ==, home_id);
-    status = get_status (r.proxy);
-    g_assert_cmpstr (dict_string (status, "peer_id"), ==, home_id);
-    g_object_unref (r.proxy);
-  }
-
-  /* Everything holding the bus lets go before it goes down. */
-  g_clear_object (&fx->control);
-  g_clear_object (&connection);
-  g_test_dbus_down (bus);
-}
 
 /* Any method, answered: its result (or NULL) and error. */
 typedef struct {
@@ -1275,6 +1226,97 @@ test_pairing_short (Fixture       *fx,
                                                peer_of (fx->laptop), 0));
   g_clear_pointer (&home_done.value, g_variant_unref);
   g_clear_pointer (&laptop_done.value, g_variant_unref);
+}
+
+static void
+count_cb (guint *counter)
+{
+  (*counter)++;
+}
+
+static void
+test_session_bus (Fixture       *fx,
+                  gconstpointer  data)
+{
+  g_autofree char *daemon = g_find_program_in_path ("dbus-daemon");
+  g_autoptr(GTestDBus) bus = NULL;
+  g_autoptr(GDBusConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariantDict) status = NULL;
+  g_autofree char *home_id = id_of (fx->home);
+  gboolean appeared = FALSE;
+  guint watch;
+
+  if (daemon == NULL)
+    {
+      g_test_skip ("dbus-daemon is not installed");
+      return;
+    }
+  bus = g_test_dbus_new (G_TEST_DBUS_NONE);
+  g_test_dbus_up (bus);
+
+  pu_control_own_bus_name (fx->control);
+  connection = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_assert_no_error (error);
+  watch = g_bus_watch_name_on_connection (connection, PU_CONTROL_BUS_NAME,
+                                          G_BUS_NAME_WATCHER_FLAGS_NONE, name_appeared_cb, NULL,
+                                          &appeared, NULL);
+  pu_test_run_until (&appeared);
+  g_bus_unwatch_name (watch);
+
+  {
+    Result r = { 0 };
+
+    /* Loads the properties too. */
+    pu_peer_up1_proxy_new (connection, G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START,
+                           PU_CONTROL_BUS_NAME, PU_CONTROL_OBJECT_PATH, NULL, bus_proxy_cb, &r);
+    pu_test_run_until (&r.done);
+    g_assert_no_error (r.error);
+    g_assert_cmpstr (pu_peer_up1_get_peer_id (r.proxy), ==, home_id);
+    status = get_status (r.proxy);
+    g_assert_cmpstr (dict_string (status, "peer_id"), ==, home_id);
+    g_object_unref (r.proxy);
+  }
+
+  /* A forward held by a bus client closes when its name goes away. */
+  {
+    g_autoptr(GDBusConnection) client = NULL;
+    g_autoptr(PuPeerUp1) holder = NULL;
+    g_autoptr(GVariant) value = NULL;
+    GListModel *forwards = G_LIST_MODEL (pu_control_get_forwards (fx->control));
+    g_autofree char *laptop_id = id_of (fx->laptop);
+    GVariantDict options;
+    guint n_changes = 0;
+    Result r = { 0 };
+
+    GDBusConnectionFlags flags = G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                                 G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION;
+
+    client = g_dbus_connection_new_for_address_sync (g_test_dbus_get_bus_address (bus), flags,
+                                                     NULL, NULL, &error);
+    g_assert_no_error (error);
+    pu_peer_up1_proxy_new (client, G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START, PU_CONTROL_BUS_NAME,
+                           PU_CONTROL_OBJECT_PATH, NULL, bus_proxy_cb, &r);
+    pu_test_run_until (&r.done);
+    g_assert_no_error (r.error);
+    holder = r.proxy;
+    g_variant_dict_init (&options, NULL);
+    g_variant_dict_insert (&options, "hold", "b", TRUE);
+    value = call_ok (holder, "Connect", g_variant_new ("(ssq@a{sv})", laptop_id, "ssh", 0,
+                                                       g_variant_dict_end (&options)));
+    g_assert_cmpuint (g_list_model_get_n_items (forwards), ==, 1);
+    g_signal_connect_swapped (forwards, "items-changed", G_CALLBACK (count_cb), &n_changes);
+    g_dbus_connection_close_sync (client, NULL, &error);
+    g_assert_no_error (error);
+    pu_test_run_until_count (&n_changes, 1);
+    g_assert_cmpuint (g_list_model_get_n_items (forwards), ==, 0);
+    g_signal_handlers_disconnect_by_data (forwards, &n_changes);
+  }
+
+  /* Everything holding the bus lets go before it goes down. */
+  g_clear_object (&fx->control);
+  g_clear_object (&connection);
+  g_test_dbus_down (bus);
 }
 
 /* Every method that changes trust or exposure is logged with its caller;
