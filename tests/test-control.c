@@ -884,6 +884,16 @@ test_services_forwards (Fixture       *fx,
   }
   g_clear_pointer (&value, g_variant_unref);
   assert_echo (port, TRUE);
+  {
+    g_autoptr(GVariantDict) status = get_status (laptop);
+    g_autoptr(GVariantDict) forward = NULL;
+    g_autofree char *address = g_strdup_printf ("127.0.0.1:%u", port);
+
+    /* The laptop has no name for home: its short ID. */
+    forward = find_entry (status, "forwards", "address", address);
+    g_assert_true (g_str_has_prefix (dict_string (forward, "label"), "12D3KooW"));
+    g_assert_cmpstr (dict_string (forward, "service"), ==, "echo");
+  }
 
   /* Disabled: the peer refuses it, and the laptop's clients hear why. */
   call_void (home, "DisableService", g_variant_new ("(s)", "echo"));
