@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "pu-control.h"
+#include "pu-services.h"
 #include "pu-error.h"
 #include "pu-invite-code.h"
 #include "pu-test-relay.h"
@@ -861,6 +862,16 @@ test_services_forwards (Fixture       *fx,
   }
   call_fails (home, "DisableService", g_variant_new ("(s)", "nothing"), ERROR_NAME ("NotFound"),
               "nothing");
+  {
+    g_autoptr(GPtrArray) many = g_ptr_array_new ();
+
+    for (guint i = 0; i <= PU_SERVICES_MAX_ALLOWED; i++)
+      g_ptr_array_add (many, (char *) "laptop");
+    g_ptr_array_add (many, NULL);
+    call_fails (home, "AddService",
+                g_variant_new ("(ss^as)", "web", echo_address, (char **) many->pdata),
+                ERROR_NAME ("TooLarge"), "at most 256 peers");
+  }
   g_assert_null (pu_config_lookup_service (pu_profile_get_config (fx->home), "web"));
 
   /* The laptop opens a forward to it: bytes go there and back. */

@@ -4,11 +4,22 @@
  */
 #include "pu-services.h"
 
+#include <glib/gi18n-lib.h>
+
+#include "pu-error.h"
+
 static gboolean
 check_allowed (PuConfig            *config,
                const char * const  *allowed,
                GError             **error)
 {
+  if (allowed != NULL && g_strv_length ((char **) allowed) > PU_SERVICES_MAX_ALLOWED)
+    {
+      g_set_error (error, PU_ERROR, PU_ERROR_TOO_LARGE,
+                   _("A service may name at most %u peers; leave the list empty to allow "
+                     "every authorized peer"), PU_SERVICES_MAX_ALLOWED);
+      return FALSE;
+    }
   for (guint i = 0; allowed != NULL && allowed[i] != NULL; i++)
     {
       PuPeerId peer;

@@ -14,6 +14,9 @@
 
 G_BEGIN_DECLS
 
+/* Peers one service may name in allowed=. */
+#define PU_SERVICES_MAX_ALLOWED 256
+
 /* @allowed (nullable, may be empty): peers (names or IDs) that may use it;
  * none means every authorized peer. Each must resolve, so a typo does not
  * lock the service silently. PU_ERROR_EXISTS for a name in use. */
