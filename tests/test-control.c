@@ -1208,11 +1208,15 @@ test_pairing_short (Fixture       *fx,
   g_autoptr(GVariantDict) joined = NULL;
   g_autofree char *home_id = id_of (fx->home);
   g_autofree char *laptop_id = id_of (fx->laptop);
+  g_autoptr(GVariantDict) started = NULL;
+  g_autoptr(GVariantDict) status = NULL;
   GVariantDict options;
+  const char *handle;
   const char *code;
   const char *uri;
   Latest home_done = { 0 };
   Latest laptop_done = { 0 };
+  Latest home_started = { 0 };
 
   pu_trust_store_remove (pu_profile_get_trust_store (fx->home), peer_of (fx->laptop), &error);
   g_assert_no_error (error);
@@ -1222,13 +1226,19 @@ test_pairing_short (Fixture       *fx,
   laptop_control = listen_laptop (fx, &laptop);
   g_signal_connect (home, "pairing-finished", G_CALLBACK (latest_cb), &home_done);
   g_signal_connect (laptop, "pairing-finished", G_CALLBACK (latest_cb), &laptop_done);
+  g_signal_connect (home, "pairing-started", G_CALLBACK (latest_cb), &home_started);
 
   /* A code to read aloud: a number and words, no URI. */
   g_variant_dict_init (&options, NULL);
   g_variant_dict_insert (&options, "short", "b", TRUE);
   value = call_ok (home, "Invite", g_variant_new ("(@a{sv})", g_variant_dict_end (&options)));
-  g_variant_get (value, "(&s&s&s)", NULL, &code, &uri);
+  g_variant_get (value, "(&s&s&s)", &handle, &code, &uri);
   g_assert_cmpstr (uri, ==, "");
+  started = g_variant_dict_new (wait_latest (&home_started));
+  g_assert_cmpstr (dict_string (started, "handle"), ==, handle);
+  g_assert_cmpstr (dict_string (started, "role"), ==, "invite");
+  status = get_status (home);
+  g_variant_dict_unref (find_entry (status, "pairings", "handle", handle));
   g_assert_true (g_ascii_isdigit (code[0]));
   g_assert_nonnull (strchr (code, '-'));
 
@@ -1247,6 +1257,7 @@ test_pairing_short (Fixture       *fx,
                                                peer_of (fx->laptop), 0));
   g_clear_pointer (&home_done.value, g_variant_unref);
   g_clear_pointer (&laptop_done.value, g_variant_unref);
+  g_clear_pointer (&home_started.value, g_variant_unref);
 }
 
 static void

@@ -222,6 +222,86 @@ forwards_info (PuControl *self)
   return g_variant_builder_end (&builder);
 }
 
+/* Pairings */
+
+typedef struct {
+  PuControl             *control;
+  PuPairSession         *session;
+  char                  *handle;
+  guint                  serial;     /* started as the nth */
+  /* An Invite waiting for its code: answering it consumes it. */
+  GDBusMethodInvocation *invocation;
+} Pairing;
+
+static GVariant *
+pairing_info (Pairing      *pairing,
+              const GError *error)
+{
+  GVariantBuilder dict = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE_VARDICT);
+  const PuPeerId *peer = pu_pair_session_get_peer (pairing->session);
+
+  add (&dict, "handle", g_variant_new_string (pairing->handle));
+  add (&dict, "role", g_variant_new_string (pu_pair_session_is_inviter (pairing->session)
+                                            ? "invite" : "join"));
+  if (error != NULL)
+    {
+      g_autofree char *name = g_dbus_error_encode_gerror (error);
+
+      add (&dict, "error", g_variant_new_string (name));
+      add (&dict, "message", g_variant_new_string (error->message));
+    }
+  else if (peer != NULL)
+    {
+      g_autofree char *peer_id = pu_peer_id_to_string (peer);
+
+      const char *serves = NULL;
+
+      switch (pu_pair_session_get_sponsor_status (pairing->session))
+        {
+        case PU_RELAY_SPONSOR_OK:
+          serves = "ok";
+          break;
+        case PU_RELAY_SPONSOR_DENIED:
+          serves = "denied";
+          break;
+        case PU_RELAY_SPONSOR_INVALID:
+          serves = "invalid";
+          break;
+        default:
+          break;
+        }
+      add (&dict, "peer_id", g_variant_new_string (peer_id));
+      add (&dict, "name", g_variant_new_string (pu_pair_session_get_name (pairing->session)));
+      if (serves != NULL)
+        add (&dict, "relay_serves", g_variant_new_string (serves));
+    }
+  return g_variant_builder_end (&dict);
+}
+
+static gint
+compare_pairings (gconstpointer a,
+                  gconstpointer b)
+{
+  const Pairing *pa = a;
+  const Pairing *pb = b;
+
+  return pa->serial < pb->serial ? -1 : pa->serial > pb->serial;
+}
+
+/* The pairings running, oldest first. */
+static GVariant *
+pairings_info (PuControl *self)
+{
+  g_autoptr(GList) pairings = g_hash_table_get_values (self->pairings);
+  GVariantBuilder builder;
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("aa{sv}"));
+  pairings = g_list_sort (pairings, compare_pairings);
+  for (GList *l = pairings; l != NULL; l = l->next)
+    g_variant_builder_add_value (&builder, pairing_info (l->data, NULL));
+  return g_variant_builder_end (&builder);
+}
+
 static GVariant *
 status_info (PuControl *self)
 {
@@ -246,6 +326,7 @@ status_info (PuControl *self)
   add (&dict, "peers", peers_info (self));
   add (&dict, "services", services_info (config));
   add (&dict, "forwards", forwards_info (self));
+  add (&dict, "pairings", pairings_info (self));
   return g_variant_builder_end (&dict);
 }
 
@@ -691,15 +772,6 @@ handle_deauthorize_cb (PuPeerUp1             *skeleton,
   return complete_or_error (invocation, ok, error);
 }
 
-/* Pairings */
-
-typedef struct {
-  PuControl             *control;
-  PuPairSession         *session;
-  char                  *handle;
-  /* An Invite waiting for its code: answering it consumes it. */
-  GDBusMethodInvocation *invocation;
-} Pairing;
 
 static void
 pairing_free (Pairing *pairing)
@@ -715,50 +787,6 @@ pairing_free (Pairing *pairing)
   g_free (pairing);
 }
 
-static GVariant *
-pairing_info (Pairing      *pairing,
-              const GError *error)
-{
-  GVariantBuilder dict = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE_VARDICT);
-  const PuPeerId *peer = pu_pair_session_get_peer (pairing->session);
-
-  add (&dict, "handle", g_variant_new_string (pairing->handle));
-  add (&dict, "role", g_variant_new_string (pu_pair_session_is_inviter (pairing->session)
-                                            ? "invite" : "join"));
-  if (error != NULL)
-    {
-      g_autofree char *name = g_dbus_error_encode_gerror (error);
-
-      add (&dict, "error", g_variant_new_string (name));
-      add (&dict, "message", g_variant_new_string (error->message));
-    }
-  else if (peer != NULL)
-    {
-      g_autofree char *peer_id = pu_peer_id_to_string (peer);
-
-      const char *serves = NULL;
-
-      switch (pu_pair_session_get_sponsor_status (pairing->session))
-        {
-        case PU_RELAY_SPONSOR_OK:
-          serves = "ok";
-          break;
-        case PU_RELAY_SPONSOR_DENIED:
-          serves = "denied";
-          break;
-        case PU_RELAY_SPONSOR_INVALID:
-          serves = "invalid";
-          break;
-        default:
-          break;
-        }
-      add (&dict, "peer_id", g_variant_new_string (peer_id));
-      add (&dict, "name", g_variant_new_string (pu_pair_session_get_name (pairing->session)));
-      if (serves != NULL)
-        add (&dict, "relay_serves", g_variant_new_string (serves));
-    }
-  return g_variant_builder_end (&dict);
-}
 
 static void
 pairing_ready_cb (PuPairSession *session,
@@ -819,11 +847,13 @@ add_pairing (PuControl     *self,
 
   pairing->control = self;
   pairing->session = session;
-  pairing->handle = g_strdup_printf ("pairing-%u", ++self->n_pairings);
+  pairing->serial = ++self->n_pairings;
+  pairing->handle = g_strdup_printf ("pairing-%u", pairing->serial);
   g_signal_connect (session, "ready", G_CALLBACK (pairing_ready_cb), pairing);
   g_signal_connect (session, "wrong-code", G_CALLBACK (pairing_wrong_code_cb), pairing);
   g_signal_connect (session, "finished", G_CALLBACK (pairing_finished_cb), pairing);
   g_hash_table_insert (self->pairings, pairing->handle, pairing);
+  pu_peer_up1_emit_pairing_started (self->skeleton, pairing_info (pairing, NULL));
   return pairing;
 }
 
