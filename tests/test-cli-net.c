@@ -951,7 +951,7 @@ test_network (Fixture       *f,
 
   /* Nobody answers for home now. */
   cli (f, "ping", "home", "-c", "1", "--config", net.b, NULL);
-  assert_fails (f, 1, "home is offline");
+  assert_fails (f, 1, "home is offline: it is not connected to the relay");
   cli (f, "status", "--config", net.a, NULL);
   assert_ok (f);
   assert_contains (f->out, "\nNode:     not running\n");
@@ -980,6 +980,18 @@ wrong_code (const char *text)
 
   g_assert_nonnull (code);
   code->secret[0] ^= 1;
+  return pu_invite_code_to_string (code);
+}
+
+/* @text made again with an expiry an hour from now: what a device whose
+ * clock is late would accept. */
+static char *
+later_code (const char *text)
+{
+  g_autoptr(PuInviteCode) code = pu_invite_code_parse (text, NULL);
+
+  g_assert_nonnull (code);
+  code->expires = g_get_real_time () / G_USEC_PER_SEC + 3600;
   return pu_invite_code_to_string (code);
 }
 
@@ -1354,6 +1366,71 @@ test_relay_pair (Fixture       *f,
   net_stop (&net);
 }
 
+/* Codes end where they were made, whatever a joiner believes: a used code
+ * fails, and so does an expired one presented with a later expiry (a joiner
+ * whose clock is late), both for a device's invite and a relay's group. */
+static void
+test_pairing_expiry (Fixture       *f,
+                     gconstpointer  data)
+{
+  Net net = { 0 };
+  g_autofree char *code = NULL;
+  g_autofree char *later = NULL;
+  g_autofree char *listen = NULL;
+  g_autofree char *p1 = NULL;
+  g_autofree char *keys = NULL;
+  g_autofree char *laptop_dir = path_in (f, "laptop");
+  g_autoptr(GPtrArray) codes = NULL;
+  g_autoptr(PuRelayAddr) relay = NULL;
+  Proc *invite;
+
+  net_start_devices_full (f, &net, FALSE);
+  relay = pu_relay_addr_parse (net.relay_addr, NULL, NULL);
+  listen = pu_relay_addr_to_string (relay);
+
+  /* Used once, a code is done. */
+  invite = proc_start (f, "invite", "--non-interactive", "--config", net.a, NULL);
+  code = proc_wait_line (invite, FALSE, "-");
+  cli (f, "join", code, "--non-interactive", "--config", net.b, NULL);
+  assert_ok (f);
+  g_assert_cmpint (proc_wait_exit (invite), ==, 0);
+  proc_free (invite);
+  cli (f, "join", code, "--non-interactive", "--config", net.b, NULL);
+  assert_fails (f, 1, "Pairing failed: the inviting device is no longer waiting");
+
+  /* The inviter ends its code when it expires. */
+  invite = proc_start (f, "invite", "--ttl", "1s", "--non-interactive", "--config", net.a,
+                       NULL);
+  g_free (code);
+  code = proc_wait_line (invite, FALSE, "-");
+  g_free (proc_wait_line (invite, TRUE, "The invite code expired"));
+  g_assert_cmpint (proc_wait_exit (invite), ==, 1);
+  proc_free (invite);
+  later = later_code (code);
+  cli (f, "join", later, "--non-interactive", "--config", net.b, NULL);
+  assert_fails (f, 1, "Pairing failed: the inviting device is no longer waiting");
+
+  /* The relay checks a group's expiry itself. */
+  p1 = new_device (f, "p1");
+  cli (f, "relay", "pair", "--ttl", "1s", "--address", listen, "--dir", net.relay_dir, NULL);
+  assert_ok (f);
+  codes = pair_codes (f->out);
+  g_assert_cmpuint (codes->len, ==, 1);
+  g_usleep (2 * G_USEC_PER_SEC);
+  g_free (later);
+  later = later_code (codes->pdata[0]);
+  cli (f, "join", later, "--non-interactive", "--config", p1, NULL);
+  assert_fails (f, 1, "Pairing failed; ask the relay's operator for a new code");
+
+  /* Nothing was authorized by the failed attempts: the laptop knows home
+   * once, from the first pairing. */
+  keys = read_text (laptop_dir, "authorized_keys");
+  g_assert_nonnull (strstr (keys, net.a_id));
+  g_assert_null (strstr (strstr (keys, net.a_id) + 1, net.a_id));
+
+  net_stop (&net);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1367,6 +1444,7 @@ main (int   argc,
   ADD ("pairing", test_pairing);
   ADD ("pairing-short", test_pairing_short);
   ADD ("relay-pair", test_relay_pair);
+  ADD ("pairing-expiry", test_pairing_expiry);
 #undef ADD
 
   return g_test_run ();

@@ -190,6 +190,17 @@ test_round_trip (void)
     g_assert_true (pu_peer_id_equal (&out.peer, peer));
   }
 
+  in.type = PU_RELAY_FRAME_ABSENT;
+  in.instance = 78;
+  {
+    g_autoptr(GBytes) bytes = encode_ok (&in);
+
+    g_assert_cmpuint (g_bytes_get_size (bytes), ==, 2 + 32 + 8);
+    decode_ok (bytes, &out);
+    g_assert_cmpuint (out.instance, ==, 78);
+    g_assert_true (pu_peer_id_equal (&out.peer, peer));
+  }
+
   in.type = PU_RELAY_FRAME_GROUP_JOIN;
   memset (in.token, 7, sizeof in.token);
   g_strlcpy (in.members[0].name, "laptop", sizeof in.members[0].name);
@@ -322,6 +333,8 @@ test_bad_frames (void)
   static const guint8 members_short[2 + 2 + 10] = { 1, PU_RELAY_FRAME_MEMBERS, 0, 1 };
   static const guint8 members_too_many[4] = { 1, PU_RELAY_FRAME_MEMBERS, 0, 33 };
   guint8 sponsor[2 + 32 + 8 + 64] = { 1, PU_RELAY_FRAME_SPONSOR };
+  static const guint8 absent_short[2 + 32 + 7] = { 1, PU_RELAY_FRAME_ABSENT };
+  static const guint8 absent_long[2 + 32 + 9] = { 1, PU_RELAY_FRAME_ABSENT };
 
   decode_fails (empty, 0, PU_ERROR_PARSE);
   decode_fails (one, sizeof one, PU_ERROR_PARSE);
@@ -337,6 +350,8 @@ test_bad_frames (void)
   decode_fails (error_ctrl, sizeof error_ctrl, PU_ERROR_PARSE);
   decode_fails (error_utf8, sizeof error_utf8, PU_ERROR_PARSE);
   decode_fails (error_short, sizeof error_short, PU_ERROR_PARSE);
+  decode_fails (absent_short, sizeof absent_short, PU_ERROR_PARSE);
+  decode_fails (absent_long, sizeof absent_long, PU_ERROR_PARSE);
 
   /* A batch: no datagram, an empty one, one longer than what is left, a
    * length cut in half. */

@@ -89,6 +89,9 @@ typedef struct {
   gboolean       found;
   PuPeerId       inviter;
   guint64        instance;
+  guint          n_absent;   /* ::absent came, the last with: */
+  PuPeerId       absent_peer;
+  guint64        absent_instance;
 } Node;
 
 static void
@@ -159,6 +162,17 @@ on_nameplate (PuRelayClient  *client,
   if (inviter != NULL)
     node->inviter = *inviter;
   node->instance = instance;
+}
+
+static void
+on_absent (PuRelayClient  *client,
+           const PuPeerId *peer,
+           guint64         instance,
+           Node           *node)
+{
+  node->n_absent++;
+  node->absent_peer = *peer;
+  node->absent_instance = instance;
 }
 
 static void
@@ -296,6 +310,7 @@ node_new_full (PuIdentity        *identity,
   g_signal_connect (node->client, "sponsored", G_CALLBACK (on_sponsored), node);
   g_signal_connect (node->client, "nameplate", G_CALLBACK (on_nameplate), node);
   g_signal_connect (node->client, "members", G_CALLBACK (on_members), node);
+  g_signal_connect (node->client, "absent", G_CALLBACK (on_absent), node);
   node->members_status = -1;
   node->received = g_ptr_array_new_with_free_func ((GDestroyNotify) received_free);
   g_signal_connect (node->client, "connected", G_CALLBACK (on_connected), node);
@@ -1461,6 +1476,75 @@ test_pairing_session (void)
   relay_free (relay);
 }
 
+static gboolean
+has_absent (gpointer data)
+{
+  return ((Node *) data)->n_absent > 0;
+}
+
+/* Waits for @node to hear that what it sent to @peer (@instance) has
+ * nobody to go to. */
+static void
+expect_absent (Node           *node,
+               const PuPeerId *peer,
+               guint64         instance)
+{
+  wait_for (has_absent, node, "ABSENT");
+  g_assert_true (pu_peer_id_equal (&node->absent_peer, peer));
+  g_assert_cmpuint (node->absent_instance, ==, instance);
+  node->n_absent = 0;
+}
+
+/* What has nobody to go to is answered at once, and costs a device on
+ * probation nothing. */
+static void
+test_absent (void)
+{
+  Relay *relay = relay_new ();
+  g_autoptr(PuIdentity) alice = pu_identity_generate ();
+  g_autoptr(PuIdentity) carol = pu_identity_generate ();
+  g_autoptr(PuIdentity) dave = pu_identity_generate ();
+  const PuPeerId *alice_id = pu_identity_get_peer_id (alice);
+  const PuPeerId *carol_id = pu_identity_get_peer_id (carol);
+  const PuPeerId *dave_id = pu_identity_get_peer_id (dave);
+  guint64 a_instance, d_instance;
+  Node *a, *c, *d;
+
+  write_keys (relay, alice, carol, NULL);
+  a = node_new (relay, alice, TRUE);
+  wait_connected (a);
+  a_instance = pu_relay_client_get_instance (a->client);
+
+  /* Nobody by that peer ID, or not that process of it. */
+  send_ok (a, dave_id, 5, "anyone?", TRUE);
+  expect_absent (a, dave_id, 5);
+  g_usleep (PU_RELAY_ABSENT_INTERVAL_MS * 1000);
+  send_ok (a, alice_id, a_instance + 1, "P other process", FALSE);
+  expect_absent (a, alice_id, a_instance + 1);
+
+  /* A device on probation naming someone not there may try again. */
+  d = node_new_pairing (relay, dave);
+  wait_connected (d);
+  d_instance = pu_relay_client_get_instance (d->client);
+  send_ok (d, carol_id, 0, "P hello", TRUE);
+  expect_absent (d, carol_id, 0);
+  send_ok (d, alice_id, a_instance, "P hello", TRUE);
+  expect (a, dave_id, d_instance, "P hello", TRUE);
+  g_assert_null (d->error);
+
+  /* Nor can others reach it, and they are told so. */
+  c = node_new (relay, carol, FALSE);
+  wait_connected (c);
+  send_ok (c, dave_id, d_instance, "hello stranger", FALSE);
+  expect_absent (c, dave_id, d_instance);
+  g_assert_cmpuint (d->received->len, ==, 0);
+
+  node_free (a);
+  node_free (c);
+  node_free (d);
+  relay_free (relay);
+}
+
 static void
 test_pairing_limits (void)
 {
@@ -1856,6 +1940,7 @@ main (int   argc,
   g_test_add_func ("/relay/stun", test_stun);
   g_test_add_func ("/relay/pairing-session", test_pairing_session);
   g_test_add_func ("/relay/pairing-limits", test_pairing_limits);
+  g_test_add_func ("/relay/absent", test_absent);
   g_test_add_func ("/relay/sponsor", test_sponsor);
   g_test_add_func ("/relay/nameplates", test_nameplates);
   g_test_add_func ("/relay/groups", test_groups);

@@ -41,6 +41,7 @@ typedef struct {
   gboolean       established; /* "peer-changed" was emitted for it */
   GPtrArray     *waiters;   /* GTask of pu_node_connect_async */
   guint          timeout_id;
+  gboolean       absent;    /* the relay said the peer is not there */
   gint64         created;   /* first contact, for the time to a direct path */
   /* The direct path: once the connection is up the dialer draws a signaling
    * session and controls ICE; each attempt is a new generation. */
@@ -266,6 +267,15 @@ link_timeout_cb (gpointer user_data)
                                          : _("No relay is configured; add one with `peerup "
                                              "relay add ADDRESS`"),
                            first != NULL ? pu_relay_client_get_address (first) : "");
+    }
+  else if (link->absent)
+    {
+      g_autofree char *label = pu_node_dup_peer_label (link->node, &link->peer);
+
+      error = g_error_new (G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE,
+                           _("%s is offline: it is not connected to the relay %s; check that "
+                             "Peer Up runs there"), label,
+                           pu_relay_client_get_address (link->relay));
     }
   else
     {
@@ -683,6 +693,24 @@ relay_members_cb (PuRelayClient       *relay,
     g_warning ("Could not authorize the relay's group members: %s", error->message);
   else if (added > 0)
     g_message ("The relay introduced %u new member(s) of this device's pairing group", added);
+}
+
+/* A dial through @relay reached nobody: it ends soon unless the peer comes
+ * (back) to the relay meanwhile, as after a relay restart. */
+static void
+relay_absent_cb (PuRelayClient  *relay,
+                 const PuPeerId *peer,
+                 guint64         instance,
+                 PuNode         *self)
+{
+  Link *link = g_hash_table_lookup (self->dials, peer);
+
+  if (link == NULL || link->relay != relay || link->established || link->absent ||
+      link->instance != instance)
+    return;
+  link->absent = TRUE;
+  g_clear_handle_id (&link->timeout_id, g_source_remove);
+  link->timeout_id = g_timeout_add_seconds (PU_NODE_ABSENT_GRACE_SECONDS, link_timeout_cb, link);
 }
 
 static void
@@ -1698,6 +1726,7 @@ pu_node_new (PuProfile  *profile,
       g_signal_connect (relay, "disconnected", G_CALLBACK (relay_disconnected_cb), self);
       g_signal_connect (relay, "packets", G_CALLBACK (relay_packets_cb), self);
       g_signal_connect (relay, "signal", G_CALLBACK (relay_signal_cb), self);
+      g_signal_connect (relay, "absent", G_CALLBACK (relay_absent_cb), self);
       g_signal_connect (relay, "members", G_CALLBACK (relay_members_cb), self);
       g_ptr_array_add (self->relays, relay);
     }

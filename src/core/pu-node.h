@@ -35,6 +35,9 @@ G_BEGIN_DECLS
 /* How long a dial waits for a relay and then for the peer's answer. */
 #define PU_NODE_RELAY_WAIT_SECONDS 10
 #define PU_NODE_DIAL_SECONDS 10
+/* How long a dial still waits once the relay said the peer is not there:
+ * the peer may be reconnecting to it. */
+#define PU_NODE_ABSENT_GRACE_SECONDS 2
 /* Incoming connections being set up or open at once. */
 #define PU_NODE_MAX_SERVED_CONNECTIONS 256
 

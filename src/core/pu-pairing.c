@@ -28,6 +28,7 @@ struct _PuPairing
   gulong         signal_id;
   gulong         connected_id;
   gulong         sponsored_id;
+  gulong         absent_id;
   guint          timeout_id;
   guint          expiry_id;
 
@@ -62,6 +63,7 @@ stop_listening (PuPairing *self)
   g_clear_signal_handler (&self->signal_id, self->relay);
   g_clear_signal_handler (&self->connected_id, self->relay);
   g_clear_signal_handler (&self->sponsored_id, self->relay);
+  g_clear_signal_handler (&self->absent_id, self->relay);
   g_clear_handle_id (&self->timeout_id, g_source_remove);
   g_clear_handle_id (&self->expiry_id, g_source_remove);
 }
@@ -632,6 +634,20 @@ relay_connected_cb (PuRelayClient *relay,
   arm_timeout (self, PU_PAIRING_REPLY_SECONDS);
 }
 
+/* Joiner: the relay has nobody to give this device's messages to. */
+static void
+relay_absent_cb (PuRelayClient  *relay,
+                 const PuPeerId *peer,
+                 guint64         instance,
+                 PuPairing      *self)
+{
+  if (self->finished || self->stored || !pu_peer_id_equal (peer, &self->peer))
+    return;
+  finish_error (self, PU_ERROR_PAIRING,
+                _("Pairing failed: the inviting device is no longer waiting for this code (it "
+                  "was used or expired, or `peerup invite` stopped there); ask for a new code"));
+}
+
 static PuPairing *
 pairing_new (PuPakeRole          role,
              PuProfile          *profile,
@@ -683,6 +699,7 @@ pu_pairing_new_joiner (PuProfile          *profile,
   self->instance = code->instance;
   self->connected_id = g_signal_connect (relay, "connected", G_CALLBACK (relay_connected_cb),
                                          self);
+  self->absent_id = g_signal_connect (relay, "absent", G_CALLBACK (relay_absent_cb), self);
   if (pu_relay_client_is_connected (relay))
     relay_connected_cb (relay, self);
   return self;

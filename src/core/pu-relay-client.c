@@ -79,6 +79,7 @@ enum {
   SIGNAL_SPONSORED,
   SIGNAL_NAMEPLATE,
   SIGNAL_MEMBERS,
+  SIGNAL_ABSENT,
   N_SIGNALS
 };
 
@@ -480,6 +481,14 @@ on_message (PuWebsocket *ws,
         }
       break;
 
+    case PU_RELAY_FRAME_ABSENT:
+      if (self->state == STATE_CONNECTED)
+        {
+          g_signal_emit (self, signals[SIGNAL_ABSENT], 0, &frame.peer, frame.instance);
+          return;
+        }
+      break;
+
     case PU_RELAY_FRAME_NAMEPLATE:
       if (self->state == STATE_CONNECTED)
         {
@@ -713,7 +722,8 @@ send_upgrade (PuRelayClient *self)
                                    "Connection: Upgrade\r\n"
                                    "Sec-WebSocket-Key: %s\r\n"
                                    "Sec-WebSocket-Version: 13\r\n"
-                                   PU_RELAY_FEATURES_HEADER ": " PU_RELAY_FEATURE_BATCH "\r\n"
+                                   PU_RELAY_FEATURES_HEADER ": " PU_RELAY_FEATURE_BATCH ", "
+                                   PU_RELAY_FEATURE_ABSENT "\r\n"
                                    "\r\n",
                                    PU_RELAY_WEBSOCKET_PATH, self->address, PU_VERSION, key);
   g_output_stream_write_all_async (g_io_stream_get_output_stream (self->tls), self->request,
@@ -834,6 +844,9 @@ pu_relay_client_class_init (PuRelayClientClass *klass)
   signals[SIGNAL_MEMBERS] =
     g_signal_new ("members", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 3, G_TYPE_UINT, G_TYPE_POINTER, G_TYPE_UINT);
+  signals[SIGNAL_ABSENT] =
+    g_signal_new ("absent", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 2, G_TYPE_POINTER, G_TYPE_UINT64);
 }
 
 static void

@@ -22,6 +22,9 @@
  *   ::nameplate    (guint number, const PuPeerId *inviter, guint64 instance)
  *                  the answer to a claim (the number, 0 when none was free)
  *                  or an open (@inviter NULL when the number leads nowhere)
+ *   ::absent       (const PuPeerId *peer, guint64 instance)  what this device
+ *                  sent to @peer (@instance as it named it) has nobody to go
+ *                  to: no such peer is on the relay now
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

@@ -287,6 +287,13 @@ pu_relay_frame_decode (const guint8  *data,
         return TRUE;
       }
 
+    case PU_RELAY_FRAME_ABSENT:
+      if (!expect_len (len, PU_RELAY_FRAME_ADDR_LEN, error))
+        return FALSE;
+      pu_peer_id_from_pubkey (body, &out->peer);
+      out->instance = read_u64 (body + PU_PUBKEY_LEN);
+      return TRUE;
+
     case PU_RELAY_FRAME_MEMBERS:
       {
         const guint8 *p = body + 2;
@@ -409,6 +416,12 @@ encode_head (const PuRelayFrame  *frame,
     case PU_RELAY_FRAME_OPEN:
       *p++ = frame->nameplate >> 8;
       *p++ = frame->nameplate & 0xff;
+      break;
+
+    case PU_RELAY_FRAME_ABSENT:
+      memcpy (p, frame->peer.pubkey, PU_PUBKEY_LEN);
+      write_u64 (p + PU_PUBKEY_LEN, frame->instance);
+      p += PU_PUBKEY_LEN + 8;
       break;
 
     case PU_RELAY_FRAME_NAMEPLATE:

@@ -19,6 +19,7 @@
  *   NAMEPLATE  relay → node   nameplate[2] status[1] peer-key[32] instance[8]
  *   GROUP_JOIN node → relay   token[16] name-length[1] name[…]
  *   MEMBERS    relay → node   status[1] count[1] (peer-key[32] name-length[1] name[…])…
+ *   ABSENT     relay → node   peer-key[32] instance[8]
  *
  * In PACKET, PACKETS and SIGNAL the peer and instance name the other end: the
  * destination when a node sends, the source when the relay delivers. The
@@ -46,6 +47,13 @@
  * PACKETS only to such a relay. The relay passes the datagrams on as they
  * are, as one PACKETS to a node that asked for it, one PACKET each to others.
  *
+ * ABSENT says that a SIGNAL (or PACKET) the node sent has nobody to go to:
+ * no session of that peer (and instance, unless 0) is on the relay, or the
+ * sender may not reach it. A node asks for it with the same header
+ * (PU_RELAY_FEATURE_ABSENT), so that one waiting for an answer that cannot
+ * come stops at once; the relay sends at most one per
+ * PU_RELAY_ABSENT_INTERVAL_MS to a session.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
@@ -61,6 +69,8 @@ G_BEGIN_DECLS
 /* Upgrade request and response header listing optional features. */
 #define PU_RELAY_FEATURES_HEADER "Peerup-Relay-Features"
 #define PU_RELAY_FEATURE_BATCH "batch"
+#define PU_RELAY_FEATURE_ABSENT "absent"
+#define PU_RELAY_ABSENT_INTERVAL_MS 100
 /* Largest frame either side sends or accepts; QUIC datagrams and signaling
  * messages fit with room to spare. */
 #define PU_RELAY_FRAME_MAX (16 * 1024)
@@ -110,6 +120,7 @@ typedef enum {
   PU_RELAY_FRAME_NAMEPLATE,
   PU_RELAY_FRAME_GROUP_JOIN,
   PU_RELAY_FRAME_MEMBERS,
+  PU_RELAY_FRAME_ABSENT,
 } PuRelayFrameType;
 
 /* Codes of ERROR frames; the relay closes the connection after sending one. */
@@ -137,10 +148,11 @@ typedef struct {
 
 typedef struct {
   PuRelayFrameType type;
-  /* CHALLENGE: the relay; AUTH: the node; PACKET/SIGNAL: the other end;
+  /* CHALLENGE: the relay; AUTH: the node; PACKET/SIGNAL/ABSENT: the other end;
    * SPONSOR/SPONSORED: the joiner */
   PuPeerId         peer;
-  /* AUTH: the node's process (never 0); PACKET/SIGNAL: the other end's, 0 = any */
+  /* AUTH: the node's process (never 0); PACKET/SIGNAL: the other end's, 0 = any;
+   * ABSENT: as the node named it */
   guint64          instance;
   guint8           nonce[PU_RELAY_NONCE_LEN];
   gboolean         serving;

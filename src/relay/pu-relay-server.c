@@ -35,6 +35,8 @@ typedef struct {
   guint64                  instance;
   gboolean                 serving;
   gboolean                 batch;       /* takes PACKETS frames */
+  gboolean                 absent;      /* takes ABSENT frames */
+  gint64                   last_absent; /* monotonic, when the last ABSENT went */
   guint64                  bytes;
   gint64                   started_at;  /* monotonic */
   gint64                   last_rx;
@@ -533,7 +535,9 @@ pairing_allows (Session            *s,
     return pu_peer_id_equal (&frame->peer, &s->target) &&
            frame->instance == s->target_instance;
   dest = route (s->server, &frame->peer, frame->instance);
-  if (dest == NULL || dest->pairing)
+  if (dest == NULL)
+    return TRUE;  /* forward() tells the sender nobody is there */
+  if (dest->pairing)
     return FALSE;
   s->has_target = TRUE;
   s->target = frame->peer;
@@ -641,6 +645,22 @@ open_nameplate (PuRelayServer *self,
   return owner;
 }
 
+/* Tells @s that what it sent to the peer of @frame has nobody to go to; at
+ * most one such answer per interval, whatever the sender sends. */
+static void
+send_absent (Session            *s,
+             const PuRelayFrame *frame)
+{
+  PuRelayFrame absent = { .type = PU_RELAY_FRAME_ABSENT, .peer = frame->peer,
+                          .instance = frame->instance };
+  gint64 now = g_get_monotonic_time ();
+
+  if (!s->absent || now - s->last_absent < PU_RELAY_ABSENT_INTERVAL_MS * 1000)
+    return;
+  s->last_absent = now;
+  pu_relay_frame_send (s->ws, &absent, TRUE, NULL);
+}
+
 static void
 forward (Session            *s,
          const PuRelayFrame *frame)
@@ -651,7 +671,10 @@ forward (Session            *s,
 
   dest = route (self, &frame->peer, frame->instance);
   if (dest == NULL || !may_reach (s, dest))
-    return;  /* not here: the sender's own timeouts cover it */
+    {
+      send_absent (s, frame);
+      return;
+    }
 
   /* The receiver learns who sent it, as the relay authenticated them. */
   out.peer = s->peer;
@@ -796,11 +819,11 @@ on_closed (PuWebsocket *ws,
 }
 
 static gboolean
-wants_batch (SoupServerMessage *msg)
+wants (SoupServerMessage *msg,
+       const char        *feature)
 {
   return soup_message_headers_header_contains (soup_server_message_get_request_headers (msg),
-                                               PU_RELAY_FEATURES_HEADER,
-                                               PU_RELAY_FEATURE_BATCH);
+                                               PU_RELAY_FEATURES_HEADER, feature);
 }
 
 /* The upgrade is through: the connection is a session from now on. */
@@ -826,7 +849,8 @@ upgraded_cb (SoupServerMessage *msg,
           ? g_inet_address_to_string (
               g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)))
           : g_strdup ("");
-  s->batch = wants_batch (msg);
+  s->batch = wants (msg, PU_RELAY_FEATURE_BATCH);
+  s->absent = wants (msg, PU_RELAY_FEATURE_ABSENT);
   s->ws = pu_websocket_new (stream, PU_WEBSOCKET_SERVER, PU_RELAY_FRAME_MAX, NULL, 0);
   s->started_at = s->last_rx = g_get_monotonic_time ();
   g_ptr_array_add (self->sessions, s);
@@ -856,11 +880,18 @@ websocket_cb (SoupServer        *soup,
               GHashTable        *query,
               gpointer           data)
 {
+  static const char * const features[] = { PU_RELAY_FEATURE_BATCH, PU_RELAY_FEATURE_ABSENT };
+  g_autoptr(GString) agreed = g_string_new (NULL);
+
   if (!soup_websocket_server_process_handshake (msg, NULL, NULL, NULL, NULL))
     return;
-  if (wants_batch (msg))
+  /* The answer names the features asked for that this relay knows. */
+  for (guint i = 0; i < G_N_ELEMENTS (features); i++)
+    if (wants (msg, features[i]))
+      g_string_append_printf (agreed, "%s%s", agreed->len > 0 ? ", " : "", features[i]);
+  if (agreed->len > 0)
     soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                  PU_RELAY_FEATURES_HEADER, PU_RELAY_FEATURE_BATCH);
+                                  PU_RELAY_FEATURES_HEADER, agreed->str);
   g_signal_connect_object (msg, "wrote-informational", G_CALLBACK (upgraded_cb), data, 0);
 }
 
