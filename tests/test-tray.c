@@ -366,7 +366,7 @@ describe_layout (Fixture    *fx,
       g_autoptr(GVariant) inner = g_variant_get_variant (child);
       g_autoptr(GVariant) props = NULL;
       g_autoptr(GVariant) grandchildren = NULL;
-      const char *label = NULL, *type = NULL, *toggle = NULL;
+      const char *label = NULL, *type = NULL, *toggle = NULL, *icon = NULL;
       gint32 id, state = -1;
       gboolean enabled = TRUE;
 
@@ -378,6 +378,7 @@ describe_layout (Fixture    *fx,
       g_variant_lookup (props, "toggle-type", "&s", &toggle);
       g_variant_lookup (props, "toggle-state", "i", &state);
       g_variant_lookup (props, "enabled", "b", &enabled);
+      g_variant_lookup (props, "icon-name", "&s", &icon);
       if (text->len > 0)
         g_string_append (text, " | ");
       if (g_strcmp0 (type, "separator") == 0)
@@ -386,6 +387,8 @@ describe_layout (Fixture    *fx,
         g_string_append_printf (text, "%s%s", label, enabled ? "" : " (disabled)");
       if (toggle != NULL)
         g_string_append_printf (text, " [%s %d]", toggle, state);
+      if (icon != NULL)
+        g_string_append_printf (text, " <%s>", icon);
       if (g_variant_n_children (grandchildren) > 0)
         g_string_append_printf (text, " {%zu}", g_variant_n_children (grandchildren));
     }
@@ -613,7 +616,8 @@ test_tray (Fixture       *fx,
   g_assert_cmpint (pu_tray_get_state (tray), ==, PU_TRAY_STATE_OFFLINE);
   pu_test_run_until_count (&s.layouts, 1);
   layout = describe_layout (fx, PU_TRAY_MENU_PATH, s.revision, ids);
-  g_assert_cmpstr (layout, ==, "_Show Peer Up | --- | laptop: not connected | ---"
+  g_assert_cmpstr (layout, ==, "_Show Peer Up | --- | laptop: not connected"
+                               " <dev.peerup.PeerUp-offline-symbolic> | ---"
                                " | _Add Device… | _Pause [checkmark 0] | --- | _Quit");
 
   /* The menu drives the application's actions. */
@@ -729,7 +733,8 @@ test_tray_states (Fixture       *fx,
   g_assert_cmpstr (value, ==, "dev.peerup.PeerUp-relayed-symbolic");
   pu_test_run_until_count (&s.layouts, 1);
   layout = describe_layout (fx, PU_TRAY_MENU_PATH, s.revision, ids);
-  g_assert_cmpstr (layout, ==, "_Show Peer Up | --- | laptop: through the relay | ---"
+  g_assert_cmpstr (layout, ==, "_Show Peer Up | --- | laptop: through the relay"
+                               " <dev.peerup.PeerUp-relayed-symbolic> | ---"
                                " | _Add Device… | _Pause [checkmark 0] | --- | _Quit");
 
   g_dbus_connection_signal_unsubscribe (fx->host, subscription);
