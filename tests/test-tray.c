@@ -48,13 +48,12 @@ new_connection (void)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *address = g_dbus_address_get_for_bus_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  GDBusConnectionFlags flags = G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
+                                | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION;
   GDBusConnection *connection;
 
   g_assert_no_error (error);
-  connection = g_dbus_connection_new_for_address_sync (address,
-                                                       G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
-                                                       | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-                                                       NULL, NULL, &error);
+  connection = g_dbus_connection_new_for_address_sync (address, flags, NULL, NULL, &error);
   g_assert_no_error (error);
   return connection;
 }
