@@ -513,6 +513,24 @@ test_menu (Fixture       *fx,
     g_assert_cmpint (state, ==, 1);
   }
 
+  /* The menu's own properties. */
+  reply = call (fx, MENU_PATH, "org.freedesktop.DBus.Properties", "GetAll",
+                g_variant_new ("(s)", PU_DBUS_MENU_INTERFACE), &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(GVariant) props = g_variant_get_child_value (reply, 0);
+    const char *direction = NULL, *status = NULL;
+    guint32 version = 0;
+
+    g_assert_true (g_variant_lookup (props, "Version", "u", &version));
+    g_assert_cmpuint (version, ==, 3);
+    g_assert_true (g_variant_lookup (props, "TextDirection", "&s", &direction));
+    g_assert_cmpstr (direction, ==, "ltr");
+    g_assert_true (g_variant_lookup (props, "Status", "&s", &status));
+    g_assert_cmpstr (status, ==, "normal");
+  }
+  g_clear_pointer (&reply, g_variant_unref);
+
   /* An unknown item is an error the host can act on. */
   event (fx, 999, "clicked", &error);
   g_assert_error (error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS);

@@ -738,6 +738,14 @@ handle_method_call (GDBusConnection       *connection,
                                            "No method %s", method_name);
 }
 
+/* The direction of the user's language, told the way GTK tells it (GTK's
+ * translators answer "default:RTL"), without depending on GTK here. */
+static const char *
+text_direction (void)
+{
+  return g_str_equal (g_dgettext ("gtk40", "default:LTR"), "default:RTL") ? "rtl" : "ltr";
+}
+
 static GVariant *
 handle_get_property (GDBusConnection  *connection,
                      const char       *sender,
@@ -750,7 +758,7 @@ handle_get_property (GDBusConnection  *connection,
   if (g_str_equal (property_name, "Version"))
     return g_variant_new_uint32 (DBUS_MENU_VERSION);
   if (g_str_equal (property_name, "TextDirection"))
-    return g_variant_new_string ("ltr");
+    return g_variant_new_string (text_direction ());
   if (g_str_equal (property_name, "Status"))
     return g_variant_new_string ("normal");
   if (g_str_equal (property_name, "IconThemePath"))
