@@ -10,6 +10,7 @@
 #include "pu-control.h"
 #include "pu-error.h"
 #include "pu-preferences-window.h"
+#include "pu-tray.h"
 #include "pu-version.h"
 #include "pu-window.h"
 
@@ -26,6 +27,7 @@ struct _PuApplication
   GDBusConnection *connection;  /* the application's own, from dbus_register */
   PuNode *node;
   PuControl *control;
+  PuTray *tray;                 /* while show-tray-icon is set */
   GError *node_error;
   char *relays_key;             /* the relays the node was made with */
   GHashTable *online;           /* peer ID strings with a connection */
@@ -487,6 +489,25 @@ start_at_login_changed_cb (PuApplication *self)
     g_message ("%s", error->message);
 }
 
+/* The tray icon, while the setting asks for it and the app is on a bus. */
+static void
+update_tray (PuApplication *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->connection == NULL || !g_settings_get_boolean (self->settings, "show-tray-icon"))
+    {
+      g_clear_object (&self->tray);
+      return;
+    }
+  if (self->tray == NULL)
+    self->tray = pu_tray_new (self->connection, G_ACTION_GROUP (self), &error);
+  if (self->tray == NULL)
+    g_message ("No tray icon: %s", error->message);
+  else
+    pu_tray_set_node (self->tray, self->node);
+}
+
 static void
 pu_application_startup (GApplication *application)
 {
@@ -517,6 +538,11 @@ pu_application_startup (GApplication *application)
 
   /* Failures are shown by the window, which offers to try again. */
   pu_application_load_profile (self, NULL);
+
+  g_signal_connect_swapped (self->settings, "changed::show-tray-icon",
+                            G_CALLBACK (update_tray), self);
+  g_signal_connect (self, "notify::node", G_CALLBACK (update_tray), NULL);
+  update_tray (self);
 }
 
 static void
@@ -525,6 +551,7 @@ pu_application_shutdown (GApplication *application)
   PuApplication *self = PU_APPLICATION (application);
 
   stop_node (self);
+  g_clear_object (&self->tray);
 
   G_APPLICATION_CLASS (pu_application_parent_class)->shutdown (application);
 }
@@ -567,6 +594,7 @@ pu_application_dbus_unregister (GApplication    *application,
 {
   PuApplication *self = PU_APPLICATION (application);
 
+  g_clear_object (&self->tray);
   g_clear_object (&self->connection);
   G_APPLICATION_CLASS (pu_application_parent_class)->dbus_unregister (application, connection,
                                                                       object_path);
