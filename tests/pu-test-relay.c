@@ -87,3 +87,122 @@ pu_test_ping (PuNode          *node,
     g_propagate_error (error, ping.error);
   return ping.rtt;
 }
+
+static void
+echo_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GSocketConnection) conn = user_data;
+
+  g_output_stream_splice_finish (G_OUTPUT_STREAM (object), result, NULL);
+  g_socket_shutdown (g_socket_connection_get_socket (conn), FALSE, TRUE, NULL);
+}
+
+static gboolean
+echo_incoming_cb (GSocketService    *service,
+                  GSocketConnection *conn,
+                  GObject           *source,
+                  gpointer           user_data)
+{
+  GIOStream *io = G_IO_STREAM (conn);
+
+  g_output_stream_splice_async (g_io_stream_get_output_stream (io),
+                                g_io_stream_get_input_stream (io), G_OUTPUT_STREAM_SPLICE_NONE,
+                                G_PRIORITY_DEFAULT, NULL, echo_done_cb, g_object_ref (conn));
+  return TRUE;
+}
+
+GSocketService *
+pu_test_echo_new (guint16 *port)
+{
+  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) addr = g_inet_socket_address_new (lo, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GError) error = NULL;
+  GSocketService *service = g_socket_service_new ();
+
+  g_socket_listener_add_address (G_SOCKET_LISTENER (service), addr, G_SOCKET_TYPE_STREAM,
+                                 G_SOCKET_PROTOCOL_TCP, NULL, &bound, &error);
+  g_assert_no_error (error);
+  *port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  g_signal_connect (service, "incoming", G_CALLBACK (echo_incoming_cb), NULL);
+  g_socket_service_start (service);
+  return service;
+}
+
+typedef struct {
+  guint16     port;
+  GBytes     *sent;
+  GByteArray *received;
+  GError     *error;
+  gboolean    done;
+} Exchange;
+
+static gboolean
+exchange_done_cb (gpointer data)
+{
+  ((Exchange *) data)->done = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Blocking I/O in a thread of its own while the main loop serves the
+ * forward. */
+static gpointer
+exchange_thread (gpointer data)
+{
+  Exchange *x = data;
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) conn = NULL;
+  gsize size;
+  const guint8 *bytes = g_bytes_get_data (x->sent, &size);
+  guint8 buf[16384];
+  gssize n;
+
+  conn = g_socket_client_connect_to_host (client, "127.0.0.1", x->port, NULL, &x->error);
+  if (conn != NULL &&
+      g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (conn)), bytes, size,
+                                 NULL, NULL, &x->error) &&
+      g_socket_shutdown (g_socket_connection_get_socket (conn), FALSE, TRUE, &x->error))
+    {
+      x->received = g_byte_array_new ();
+      while ((n = g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (conn)), buf,
+                                       sizeof buf, NULL, &x->error)) > 0)
+        g_byte_array_append (x->received, buf, n);
+      /* A refused stream may end with a reset rather than end-of-stream. */
+      if (n < 0 && x->received->len == 0)
+        g_clear_error (&x->error);
+    }
+  g_idle_add (exchange_done_cb, x);
+  return NULL;
+}
+
+GBytes *
+pu_test_tcp_exchange (guint16   port,
+                      GBytes   *sent,
+                      GError  **error)
+{
+  Exchange x = { port, sent, NULL, NULL, FALSE };
+  GThread *thread = g_thread_new ("tcp-exchange", exchange_thread, &x);
+
+  pu_test_run_until (&x.done);
+  g_thread_join (thread);
+  if (x.error != NULL)
+    {
+      g_propagate_error (error, x.error);
+      if (x.received != NULL)
+        g_byte_array_unref (x.received);
+      return NULL;
+    }
+  return g_byte_array_free_to_bytes (x.received);
+}
+
+GBytes *
+pu_test_random_bytes (gsize len)
+{
+  guint8 *data = g_malloc (len);
+
+  for (gsize i = 0; i < len; i++)
+    data[i] = g_random_int ();
+  return g_bytes_new_take (data, len);
+}

@@ -1,5 +1,5 @@
 /* pu-test-relay.h — a real relay on loopback in this process, devices that
- * use it, and pinging between their nodes
+ * use it, pinging between their nodes and TCP through them
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -32,5 +32,17 @@ PuProfile   *pu_test_relay_add_device (PuTestRelay *relay,
 gint64       pu_test_ping             (PuNode         *node,
                                        const PuPeerId *peer,
                                        GError        **error);
+
+/* A TCP echo server on 127.0.0.1 (a free port, in @port): everything read
+ * is written back, and end-of-stream is answered with end-of-stream. */
+GSocketService *pu_test_echo_new      (guint16        *port);
+/* Connects to 127.0.0.1:@port, sends @sent, ends its side and reads to the
+ * end, running the main loop meanwhile: what came back (empty when the
+ * connection was closed at once), or NULL and @error. */
+GBytes         *pu_test_tcp_exchange  (guint16         port,
+                                       GBytes         *sent,
+                                       GError        **error);
+/* @len random bytes. */
+GBytes         *pu_test_random_bytes  (gsize           len);
 
 G_END_DECLS

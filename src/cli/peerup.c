@@ -11,6 +11,8 @@
 static const PuCliCommand commands[] = {
   { "init", N_("Set up this device: identity, config.ini and authorized_keys"), pu_cli_init },
   { "whoami", N_("Show this device's peer ID"), pu_cli_whoami },
+  { "identity", N_("Keep the private key in a file or in the desktop keyring"),
+    pu_cli_identity },
   { "status", N_("Show this device, its relays, authorized peers, services and names"),
     pu_cli_status },
   { "auth", N_("Choose which peers may connect (authorized_keys)"), pu_cli_auth },

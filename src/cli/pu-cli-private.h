@@ -203,6 +203,7 @@ int         pu_cli_relay_pair        (int argc, char **argv);
 /* The commands and groups. */
 int         pu_cli_init          (int argc, char **argv);
 int         pu_cli_whoami        (int argc, char **argv);
+int         pu_cli_identity      (int argc, char **argv);
 int         pu_cli_status        (int argc, char **argv);
 int         pu_cli_auth          (int argc, char **argv);
 int         pu_cli_service       (int argc, char **argv);

@@ -7,6 +7,8 @@
 #include <nice.h>
 #include <string.h>
 
+#include "pu-udp.h"
+
 #define COMPONENT 1
 /* Datagrams handed to libnice in one call. */
 #define SEND_BATCH 64
@@ -27,6 +29,10 @@
 #define STUN_PACING_MS 5
 #define STUN_INITIAL_TIMEOUT_MS 200
 #define STUN_MAX_RETRANSMISSIONS 5
+/* Socket buffers for a selected pair: room for a few milliseconds of a fast
+ * path, so bursts do not overflow them (the kernel caps them at
+ * net.core.[rw]mem_max). */
+#define SOCKET_BUFFER (4 * 1024 * 1024)
 
 struct _PuIcePath
 {
@@ -62,6 +68,12 @@ struct _PuIcePath
   guint            ip_version;
   char             remote_addr[NICE_ADDRESS_STRING_LEN + 8];
   gsize            max_datagram;
+  /* The selected pair's own socket, when it is a plain UDP one (not TURN):
+   * sent on directly, in batches, with GSO while the kernel takes it. */
+  GSocket         *socket;
+  struct sockaddr_storage remote_sockaddr;
+  socklen_t        remote_sockaddr_len;
+  gboolean         gso;
 
   gint64           started;
   gint64           connect_time;
@@ -287,6 +299,25 @@ recv_cb (NiceAgent *agent,
     pu_connection_receive_datagram (self->receiver, data, len);
 }
 
+/* Sends go straight to the selected pair's socket when libnice has one we may
+ * use (not TURN, which frames what it relays); libnice keeps reading it. */
+static void
+use_selected_socket (PuIcePath         *self,
+                     const NiceAddress *remote)
+{
+  g_clear_object (&self->socket);
+  self->socket = nice_agent_get_selected_socket (self->agent, self->stream_id, COMPONENT);
+  if (self->socket == NULL)
+    return;
+  memset (&self->remote_sockaddr, 0, sizeof self->remote_sockaddr);
+  nice_address_copy_to_sockaddr (remote, (struct sockaddr *) &self->remote_sockaddr);
+  self->remote_sockaddr_len = self->remote_sockaddr.ss_family == AF_INET6
+                                ? sizeof (struct sockaddr_in6) : sizeof (struct sockaddr_in);
+  self->gso = TRUE;
+  g_socket_set_option (self->socket, SOL_SOCKET, SO_SNDBUF, SOCKET_BUFFER, NULL);
+  g_socket_set_option (self->socket, SOL_SOCKET, SO_RCVBUF, SOCKET_BUFFER, NULL);
+}
+
 static void
 selected_pair_cb (NiceAgent     *agent,
                   guint          stream_id,
@@ -309,6 +340,7 @@ selected_pair_cb (NiceAgent     *agent,
   g_debug ("ICE path %016" G_GINT64_MODIFIER "x/%u: selected %s → %s %s",
            self->session, self->generation, candidate_type_to_string (local->type),
            candidate_type_to_string (remote->type), self->remote_addr);
+  use_selected_socket (self, &remote->addr);
 
   if (!self->has_pair)
     {
@@ -510,6 +542,7 @@ pu_ice_path_close (PuIcePath *self)
     return;
   self->closed = TRUE;
   self->receiver = NULL;
+  g_clear_object (&self->socket);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   if (self->flush_source != NULL)
@@ -542,6 +575,12 @@ pu_ice_path_send (PuPath           *path,
     return TRUE;
 
   /* Would block: dropped, QUIC recovers. */
+  if (self->socket != NULL)
+    {
+      pu_udp_send (g_socket_get_fd (self->socket), (struct sockaddr *) &self->remote_sockaddr,
+                   self->remote_sockaddr_len, datagrams, n_datagrams, &self->gso);
+      return TRUE;
+    }
   for (guint done = 0; done < n_datagrams;)
     {
       GOutputVector vecs[SEND_BATCH];

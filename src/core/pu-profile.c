@@ -8,10 +8,12 @@
 #include <errno.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "pu-error.h"
 #include "pu-file.h"
 #include "pu-label.h"
+#include "pu-secret.h"
 
 /* Editors and `peerup` write in several steps; reload once they settle. */
 #define RELOAD_DELAY_MS 200
@@ -22,6 +24,7 @@ struct _PuProfile
 
   PuConfig *config;
   PuIdentity *identity;
+  PuIdentityStore identity_store;
   PuTrustStore *trust_store;
 
   GFileMonitor *monitor;
@@ -234,24 +237,95 @@ apply_init_options (PuConfig    *config,
   return TRUE;
 }
 
-static PuIdentity *
-load_or_create_identity (const char  *path,
-                         gboolean    *created,
-                         GError     **error)
+static gboolean
+not_initialized (const char  *config_path,
+                 const char  *missing,
+                 GError     **error)
 {
-  g_autoptr(PuIdentity) identity = NULL;
+  g_autofree char *command = NULL;
+
+  if (config_path != NULL)
+    command = g_strdup_printf ("peerup init --config %s", config_path);
+  else
+    command = g_strdup ("peerup init");
+  g_set_error (error, PU_ERROR, PU_ERROR_NOT_FOUND,
+               _("%s does not exist; run `%s` to set up this device"), missing, command);
+  return FALSE;
+}
+
+static char *
+keyring_marker_path (PuConfig *config)
+{
+  g_autofree char *identity_path = pu_config_get_identity_path (config);
+  g_autofree char *dir = g_path_get_dirname (identity_path);
+
+  return g_build_filename (dir, PU_PROFILE_KEYRING_MARKER, NULL);
+}
+
+/* The peer ID identity.keyring names (one line). */
+static gboolean
+read_keyring_marker (const char  *path,
+                     PuPeerId    *peer,
+                     GError     **error)
+{
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (!pu_file_read_bounded (path, PU_PEER_ID_MAX_TEXT + 2, &contents, NULL, error))
+    return FALSE;
+  if (!pu_peer_id_parse (g_strstrip (contents), peer, &local_error))
+    {
+      g_set_error (error, PU_ERROR, PU_ERROR_PARSE,
+                   _("%s should hold this device's peer ID: %s"), path, local_error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Loads the identity from identity.key or, when only identity.keyring
+ * exists, from the keyring; with @create, makes a new identity.key when
+ * there is neither. */
+static gboolean
+load_identity (PuProfile   *self,
+               const char  *config_path,
+               gboolean     create,
+               gboolean    *created,
+               GError     **error)
+{
+  g_autofree char *path = pu_config_get_identity_path (self->config);
+  g_autofree char *marker = NULL;
+  PuPeerId peer;
   gboolean exists;
 
   if (!path_exists (path, &exists, error))
-    return NULL;
+    return FALSE;
   if (exists)
-    return pu_identity_load (path, error);
+    {
+      self->identity = pu_identity_load (path, error);
+      self->identity_store = PU_IDENTITY_STORE_FILE;
+      return self->identity != NULL;
+    }
 
-  identity = pu_identity_generate ();
-  if (!pu_identity_save (identity, path, error))
-    return NULL;
+  marker = keyring_marker_path (self->config);
+  if (!path_exists (marker, &exists, error))
+    return FALSE;
+  if (exists)
+    {
+      if (!read_keyring_marker (marker, &peer, error))
+        return FALSE;
+      self->identity = pu_secret_load_identity (&peer, error);
+      self->identity_store = PU_IDENTITY_STORE_KEYRING;
+      return self->identity != NULL;
+    }
+
+  if (!create)
+    return not_initialized (config_path, path, error);
+  self->identity = pu_identity_generate ();
+  self->identity_store = PU_IDENTITY_STORE_FILE;
+  if (!pu_identity_save (self->identity, path, error))
+    return FALSE;
   *created = TRUE;
-  return g_steal_pointer (&identity);
+  return TRUE;
 }
 
 PuProfile *
@@ -264,7 +338,6 @@ pu_profile_init (const char  *config_path,
   g_autoptr(PuProfile) self = g_object_new (PU_TYPE_PROFILE, NULL);
   g_autofree char *path = NULL;
   g_autofree char *dir = NULL;
-  g_autofree char *identity_path = NULL;
   g_autofree char *keys_path = NULL;
   gboolean config_exists;
   gboolean keys_exist;
@@ -294,9 +367,7 @@ pu_profile_init (const char  *config_path,
   if (!apply_init_options (self->config, name, relay, &changed, error))
     return NULL;
 
-  identity_path = pu_config_get_identity_path (self->config);
-  self->identity = load_or_create_identity (identity_path, &created, error);
-  if (self->identity == NULL)
+  if (!load_identity (self, config_path, TRUE, &created, error))
     return NULL;
 
   keys_path = pu_config_get_authorized_keys_path (self->config);
@@ -318,29 +389,12 @@ pu_profile_init (const char  *config_path,
   return g_steal_pointer (&self);
 }
 
-static gboolean
-not_initialized (const char  *config_path,
-                 const char  *missing,
-                 GError     **error)
-{
-  g_autofree char *command = NULL;
-
-  if (config_path != NULL)
-    command = g_strdup_printf ("peerup init --config %s", config_path);
-  else
-    command = g_strdup ("peerup init");
-  g_set_error (error, PU_ERROR, PU_ERROR_NOT_FOUND,
-               _("%s does not exist; run `%s` to set up this device"), missing, command);
-  return FALSE;
-}
-
 PuProfile *
 pu_profile_open (const char  *config_path,
                  GError     **error)
 {
   g_autoptr(PuProfile) self = g_object_new (PU_TYPE_PROFILE, NULL);
   g_autofree char *path = NULL;
-  g_autofree char *identity_path = NULL;
   g_autofree char *keys_path = NULL;
   gboolean exists;
 
@@ -361,16 +415,7 @@ pu_profile_open (const char  *config_path,
     return NULL;
   self->seen_data = pu_config_to_data (self->config, NULL);
 
-  identity_path = pu_config_get_identity_path (self->config);
-  if (!path_exists (identity_path, &exists, error))
-    return NULL;
-  if (!exists)
-    {
-      not_initialized (config_path, identity_path, error);
-      return NULL;
-    }
-  self->identity = pu_identity_load (identity_path, error);
-  if (self->identity == NULL)
+  if (!load_identity (self, config_path, FALSE, NULL, error))
     return NULL;
 
   keys_path = pu_config_get_authorized_keys_path (self->config);
@@ -441,6 +486,86 @@ pu_profile_get_trust_store (PuProfile *self)
   g_return_val_if_fail (PU_IS_PROFILE (self), NULL);
 
   return self->trust_store;
+}
+
+PuIdentityStore
+pu_profile_get_identity_store (PuProfile *self)
+{
+  g_return_val_if_fail (PU_IS_PROFILE (self), PU_IDENTITY_STORE_FILE);
+
+  return self->identity_store;
+}
+
+static gboolean
+remove_file (const char  *path,
+             GError     **error)
+{
+  int saved;
+
+  if (g_unlink (path) == 0)
+    return TRUE;
+  saved = errno;
+  g_set_error (error, PU_ERROR, PU_ERROR_IO, _("Could not remove %s: %s"), path,
+               g_strerror (saved));
+  return FALSE;
+}
+
+gboolean
+pu_profile_move_identity_to_keyring (PuProfile  *self,
+                                     GError    **error)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *marker = NULL;
+  g_autofree char *line = NULL;
+  g_autoptr(PuIdentity) stored = NULL;
+  const PuPeerId *peer;
+
+  g_return_val_if_fail (PU_IS_PROFILE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (self->identity_store == PU_IDENTITY_STORE_KEYRING)
+    return TRUE;
+
+  peer = pu_identity_get_peer_id (self->identity);
+  if (!pu_secret_store_identity (self->identity, error))
+    return FALSE;
+  stored = pu_secret_load_identity (peer, error);
+  if (stored == NULL)
+    return FALSE;
+
+  marker = keyring_marker_path (self->config);
+  line = g_strdup_printf ("%s\n", pu_identity_get_peer_id_string (self->identity));
+  if (!pu_file_write_atomic (marker, line, strlen (line), 0600, error))
+    return FALSE;
+  path = pu_config_get_identity_path (self->config);
+  if (!remove_file (path, error))
+    return FALSE;
+  self->identity_store = PU_IDENTITY_STORE_KEYRING;
+  return TRUE;
+}
+
+gboolean
+pu_profile_move_identity_to_file (PuProfile  *self,
+                                  GError    **error)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *marker = NULL;
+
+  g_return_val_if_fail (PU_IS_PROFILE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (self->identity_store == PU_IDENTITY_STORE_FILE)
+    return TRUE;
+
+  path = pu_config_get_identity_path (self->config);
+  if (!pu_identity_save (self->identity, path, error))
+    return FALSE;
+  marker = keyring_marker_path (self->config);
+  if (!remove_file (marker, error))
+    return FALSE;
+  self->identity_store = PU_IDENTITY_STORE_FILE;
+  /* The file is in use from here: a keyring that fails now only keeps a copy. */
+  return pu_secret_clear_identity (pu_identity_get_peer_id (self->identity), error);
 }
 
 char *

@@ -18,6 +18,17 @@ G_BEGIN_DECLS
 #define PU_TYPE_PROFILE (pu_profile_get_type ())
 G_DECLARE_FINAL_TYPE (PuProfile, pu_profile, PU, PROFILE, GObject)
 
+/* Where the identity's private key is kept. */
+typedef enum {
+  PU_IDENTITY_STORE_FILE,     /* identity.key beside config.ini, mode 0600 */
+  PU_IDENTITY_STORE_KEYRING,  /* the Secret Service (pu-secret.h), named by
+                               * identity.keyring beside config.ini, which
+                               * holds the peer ID and replaces identity.key */
+} PuIdentityStore;
+
+/* identity.keyring: the marker of a key kept in the keyring. */
+#define PU_PROFILE_KEYRING_MARKER "identity.keyring"
+
 /* Creates what is missing — the config directory (0700), identity.key,
  * config.ini and an empty authorized_keys (0600) — and never replaces an
  * existing identity. @name (nullable) sets the device name when the config
@@ -46,6 +57,18 @@ PuTrustStore *pu_profile_get_trust_store (PuProfile   *self);
  * the file changes, in the main context it was made in. */
 gboolean      pu_profile_reload_config   (PuProfile   *self,
                                           GError     **error);
+
+PuIdentityStore pu_profile_get_identity_store (PuProfile *self);
+/* Moves the private key into the desktop keyring: stores it there, reads it
+ * back, writes identity.keyring and then deletes identity.key, so that every
+ * step leaves a usable key (a file left beside the keyring wins). Every face
+ * (CLI, daemon, app) of the same user then finds it there. */
+gboolean     pu_profile_move_identity_to_keyring (PuProfile  *self,
+                                                  GError    **error);
+/* Moves the private key back to identity.key (0600, atomic) and removes it
+ * from the keyring. */
+gboolean     pu_profile_move_identity_to_file    (PuProfile  *self,
+                                                  GError    **error);
 
 /* The device name from config.ini, or the host name made into a label. */
 char         *pu_profile_dup_device_name (PuProfile   *self);

@@ -118,6 +118,22 @@ pu_proxy_get_port (PuProxy *self)
   return self->port;
 }
 
+const PuPeerId *
+pu_proxy_get_peer (PuProxy *self)
+{
+  g_return_val_if_fail (PU_IS_PROXY (self), NULL);
+
+  return &self->peer;
+}
+
+const char *
+pu_proxy_get_service (PuProxy *self)
+{
+  g_return_val_if_fail (PU_IS_PROXY (self), NULL);
+
+  return self->service;
+}
+
 guint
 pu_proxy_get_n_active (PuProxy *self)
 {

@@ -28,6 +28,8 @@ PuProxy  *pu_proxy_new             (PuNode             *node,
                                     GInetSocketAddress *listen,
                                     GError            **error);
 guint16   pu_proxy_get_port        (PuProxy            *self);
+const PuPeerId *pu_proxy_get_peer  (PuProxy            *self);
+const char *pu_proxy_get_service   (PuProxy            *self);
 guint     pu_proxy_get_n_active    (PuProxy            *self);
 /* Connections carried to the end. */
 guint64   pu_proxy_get_n_completed (PuProxy            *self);

@@ -19,9 +19,8 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#define _GNU_SOURCE  /* sendmmsg, recvmmsg */
+#define _GNU_SOURCE  /* recvmmsg */
 #include <gio/gio.h>
-#include <netinet/udp.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -33,14 +32,11 @@
 #include "pu-proxy.h"
 #include "pu-relay-server.h"
 #include "pu-test-util.h"
+#include "pu-udp.h"
 
 #define CHUNK (256 * 1024)
 #define RECV_BATCH 64
-#define SEND_BATCH 64
 #define DATAGRAM_MAX 1500
-#define GSO_SEGMENTS_MAX 64  /* the kernel's UDP_MAX_SEGMENTS */
-#define GSO_BYTES_MAX 65507  /* largest UDP payload over IPv4 */
-#define GRO_BYTES_MAX 65536
 #define SOCKET_BUFFER (4 * 1024 * 1024)
 
 typedef struct {
@@ -95,7 +91,7 @@ struct _BenchUdpPath
   socklen_t       remote_len;
   PuConnection   *receiver;  /* not owned */
   GSource        *source;
-  gsize           buf_size;  /* DATAGRAM_MAX, or GRO_BYTES_MAX with GRO */
+  gsize           buf_size;  /* DATAGRAM_MAX, or PU_UDP_GRO_BYTES_MAX with GRO */
   guint8         *bufs;  /* RECV_BATCH × buf_size */
   gint64          delay_usec;
   GQueue          delayed;  /* Delayed, oldest first */
@@ -113,75 +109,17 @@ static void bench_udp_path_iface_init (PuPathInterface *iface);
 G_DEFINE_FINAL_TYPE_WITH_CODE (BenchUdpPath, bench_udp_path, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (PU_TYPE_PATH, bench_udp_path_iface_init))
 
-/* How many of @datagrams (at most @n) one message carries: with GSO, a run
- * of equal-size ones and at most one shorter one after it, which the kernel
- * cuts back into datagrams of the first one's size. */
-static guint
-gso_run (const PuDatagram *datagrams,
-         guint             n)
-{
-  gsize size = datagrams[0].len, bytes = size;
-  guint run = 1;
-
-  if (!udp_gso)
-    return 1;
-  while (run < MIN (n, GSO_SEGMENTS_MAX) && datagrams[run - 1].len == size &&
-         datagrams[run].len <= size && bytes + datagrams[run].len <= GSO_BYTES_MAX)
-    bytes += datagrams[run++].len;
-  return run;
-}
-
 static gboolean
 bench_udp_path_send (PuPath           *path,
                      const PuDatagram *datagrams,
                      guint             n)
 {
   BenchUdpPath *self = BENCH_UDP_PATH (path);
-  struct mmsghdr messages[SEND_BATCH];
-  struct iovec vectors[SEND_BATCH];
-  union {
-    char           buf[CMSG_SPACE (sizeof (guint16))];
-    struct cmsghdr align;
-  } controls[SEND_BATCH];
-  int fd = g_socket_get_fd (self->socket);
-  guint done = 0;
+  gboolean gso = udp_gso;
 
-  while (done < n)
-    {
-      guint batch = MIN (n - done, SEND_BATCH), n_messages = 0;
-      int sent;
-
-      for (guint i = 0; i < batch; n_messages++)
-        {
-          guint run = gso_run (datagrams + done + i, batch - i);
-          struct msghdr *msg = &messages[n_messages].msg_hdr;
-
-          for (guint k = 0; k < run; k++)
-            vectors[i + k] = (struct iovec) { (void *) datagrams[done + i + k].data,
-                                              datagrams[done + i + k].len };
-          *msg = (struct msghdr) { &self->remote, self->remote_len, &vectors[i], run,
-                                   NULL, 0, 0 };
-          if (run > 1)
-            {
-              struct cmsghdr *cmsg;
-              guint16 segment = datagrams[done + i].len;
-
-              msg->msg_control = controls[n_messages].buf;
-              msg->msg_controllen = sizeof controls[n_messages].buf;
-              cmsg = CMSG_FIRSTHDR (msg);
-              cmsg->cmsg_level = SOL_UDP;
-              cmsg->cmsg_type = UDP_SEGMENT;
-              cmsg->cmsg_len = CMSG_LEN (sizeof segment);
-              memcpy (CMSG_DATA (cmsg), &segment, sizeof segment);
-            }
-          i += run;
-        }
-      sent = sendmmsg (fd, messages, n_messages, 0);
-      if (sent <= 0)
-        break;  /* full socket buffer: drop, as a network would */
-      for (int k = 0; k < sent; k++)
-        done += messages[k].msg_hdr.msg_iovlen;
-    }
+  /* A full socket buffer drops the rest, as a network would. */
+  pu_udp_send (g_socket_get_fd (self->socket), (struct sockaddr *) &self->remote,
+               self->remote_len, datagrams, n, &gso);
   return TRUE;
 }
 
@@ -264,22 +202,6 @@ deliver (BenchUdpPath *self,
   g_queue_push_tail (&self->delayed, d);
 }
 
-/* The size each datagram in @msg was sent with if GRO joined several. */
-static gsize
-gro_segment (struct msghdr *msg,
-             gsize          len)
-{
-  for (struct cmsghdr *cmsg = CMSG_FIRSTHDR (msg); cmsg != NULL; cmsg = CMSG_NXTHDR (msg, cmsg))
-    if (cmsg->cmsg_level == SOL_UDP && cmsg->cmsg_type == UDP_GRO)
-      {
-        int segment;
-
-        memcpy (&segment, CMSG_DATA (cmsg), sizeof segment);
-        return segment > 0 ? (gsize) segment : len;
-      }
-  return len;
-}
-
 static gboolean
 on_readable (GSocket      *socket,
              GIOCondition  condition,
@@ -289,7 +211,7 @@ on_readable (GSocket      *socket,
   struct mmsghdr messages[RECV_BATCH];
   struct iovec vectors[RECV_BATCH];
   union {
-    char           buf[CMSG_SPACE (sizeof (int))];
+    char           buf[PU_UDP_GRO_CONTROL_SIZE];
     struct cmsghdr align;
   } controls[RECV_BATCH];
 
@@ -311,7 +233,7 @@ on_readable (GSocket      *socket,
         {
           const guint8 *data = vectors[i].iov_base;
           gsize len = messages[i].msg_len;
-          gsize segment = gro_segment (&messages[i].msg_hdr, len);
+          gsize segment = pu_udp_gro_segment (&messages[i].msg_hdr, len);
 
           for (gsize off = 0; off < len; off += segment)
             deliver (self, data + off, MIN (segment, len - off));
@@ -365,8 +287,7 @@ udp_socket (void)
   g_socket_set_option (socket, SOL_SOCKET, SO_SNDBUF, SOCKET_BUFFER, NULL);
   if (udp_gro)
     {
-      g_socket_set_option (socket, SOL_UDP, UDP_GRO, 1, &error);
-      g_assert_no_error (error);
+      g_assert_true (pu_udp_enable_gro (g_socket_get_fd (socket)));
     }
   return socket;
 }
@@ -383,7 +304,7 @@ udp_path_new (GSocket *socket,
   self->socket = g_object_ref (socket);
   self->remote_len = g_socket_address_get_native_size (address);
   g_assert_true (g_socket_address_to_native (address, &self->remote, sizeof self->remote, NULL));
-  self->buf_size = udp_gro ? GRO_BYTES_MAX : DATAGRAM_MAX;
+  self->buf_size = udp_gro ? PU_UDP_GRO_BYTES_MAX : DATAGRAM_MAX;
   self->bufs = g_malloc (RECV_BATCH * self->buf_size);
   self->delay_usec = delay_usec;
   self->source = g_socket_create_source (socket, G_IO_IN, NULL);
