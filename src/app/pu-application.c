@@ -26,6 +26,7 @@ struct _PuApplication
   GDBusConnection *connection;  /* the application's own, from dbus_register */
   PuNode *node;
   PuControl *control;
+  PuForwards *forwards;         /* the node's local forwards */
   GError *node_error;
   char *relays_key;             /* the relays the node was made with */
   GHashTable *online;           /* peer ID strings with a connection */
@@ -137,6 +138,9 @@ stop_node (PuApplication *self)
       g_signal_handlers_disconnect_by_data (self->node, self);
       pu_node_stop (self->node);
     }
+  if (self->forwards != NULL)
+    pu_forwards_close_all (self->forwards);
+  g_clear_object (&self->forwards);
   /* The control API goes first: it removes the socket. */
   g_clear_object (&self->control);
   g_clear_object (&self->node);
@@ -181,6 +185,7 @@ start_node (PuApplication *self)
 
   self->node = g_steal_pointer (&node);
   self->control = g_steal_pointer (&control);
+  self->forwards = pu_forwards_new (self->node);
   g_signal_connect_swapped (self->node, "peer-changed", G_CALLBACK (peer_changed_cb), self);
   pu_node_start (self->node);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NODE]);
@@ -289,6 +294,14 @@ pu_application_get_node (PuApplication *self)
   g_return_val_if_fail (PU_IS_APPLICATION (self), NULL);
 
   return self->node;
+}
+
+PuForwards *
+pu_application_get_forwards (PuApplication *self)
+{
+  g_return_val_if_fail (PU_IS_APPLICATION (self), NULL);
+
+  return self->forwards;
 }
 
 const GError *
@@ -652,6 +665,7 @@ pu_application_finalize (GObject *object)
   g_clear_pointer (&self->config_path, g_free);
   g_clear_object (&self->profile);
   g_clear_error (&self->profile_error);
+  g_clear_object (&self->forwards);
   g_clear_object (&self->control);
   g_clear_object (&self->node);
   g_clear_error (&self->node_error);
