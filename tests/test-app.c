@@ -31,6 +31,7 @@
 #include "pu-service-row.h"
 #include "pu-setup-page.h"
 #include "pu-test-relay.h"
+#include "pu-tray.h"
 #include "pu-test-util.h"
 #include "pu-time.h"
 #include "pu-window.h"
@@ -1455,6 +1456,23 @@ test_invite (void)
   net_tear_down ();
 }
 
+/* Whether the app shows its tray menu on its D-Bus connection. */
+static gboolean
+tray_exported (PuApplication *app)
+{
+  GDBusConnection *bus = g_application_get_dbus_connection (G_APPLICATION (app));
+  g_autoptr(GVariant) reply = NULL;
+  const char *xml;
+
+  g_dbus_connection_call (bus, g_dbus_connection_get_unique_name (bus), PU_TRAY_MENU_PATH,
+                          "org.freedesktop.DBus.Introspectable", "Introspect", NULL,
+                          G_VARIANT_TYPE ("(s)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL,
+                          got_property_cb, &reply);
+  wait_until (pointer_is_set, &reply);
+  g_variant_get (reply, "(&s)", &xml);
+  return strstr (xml, "com.canonical.dbusmenu") != NULL;
+}
+
 static gboolean
 main_context_idle (gconstpointer data)
 {
@@ -1480,6 +1498,7 @@ hidden_body_cb (gpointer user_data)
   g_assert_null (gtk_application_get_active_window (GTK_APPLICATION (app)));
   g_assert_null (gtk_application_get_windows (GTK_APPLICATION (app)));
   g_assert_nonnull (pu_application_get_node (app));
+  g_assert_true (tray_exported (app));
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "show-window", NULL);
   window = gtk_application_get_active_window (GTK_APPLICATION (app));

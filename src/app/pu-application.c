@@ -10,6 +10,7 @@
 #include "pu-control.h"
 #include "pu-error.h"
 #include "pu-preferences-window.h"
+#include "pu-tray.h"
 #include "pu-version.h"
 #include "pu-window.h"
 
@@ -31,6 +32,7 @@ struct _PuApplication
   char *relays_key;             /* the relays the node was made with */
   GHashTable *online;           /* peer ID strings with a connection */
   GHashTable *last_seen;        /* peer ID string → gint64 * (Unix seconds) */
+  PuTray *tray;                 /* while the setting says so */
 
   gboolean paused;
   gboolean start_hidden;         /* --hide-window or D-Bus activation */
@@ -128,6 +130,29 @@ pu_application_notify_paired (PuApplication  *self,
   g_application_send_notification (G_APPLICATION (self), "paired", notification);
 }
 
+/* The tray icon follows the setting and shows the running node. */
+static void
+update_tray (PuApplication *self)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean want = self->settings != NULL && self->connection != NULL &&
+                  g_settings_get_boolean (self->settings, "show-tray-icon");
+
+  if (!want)
+    {
+      g_clear_object (&self->tray);
+      return;
+    }
+  if (self->tray == NULL)
+    self->tray = pu_tray_new (self->connection, G_ACTION_GROUP (self), &error);
+  if (self->tray == NULL)
+    {
+      g_message ("No tray icon: %s", error->message);
+      return;
+    }
+  pu_tray_set_node (self->tray, self->node);
+}
+
 static void
 stop_node (PuApplication *self)
 {
@@ -147,6 +172,7 @@ stop_node (PuApplication *self)
   g_clear_error (&self->node_error);
   g_clear_pointer (&self->relays_key, g_free);
   g_hash_table_remove_all (self->online);
+  update_tray (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NODE]);
 }
 
@@ -188,6 +214,7 @@ start_node (PuApplication *self)
   self->forwards = pu_forwards_new (self->node);
   g_signal_connect_swapped (self->node, "peer-changed", G_CALLBACK (peer_changed_cb), self);
   pu_node_start (self->node);
+  update_tray (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NODE]);
 }
 
@@ -523,6 +550,8 @@ pu_application_startup (GApplication *application)
                             G_CALLBACK (update_hold), self);
   g_signal_connect_swapped (self->settings, "changed::start-at-login",
                             G_CALLBACK (start_at_login_changed_cb), self);
+  g_signal_connect_swapped (self->settings, "changed::show-tray-icon",
+                            G_CALLBACK (update_tray), self);
   /* Started for the node alone (D-Bus activation): no window unless asked. */
   if (g_application_get_flags (application) & G_APPLICATION_IS_SERVICE)
     self->start_hidden = self->activated = TRUE;
@@ -530,6 +559,7 @@ pu_application_startup (GApplication *application)
 
   /* Failures are shown by the window, which offers to try again. */
   pu_application_load_profile (self, NULL);
+  update_tray (self);
 }
 
 static void
@@ -538,6 +568,7 @@ pu_application_shutdown (GApplication *application)
   PuApplication *self = PU_APPLICATION (application);
 
   stop_node (self);
+  g_clear_object (&self->tray);
 
   G_APPLICATION_CLASS (pu_application_parent_class)->shutdown (application);
 }
@@ -672,6 +703,7 @@ pu_application_finalize (GObject *object)
   g_clear_pointer (&self->relays_key, g_free);
   g_clear_pointer (&self->online, g_hash_table_unref);
   g_clear_pointer (&self->last_seen, g_hash_table_unref);
+  g_clear_object (&self->tray);
   g_clear_object (&self->connection);
   g_clear_object (&self->settings);
 
