@@ -868,6 +868,90 @@ test_keyboard (void)
   device_tear_down ();
 }
 
+static gpointer
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type))
+        return window;
+    }
+  return NULL;
+}
+
+static gboolean
+toplevel_exists (gconstpointer data)
+{
+  return find_toplevel ((GType) GPOINTER_TO_SIZE (data)) != NULL;
+}
+
+static gboolean
+peer_named (gconstpointer data)
+{
+  const char *const *pair = data;  /* name, peer ID */
+  PuProfile *profile = pu_application_get_profile (PU_APPLICATION (g_application_get_default ()));
+
+  return g_strcmp0 (pu_config_lookup_name (pu_profile_get_config (profile), pair[0]),
+                    pair[1]) == 0;
+}
+
+/* A device's page renames it, and both "They Don't Match" in the emoji
+ * dialog and Remove forget it: its authorized_keys line and its names. */
+static void
+peer_page (PuApplication *app,
+           PuWindow      *window)
+{
+  GtkWidget *page = template_child (window, "peer_page");
+  PuProfile *profile = pu_application_get_profile (app);
+  PuTrustStore *trust = pu_profile_get_trust_store (profile);
+  const char *renamed[] = { "work-laptop", device.laptop_id };
+  const char *gone[] = { "work-laptop", NULL };
+  GtkWidget *dialog;
+  PuPeerId laptop, phone;
+
+  pu_peer_id_parse (device.laptop_id, &laptop, NULL);
+  pu_peer_id_parse (device.phone_id, &phone, NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-peer", "s", device.laptop_id);
+  set_text (widget_child (page, PU_TYPE_PEER_PAGE, "name_row"), "work-laptop");
+  g_signal_emit_by_name (widget_child (page, PU_TYPE_PEER_PAGE, "name_row"), "apply");
+  wait_until (peer_named, renamed);
+  g_assert_null (pu_config_lookup_name (pu_profile_get_config (pu_application_get_profile (app)),
+                                        "laptop"));
+  g_assert_cmpstr (gtk_label_get_label (widget_child (page, PU_TYPE_PEER_PAGE, "title_label")),
+                   ==, "work-laptop");
+
+  g_assert_true (gtk_widget_activate_action (page, "peer.verify", NULL));
+  dialog = find_toplevel (PU_TYPE_SAS_DIALOG);
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "mismatch");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_null (pu_trust_store_lookup (trust, &laptop));
+  wait_until (peer_named, gone);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-peer", "s", device.phone_id);
+  g_assert_true (gtk_widget_activate_action (page, "peer.remove", NULL));
+  dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "remove");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_null (pu_trust_store_lookup (trust, &phone));
+  g_assert_cmpstr (adw_leaflet_get_visible_child_name (template_child (window, "peers_leaflet")),
+                   ==, "list");
+  wait_for_rows (window, "peer_list", 0);
+}
+
+static void
+test_peer_page (void)
+{
+  device_set_up ();
+  run_app (device.config_path, peer_page);
+  device_tear_down ();
+}
+
 /* A device with nothing set up says so on each page. */
 static void
 empty_lists (PuApplication *app,
@@ -1218,27 +1302,6 @@ test_service_switch (void)
   net_set_up ();
   run_app (net.home_config, service_switch);
   net_tear_down ();
-}
-
-static gpointer
-find_toplevel (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type))
-        return window;
-    }
-  return NULL;
-}
-
-static gboolean
-toplevel_exists (gconstpointer data)
-{
-  return find_toplevel ((GType) GPOINTER_TO_SIZE (data)) != NULL;
 }
 
 static gboolean
@@ -1914,6 +1977,7 @@ main (int   argc,
   g_test_add_func ("/app/live-updates", test_live_updates);
   g_test_add_func ("/app/keyboard", test_keyboard);
   g_test_add_func ("/app/empty-lists", test_empty_lists);
+  g_test_add_func ("/app/peer-page", test_peer_page);
   g_test_add_func ("/app/peers-online", test_peers_online);
   g_test_add_func ("/app/service-switch", test_service_switch);
   g_test_add_func ("/app/connect-service", test_connect_service);
