@@ -1351,6 +1351,26 @@ test_session_bus (Fixture       *fx,
   g_test_dbus_down (bus);
 }
 
+/* A change that cannot be saved is not made: what a node serves always
+ * matches config.ini. */
+static void
+test_services_unsaved (void)
+{
+  g_autofree char *dir = pu_test_make_tmpdir ();
+  g_autofree char *file = g_build_filename (dir, "file", NULL);
+  /* Under a regular file: no directory can be made there, even by root. */
+  g_autofree char *path = g_build_filename (file, "config.ini", NULL);
+  g_autoptr(PuConfig) config = pu_config_new (path);
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (file, "", 0, &error);
+  g_assert_no_error (error);
+  g_assert_false (pu_services_add (config, "ssh", "127.0.0.1:22", NULL, &error));
+  g_assert_nonnull (error);
+  g_assert_null (pu_config_lookup_service (config, "ssh"));
+  pu_test_remove_tree (dir);
+}
+
 /* Every method that changes trust or exposure is logged with its caller;
  * the ones that only read are not. */
 static void
@@ -1386,6 +1406,7 @@ main (int   argc,
   g_test_add_func ("/control/socket-path", test_socket_path);
   g_test_add_func ("/control/credentials", test_credentials);
   g_test_add_func ("/control/audited", test_audited);
+  g_test_add_func ("/control/services-unsaved", test_services_unsaved);
 #define ADD(name, func) \
   g_test_add ("/control/" name, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("status", test_status);
