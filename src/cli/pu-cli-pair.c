@@ -133,11 +133,10 @@ join_group (Run          *run,
 
 /* After success: what the other device is called here, its SAS, what next. */
 static void
-print_paired (PuProfile     *profile,
-              PuPairSession *session)
+print_paired (PuProfile      *profile,
+              const PuPeerId *peer,
+              const char     *name)
 {
-  const PuPeerId *peer = pu_pair_session_get_peer (session);
-  const char *name = pu_pair_session_get_name (session);
   g_autofree char *id = pu_peer_id_to_string (peer);
 
   g_print (_("Paired with %s (%s)\n"), name, id);
@@ -147,16 +146,19 @@ print_paired (PuProfile     *profile,
   g_print (_("Try: peerup ping %s\n"), name);
 }
 
-/* Inviter: whether the relay took the new device on. */
+/* Inviter: whether the relay took the new device on (a PuRelaySponsorStatus,
+ * or -1). */
 static void
-print_sponsored (PuPairSession *session)
+print_sponsored (const PuPeerId *peer,
+                 const char     *name,
+                 gint            status)
 {
-  g_autofree char *id = pu_peer_id_to_string (pu_pair_session_get_peer (session));
+  g_autofree char *id = pu_peer_id_to_string (peer);
 
-  switch (pu_pair_session_get_sponsor_status (session))
+  switch (status)
     {
     case PU_RELAY_SPONSOR_OK:
-      g_print (_("The relay now serves %s too.\n"), pu_pair_session_get_name (session));
+      g_print (_("The relay now serves %s too.\n"), name);
       break;
     case PU_RELAY_SPONSOR_DENIED:
       g_printerr (_("The relay does not let this device invite others; its operator can add "
@@ -171,7 +173,7 @@ print_sponsored (PuPairSession *session)
     }
 }
 
-/* A pairing run by a PuPairSession, as the command shows it. */
+/* A pairing as the command shows it, run here or by the running core. */
 typedef struct {
   PuCliLoop *loop;
   gboolean   non_interactive;
@@ -180,13 +182,14 @@ typedef struct {
   GError    *result;        /* why pairing failed */
 } Pair;
 
-/* Inviter: the relay is reached, the code is known. */
+/* Inviter: the code to give the other device; @uri NULL for a short code,
+ * which is joined through @relay. */
 static void
-session_ready_cb (PuPairSession *session,
-                  Pair          *pair)
+print_code (Pair              *pair,
+            const char        *text,
+            const char        *uri,
+            const PuRelayAddr *relay)
 {
-  const char *text = pu_pair_session_get_code (session);
-  const char *uri = pu_pair_session_get_uri (session);
   g_autofree char *ttl_shown = pu_duration_format (pair->ttl);
 
   if (pair->non_interactive)
@@ -198,7 +201,7 @@ session_ready_cb (PuPairSession *session,
     }
   if (uri == NULL)
     {
-      g_autofree char *relay_text = pu_relay_addr_to_string (pu_pair_session_get_relay (session));
+      g_autofree char *relay_text = pu_relay_addr_to_string (relay);
 
       g_print (_("On the other device, run:\n\n  peerup join %s --relay %s\n"), text,
                relay_text);
@@ -216,12 +219,27 @@ session_ready_cb (PuPairSession *session,
 }
 
 static void
+print_wrong_code (guint failures)
+{
+  g_printerr (_("A device tried a wrong code (%u of %u attempts)\n"), failures,
+              PU_PAIRING_MAX_FAILURES);
+}
+
+/* Inviter: the relay is reached, the code is known. */
+static void
+session_ready_cb (PuPairSession *session,
+                  Pair          *pair)
+{
+  print_code (pair, pu_pair_session_get_code (session), pu_pair_session_get_uri (session),
+              pu_pair_session_get_relay (session));
+}
+
+static void
 session_wrong_code_cb (PuPairSession *session,
                        guint          failures,
                        Pair          *pair)
 {
-  g_printerr (_("A device tried a wrong code (%u of %u attempts)\n"), failures,
-              PU_PAIRING_MAX_FAILURES);
+  print_wrong_code (failures);
 }
 
 static void
@@ -262,11 +280,188 @@ run_session (Pair          *pair,
     status = pu_cli_fail (pair->result);
   else
     {
-      print_paired (profile, session);
+      print_paired (profile, pu_pair_session_get_peer (session),
+                    pu_pair_session_get_name (session));
       if (pu_pair_session_is_inviter (session))
-        print_sponsored (session);
+        print_sponsored (pu_pair_session_get_peer (session), pu_pair_session_get_name (session),
+                         pu_pair_session_get_sponsor_status (session));
     }
   g_clear_error (&pair->result);
+  return status;
+}
+
+/* A pairing the running core makes: what it signals about it. */
+typedef struct {
+  Pair      *pair;
+  char      *handle;   /* once the core answered */
+  GPtrArray *finished; /* a{sv} of the pairings that ended meanwhile */
+  GVariant  *outcome;  /* ours */
+} CorePair;
+
+static void
+core_pair_clear (CorePair *core_pair)
+{
+  g_clear_pointer (&core_pair->handle, g_free);
+  g_clear_pointer (&core_pair->finished, g_ptr_array_unref);
+  g_clear_pointer (&core_pair->outcome, g_variant_unref);
+}
+
+static void
+core_check (CorePair *core_pair)
+{
+  for (guint i = 0; core_pair->handle != NULL && core_pair->outcome == NULL &&
+       i < core_pair->finished->len; i++)
+    {
+      const char *handle = NULL;
+
+      if (g_variant_lookup (core_pair->finished->pdata[i], "handle", "&s", &handle) &&
+          g_str_equal (handle, core_pair->handle))
+        {
+          core_pair->outcome = g_variant_ref (core_pair->finished->pdata[i]);
+          pu_cli_loop_quit (core_pair->pair->loop, PU_CLI_EXIT_OK);
+        }
+    }
+}
+
+static void
+core_finished_cb (PuPeerUp1 *core,
+                  GVariant  *info,
+                  CorePair  *core_pair)
+{
+  g_ptr_array_add (core_pair->finished, g_variant_ref (info));
+  core_check (core_pair);
+}
+
+static void
+core_wrong_code_cb (PuPeerUp1  *core,
+                    const char *handle,
+                    guint       failures,
+                    CorePair   *core_pair)
+{
+  if (g_strcmp0 (handle, core_pair->handle) == 0)
+    print_wrong_code (failures);
+}
+
+static void
+core_pair_watch (CorePair  *core_pair,
+                 Pair      *pair,
+                 PuPeerUp1 *core)
+{
+  core_pair->pair = pair;
+  core_pair->finished = g_ptr_array_new_with_free_func ((GDestroyNotify) g_variant_unref);
+  g_signal_connect (core, "pairing-finished", G_CALLBACK (core_finished_cb), core_pair);
+  g_signal_connect (core, "pairing-wrong-code", G_CALLBACK (core_wrong_code_cb), core_pair);
+}
+
+/* Waits for the core's pairing @core_pair->handle to end. */
+static int
+run_core (CorePair  *core_pair,
+          PuProfile *profile,
+          PuPeerUp1 *core)
+{
+  const char *message = NULL;
+  const char *peer_text = NULL;
+  const char *name = NULL;
+  const char *role = NULL;
+  const char *serves = NULL;
+  PuPeerId peer;
+
+  core_check (core_pair);
+  if (core_pair->outcome == NULL)
+    pu_cli_loop_run (core_pair->pair->loop);
+  g_signal_handlers_disconnect_by_data (core, core_pair);
+  if (core_pair->pair->loop->interrupted)
+    {
+      pu_peer_up1_call_cancel_pairing_sync (core, core_pair->handle, G_DBUS_CALL_FLAGS_NONE, -1,
+                                            NULL, NULL);
+      return pu_cli_fail_printf (_("Pairing interrupted"));
+    }
+  if (g_variant_lookup (core_pair->outcome, "message", "&s", &message))
+    return pu_cli_fail_printf ("%s", message);
+  if (!g_variant_lookup (core_pair->outcome, "peer_id", "&s", &peer_text) ||
+      !g_variant_lookup (core_pair->outcome, "name", "&s", &name) ||
+      !pu_peer_id_parse (peer_text, &peer, NULL))
+    return pu_cli_fail_printf (_("The running Peer Up core gave no result; see its log"));
+  print_paired (profile, &peer, name);
+  g_variant_lookup (core_pair->outcome, "role", "&s", &role);
+  g_variant_lookup (core_pair->outcome, "relay_serves", "&s", &serves);
+  if (g_strcmp0 (role, "invite") == 0)
+    print_sponsored (&peer, name,
+                     g_strcmp0 (serves, "ok") == 0 ? PU_RELAY_SPONSOR_OK
+                     : g_strcmp0 (serves, "denied") == 0 ? PU_RELAY_SPONSOR_DENIED
+                     : g_strcmp0 (serves, "invalid") == 0 ? PU_RELAY_SPONSOR_INVALID : -1);
+  return PU_CLI_EXIT_OK;
+}
+
+/* `peerup invite` while a core runs this device: the core invites. */
+static int
+invite_through_core (Pair       *pair,
+                     PuProfile  *profile,
+                     PuPeerUp1  *core,
+                     const char *name,
+                     gboolean    short_code)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *code = NULL;
+  g_autofree char *uri = NULL;
+  CorePair core_pair = { 0 };
+  GPtrArray *relays = pu_config_get_relays (pu_profile_get_config (profile));
+  const PuRelayAddr *relay = NULL;
+  GVariantDict options;
+  int status;
+
+  for (guint i = 0; i < relays->len && relay == NULL; i++)
+    if (((PuRelayAddr *) relays->pdata[i])->has_peer_id)
+      relay = relays->pdata[i];
+  g_variant_dict_init (&options, NULL);
+  if (name != NULL)
+    g_variant_dict_insert (&options, "name", "s", name);
+  g_variant_dict_insert (&options, "ttl", "u", (guint32) pair->ttl);
+  g_variant_dict_insert (&options, "short", "b", short_code);
+  core_pair_watch (&core_pair, pair, core);
+  if (!pu_peer_up1_call_invite_sync (core, g_variant_dict_end (&options),
+                                     G_DBUS_CALL_FLAGS_NONE, G_MAXINT, &core_pair.handle, &code,
+                                     &uri, NULL, &error))
+    {
+      g_signal_handlers_disconnect_by_data (core, &core_pair);
+      core_pair_clear (&core_pair);
+      return pu_cli_fail_remote (error);
+    }
+  print_code (pair, code, uri[0] != '\0' ? uri : NULL, relay);
+  status = run_core (&core_pair, profile, core);
+  core_pair_clear (&core_pair);
+  return status;
+}
+
+/* `peerup join` while a core runs this device: the core joins. */
+static int
+join_through_core (Pair              *pair,
+                   PuProfile         *profile,
+                   PuPeerUp1         *core,
+                   const char        *code,
+                   const char        *name,
+                   const char        *relay_arg)
+{
+  g_autoptr(GError) error = NULL;
+  CorePair core_pair = { 0 };
+  GVariantDict options;
+  int status;
+
+  g_variant_dict_init (&options, NULL);
+  if (name != NULL)
+    g_variant_dict_insert (&options, "name", "s", name);
+  if (relay_arg != NULL)
+    g_variant_dict_insert (&options, "relay", "s", relay_arg);
+  core_pair_watch (&core_pair, pair, core);
+  if (!pu_peer_up1_call_join_sync (core, code, g_variant_dict_end (&options),
+                                   G_DBUS_CALL_FLAGS_NONE, -1, &core_pair.handle, NULL, &error))
+    {
+      g_signal_handlers_disconnect_by_data (core, &core_pair);
+      core_pair_clear (&core_pair);
+      return pu_cli_fail_remote (error);
+    }
+  status = run_core (&core_pair, profile, core);
+  core_pair_clear (&core_pair);
   return status;
 }
 
@@ -290,6 +485,7 @@ pu_cli_invite (int    argc,
   g_auto(PuCliLoop) loop = { 0 };
   g_autoptr(PuProfile) profile = NULL;
   g_autoptr(PuPairSession) session = NULL;
+  g_autoptr(PuPeerUp1) core = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *name = NULL;
   g_autofree char *ttl_text = NULL;
@@ -334,6 +530,9 @@ pu_cli_invite (int    argc,
   pu_cli_loop_init (&loop);
   pair.non_interactive = non_interactive;
   pair.ttl = ttl;
+  core = pu_cli_client_connect (&args);
+  if (core != NULL)
+    return invite_through_core (&pair, profile, core, name, short_code);
   session = pu_pair_session_invite (profile, name, ttl, short_code, &error);
   return run_session (&pair, profile, session, error);
 }
@@ -368,6 +567,7 @@ pu_cli_join (int    argc,
   g_autoptr(PuProfile) profile = NULL;
   g_autoptr(PuInviteCode) code = NULL;
   g_autoptr(PuPairSession) session = NULL;
+  g_autoptr(PuPeerUp1) core = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *name = NULL;
   g_autofree char *text = NULL;
@@ -450,6 +650,24 @@ pu_cli_join (int    argc,
       return status;
     }
 
+  core = pu_cli_client_connect (&args);
+  if (core != NULL)
+    {
+      g_autoptr(PuRelayAddr) through = NULL;
+
+      if (!non_interactive)
+        {
+          through = code->kind == PU_INVITE_CODE_SHORT
+                    ? pu_pair_session_short_code_relay (pu_profile_get_config (profile),
+                                                        relay_addr, &error)
+                    : pu_relay_addr_copy (code->relay);
+          if (through == NULL)
+            return pu_cli_fail (error);
+          relay_text = pu_relay_addr_to_string (through);
+          g_print (_("Joining through the relay %s…\n"), relay_text);
+        }
+      return join_through_core (&pair, profile, core, text, name, relay_arg);
+    }
   session = pu_pair_session_join (profile, text, name, relay_addr, &error);
   if (session != NULL && !non_interactive)
     {
