@@ -8,6 +8,7 @@
 
 #include "pu-dbus-menu.h"
 #include "pu-status-notifier.h"
+#include "pu-test-relay.h"
 #include "pu-test-util.h"
 #include "pu-tray.h"
 
@@ -47,13 +48,12 @@ new_connection (void)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *address = g_dbus_address_get_for_bus_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  GDBusConnectionFlags flags = G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
+                                | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION;
   GDBusConnection *connection;
 
   g_assert_no_error (error);
-  connection = g_dbus_connection_new_for_address_sync (address,
-                                                       G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
-                                                       | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-                                                       NULL, NULL, &error);
+  connection = g_dbus_connection_new_for_address_sync (address, flags, NULL, NULL, &error);
   g_assert_no_error (error);
   return connection;
 }
@@ -365,7 +365,7 @@ describe_layout (Fixture    *fx,
       g_autoptr(GVariant) inner = g_variant_get_variant (child);
       g_autoptr(GVariant) props = NULL;
       g_autoptr(GVariant) grandchildren = NULL;
-      const char *label = NULL, *type = NULL, *toggle = NULL;
+      const char *label = NULL, *type = NULL, *toggle = NULL, *icon = NULL;
       gint32 id, state = -1;
       gboolean enabled = TRUE;
 
@@ -377,6 +377,7 @@ describe_layout (Fixture    *fx,
       g_variant_lookup (props, "toggle-type", "&s", &toggle);
       g_variant_lookup (props, "toggle-state", "i", &state);
       g_variant_lookup (props, "enabled", "b", &enabled);
+      g_variant_lookup (props, "icon-name", "&s", &icon);
       if (text->len > 0)
         g_string_append (text, " | ");
       if (g_strcmp0 (type, "separator") == 0)
@@ -385,6 +386,8 @@ describe_layout (Fixture    *fx,
         g_string_append_printf (text, "%s%s", label, enabled ? "" : " (disabled)");
       if (toggle != NULL)
         g_string_append_printf (text, " [%s %d]", toggle, state);
+      if (icon != NULL)
+        g_string_append_printf (text, " <%s>", icon);
       if (g_variant_n_children (grandchildren) > 0)
         g_string_append_printf (text, " {%zu}", g_variant_n_children (grandchildren));
     }
@@ -510,6 +513,24 @@ test_menu (Fixture       *fx,
     g_assert_cmpint (state, ==, 1);
   }
 
+  /* The menu's own properties. */
+  reply = call (fx, MENU_PATH, "org.freedesktop.DBus.Properties", "GetAll",
+                g_variant_new ("(s)", PU_DBUS_MENU_INTERFACE), &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(GVariant) props = g_variant_get_child_value (reply, 0);
+    const char *direction = NULL, *status = NULL;
+    guint32 version = 0;
+
+    g_assert_true (g_variant_lookup (props, "Version", "u", &version));
+    g_assert_cmpuint (version, ==, 3);
+    g_assert_true (g_variant_lookup (props, "TextDirection", "&s", &direction));
+    g_assert_cmpstr (direction, ==, "ltr");
+    g_assert_true (g_variant_lookup (props, "Status", "&s", &status));
+    g_assert_cmpstr (status, ==, "normal");
+  }
+  g_clear_pointer (&reply, g_variant_unref);
+
   /* An unknown item is an error the host can act on. */
   event (fx, 999, "clicked", &error);
   g_assert_error (error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS);
@@ -612,7 +633,8 @@ test_tray (Fixture       *fx,
   g_assert_cmpint (pu_tray_get_state (tray), ==, PU_TRAY_STATE_OFFLINE);
   pu_test_run_until_count (&s.layouts, 1);
   layout = describe_layout (fx, PU_TRAY_MENU_PATH, s.revision, ids);
-  g_assert_cmpstr (layout, ==, "_Show Peer Up | --- | laptop: not connected | ---"
+  g_assert_cmpstr (layout, ==, "_Show Peer Up | --- | laptop: not connected"
+                               " <dev.peerup.PeerUp-offline-symbolic> | ---"
                                " | _Add Device… | _Pause [checkmark 0] | --- | _Quit");
 
   /* The menu drives the application's actions. */
@@ -646,12 +668,99 @@ test_tray (Fixture       *fx,
   value = get_item_string (fx, "IconName");
   g_assert_cmpstr (value, ==, "dev.peerup.PeerUp-pairing-symbolic");
   g_free (value);
+  value = get_item_string (fx, "AttentionIconName");
+  g_assert_cmpstr (value, ==, "dev.peerup.PeerUp-pairing-symbolic");
+  g_free (value);
   value = get_item_string (fx, "Status");
   g_assert_cmpstr (value, ==, "NeedsAttention");
 
   g_dbus_connection_signal_unsubscribe (fx->host, subscription);
   g_clear_object (&tray);
   pu_node_stop (node);
+}
+
+static void
+count_signal_cb (gpointer  instance,
+                 gpointer  arg,
+                 guint    *count)
+{
+  (*count)++;
+}
+
+/* A real relay on loopback: online once the relay answers, relayed once a
+ * device is connected through it. */
+static void
+test_tray_states (Fixture       *fx,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  PuTestRelay *relay = pu_test_relay_new (fx->dir);
+  g_autoptr(PuProfile) home = pu_test_relay_add_device (relay, "home");
+  g_autoptr(PuProfile) laptop = pu_test_relay_add_device (relay, "laptop");
+  const PuPeerId *laptop_id = pu_identity_get_peer_id (pu_profile_get_identity (laptop));
+  g_autoptr(PuNode) home_node = NULL;
+  g_autoptr(PuNode) laptop_node = NULL;
+  g_autoptr(PuTray) tray = NULL;
+  g_autofree char *layout = NULL;
+  g_autofree char *value = NULL;
+  Signals s = { 0 };
+  guint relay_changes = 0;
+  guint peer_changes = 0;
+  guint subscription;
+  gint32 ids[16];
+
+  g_assert_true (pu_trust_store_add (pu_profile_get_trust_store (home), laptop_id, NULL, 0,
+                                     &error));
+  g_assert_true (pu_config_set_name (pu_profile_get_config (home), "laptop", laptop_id, &error));
+  g_assert_no_error (error);
+  home_node = pu_node_new (home, TRUE, &error);
+  g_assert_no_error (error);
+  laptop_node = pu_node_new (laptop, FALSE, &error);
+  g_assert_no_error (error);
+  /* Every connection stays on the relay. */
+  pu_node_set_direct_paths (home_node, FALSE);
+  pu_node_set_direct_paths (laptop_node, FALSE);
+  g_signal_connect (home_node, "relay-changed", G_CALLBACK (count_signal_cb), &relay_changes);
+  g_signal_connect (home_node, "peer-changed", G_CALLBACK (count_signal_cb), &peer_changes);
+
+  tray = pu_tray_new (fx->app, G_ACTION_GROUP (fx->actions), &error);
+  g_assert_no_error (error);
+  pu_tray_set_node (tray, home_node);
+  g_assert_cmpint (pu_tray_get_state (tray), ==, PU_TRAY_STATE_OFFLINE);
+
+  pu_node_start (home_node);
+  pu_test_run_until_count (&relay_changes, 1);
+  g_assert_cmpuint (pu_node_get_n_relays_connected (home_node), ==, 1);
+  g_assert_cmpint (pu_tray_get_state (tray), ==, PU_TRAY_STATE_ONLINE);
+  g_assert_cmpstr (pu_tray_get_summary (tray), ==, "Online, no device connected");
+
+  subscription = g_dbus_connection_signal_subscribe (fx->host, NULL, PU_DBUS_MENU_INTERFACE,
+                                                     "LayoutUpdated", PU_TRAY_MENU_PATH, NULL,
+                                                     G_DBUS_SIGNAL_FLAGS_NONE, menu_signal_cb,
+                                                     &s, NULL);
+  pu_node_start (laptop_node);
+  pu_test_ping (laptop_node, pu_identity_get_peer_id (pu_profile_get_identity (home)), &error);
+  g_assert_no_error (error);
+  pu_test_run_until_count (&peer_changes, 1);
+  g_assert_cmpint (pu_tray_get_state (tray), ==, PU_TRAY_STATE_RELAYED);
+  g_assert_cmpstr (pu_tray_get_summary (tray), ==, "1 device connected, 1 through the relay");
+  watcher_start (&fx->watcher);
+  pu_test_run_until_count (&fx->watcher.n_registered, 1);
+  value = get_item_string (fx, "IconName");
+  g_assert_cmpstr (value, ==, "dev.peerup.PeerUp-relayed-symbolic");
+  pu_test_run_until_count (&s.layouts, 1);
+  layout = describe_layout (fx, PU_TRAY_MENU_PATH, s.revision, ids);
+  g_assert_cmpstr (layout, ==, "_Show Peer Up | --- | laptop: through the relay"
+                               " <dev.peerup.PeerUp-relayed-symbolic> | ---"
+                               " | _Add Device… | _Pause [checkmark 0] | --- | _Quit");
+
+  g_dbus_connection_signal_unsubscribe (fx->host, subscription);
+  g_clear_object (&tray);
+  pu_node_stop (laptop_node);
+  pu_node_stop (home_node);
+  g_clear_object (&laptop_node);
+  g_clear_object (&home_node);
+  pu_test_relay_free (relay);
 }
 
 int
@@ -673,6 +782,7 @@ main (int   argc,
   ADD ("/tray/notifier", test_notifier);
   ADD ("/tray/menu", test_menu);
   ADD ("/tray/tray", test_tray);
+  ADD ("/tray/states", test_tray_states);
 #undef ADD
 
   return g_test_run ();

@@ -6,6 +6,8 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "pu-time.h"
+
 #define MINUTE 60
 #define HOUR (60 * MINUTE)
 #define DAY (24 * HOUR)
@@ -14,6 +16,7 @@ struct _PuPeerRow
 {
   AdwActionRow parent_instance;
 
+  GtkLabel *state_label;
   GtkLabel *verified_label;
   GtkLabel *expiry_label;
   GtkWidget *copy_button;
@@ -28,6 +31,7 @@ pu_peer_row_class_init (PuPeerRowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/dev/peerup/PeerUp/pu-peer-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, PuPeerRow, state_label);
   gtk_widget_class_bind_template_child (widget_class, PuPeerRow, verified_label);
   gtk_widget_class_bind_template_child (widget_class, PuPeerRow, expiry_label);
   gtk_widget_class_bind_template_child (widget_class, PuPeerRow, copy_button);
@@ -126,10 +130,44 @@ show_verified (PuPeerRow  *self,
     }
 }
 
+/* "Online, direct" / "Offline, seen 5m ago" */
+static void
+show_state (PuPeerRow             *self,
+            const PuNodePeerState *state,
+            gint64                 last_seen,
+            gint64                 now)
+{
+  g_autofree char *text = NULL;
+  GtkWidget *label = GTK_WIDGET (self->state_label);
+
+  if (state != NULL && state->n_connections > 0)
+    {
+      text = g_strdup (state->path == PU_PATH_KIND_DIRECT ? _("Online, direct")
+                                                          : _("Online, relayed"));
+      gtk_widget_add_css_class (label, "success");
+    }
+  else if (last_seen > 0)
+    {
+      g_autofree char *ago = pu_duration_format (MAX (now - last_seen, 1));
+
+      /* Translators: %s is a duration, "5m" or "2d 3h". */
+      text = g_strdup_printf (_("Offline, seen %s ago"), ago);
+      gtk_widget_add_css_class (label, "dim-label");
+    }
+  else
+    {
+      text = g_strdup (_("Offline"));
+      gtk_widget_add_css_class (label, "dim-label");
+    }
+  gtk_label_set_label (self->state_label, text);
+}
+
 GtkWidget *
-pu_peer_row_new (const PuTrustEntry *entry,
-                 PuConfig           *config,
-                 gint64              now)
+pu_peer_row_new (const PuTrustEntry    *entry,
+                 PuConfig              *config,
+                 gint64                 now,
+                 const PuNodePeerState *state,
+                 gint64                 last_seen)
 {
   PuPeerRow *self;
   g_autofree char *peer_id = NULL;
@@ -162,8 +200,11 @@ pu_peer_row_new (const PuTrustEntry *entry,
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self), subtitle->str);
   g_string_free (subtitle, TRUE);
 
+  show_state (self, state, last_seen, now);
   show_verified (self, entry->verified);
   show_expiry (self, entry->expires, now);
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (self), "s", peer_id);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self), "win.show-peer");
 
   gtk_widget_set_tooltip_text (GTK_WIDGET (self), peer_id);
   gtk_actionable_set_action_target (GTK_ACTIONABLE (self->copy_button), "s", peer_id);

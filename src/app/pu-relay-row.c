@@ -11,6 +11,7 @@ struct _PuRelayRow
   AdwActionRow parent_instance;
 
   GtkWidget *copy_button;
+  GtkLabel *state_label;
 };
 
 G_DEFINE_FINAL_TYPE (PuRelayRow, pu_relay_row, ADW_TYPE_ACTION_ROW)
@@ -23,6 +24,7 @@ pu_relay_row_class_init (PuRelayRowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/dev/peerup/PeerUp/pu-relay-row.ui");
   gtk_widget_class_bind_template_child (widget_class, PuRelayRow, copy_button);
+  gtk_widget_class_bind_template_child (widget_class, PuRelayRow, state_label);
 }
 
 static void
@@ -32,7 +34,8 @@ pu_relay_row_init (PuRelayRow *self)
 }
 
 GtkWidget *
-pu_relay_row_new (const PuRelayAddr *relay)
+pu_relay_row_new (const PuRelayAddr *relay,
+                  PuRelayRowState    state)
 {
   PuRelayRow *self;
   g_autofree char *address = NULL;
@@ -45,6 +48,21 @@ pu_relay_row_new (const PuRelayAddr *relay)
   self = g_object_new (PU_TYPE_RELAY_ROW, NULL);
   address = pu_relay_addr_to_string (relay);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), address);
+  switch (state)
+    {
+    case PU_RELAY_ROW_CONNECTED:
+      gtk_label_set_label (self->state_label, _("Connected"));
+      gtk_widget_add_css_class (GTK_WIDGET (self->state_label), "success");
+      break;
+    case PU_RELAY_ROW_CONNECTING:
+      gtk_label_set_label (self->state_label, _("Connecting…"));
+      gtk_widget_add_css_class (GTK_WIDGET (self->state_label), "warning");
+      break;
+    case PU_RELAY_ROW_UNUSED:
+    default:
+      gtk_widget_set_visible (GTK_WIDGET (self->state_label), FALSE);
+      break;
+    }
 
   /* A relay without a key is skipped by the node: say so. */
   if (!relay->has_peer_id)

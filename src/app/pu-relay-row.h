@@ -13,6 +13,13 @@ G_BEGIN_DECLS
 #define PU_TYPE_RELAY_ROW (pu_relay_row_get_type ())
 G_DECLARE_FINAL_TYPE (PuRelayRow, pu_relay_row, PU, RELAY_ROW, AdwActionRow)
 
-GtkWidget *pu_relay_row_new (const PuRelayAddr *relay);
+typedef enum {
+  PU_RELAY_ROW_UNUSED,      /* no node runs, or the relay is not pinned */
+  PU_RELAY_ROW_CONNECTING,
+  PU_RELAY_ROW_CONNECTED,
+} PuRelayRowState;
+
+GtkWidget *pu_relay_row_new (const PuRelayAddr *relay,
+                             PuRelayRowState    state);
 
 G_END_DECLS

@@ -10,19 +10,32 @@ struct _PuServiceRow
 {
   AdwActionRow parent_instance;
 
-  GtkLabel *state_label;
+  GtkSwitch *enabled_switch;
+  GtkWidget *remove_button;
+  char *name;
 };
 
 G_DEFINE_FINAL_TYPE (PuServiceRow, pu_service_row, ADW_TYPE_ACTION_ROW)
+
+static void
+pu_service_row_finalize (GObject *object)
+{
+  g_free (PU_SERVICE_ROW (object)->name);
+
+  G_OBJECT_CLASS (pu_service_row_parent_class)->finalize (object);
+}
 
 static void
 pu_service_row_class_init (PuServiceRowClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  G_OBJECT_CLASS (klass)->finalize = pu_service_row_finalize;
+
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/dev/peerup/PeerUp/pu-service-row.ui");
-  gtk_widget_class_bind_template_child (widget_class, PuServiceRow, state_label);
+  gtk_widget_class_bind_template_child (widget_class, PuServiceRow, enabled_switch);
+  gtk_widget_class_bind_template_child (widget_class, PuServiceRow, remove_button);
 }
 
 static void
@@ -63,6 +76,13 @@ describe_allowed (const PuService *service,
   return g_strdup_printf (_("Only %s"), names->str);
 }
 
+static void
+switch_changed_cb (PuServiceRow *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.enable-service", "(sb)", self->name,
+                              gtk_switch_get_active (self->enabled_switch));
+}
+
 GtkWidget *
 pu_service_row_new (const PuService *service,
                     PuConfig        *config)
@@ -71,6 +91,7 @@ pu_service_row_new (const PuService *service,
   g_autofree char *address = NULL;
   g_autofree char *allowed = NULL;
   g_autofree char *subtitle = NULL;
+  g_autofree char *label = NULL;
 
   g_return_val_if_fail (service != NULL, NULL);
   g_return_val_if_fail (PU_IS_CONFIG (config), NULL);
@@ -82,14 +103,19 @@ pu_service_row_new (const PuService *service,
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), service->name);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self), subtitle);
 
-  if (service->enabled)
-    {
-      gtk_label_set_label (self->state_label, _("Enabled"));
-    }
-  else
-    {
-      gtk_label_set_label (self->state_label, _("Disabled"));
-      gtk_widget_add_css_class (GTK_WIDGET (self->state_label), "dim-label");
-    }
+  self->name = g_strdup (service->name);
+  gtk_switch_set_active (self->enabled_switch, service->enabled);
+  g_signal_connect_swapped (self->enabled_switch, "notify::active",
+                            G_CALLBACK (switch_changed_cb), self);
+  /* Translators: %s is a service name. */
+  label = g_strdup_printf (_("Share %s"), service->name);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->enabled_switch),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  g_free (label);
+  /* Translators: %s is a service name. */
+  label = g_strdup_printf (_("Remove %s"), service->name);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->remove_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (self->remove_button), "s", service->name);
   return GTK_WIDGET (self);
 }

@@ -9,6 +9,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "pu-control-dbus.h"
 #include "pu-profile.h"
 
 G_BEGIN_DECLS
@@ -174,14 +175,18 @@ int         pu_cli_list_section     (const PuCliSpec   *spec,
 
 /* Changes to an authorized_keys file (this device's or a relay's): each
  * prints what it did, or the error; they return the exit status. Names come
- * from @config (nullable). @expires_text (nullable) is a duration or time. */
+ * from @config (nullable). @core (nullable): the core running this device,
+ * which makes the change (and logs it). @expires_text (nullable) is a
+ * duration or time. */
 int         pu_cli_trust_add        (PuTrustStore   *trust,
                                      PuConfig       *config,
+                                     PuPeerUp1      *core,
                                      const PuPeerId *peer,
                                      const char     *comment,
                                      const char     *expires_text);
 int         pu_cli_trust_remove     (PuTrustStore   *trust,
                                      PuConfig       *config,
+                                     PuPeerUp1      *core,
                                      const PuPeerId *peer);
 
 /* The QR code of @text on stdout, between blank lines (a failure to draw it
@@ -199,6 +204,18 @@ int         pu_cli_relay_authorize   (int argc, char **argv);
 int         pu_cli_relay_deauthorize (int argc, char **argv);
 int         pu_cli_relay_list_peers  (int argc, char **argv);
 int         pu_cli_relay_pair        (int argc, char **argv);
+
+/* The core running the device of @config_path (NULL: the default), asked over
+ * its private socket, with the default main context: G_IO_ERROR_NOT_FOUND
+ * when none runs. */
+PuPeerUp1  *pu_cli_client_open      (const char     *config_path,
+                                     GError        **error);
+/* The same for the command's --config; NULL when no core answers (a core
+ * that does not answer is noted on stderr): the command then works alone. */
+PuPeerUp1  *pu_cli_client_connect   (const PuCliArgs *args);
+/* pu_cli_fail() for the error of a call to the core, without its D-Bus
+ * prefix. */
+int         pu_cli_fail_remote      (GError         *error);
 
 /* The commands and groups. */
 int         pu_cli_init          (int argc, char **argv);

@@ -23,29 +23,30 @@
 #define COLOR_OFF "\033[0m"
 
 static gboolean
-module_is_dark (const QRcode *code,
+module_is_dark (const guint8 *modules,
+                int           width,
                 int           x,
                 int           y)
 {
   x -= QUIET_ZONE;
   y -= QUIET_ZONE;
-  if (x < 0 || y < 0 || x >= code->width || y >= code->width)
+  if (x < 0 || y < 0 || x >= width || y >= width)
     return FALSE;
-  return (code->data[y * code->width + x] & 1) != 0;
+  return modules[y * width + x] != 0;
 }
 
-char *
-pu_qr_render_terminal (const char  *text,
-                       GError     **error)
+GBytes *
+pu_qr_encode (const char  *text,
+              guint       *width,
+              GError     **error)
 {
-  /* index: top light << 1 | bottom light */
-  static const char *const cells[] = { " ", "\u2584", "\u2580", "\u2588" };
   QRcode *code;
-  GString *out;
+  guint8 *modules;
   gsize len;
-  int size;
+  gsize n;
 
   g_return_val_if_fail (text != NULL, NULL);
+  g_return_val_if_fail (width != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   len = strlen (text);
@@ -67,7 +68,36 @@ pu_qr_render_terminal (const char  *text,
       return NULL;
     }
 
-  size = code->width + 2 * QUIET_ZONE;
+  n = (gsize) code->width * (gsize) code->width;
+  modules = g_malloc (n);
+  for (gsize i = 0; i < n; i++)
+    modules[i] = code->data[i] & 1;
+  *width = (guint) code->width;
+  QRcode_free (code);
+  return g_bytes_new_take (modules, n);
+}
+
+char *
+pu_qr_render_terminal (const char  *text,
+                       GError     **error)
+{
+  /* index: top light << 1 | bottom light */
+  static const char *const cells[] = { " ", "\u2584", "\u2580", "\u2588" };
+  g_autoptr(GBytes) bytes = NULL;
+  const guint8 *modules;
+  guint width = 0;
+  GString *out;
+  int size;
+
+  g_return_val_if_fail (text != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  bytes = pu_qr_encode (text, &width, error);
+  if (bytes == NULL)
+    return NULL;
+  modules = g_bytes_get_data (bytes, NULL);
+
+  size = (int) width + 2 * QUIET_ZONE;
   out = g_string_sized_new ((gsize) (size / 2 + 1) * ((gsize) size * 3 + 16));
   for (int y = 0; y < size; y += 2)
     {
@@ -75,14 +105,13 @@ pu_qr_render_terminal (const char  *text,
       for (int x = 0; x < size; x++)
         {
           /* Past the last row is more quiet zone. */
-          guint top = !module_is_dark (code, x, y);
-          guint bottom = !module_is_dark (code, x, y + 1);
+          guint top = !module_is_dark (modules, (int) width, x, y);
+          guint bottom = !module_is_dark (modules, (int) width, x, y + 1);
 
           g_string_append (out, cells[top << 1 | bottom]);
         }
       g_string_append (out, COLOR_OFF "\n");
     }
 
-  QRcode_free (code);
   return g_string_free (out, FALSE);
 }
