@@ -8,6 +8,7 @@
  */
 #include <adwaita.h>
 #include <glib/gstdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "pu-add-device-window.h"
@@ -30,6 +31,7 @@
 #include "pu-service-row.h"
 #include "pu-setup-page.h"
 #include "pu-test-relay.h"
+#include "pu-tray.h"
 #include "pu-test-util.h"
 #include "pu-time.h"
 #include "pu-window.h"
@@ -866,6 +868,90 @@ test_keyboard (void)
   device_tear_down ();
 }
 
+static gpointer
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type))
+        return window;
+    }
+  return NULL;
+}
+
+static gboolean
+toplevel_exists (gconstpointer data)
+{
+  return find_toplevel ((GType) GPOINTER_TO_SIZE (data)) != NULL;
+}
+
+static gboolean
+peer_named (gconstpointer data)
+{
+  const char *const *pair = data;  /* name, peer ID */
+  PuProfile *profile = pu_application_get_profile (PU_APPLICATION (g_application_get_default ()));
+
+  return g_strcmp0 (pu_config_lookup_name (pu_profile_get_config (profile), pair[0]),
+                    pair[1]) == 0;
+}
+
+/* A device's page renames it, and both "They Don't Match" in the emoji
+ * dialog and Remove forget it: its authorized_keys line and its names. */
+static void
+peer_page (PuApplication *app,
+           PuWindow      *window)
+{
+  GtkWidget *page = template_child (window, "peer_page");
+  PuProfile *profile = pu_application_get_profile (app);
+  PuTrustStore *trust = pu_profile_get_trust_store (profile);
+  const char *renamed[] = { "work-laptop", device.laptop_id };
+  const char *gone[] = { "work-laptop", NULL };
+  GtkWidget *dialog;
+  PuPeerId laptop, phone;
+
+  pu_peer_id_parse (device.laptop_id, &laptop, NULL);
+  pu_peer_id_parse (device.phone_id, &phone, NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-peer", "s", device.laptop_id);
+  set_text (widget_child (page, PU_TYPE_PEER_PAGE, "name_row"), "work-laptop");
+  g_signal_emit_by_name (widget_child (page, PU_TYPE_PEER_PAGE, "name_row"), "apply");
+  wait_until (peer_named, renamed);
+  g_assert_null (pu_config_lookup_name (pu_profile_get_config (pu_application_get_profile (app)),
+                                        "laptop"));
+  g_assert_cmpstr (gtk_label_get_label (widget_child (page, PU_TYPE_PEER_PAGE, "title_label")),
+                   ==, "work-laptop");
+
+  g_assert_true (gtk_widget_activate_action (page, "peer.verify", NULL));
+  dialog = find_toplevel (PU_TYPE_SAS_DIALOG);
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "mismatch");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_null (pu_trust_store_lookup (trust, &laptop));
+  wait_until (peer_named, gone);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-peer", "s", device.phone_id);
+  g_assert_true (gtk_widget_activate_action (page, "peer.remove", NULL));
+  dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "remove");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_null (pu_trust_store_lookup (trust, &phone));
+  g_assert_cmpstr (adw_leaflet_get_visible_child_name (template_child (window, "peers_leaflet")),
+                   ==, "list");
+  wait_for_rows (window, "peer_list", 0);
+}
+
+static void
+test_peer_page (void)
+{
+  device_set_up ();
+  run_app (device.config_path, peer_page);
+  device_tear_down ();
+}
+
 /* A device with nothing set up says so on each page. */
 static void
 empty_lists (PuApplication *app,
@@ -1047,8 +1133,15 @@ net_set_up (void)
   pu_config_save (config, &error);
   g_assert_no_error (error);
 
+  /* The laptop shares the same local port as "web" too. */
+  config = pu_profile_get_config (net.laptop);
+  pu_config_add_service (config, "web", web, &error);
+  pu_config_save (config, &error);
+  g_assert_no_error (error);
+  pu_profile_reload_config (net.laptop, NULL);
+
   /* Stays on the relay: a path the test can name. */
-  net.laptop_node = pu_node_new (net.laptop, FALSE, &error);
+  net.laptop_node = pu_node_new (net.laptop, TRUE, &error);
   g_assert_no_error (error);
   pu_node_set_direct_paths (net.laptop_node, FALSE);
 }
@@ -1211,27 +1304,6 @@ test_service_switch (void)
   net_tear_down ();
 }
 
-static gpointer
-find_toplevel (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type))
-        return window;
-    }
-  return NULL;
-}
-
-static gboolean
-toplevel_exists (gconstpointer data)
-{
-  return find_toplevel ((GType) GPOINTER_TO_SIZE (data)) != NULL;
-}
-
 static gboolean
 invite_shows_code (gconstpointer data)
 {
@@ -1289,6 +1361,84 @@ session_ended (gconstpointer data)
                                                                                   data));
 
   return state == PU_PAIRING_SESSION_DONE || state == PU_PAIRING_SESSION_FAILED;
+}
+
+static gboolean
+has_forward_row (gconstpointer data)
+{
+  GtkListBoxRow *row = gtk_list_box_get_row_at_index (GTK_LIST_BOX ((gpointer) data), 0);
+
+  return row != NULL && g_strcmp0 (gtk_widget_get_name (GTK_WIDGET (row)), "web") == 0;
+}
+
+static void
+accepted_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  GSocketConnection **accepted = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *accepted = g_socket_listener_accept_finish (G_SOCKET_LISTENER (source), result, NULL, &error);
+  g_assert_no_error (error);
+}
+
+/* "Connect to Service…" on the laptop's page opens a local port that leads
+ * to the laptop's service; the row tells the address and closes it. */
+static void
+connect_service (PuApplication *app,
+                 PuWindow      *window)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) local = NULL;
+  g_autoptr(GSocketConnection) accepted = NULL;
+  GtkWidget *page = template_child (window, "peer_page");
+  GtkListBox *forwards = widget_child (page, PU_TYPE_PEER_PAGE, "forward_list");
+  AdwActionRow *row;
+  GtkWidget *dialog;
+  GtkEditable *entry;
+  const char *address;
+
+  wait_until (relays_connected, app);
+  pu_node_start (net.laptop_node);
+  gtk_widget_activate_action (GTK_WIDGET (window), "app.show-peer", "s",
+                              pu_identity_get_peer_id_string (pu_profile_get_identity
+                                                                (net.laptop)));
+  g_assert_true (gtk_widget_activate_action (page, "peer.connect", NULL));
+  dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_nonnull (dialog);
+  entry = g_object_get_data (G_OBJECT (dialog), "service-row");
+  gtk_editable_set_text (entry, "no such name");
+  g_assert_false (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog),
+                                                           "connect"));
+  gtk_editable_set_text (entry, "web");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "connect");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  wait_until (has_forward_row, forwards);
+  row = ADW_ACTION_ROW (gtk_list_box_get_row_at_index (forwards, 0));
+  address = adw_action_row_get_subtitle (row);
+  g_assert_true (g_str_has_prefix (address, "localhost:"));
+
+  g_socket_listener_accept_async (net.web, NULL, accepted_cb, &accepted);
+  local = g_socket_client_connect_to_host (client, address, 0, NULL, &error);
+  g_assert_no_error (error);
+  wait_until (pointer_is_set, &accepted);
+
+  g_assert_true (gtk_widget_activate_action (page, "peer.close-forward", "q",
+                                             (guint16) atoi (address + strlen ("localhost:"))));
+  g_assert_false (has_forward_row (forwards));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (pu_application_get_forwards (app))),
+                    ==, 0);
+}
+
+static void
+test_connect_service (void)
+{
+  net_set_up ();
+  run_app (net.home_config, connect_service);
+  net_tear_down ();
 }
 
 /* Add Device shows a QR; a new device that scans it and joins is paired,
@@ -1369,6 +1519,23 @@ test_invite (void)
   net_tear_down ();
 }
 
+/* Whether the app shows its tray menu on its D-Bus connection. */
+static gboolean
+tray_exported (PuApplication *app)
+{
+  GDBusConnection *bus = g_application_get_dbus_connection (G_APPLICATION (app));
+  g_autoptr(GVariant) reply = NULL;
+  const char *xml;
+
+  g_dbus_connection_call (bus, g_dbus_connection_get_unique_name (bus), PU_TRAY_MENU_PATH,
+                          "org.freedesktop.DBus.Introspectable", "Introspect", NULL,
+                          G_VARIANT_TYPE ("(s)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL,
+                          got_property_cb, &reply);
+  wait_until (pointer_is_set, &reply);
+  g_variant_get (reply, "(&s)", &xml);
+  return strstr (xml, "com.canonical.dbusmenu") != NULL;
+}
+
 static gboolean
 main_context_idle (gconstpointer data)
 {
@@ -1394,6 +1561,7 @@ hidden_body_cb (gpointer user_data)
   g_assert_null (gtk_application_get_active_window (GTK_APPLICATION (app)));
   g_assert_null (gtk_application_get_windows (GTK_APPLICATION (app)));
   g_assert_nonnull (pu_application_get_node (app));
+  g_assert_true (tray_exported (app));
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "show-window", NULL);
   window = gtk_application_get_active_window (GTK_APPLICATION (app));
@@ -1680,6 +1848,7 @@ screenshot_screens (PuApplication *app,
   const char *laptop_id = pu_identity_get_peer_id_string (pu_profile_get_identity (net.laptop));
   RowState online = { window, "Online, relayed" };
   PuProfile *profile = pu_application_get_profile (app);
+  static const char *forwards[] = { "ssh", "web" };
   GtkWidget *dialog;
 
   gtk_window_set_default_size (GTK_WINDOW (window), 720, 640);
@@ -1694,7 +1863,16 @@ screenshot_screens (PuApplication *app,
   save_screenshot (GTK_WIDGET (window), "peers");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "app.show-peer", "s",
                                              laptop_id));
+  for (guint i = 0; i < G_N_ELEMENTS (forwards); i++)
+    {
+      pu_forwards_open (pu_application_get_forwards (app),
+                        pu_identity_get_peer_id (pu_profile_get_identity (net.laptop)),
+                        forwards[i], 0, &error);
+      g_assert_no_error (error);
+    }
+  gtk_window_set_default_size (GTK_WINDOW (window), 720, 900);
   save_screenshot (GTK_WIDGET (window), "peer-detail");
+  gtk_window_set_default_size (GTK_WINDOW (window), 720, 640);
 
   gtk_widget_activate_action (template_child (window, "peer_page"), "peer.verify", NULL);
   wait_until (toplevel_exists, GSIZE_TO_POINTER (PU_TYPE_SAS_DIALOG));
@@ -1799,8 +1977,10 @@ main (int   argc,
   g_test_add_func ("/app/live-updates", test_live_updates);
   g_test_add_func ("/app/keyboard", test_keyboard);
   g_test_add_func ("/app/empty-lists", test_empty_lists);
+  g_test_add_func ("/app/peer-page", test_peer_page);
   g_test_add_func ("/app/peers-online", test_peers_online);
   g_test_add_func ("/app/service-switch", test_service_switch);
+  g_test_add_func ("/app/connect-service", test_connect_service);
   g_test_add_func ("/app/invite", test_invite);
   g_test_add_func ("/app/first-run-join", test_first_run_join);
   g_test_add_func ("/app/accessible-names", test_accessible_names);

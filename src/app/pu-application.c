@@ -27,11 +27,12 @@ struct _PuApplication
   GDBusConnection *connection;  /* the application's own, from dbus_register */
   PuNode *node;
   PuControl *control;
-  PuTray *tray;                 /* while show-tray-icon is set */
+  PuForwards *forwards;         /* the node's local forwards */
   GError *node_error;
   char *relays_key;             /* the relays the node was made with */
   GHashTable *online;           /* peer ID strings with a connection */
   GHashTable *last_seen;        /* peer ID string → gint64 * (Unix seconds) */
+  PuTray *tray;                 /* while the setting says so */
 
   gboolean paused;
   gboolean start_hidden;         /* --hide-window or D-Bus activation */
@@ -129,6 +130,29 @@ pu_application_notify_paired (PuApplication  *self,
   g_application_send_notification (G_APPLICATION (self), "paired", notification);
 }
 
+/* The tray icon follows the setting and shows the running node. */
+static void
+update_tray (PuApplication *self)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean want = self->settings != NULL && self->connection != NULL &&
+                  g_settings_get_boolean (self->settings, "show-tray-icon");
+
+  if (!want)
+    {
+      g_clear_object (&self->tray);
+      return;
+    }
+  if (self->tray == NULL)
+    self->tray = pu_tray_new (self->connection, G_ACTION_GROUP (self), &error);
+  if (self->tray == NULL)
+    {
+      g_message ("No tray icon: %s", error->message);
+      return;
+    }
+  pu_tray_set_node (self->tray, self->node);
+}
+
 static void
 stop_node (PuApplication *self)
 {
@@ -139,12 +163,16 @@ stop_node (PuApplication *self)
       g_signal_handlers_disconnect_by_data (self->node, self);
       pu_node_stop (self->node);
     }
+  if (self->forwards != NULL)
+    pu_forwards_close_all (self->forwards);
+  g_clear_object (&self->forwards);
   /* The control API goes first: it removes the socket. */
   g_clear_object (&self->control);
   g_clear_object (&self->node);
   g_clear_error (&self->node_error);
   g_clear_pointer (&self->relays_key, g_free);
   g_hash_table_remove_all (self->online);
+  update_tray (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NODE]);
 }
 
@@ -183,8 +211,10 @@ start_node (PuApplication *self)
 
   self->node = g_steal_pointer (&node);
   self->control = g_steal_pointer (&control);
+  self->forwards = pu_forwards_new (self->node);
   g_signal_connect_swapped (self->node, "peer-changed", G_CALLBACK (peer_changed_cb), self);
   pu_node_start (self->node);
+  update_tray (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NODE]);
 }
 
@@ -291,6 +321,14 @@ pu_application_get_node (PuApplication *self)
   g_return_val_if_fail (PU_IS_APPLICATION (self), NULL);
 
   return self->node;
+}
+
+PuForwards *
+pu_application_get_forwards (PuApplication *self)
+{
+  g_return_val_if_fail (PU_IS_APPLICATION (self), NULL);
+
+  return self->forwards;
 }
 
 const GError *
@@ -489,25 +527,6 @@ start_at_login_changed_cb (PuApplication *self)
     g_message ("%s", error->message);
 }
 
-/* The tray icon, while the setting asks for it and the app is on a bus. */
-static void
-update_tray (PuApplication *self)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (self->connection == NULL || !g_settings_get_boolean (self->settings, "show-tray-icon"))
-    {
-      g_clear_object (&self->tray);
-      return;
-    }
-  if (self->tray == NULL)
-    self->tray = pu_tray_new (self->connection, G_ACTION_GROUP (self), &error);
-  if (self->tray == NULL)
-    g_message ("No tray icon: %s", error->message);
-  else
-    pu_tray_set_node (self->tray, self->node);
-}
-
 static void
 pu_application_startup (GApplication *application)
 {
@@ -531,6 +550,8 @@ pu_application_startup (GApplication *application)
                             G_CALLBACK (update_hold), self);
   g_signal_connect_swapped (self->settings, "changed::start-at-login",
                             G_CALLBACK (start_at_login_changed_cb), self);
+  g_signal_connect_swapped (self->settings, "changed::show-tray-icon",
+                            G_CALLBACK (update_tray), self);
   /* Started for the node alone (D-Bus activation): no window unless asked. */
   if (g_application_get_flags (application) & G_APPLICATION_IS_SERVICE)
     self->start_hidden = self->activated = TRUE;
@@ -538,10 +559,6 @@ pu_application_startup (GApplication *application)
 
   /* Failures are shown by the window, which offers to try again. */
   pu_application_load_profile (self, NULL);
-
-  g_signal_connect_swapped (self->settings, "changed::show-tray-icon",
-                            G_CALLBACK (update_tray), self);
-  g_signal_connect (self, "notify::node", G_CALLBACK (update_tray), NULL);
   update_tray (self);
 }
 
@@ -594,7 +611,6 @@ pu_application_dbus_unregister (GApplication    *application,
 {
   PuApplication *self = PU_APPLICATION (application);
 
-  g_clear_object (&self->tray);
   g_clear_object (&self->connection);
   G_APPLICATION_CLASS (pu_application_parent_class)->dbus_unregister (application, connection,
                                                                       object_path);
@@ -680,12 +696,14 @@ pu_application_finalize (GObject *object)
   g_clear_pointer (&self->config_path, g_free);
   g_clear_object (&self->profile);
   g_clear_error (&self->profile_error);
+  g_clear_object (&self->forwards);
   g_clear_object (&self->control);
   g_clear_object (&self->node);
   g_clear_error (&self->node_error);
   g_clear_pointer (&self->relays_key, g_free);
   g_clear_pointer (&self->online, g_hash_table_unref);
   g_clear_pointer (&self->last_seen, g_hash_table_unref);
+  g_clear_object (&self->tray);
   g_clear_object (&self->connection);
   g_clear_object (&self->settings);
 

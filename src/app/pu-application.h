@@ -16,6 +16,7 @@
 
 #include <adwaita.h>
 
+#include "pu-forwards.h"
 #include "pu-node.h"
 #include "pu-profile.h"
 
@@ -49,6 +50,9 @@ const GError  *pu_application_get_profile_error (PuApplication  *self);
  * Notifies :node when it changes. */
 PuNode        *pu_application_get_node          (PuApplication  *self);
 const GError  *pu_application_get_node_error    (PuApplication  *self);
+/* (nullable): the running node's local forwards ("Connect to Service…"),
+ * made and closed with the node; :node tells when it changes. */
+PuForwards    *pu_application_get_forwards      (PuApplication  *self);
 /* When the node last saw a connection with @peer come or go (Unix
  * seconds), 0 if it never did. */
 gint64         pu_application_get_last_seen     (PuApplication  *self,
