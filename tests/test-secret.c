@@ -312,8 +312,9 @@ test_no_keyring (Fixture       *fx,
   g_assert_cmpint (status, ==, 1);
   g_assert_cmpstr (out, ==, "");
   g_assert_true (g_str_has_prefix (err, "peerup: The keyring did not answer: "));
-  g_assert_true (g_str_has_suffix (err, "(unlock it by logging in to the desktop, or keep the "
-                                   "key in a file with `peerup identity export-file`)\n"));
+  g_assert_true (g_str_has_suffix (err, "(unlock it by logging in to the desktop; to use the "
+                                   "key without one, run `peerup identity export-file` "
+                                   "there)\n"));
 
   g_assert_true (pu_profile_move_identity_to_file (profile, &error));
   g_assert_no_error (error);
