@@ -1184,35 +1184,43 @@ first_peer_state_is (gconstpointer data)
   return g_str_equal (gtk_label_get_label (label), state->text);
 }
 
-/* The app's core serves: the laptop reaches it, and the window shows the
- * laptop online, on the relay; its page tells the path and round trip. */
+/* The app's core serves with its window closed: the laptop reaches it, a
+ * notification says so, and its action opens the laptop's page, online on
+ * the relay. */
 static void
 peers_online (PuApplication *app,
               PuWindow      *window)
 {
   g_autoptr(GError) error = NULL;
-  RowState online = { window, "Online, relayed" };
-  GtkWidget *page = template_child (window, "peer_page");
-  AdwActionRow *path_row = widget_child (page, PU_TYPE_PEER_PAGE, "path_row");
+  RowState online = { NULL, "Online, relayed" };
+  const char *laptop = pu_identity_get_peer_id_string (pu_profile_get_identity (net.laptop));
+  GtkWidget *page;
 
   wait_until (relays_connected, app);
   g_assert_cmpstr (row_title (row_at (window, "peer_list", 0)), ==, "laptop");
   g_assert_cmpstr (gtk_label_get_label (row_child (row_at (window, "peer_list", 0),
                                                    PU_TYPE_PEER_ROW, "state_label")), ==,
                    "Offline");
+  gtk_window_destroy (GTK_WINDOW (window));
 
   pu_node_start (net.laptop_node);
   g_assert_cmpint (pu_test_ping (net.laptop_node, &net.home, &error), >, 0);
   g_assert_no_error (error);
-  wait_until (first_peer_state_is, &online);
+  wait_until (has_notification, "laptop is online");
 
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "app.show-peer", "s",
-                                             pu_identity_get_peer_id_string (
-                                               pu_profile_get_identity (net.laptop))));
+  g_action_group_activate_action (G_ACTION_GROUP (app), "show-peer",
+                                  g_variant_new_string (laptop));
+  window = PU_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  g_assert_nonnull (window);
+  online.window = window;
+  wait_until (first_peer_state_is, &online);
   g_assert_cmpstr (adw_leaflet_get_visible_child_name (template_child (window,
                                                                        "peers_leaflet")),
                    ==, "detail");
-  g_assert_cmpstr (adw_action_row_get_subtitle (path_row), ==, "Through the relay");
+  page = template_child (window, "peer_page");
+  g_assert_cmpstr (adw_action_row_get_subtitle (widget_child (page, PU_TYPE_PEER_PAGE,
+                                                              "path_row")),
+                   ==, "Through the relay");
 }
 
 static void

@@ -17,7 +17,6 @@ struct _PuQrPaintable
 {
   GObject parent_instance;
 
-  char *text;
   GBytes *modules;
   guint width;
 };
@@ -103,7 +102,6 @@ pu_qr_paintable_finalize (GObject *object)
 {
   PuQrPaintable *self = PU_QR_PAINTABLE (object);
 
-  g_clear_pointer (&self->text, g_free);
   g_clear_pointer (&self->modules, g_bytes_unref);
 
   G_OBJECT_CLASS (pu_qr_paintable_parent_class)->finalize (object);
@@ -131,16 +129,7 @@ pu_qr_paintable_new (const char  *text,
   self->modules = pu_qr_encode (text, &self->width, error);
   if (self->modules == NULL)
     return NULL;
-  self->text = g_strdup (text);
   return g_steal_pointer (&self);
-}
-
-const char *
-pu_qr_paintable_get_text (PuQrPaintable *self)
-{
-  g_return_val_if_fail (PU_IS_QR_PAINTABLE (self), NULL);
-
-  return self->text;
 }
 
 GdkTexture *
