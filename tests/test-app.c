@@ -1614,6 +1614,7 @@ test_hidden_start (void)
                    config_path, NULL };
 
   g_assert_no_error (error);
+  g_assert_nonnull (profile);
   g_signal_connect_after (app, "startup", G_CALLBACK (hidden_startup_cb), NULL);
   body_ran = FALSE;
   g_assert_cmpint (g_application_run (G_APPLICATION (app), 4, argv), ==, 0);

@@ -39,10 +39,10 @@ pu_qr_paintable_snapshot (GdkPaintable *paintable,
   const guint8 *modules = g_bytes_get_data (self->modules, NULL);
   double side = MIN (width, height);
   guint total = self->width + 2 * QUIET_ZONE;
-  /* Whole pixels a module, so that the code stays sharp. */
-  double module = MAX (1.0, floor (side / total));
-  double x0 = floor ((width - module * total) / 2);
-  double y0 = floor ((height - module * total) / 2);
+  /* Whole pixels a module, so that the code stays sharp; centered. */
+  double module = MAX (1, (int) (side / total));
+  double x0 = (int) ((width - module * total) / 2);
+  double y0 = (int) ((height - module * total) / 2);
 
   gtk_snapshot_append_color (GTK_SNAPSHOT (snapshot), &light,
                              &GRAPHENE_RECT_INIT (x0, y0, module * total, module * total));
