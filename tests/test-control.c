@@ -658,6 +658,459 @@ test_session_bus (Fixture       *fx,
   g_test_dbus_down (bus);
 }
 
+/* Any method, answered: its result (or NULL) and error. */
+typedef struct {
+  gboolean  done;
+  GVariant *value;
+  GError   *error;
+} Call;
+
+static void
+call_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Call *c = user_data;
+
+  c->value = g_dbus_proxy_call_finish (G_DBUS_PROXY (object), result, &c->error);
+  c->done = TRUE;
+}
+
+static GVariant *
+call (PuPeerUp1   *proxy,
+      const char  *method,
+      GVariant    *parameters,
+      GError     **error)
+{
+  Call c = { 0 };
+
+  g_dbus_proxy_call (G_DBUS_PROXY (proxy), method, parameters, G_DBUS_CALL_FLAGS_NONE, -1,
+                     NULL, call_cb, &c);
+  pu_test_run_until (&c.done);
+  if (c.error != NULL)
+    g_propagate_error (error, c.error);
+  return c.value;
+}
+
+static GVariant *
+call_ok (PuPeerUp1  *proxy,
+         const char *method,
+         GVariant   *parameters)
+{
+  g_autoptr(GError) error = NULL;
+  GVariant *value = call (proxy, method, parameters, &error);
+
+  g_assert_no_error (error);
+  return value;
+}
+
+/* The call fails with the named D-Bus error and a message containing @text. */
+static void
+call_fails (PuPeerUp1  *proxy,
+            const char *method,
+            GVariant   *parameters,
+            const char *error_name,
+            const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) value = call (proxy, method, parameters, &error);
+  g_autofree char *remote = NULL;
+
+  g_assert_null (value);
+  g_assert_nonnull (error);
+  remote = g_dbus_error_get_remote_error (error);
+  g_dbus_error_strip_remote_error (error);
+  if (g_strcmp0 (remote, error_name) != 0)
+    g_error ("%s: %s, not %s", error->message, remote, error_name);
+  if (strstr (error->message, text) == NULL)
+    g_error ("“%s” does not contain “%s”", error->message, text);
+  /* One line. */
+  g_assert_null (strchr (error->message, '\n'));
+}
+
+static void
+call_void (PuPeerUp1  *proxy,
+           const char *method,
+           GVariant   *parameters)
+{
+  g_variant_unref (call_ok (proxy, method, parameters));
+}
+
+#define ERROR_NAME(name) "dev.peerup.PeerUp1.Error." name
+
+/* Waits for the next signal of one kind (a{sv} or aa{sv} first argument). */
+typedef struct {
+  GVariant *value;
+  gboolean  arrived;
+} Latest;
+
+static void
+latest_cb (PuPeerUp1 *proxy,
+           GVariant  *value,
+           Latest    *latest)
+{
+  g_clear_pointer (&latest->value, g_variant_unref);
+  latest->value = g_variant_ref (value);
+  latest->arrived = TRUE;
+}
+
+static void
+latest_failed_cb (PuPeerUp1  *proxy,
+                  GVariant   *forward,
+                  const char *message,
+                  Latest     *latest)
+{
+  g_clear_pointer (&latest->value, g_variant_unref);
+  latest->value = g_variant_new_string (message);
+  g_variant_ref_sink (latest->value);
+  latest->arrived = TRUE;
+}
+
+static GVariant *
+wait_latest (Latest *latest)
+{
+  pu_test_run_until (&latest->arrived);
+  latest->arrived = FALSE;
+  return latest->value;
+}
+
+static char *
+read_file (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  char *data = NULL;
+
+  g_file_get_contents (path, &data, NULL, &error);
+  g_assert_no_error (error);
+  return data;
+}
+
+static void
+assert_echo (guint16  port,
+             gboolean carried)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) sent = pu_test_random_bytes (64 * 1024);
+  g_autoptr(GBytes) received = pu_test_tcp_exchange (port, sent, &error);
+
+  g_assert_no_error (error);
+  if (carried)
+    g_assert_true (g_bytes_equal (sent, received));
+  else
+    g_assert_cmpuint (g_bytes_get_size (received), ==, 0);
+}
+
+/* The laptop's own core, beside the home's. */
+static PuControl *
+listen_laptop (Fixture   *fx,
+               PuPeerUp1 **proxy)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (fx->dir, "run", "peerup", "bus-laptop", NULL);
+  PuControl *control = pu_control_new (fx->laptop_node);
+
+  pu_control_listen (control, path, &error);
+  g_assert_no_error (error);
+  *proxy = connect_client (path);
+  return control;
+}
+
+static void
+test_services_forwards (Fixture       *fx,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuPeerUp1) home = NULL;
+  g_autoptr(PuPeerUp1) laptop = NULL;
+  g_autoptr(PuControl) laptop_control = NULL;
+  g_autoptr(GSocketService) echo = NULL;
+  g_autoptr(GVariant) value = NULL;
+  g_autoptr(GVariantDict) dict = NULL;
+  g_autofree char *echo_address = NULL;
+  g_autofree char *config = NULL;
+  g_autofree char *home_id = id_of (fx->home);
+  g_autofree char *laptop_id = id_of (fx->laptop);
+  g_autofree char *busy = NULL;
+  const char * const none[] = { NULL };
+  Latest services = { 0 };
+  Latest forwards = { 0 };
+  Latest failed = { 0 };
+  const char *text;
+  guint16 echo_port;
+  guint16 port;
+  double rtt;
+
+  echo = pu_test_echo_new (&echo_port);
+  echo_address = g_strdup_printf ("127.0.0.1:%u", echo_port);
+  pu_control_listen (fx->control, fx->socket_path, &error);
+  g_assert_no_error (error);
+  home = connect_client (fx->socket_path);
+  laptop_control = listen_laptop (fx, &laptop);
+  g_signal_connect (home, "services-changed", G_CALLBACK (latest_cb), &services);
+  g_signal_connect (laptop, "forwards-changed", G_CALLBACK (latest_cb), &forwards);
+  g_signal_connect (laptop, "forward-failed", G_CALLBACK (latest_failed_cb), &failed);
+  pu_node_start (fx->home_node);
+  pu_node_start (fx->laptop_node);
+
+  /* Who is who. */
+  value = call_ok (home, "Resolve", g_variant_new ("(s)", "laptop"));
+  g_assert_true (g_variant_is_of_type (value, G_VARIANT_TYPE ("(ss)")));
+  g_variant_get (value, "(&s&s)", &text, NULL);
+  g_assert_cmpstr (text, ==, laptop_id);
+  g_clear_pointer (&value, g_variant_unref);
+  value = call_ok (laptop, "Ping", g_variant_new ("(s)", home_id));
+  g_variant_get (value, "(d)", &rtt);
+  g_assert_cmpfloat (rtt, >, 0);
+  g_clear_pointer (&value, g_variant_unref);
+
+  /* A service is added: the answer, the signal and config.ini say so. */
+  value = call_ok (home, "AddService", g_variant_new ("(ss^as)", "echo", echo_address, none));
+  dict = g_variant_dict_new (g_variant_get_child_value (value, 0));
+  g_assert_cmpstr (dict_string (dict, "address"), ==, echo_address);
+  g_assert_true (dict_bool (dict, "enabled"));
+  g_clear_pointer (&value, g_variant_unref);
+  g_assert_nonnull (strstr (g_variant_print (wait_latest (&services), FALSE), echo_address));
+  config = read_file (pu_config_get_path (pu_profile_get_config (fx->home)));
+  g_assert_nonnull (strstr (config, "[service echo]"));
+
+  /* Bad input, each with its named error. */
+  call_fails (home, "AddService", g_variant_new ("(ss^as)", "echo", echo_address, none),
+              ERROR_NAME ("Exists"), "echo");
+  call_fails (home, "AddService", g_variant_new ("(ss^as)", "web", "localhost:http", none),
+              ERROR_NAME ("InvalidArgument"), "localhost:http");
+  call_fails (home, "AddService", g_variant_new ("(ss^as)", "Bad Name", echo_address, none),
+              ERROR_NAME ("InvalidArgument"), "service name");
+  {
+    const char * const nobody[] = { "nobody", NULL };
+
+    call_fails (home, "AddService", g_variant_new ("(ss^as)", "web", echo_address, nobody),
+                ERROR_NAME ("NotFound"), "nobody");
+  }
+  call_fails (home, "DisableService", g_variant_new ("(s)", "nothing"), ERROR_NAME ("NotFound"),
+              "nothing");
+  g_assert_null (pu_config_lookup_service (pu_profile_get_config (fx->home), "web"));
+
+  /* The laptop opens a forward to it: bytes go there and back. */
+  value = call_ok (laptop, "Connect", g_variant_new ("(ssq)", home_id, "echo", 0));
+  g_variant_get (value, "(q)", &port);
+  g_clear_pointer (&value, g_variant_unref);
+  g_assert_cmpuint (port, >, 0);
+  g_assert_cmpuint (g_variant_n_children (wait_latest (&forwards)), ==, 1);
+  value = call_ok (laptop, "ListForwards", NULL);
+  {
+    g_autoptr(GVariant) list = g_variant_get_child_value (value, 0);
+    g_autoptr(GVariant) first = g_variant_get_child_value (list, 0);
+    g_autoptr(GVariantDict) forward = g_variant_dict_new (first);
+    guint16 listed;
+
+    g_assert_cmpuint (g_variant_n_children (list), ==, 1);
+    g_assert_true (g_variant_dict_lookup (forward, "port", "q", &listed));
+    g_assert_cmpuint (listed, ==, port);
+    g_assert_cmpstr (dict_string (forward, "service"), ==, "echo");
+    g_assert_cmpstr (dict_string (forward, "peer_id"), ==, home_id);
+  }
+  g_clear_pointer (&value, g_variant_unref);
+  assert_echo (port, TRUE);
+
+  /* Disabled: the peer refuses it, and the laptop's clients hear why. */
+  call_void (home, "DisableService", g_variant_new ("(s)", "echo"));
+  g_assert_nonnull (strstr (g_variant_print (wait_latest (&services), FALSE), "false"));
+  g_assert_false (pu_config_lookup_service (pu_profile_get_config (fx->home), "echo")->enabled);
+  assert_echo (port, FALSE);
+  g_assert_nonnull (strstr (g_variant_get_string (wait_latest (&failed), NULL), "echo"));
+  call_void (home, "EnableService", g_variant_new ("(s)", "echo"));
+  assert_echo (port, TRUE);
+
+  /* Only another peer may use it now: the laptop is refused. */
+  {
+    const char * const home_only[] = { home_id, NULL };
+
+    call_void (home, "SetServiceAllowed",
+               g_variant_new ("(s^as)", "echo", home_only));
+    assert_echo (port, FALSE);
+    call_void (home, "SetServiceAllowed",
+               g_variant_new ("(s^as)", "echo", none));
+    assert_echo (port, TRUE);
+  }
+
+  /* Forwards that cannot be opened. */
+  call_fails (laptop, "Connect", g_variant_new ("(ssq)", "nobody", "echo", 0),
+              ERROR_NAME ("NotFound"), "nobody");
+  call_fails (laptop, "Connect", g_variant_new ("(ssq)", home_id, "no/such", 0),
+              ERROR_NAME ("InvalidArgument"), "service name");
+  busy = g_strdup_printf ("127.0.0.1:%u is already in use", port);
+  call_fails (laptop, "Connect", g_variant_new ("(ssq)", home_id, "echo", port),
+              ERROR_NAME ("Exists"), busy);
+
+  /* Closed: gone from the list, the port refuses. */
+  call_void (laptop, "Disconnect", g_variant_new ("(q)", port));
+  g_assert_cmpuint (g_variant_n_children (wait_latest (&forwards)), ==, 0);
+  call_fails (laptop, "Disconnect", g_variant_new ("(q)", port), ERROR_NAME ("NotFound"),
+              "No forward on 127.0.0.1:");
+
+  /* Removed from config.ini. */
+  call_void (home, "RemoveService", g_variant_new ("(s)", "echo"));
+  g_free (config);
+  config = read_file (pu_config_get_path (pu_profile_get_config (fx->home)));
+  g_assert_null (strstr (config, "[service echo]"));
+  value = call_ok (home, "ListServices", NULL);
+  g_assert_null (strstr (g_variant_print (value, FALSE), "'echo'"));
+
+  g_socket_service_stop (echo);
+  g_clear_pointer (&services.value, g_variant_unref);
+  g_clear_pointer (&forwards.value, g_variant_unref);
+  g_clear_pointer (&failed.value, g_variant_unref);
+}
+
+static void
+test_trust (Fixture       *fx,
+            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuPeerUp1) home = NULL;
+  g_autoptr(GVariant) value = NULL;
+  g_autoptr(GVariantDict) sas = NULL;
+  g_autoptr(PuIdentity) stranger = pu_identity_generate ();
+  g_autofree char *laptop_id = id_of (fx->laptop);
+  g_autofree char *home_id = id_of (fx->home);
+  g_autofree char *keys = NULL;
+  const char *keys_path = pu_trust_store_get_path (pu_profile_get_trust_store (fx->home));
+  const char *stranger_id = pu_identity_get_peer_id_string (stranger);
+  g_autoptr(GVariant) emoji = NULL;
+  Latest trust = { 0 };
+
+  pu_control_listen (fx->control, fx->socket_path, &error);
+  g_assert_no_error (error);
+  home = connect_client (fx->socket_path);
+  g_signal_connect (home, "trust-changed", G_CALLBACK (latest_cb), &trust);
+
+  /* The emoji, then confirming them writes verified=. */
+  value = call_ok (home, "GetSas", g_variant_new ("(s)", "laptop"));
+  sas = g_variant_dict_new (g_variant_get_child_value (value, 0));
+  emoji = g_variant_dict_lookup_value (sas, "emoji", G_VARIANT_TYPE_STRING_ARRAY);
+  g_assert_cmpuint (g_variant_n_children (emoji), ==, 4);
+  g_assert_cmpuint (strlen (dict_string (sas, "digits")), ==, 7);
+  g_assert_false (dict_bool (sas, "verified"));
+  call_void (home, "Verify", g_variant_new ("(s)", "laptop"));
+  keys = read_file (keys_path);
+  g_assert_nonnull (strstr (keys, "verified=sha256:"));
+  wait_latest (&trust);
+  g_clear_pointer (&sas, g_variant_dict_unref);
+  g_clear_pointer (&value, g_variant_unref);
+  value = call_ok (home, "GetSas", g_variant_new ("(s)", laptop_id));
+  sas = g_variant_dict_new (g_variant_get_child_value (value, 0));
+  g_assert_true (dict_bool (sas, "verified"));
+
+  call_fails (home, "Verify", g_variant_new ("(s)", home_id), ERROR_NAME ("InvalidArgument"),
+              "own peer ID");
+  call_fails (home, "Verify", g_variant_new ("(s)", stranger_id), ERROR_NAME ("NotFound"),
+              "not authorized");
+
+  /* Authorize and deauthorize change authorized_keys. */
+  call_fails (home, "Authorize", g_variant_new ("(sss)", "laptop", "", ""),
+              ERROR_NAME ("Exists"), "");
+  call_void (home, "Deauthorize", g_variant_new ("(s)", "laptop"));
+  g_free (keys);
+  keys = read_file (keys_path);
+  g_assert_null (strstr (keys, laptop_id));
+  call_fails (home, "Deauthorize", g_variant_new ("(s)", "laptop"), ERROR_NAME ("NotFound"), "");
+  call_void (home, "Authorize",
+             g_variant_new ("(sss)", stranger_id, "phone", "7d"));
+  g_free (keys);
+  keys = read_file (keys_path);
+  g_assert_nonnull (strstr (keys, stranger_id));
+  g_assert_nonnull (strstr (keys, "expires="));
+  g_assert_nonnull (strstr (g_variant_print (wait_latest (&trust), FALSE), stranger_id));
+  call_fails (home, "Authorize", g_variant_new ("(sss)", laptop_id, "", "soon"),
+              ERROR_NAME ("InvalidArgument"), "Invalid duration");
+  call_fails (home, "Authorize", g_variant_new ("(sss)", "12D3KooWnope", "", ""),
+              ERROR_NAME ("InvalidArgument"), "12D3KooWnope");
+  g_clear_pointer (&trust.value, g_variant_unref);
+}
+
+static void
+test_pairing (Fixture       *fx,
+              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuPeerUp1) home = NULL;
+  g_autoptr(PuPeerUp1) laptop = NULL;
+  g_autoptr(PuControl) laptop_control = NULL;
+  g_autoptr(GVariant) value = NULL;
+  g_autoptr(GVariantDict) invited = NULL;
+  g_autoptr(GVariantDict) joined = NULL;
+  g_autofree char *home_id = id_of (fx->home);
+  g_autofree char *laptop_id = id_of (fx->laptop);
+  const char *handle;
+  const char *code;
+  const char *uri;
+  const char *join_handle;
+  Latest home_done = { 0 };
+  Latest laptop_done = { 0 };
+
+  /* Strangers so far. */
+  pu_trust_store_remove (pu_profile_get_trust_store (fx->home), peer_of (fx->laptop), &error);
+  g_assert_no_error (error);
+  pu_control_listen (fx->control, fx->socket_path, &error);
+  g_assert_no_error (error);
+  home = connect_client (fx->socket_path);
+  laptop_control = listen_laptop (fx, &laptop);
+  g_signal_connect (home, "pairing-finished", G_CALLBACK (latest_cb), &home_done);
+  g_signal_connect (laptop, "pairing-finished", G_CALLBACK (latest_cb), &laptop_done);
+
+  call_fails (laptop, "Join", g_variant_new ("(sa{sv})", "!!", NULL),
+              ERROR_NAME ("InvalidArgument"), "");
+  call_fails (home, "CancelPairing", g_variant_new ("(s)", "pairing-99"),
+              ERROR_NAME ("NotFound"), "pairing-99");
+  {
+    GVariantDict options;
+
+    g_variant_dict_init (&options, NULL);
+    g_variant_dict_insert (&options, "ttl", "u", 0);
+    call_fails (home, "Invite", g_variant_new ("(@a{sv})", g_variant_dict_end (&options)),
+                ERROR_NAME ("InvalidArgument"), "24 hours");
+  }
+
+  value = call_ok (home, "Invite", g_variant_new ("(a{sv})", NULL));
+  g_variant_get (value, "(&s&s&s)", &handle, &code, &uri);
+  g_assert_true (g_str_has_prefix (uri, "peerup:"));
+  g_assert_cmpuint (strlen (code), >, 20);
+  {
+    g_autoptr(GVariant) answer = NULL;
+
+    answer = call_ok (laptop, "Join", g_variant_new ("(sa{sv})", code, NULL));
+    g_variant_get (answer, "(&s)", &join_handle);
+    g_assert_true (g_str_has_prefix (join_handle, "pairing-"));
+  }
+
+  invited = g_variant_dict_new (wait_latest (&home_done));
+  g_assert_cmpstr (dict_string (invited, "handle"), ==, handle);
+  g_assert_cmpstr (dict_string (invited, "role"), ==, "invite");
+  g_assert_cmpstr (dict_string (invited, "peer_id"), ==, laptop_id);
+  joined = g_variant_dict_new (wait_latest (&laptop_done));
+  g_assert_cmpstr (dict_string (joined, "role"), ==, "join");
+  g_assert_cmpstr (dict_string (joined, "peer_id"), ==, home_id);
+  g_assert_true (pu_trust_store_is_authorized (pu_profile_get_trust_store (fx->home),
+                                               peer_of (fx->laptop), 0));
+  g_assert_true (pu_trust_store_is_authorized (pu_profile_get_trust_store (fx->laptop),
+                                               peer_of (fx->home), 0));
+
+  /* A pairing cancelled ends with an error. */
+  {
+    g_autoptr(GVariant) answer = call_ok (laptop, "Join", g_variant_new ("(sa{sv})", code, NULL));
+    g_autoptr(GVariantDict) cancelled = NULL;
+
+    g_variant_get (answer, "(&s)", &join_handle);
+    call_void (laptop, "CancelPairing", g_variant_new ("(s)", join_handle));
+    cancelled = g_variant_dict_new (wait_latest (&laptop_done));
+    g_assert_cmpstr (dict_string (cancelled, "handle"), ==, join_handle);
+    g_assert_cmpstr (dict_string (cancelled, "message"), ==, "Pairing cancelled");
+    g_assert_false (g_variant_dict_contains (cancelled, "peer_id"));
+  }
+  g_clear_pointer (&home_done.value, g_variant_unref);
+  g_clear_pointer (&laptop_done.value, g_variant_unref);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -675,6 +1128,9 @@ main (int   argc,
   ADD ("stale-socket", test_stale_socket);
   ADD ("client-limit", test_client_limit);
   ADD ("session-bus", test_session_bus);
+  ADD ("services-forwards", test_services_forwards);
+  ADD ("trust", test_trust);
+  ADD ("pairing", test_pairing);
 #undef ADD
 
   return g_test_run ();

@@ -10,6 +10,7 @@
 #include "pu-relay-client.h"
 #include "pu-test-relay.h"
 #include "pu-test-util.h"
+#include "pu-udp.h"
 
 typedef struct {
   PuIcePath *self;
@@ -100,6 +101,123 @@ test_path_loopback (void)
   for (guint i = 0; i < 100 && g_main_context_iteration (NULL, FALSE); i++)
     ;
   pu_test_remove_tree (dir);
+}
+
+static GSocket *
+udp_socket (GSocketAddress **address)
+{
+  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (lo, 0);
+  g_autoptr(GError) error = NULL;
+  GSocket *socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
+                                  G_SOCKET_PROTOCOL_UDP, &error);
+
+  g_assert_no_error (error);
+  g_socket_bind (socket, any, FALSE, &error);
+  g_assert_no_error (error);
+  g_socket_set_blocking (socket, FALSE);
+  *address = g_socket_get_local_address (socket, &error);
+  g_assert_no_error (error);
+  return socket;
+}
+
+/* Waits for and reads what @socket has, into @datagrams (room for 64). */
+static guint
+udp_receive (GSocket    *socket,
+             guint8     *bufs,
+             PuDatagram *datagrams)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_socket_condition_wait (socket, G_IO_IN, NULL, &error);
+  g_assert_no_error (error);
+  return pu_udp_receive (g_socket_get_fd (socket), bufs, PU_UDP_GRO_BYTES_MAX, 1, datagrams, 64);
+}
+
+/* The steered socket gets QUIC packets (fixed bit set), the first one the
+ * rest: STUN and heartbeats stay with libnice. */
+static void
+test_udp_steered (void)
+{
+  g_autoptr(GSocketAddress) base_addr = NULL, sender_addr = NULL;
+  g_autoptr(GSocket) base = udp_socket (&base_addr);
+  g_autoptr(GSocket) sender = udp_socket (&sender_addr);
+  g_autoptr(GSocket) steered = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree guint8 *bufs = g_malloc (PU_UDP_GRO_BYTES_MAX);
+  /* QUIC short and long headers, STUN, a heartbeat. */
+  const PuDatagram packets[] = {
+    { (const guint8 *) "\x41short", 6 }, { (const guint8 *) "\x01\x01stun", 6 },
+    { (const guint8 *) "\xc0long", 5 }, { (const guint8 *) "\x00pu\x01", 4 },
+  };
+  const PuDatagram *quic[] = { &packets[0], &packets[2] };
+  PuDatagram datagrams[64];
+  char buf[64];
+  guint n = 0;
+  gssize len;
+
+  steered = pu_udp_open_steered (base, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (packets); i++)
+    {
+      g_socket_send_to (sender, base_addr, (const char *) packets[i].data, packets[i].len, NULL,
+                        &error);
+      g_assert_no_error (error);
+    }
+
+  while (n < G_N_ELEMENTS (quic))
+    {
+      guint got = udp_receive (steered, bufs, datagrams);
+
+      g_assert_cmpuint (n + got, <=, G_N_ELEMENTS (quic));
+      for (guint i = 0; i < got; i++, n++)
+        g_assert_cmpmem (datagrams[i].data, datagrams[i].len, quic[n]->data, quic[n]->len);
+    }
+
+  g_socket_set_blocking (base, TRUE);
+  len = g_socket_receive (base, buf, sizeof buf, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (buf, len, packets[1].data, packets[1].len);
+  len = g_socket_receive (base, buf, sizeof buf, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (buf, len, packets[3].data, packets[3].len);
+}
+
+/* Equal-size datagrams and a short last one leave in one GSO message and
+ * arrive whole, in order, whether or not GRO joined them. */
+static void
+test_udp_gso_gro (void)
+{
+  g_autoptr(GSocketAddress) receiver_addr = NULL, sender_addr = NULL;
+  g_autoptr(GSocket) receiver = udp_socket (&receiver_addr);
+  g_autoptr(GSocket) sender = udp_socket (&sender_addr);
+  g_autofree guint8 *bufs = g_malloc (PU_UDP_GRO_BYTES_MAX);
+  g_autofree guint8 *data = g_malloc (11 * 1200);
+  struct sockaddr_storage native;
+  PuDatagram sent[11], received[64];
+  gboolean gso = TRUE;
+  guint n = 0;
+
+  g_assert_true (g_socket_address_to_native (receiver_addr, &native, sizeof native, NULL));
+  pu_udp_enable_gro (g_socket_get_fd (receiver));
+  for (guint i = 0; i < G_N_ELEMENTS (sent); i++)
+    {
+      memset (data + i * 1200, 'a' + i, 1200);
+      sent[i] = (PuDatagram) { data + i * 1200, i < 10 ? 1200 : 300 };
+    }
+  g_assert_cmpuint (pu_udp_send (g_socket_get_fd (sender), (struct sockaddr *) &native,
+                                 g_socket_address_get_native_size (receiver_addr), sent,
+                                 G_N_ELEMENTS (sent), &gso), ==, G_N_ELEMENTS (sent));
+  while (n < G_N_ELEMENTS (sent))
+    {
+      guint got = udp_receive (receiver, bufs, received);
+
+      for (guint i = 0; i < got; i++)
+        g_assert_cmpmem (received[i].data, received[i].len, sent[n + i].data, sent[n + i].len);
+      n += got;
+    }
+  g_assert_cmpuint (n, ==, G_N_ELEMENTS (sent));
+  g_test_message ("GSO %s", gso ? "used" : "refused by the kernel");
 }
 
 static void
@@ -542,6 +660,8 @@ main (int   argc,
 
   g_test_add_func ("/ice/path/loopback", test_path_loopback);
   g_test_add_func ("/ice/turn-credentials", test_turn_credentials);
+  g_test_add_func ("/ice/udp/steered", test_udp_steered);
+  g_test_add_func ("/ice/udp/gso-gro", test_udp_gso_gro);
   g_test_add ("/ice/node/direct-host", Fixture, NULL, fixture_setup, test_direct_host,
               fixture_teardown);
   g_test_add ("/ice/node/switch-during-transfer", Fixture, NULL, fixture_setup,

@@ -24,6 +24,10 @@ assert_limits_equal (const PuRelayLimits *a,
   g_assert_cmpuint (a->pairing_seconds, ==, b->pairing_seconds);
   g_assert_cmpuint (a->pairing_per_ip, ==, b->pairing_per_ip);
   g_assert_cmpint (a->invite_admin_only, ==, b->invite_admin_only);
+  g_assert_cmpmem (a->turn_host, sizeof a->turn_host, b->turn_host, sizeof b->turn_host);
+  g_assert_cmpuint (a->turn_port, ==, b->turn_port);
+  g_assert_cmpmem (a->turn_secret, sizeof a->turn_secret, b->turn_secret,
+                   sizeof b->turn_secret);
 }
 
 static void
@@ -61,7 +65,10 @@ test_relay_config_values (void)
     "pairing-seconds=60\n"
     "pairing-per-ip=3\n"
     "[policy]\n"
-    "invite=admin\n";
+    "invite=admin\n"
+    "[turn]\n"
+    "url=turn:[2001:db8::3]:3479\n"
+    "secret=s3cret\n";
   g_autoptr(GError) error = NULL;
   PuRelayLimits limits;
 
@@ -78,6 +85,9 @@ test_relay_config_values (void)
   g_assert_cmpuint (limits.pairing_seconds, ==, 60);
   g_assert_cmpuint (limits.pairing_per_ip, ==, 3);
   g_assert_true (limits.invite_admin_only);
+  g_assert_cmpstr (limits.turn_host, ==, "2001:db8::3");
+  g_assert_cmpuint (limits.turn_port, ==, 3479);
+  g_assert_cmpstr (limits.turn_secret, ==, "s3cret");
 }
 
 static void
@@ -101,6 +111,14 @@ test_relay_config_bad (void)
     { "[limits]\npairing-per-ip=0\n", PU_ERROR_PARSE, "pairing-per-ip" },
     { "max-peers=5\n", PU_ERROR_PARSE, "not a valid key file" },
     { "[limits\n", PU_ERROR_PARSE, "not a valid key file" },
+    { "[turn]\nurl=turn:203.0.113.3\n", PU_ERROR_PARSE, "[turn] needs both url and secret" },
+    { "[turn]\nsecret=x\n", PU_ERROR_PARSE, "[turn] needs both url and secret" },
+    { "[turn]\nurl=turn:turn.example.org\nsecret=x\n", PU_ERROR_PARSE,
+      "write turn:IP[:PORT]" },
+    { "[turn]\nurl=turns:203.0.113.3\nsecret=x\n", PU_ERROR_PARSE, "write turn:IP[:PORT]" },
+    { "[turn]\nurl=turn:203.0.113.3:0\nsecret=x\n", PU_ERROR_PARSE, "write turn:IP[:PORT]" },
+    { "[turn]\nurl=turn:203.0.113.3\nsecret=\n", PU_ERROR_PARSE, "static-auth-secret" },
+    { "[turn]\nport=3478\n", PU_ERROR_PARSE, "unknown key port in [turn]" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)

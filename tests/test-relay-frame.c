@@ -201,6 +201,22 @@ test_round_trip (void)
     g_assert_true (pu_peer_id_equal (&out.peer, peer));
   }
 
+  in.type = PU_RELAY_FRAME_TURN;
+  in.turn_port = 3478;
+  g_strlcpy (in.turn_host, "203.0.113.3", sizeof in.turn_host);
+  g_strlcpy (in.turn_username, "1767225600:12D3KooWexample", sizeof in.turn_username);
+  g_strlcpy (in.turn_password, "c2VjcmV0IHBhc3N3b3Jk", sizeof in.turn_password);
+  {
+    g_autoptr(GBytes) bytes = encode_ok (&in);
+
+    g_assert_cmpuint (g_bytes_get_size (bytes), ==, 2 + 2 + 1 + 11 + 1 + 26 + 1 + 20);
+    decode_ok (bytes, &out);
+    g_assert_cmpuint (out.turn_port, ==, 3478);
+    g_assert_cmpstr (out.turn_host, ==, "203.0.113.3");
+    g_assert_cmpstr (out.turn_username, ==, "1767225600:12D3KooWexample");
+    g_assert_cmpstr (out.turn_password, ==, "c2VjcmV0IHBhc3N3b3Jk");
+  }
+
   in.type = PU_RELAY_FRAME_GROUP_JOIN;
   memset (in.token, 7, sizeof in.token);
   g_strlcpy (in.members[0].name, "laptop", sizeof in.members[0].name);
@@ -335,6 +351,16 @@ test_bad_frames (void)
   guint8 sponsor[2 + 32 + 8 + 64] = { 1, PU_RELAY_FRAME_SPONSOR };
   static const guint8 absent_short[2 + 32 + 7] = { 1, PU_RELAY_FRAME_ABSENT };
   static const guint8 absent_long[2 + 32 + 9] = { 1, PU_RELAY_FRAME_ABSENT };
+  static const guint8 turn_ok[] = { 1, PU_RELAY_FRAME_TURN, 0x0d, 0x96, 1, 'h', 1, 'u', 1, 'p' };
+  static const guint8 turn_port0[] = { 1, PU_RELAY_FRAME_TURN, 0, 0, 1, 'h', 1, 'u', 1, 'p' };
+  static const guint8 turn_empty[] = { 1, PU_RELAY_FRAME_TURN, 0x0d, 0x96, 0, 1, 'u', 1, 'p' };
+  static const guint8 turn_ctrl[] = { 1, PU_RELAY_FRAME_TURN, 0x0d, 0x96, 1, '\n', 1, 'u', 1,
+                                      'p' };
+  static const guint8 turn_junk[] = { 1, PU_RELAY_FRAME_TURN, 0x0d, 0x96, 1, 'h', 1, 'u', 1, 'p',
+                                      0 };
+  static const guint8 turn_short[] = { 1, PU_RELAY_FRAME_TURN, 0x0d, 0x96, 1, 'h', 1, 'u', 2,
+                                       'p' };
+  guint8 turn_long[2 + 2 + 1 + 128] = { 1, PU_RELAY_FRAME_TURN, 0x0d, 0x96, 128 };
 
   decode_fails (empty, 0, PU_ERROR_PARSE);
   decode_fails (one, sizeof one, PU_ERROR_PARSE);
@@ -352,6 +378,18 @@ test_bad_frames (void)
   decode_fails (error_short, sizeof error_short, PU_ERROR_PARSE);
   decode_fails (absent_short, sizeof absent_short, PU_ERROR_PARSE);
   decode_fails (absent_long, sizeof absent_long, PU_ERROR_PARSE);
+  {
+    PuRelayFrame frame;
+
+    g_assert_true (pu_relay_frame_decode (turn_ok, sizeof turn_ok, &frame, NULL));
+  }
+  decode_fails (turn_port0, sizeof turn_port0, PU_ERROR_PARSE);
+  decode_fails (turn_empty, sizeof turn_empty, PU_ERROR_PARSE);
+  decode_fails (turn_ctrl, sizeof turn_ctrl, PU_ERROR_PARSE);
+  decode_fails (turn_junk, sizeof turn_junk, PU_ERROR_PARSE);
+  decode_fails (turn_short, sizeof turn_short, PU_ERROR_PARSE);
+  memset (turn_long + 5, 'a', 128);
+  decode_fails (turn_long, sizeof turn_long, PU_ERROR_PARSE);
 
   /* A batch: no datagram, an empty one, one longer than what is left, a
    * length cut in half. */

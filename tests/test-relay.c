@@ -10,6 +10,7 @@
 #include "pu-certificate.h"
 #include "pu-error.h"
 #include "pu-file.h"
+#include "pu-ice-path.h"
 #include "pu-relay-client.h"
 #include "pu-relay-frame.h"
 #include "pu-relay-groups.h"
@@ -1545,6 +1546,79 @@ test_absent (void)
   relay_free (relay);
 }
 
+static gboolean
+has_turn (gpointer data)
+{
+  const char *host, *username, *password;
+  guint16 port;
+
+  return pu_relay_client_get_turn (((Node *) data)->client, &host, &port, &username, &password);
+}
+
+/* Checks the TURN credentials @node got: coturn's scheme for its peer ID,
+ * valid for a day. */
+static void
+expect_turn (Node       *node,
+             PuIdentity *identity)
+{
+  const char *host, *username, *password;
+  g_autofree char *prefix = NULL;
+  g_autofree char *expected_username = NULL;
+  g_autofree char *expected_password = NULL;
+  g_auto(GStrv) parts = NULL;
+  guint16 port;
+  gint64 expiry, now = g_get_real_time () / G_USEC_PER_SEC;
+
+  wait_for (has_turn, node, "TURN credentials");
+  g_assert_true (pu_relay_client_get_turn (node->client, &host, &port, &username, &password));
+  g_assert_cmpstr (host, ==, "203.0.113.3");
+  g_assert_cmpuint (port, ==, 3479);
+  parts = g_strsplit (username, ":", 2);
+  g_assert_cmpstr (parts[1], ==, pu_identity_get_peer_id_string (identity));
+  expiry = g_ascii_strtoll (parts[0], NULL, 10);
+  g_assert_cmpint (expiry, >=, now + PU_RELAY_TURN_LIFETIME_SECONDS - 60);
+  g_assert_cmpint (expiry, <=, now + PU_RELAY_TURN_LIFETIME_SECONDS + 60);
+  pu_ice_path_turn_credentials ("lab-secret", parts[1], expiry, &expected_username,
+                                &expected_password);
+  g_assert_cmpstr (username, ==, expected_username);
+  g_assert_cmpstr (password, ==, expected_password);
+}
+
+/* With a TURN server in its limits, the relay gives authorized peers
+ * credentials for it, and devices on probation none until sponsored. */
+static void
+test_turn (void)
+{
+  Relay *relay = relay_new ();
+  g_autoptr(PuIdentity) alice = pu_identity_generate ();
+  g_autoptr(PuIdentity) dave = pu_identity_generate ();
+  const PuPeerId *alice_id = pu_identity_get_peer_id (alice);
+  Node *a, *d;
+
+  g_strlcpy (relay->limits.turn_host, "203.0.113.3", sizeof relay->limits.turn_host);
+  relay->limits.turn_port = 3479;
+  g_strlcpy (relay->limits.turn_secret, "lab-secret", sizeof relay->limits.turn_secret);
+  pu_relay_server_set_limits (relay->server, &relay->limits);
+  write_keys (relay, alice, NULL);
+  a = node_new (relay, alice, TRUE);
+  expect_turn (a, alice);
+
+  /* Dave on probation gets nothing (his pairing message going through shows
+   * the relay would have sent it by then); authorized, he gets them. */
+  d = node_new_pairing (relay, dave);
+  wait_connected (d);
+  send_ok (d, alice_id, pu_relay_client_get_instance (a->client), "P hello", TRUE);
+  expect (a, pu_identity_get_peer_id (dave), pu_relay_client_get_instance (d->client),
+          "P hello", TRUE);
+  g_assert_false (has_turn (d));
+  write_keys (relay, alice, dave, NULL);
+  expect_turn (d, dave);
+
+  node_free (a);
+  node_free (d);
+  relay_free (relay);
+}
+
 static void
 test_pairing_limits (void)
 {
@@ -1941,6 +2015,7 @@ main (int   argc,
   g_test_add_func ("/relay/pairing-session", test_pairing_session);
   g_test_add_func ("/relay/pairing-limits", test_pairing_limits);
   g_test_add_func ("/relay/absent", test_absent);
+  g_test_add_func ("/relay/turn", test_turn);
   g_test_add_func ("/relay/sponsor", test_sponsor);
   g_test_add_func ("/relay/nameplates", test_nameplates);
   g_test_add_func ("/relay/groups", test_groups);

@@ -126,26 +126,32 @@ file_mode (const char *path)
   return st.st_mode & 07777;
 }
 
-/* `peerup whoami` on the same session bus: the CLI finds the key too. */
+/* Runs `peerup COMMAND [SUBCOMMAND] --config CONFIG` on the same session
+ * bus; its stdout. */
 static char *
-cli_whoami (Fixture *fx)
+run_cli (Fixture    *fx,
+         const char *command,
+         const char *subcommand)
 {
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GSubprocess) proc = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
+  const char *argv[] = { g_getenv ("PU_PEERUP_BIN"), command, subcommand, NULL, NULL, NULL };
+  guint n = subcommand != NULL ? 3 : 2;
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
                                         | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  proc = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("PU_PEERUP_BIN"), "whoami",
-                                      "--config", fx->config, NULL);
+  argv[n] = "--config";
+  argv[n + 1] = fx->config;
+  proc = g_subprocess_launcher_spawnv (launcher, argv, &error);
   g_assert_no_error (error);
   g_subprocess_communicate_utf8 (proc, NULL, NULL, &out, &err, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (err, ==, "");
   g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 0);
-  return g_strdup (g_strstrip (out));
+  return g_steal_pointer (&out);
 }
 
 static void
@@ -198,8 +204,8 @@ test_profile_migration (Fixture       *fx,
   g_assert_false (created);
   g_assert_cmpstr (pu_identity_get_peer_id_string (pu_profile_get_identity (reopened)), ==, id);
   g_assert_false (g_file_test (fx->key, G_FILE_TEST_EXISTS));
-  whoami = cli_whoami (fx);
-  g_assert_cmpstr (whoami, ==, id);
+  whoami = run_cli (fx, "whoami", NULL);
+  g_assert_cmpstr (g_strstrip (whoami), ==, id);
 
   /* Back to a file: the same 68 bytes, 0600; the keyring forgets the key. */
   g_assert_true (pu_profile_move_identity_to_file (reopened, &error));
@@ -214,6 +220,39 @@ test_profile_migration (Fixture       *fx,
                                   &error);
   g_assert_null (gone);
   g_assert_error (error, PU_ERROR, PU_ERROR_NOT_FOUND);
+}
+
+/* The same moves with `peerup identity`. */
+static void
+test_cli (Fixture       *fx,
+          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuProfile) profile = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *expected = NULL;
+
+  profile = pu_profile_init (fx->config, "desk", NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  out = run_cli (fx, "identity", "where");
+  expected = g_strdup_printf ("In identity.key beside %s\n", fx->config);
+  g_assert_cmpstr (out, ==, expected);
+  g_free (out);
+  out = run_cli (fx, "identity", "to-keyring");
+  g_assert_cmpstr (out, ==, "The private key is now in the desktop keyring\n");
+  g_assert_false (g_file_test (fx->key, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (fx->marker, G_FILE_TEST_IS_REGULAR));
+  g_free (out);
+  out = run_cli (fx, "identity", "where");
+  g_assert_cmpstr (out, ==, "In the desktop keyring (Secret Service)\n");
+  g_free (out);
+  out = run_cli (fx, "identity", "export-file");
+  g_free (expected);
+  expected = g_strdup_printf ("The private key is now in %s\n", fx->key);
+  g_assert_cmpstr (out, ==, expected);
+  g_assert_false (g_file_test (fx->marker, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (file_mode (fx->key), ==, 0600);
 }
 
 static void
@@ -326,6 +365,7 @@ main (int   argc,
   g_test_add (name, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/secret/store-load-clear", test_store_load_clear);
   ADD ("/secret/profile-migration", test_profile_migration);
+  ADD ("/secret/cli", test_cli);
   ADD ("/secret/bad-marker", test_bad_marker);
 #undef ADD
 

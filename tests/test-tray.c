@@ -8,6 +8,7 @@
 
 #include "pu-dbus-menu.h"
 #include "pu-status-notifier.h"
+#include "pu-test-relay.h"
 #include "pu-test-util.h"
 #include "pu-tray.h"
 
@@ -646,12 +647,98 @@ test_tray (Fixture       *fx,
   value = get_item_string (fx, "IconName");
   g_assert_cmpstr (value, ==, "dev.peerup.PeerUp-pairing-symbolic");
   g_free (value);
+  value = get_item_string (fx, "AttentionIconName");
+  g_assert_cmpstr (value, ==, "dev.peerup.PeerUp-pairing-symbolic");
+  g_free (value);
   value = get_item_string (fx, "Status");
   g_assert_cmpstr (value, ==, "NeedsAttention");
 
   g_dbus_connection_signal_unsubscribe (fx->host, subscription);
   g_clear_object (&tray);
   pu_node_stop (node);
+}
+
+static void
+count_signal_cb (gpointer  instance,
+                 gpointer  arg,
+                 guint    *count)
+{
+  (*count)++;
+}
+
+/* A real relay on loopback: online once the relay answers, relayed once a
+ * device is connected through it. */
+static void
+test_tray_states (Fixture       *fx,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  PuTestRelay *relay = pu_test_relay_new (fx->dir);
+  g_autoptr(PuProfile) home = pu_test_relay_add_device (relay, "home");
+  g_autoptr(PuProfile) laptop = pu_test_relay_add_device (relay, "laptop");
+  const PuPeerId *laptop_id = pu_identity_get_peer_id (pu_profile_get_identity (laptop));
+  g_autoptr(PuNode) home_node = NULL;
+  g_autoptr(PuNode) laptop_node = NULL;
+  g_autoptr(PuTray) tray = NULL;
+  g_autofree char *layout = NULL;
+  g_autofree char *value = NULL;
+  Signals s = { 0 };
+  guint relay_changes = 0;
+  guint peer_changes = 0;
+  guint subscription;
+  gint32 ids[16];
+
+  g_assert_true (pu_trust_store_add (pu_profile_get_trust_store (home), laptop_id, NULL, 0,
+                                     &error));
+  g_assert_true (pu_config_set_name (pu_profile_get_config (home), "laptop", laptop_id, &error));
+  g_assert_no_error (error);
+  home_node = pu_node_new (home, TRUE, &error);
+  g_assert_no_error (error);
+  laptop_node = pu_node_new (laptop, FALSE, &error);
+  g_assert_no_error (error);
+  /* Every connection stays on the relay. */
+  pu_node_set_direct_paths (home_node, FALSE);
+  pu_node_set_direct_paths (laptop_node, FALSE);
+  g_signal_connect (home_node, "relay-changed", G_CALLBACK (count_signal_cb), &relay_changes);
+  g_signal_connect (home_node, "peer-changed", G_CALLBACK (count_signal_cb), &peer_changes);
+
+  tray = pu_tray_new (fx->app, G_ACTION_GROUP (fx->actions), &error);
+  g_assert_no_error (error);
+  pu_tray_set_node (tray, home_node);
+  g_assert_cmpint (pu_tray_get_state (tray), ==, PU_TRAY_STATE_OFFLINE);
+
+  pu_node_start (home_node);
+  pu_test_run_until_count (&relay_changes, 1);
+  g_assert_cmpuint (pu_node_get_n_relays_connected (home_node), ==, 1);
+  g_assert_cmpint (pu_tray_get_state (tray), ==, PU_TRAY_STATE_ONLINE);
+  g_assert_cmpstr (pu_tray_get_summary (tray), ==, "Online, no device connected");
+
+  subscription = g_dbus_connection_signal_subscribe (fx->host, NULL, PU_DBUS_MENU_INTERFACE,
+                                                     "LayoutUpdated", PU_TRAY_MENU_PATH, NULL,
+                                                     G_DBUS_SIGNAL_FLAGS_NONE, menu_signal_cb,
+                                                     &s, NULL);
+  pu_node_start (laptop_node);
+  pu_test_ping (laptop_node, pu_identity_get_peer_id (pu_profile_get_identity (home)), &error);
+  g_assert_no_error (error);
+  pu_test_run_until_count (&peer_changes, 1);
+  g_assert_cmpint (pu_tray_get_state (tray), ==, PU_TRAY_STATE_RELAYED);
+  g_assert_cmpstr (pu_tray_get_summary (tray), ==, "1 device connected, 1 through the relay");
+  watcher_start (&fx->watcher);
+  pu_test_run_until_count (&fx->watcher.n_registered, 1);
+  value = get_item_string (fx, "IconName");
+  g_assert_cmpstr (value, ==, "dev.peerup.PeerUp-relayed-symbolic");
+  pu_test_run_until_count (&s.layouts, 1);
+  layout = describe_layout (fx, PU_TRAY_MENU_PATH, s.revision, ids);
+  g_assert_cmpstr (layout, ==, "_Show Peer Up | --- | laptop: through the relay | ---"
+                               " | _Add Device… | _Pause [checkmark 0] | --- | _Quit");
+
+  g_dbus_connection_signal_unsubscribe (fx->host, subscription);
+  g_clear_object (&tray);
+  pu_node_stop (laptop_node);
+  pu_node_stop (home_node);
+  g_clear_object (&laptop_node);
+  g_clear_object (&home_node);
+  pu_test_relay_free (relay);
 }
 
 int
@@ -673,6 +760,7 @@ main (int   argc,
   ADD ("/tray/notifier", test_notifier);
   ADD ("/tray/menu", test_menu);
   ADD ("/tray/tray", test_tray);
+  ADD ("/tray/states", test_tray_states);
 #undef ADD
 
   return g_test_run ();

@@ -203,10 +203,10 @@ handle_get_property (GDBusConnection  *connection,
     return g_variant_new_object_path (self->menu_path != NULL ? self->menu_path : "/");
   if (g_str_equal (name, "ItemIsMenu"))
     return g_variant_new_boolean (FALSE);
-  if (g_str_equal (name, "IconName"))
+  /* Asking for attention shows the same icon (hosts may make it blink). */
+  if (g_str_equal (name, "IconName") || g_str_equal (name, "AttentionIconName"))
     return g_variant_new_string (self->icon_name != NULL ? self->icon_name : "");
-  if (g_str_equal (name, "OverlayIconName") || g_str_equal (name, "AttentionIconName")
-      || g_str_equal (name, "AttentionMovieName"))
+  if (g_str_equal (name, "OverlayIconName") || g_str_equal (name, "AttentionMovieName"))
     return g_variant_new_string ("");
   if (g_str_has_suffix (name, "Pixmap"))
     return no_pixmaps ();
@@ -381,7 +381,10 @@ pu_status_notifier_set_icon_name (PuStatusNotifier *self,
   g_return_if_fail (PU_IS_STATUS_NOTIFIER (self));
 
   if (replace (&self->icon_name, icon_name))
-    emit (self, "NewIcon", NULL);
+    {
+      emit (self, "NewIcon", NULL);
+      emit (self, "NewAttentionIcon", NULL);
+    }
 }
 
 void

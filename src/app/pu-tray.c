@@ -34,6 +34,7 @@ struct _PuTray
 
   PuTrayState state;
   char *summary;
+  char *peers_key;  /* what the peers section shows, to skip rebuilding it */
 };
 
 G_DEFINE_FINAL_TYPE (PuTray, pu_tray, G_TYPE_OBJECT)
@@ -79,7 +80,8 @@ peer_item_label (PuTray         *self,
   return g_strdup_printf (_("%s: through the relay"), escaped);
 }
 
-/* Fills the peers section; counts connected and relayed peers. */
+/* Fills the peers section (when it changed); counts connected and relayed
+ * peers. */
 static void
 update_peers (PuTray *self,
               guint  *n_connected,
@@ -87,6 +89,7 @@ update_peers (PuTray *self,
 {
   g_autoptr(GMenu) section = g_menu_new ();
   g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GString) key = g_string_new (NULL);
 
   *n_connected = *n_relayed = 0;
   if (self->node != NULL)
@@ -109,10 +112,16 @@ update_peers (PuTray *self,
             (*n_relayed)++;
         }
       label = peer_item_label (self, &entry->peer_id, &state, connected);
+      g_string_append_printf (key, "%s\n%s\n", id, label);
       item = g_menu_item_new (label, NULL);
       g_menu_item_set_action_and_target (item, "app.show-peer", "s", id);
       g_menu_append_item (section, item);
     }
+
+  if (g_strcmp0 (key->str, self->peers_key) == 0)
+    return;
+  g_free (self->peers_key);
+  self->peers_key = g_strdup (key->str);
 
   /* One change for the whole section, not one per device. */
   g_menu_remove_all (self->peers_section);
@@ -130,7 +139,7 @@ summarize (PuTray *self,
     case PU_TRAY_STATE_PAIRING:
       return g_strdup (_("Pairing a new device…"));
     case PU_TRAY_STATE_OFFLINE:
-      if (self->node != NULL && is_paused (self))
+      if (is_paused (self))
         return g_strdup (_("Paused: devices cannot reach this one"));
       return g_strdup (_("Offline: no relay can be reached"));
     case PU_TRAY_STATE_RELAYED:
@@ -260,6 +269,7 @@ pu_tray_finalize (GObject *object)
   PuTray *self = PU_TRAY (object);
 
   g_free (self->summary);
+  g_free (self->peers_key);
 
   G_OBJECT_CLASS (pu_tray_parent_class)->finalize (object);
 }

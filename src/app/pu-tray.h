@@ -33,7 +33,8 @@ G_DECLARE_FINAL_TYPE (PuTray, pu_tray, PU, TRAY, GObject)
 PuTray      *pu_tray_new          (GDBusConnection  *connection,
                                    GActionGroup     *actions,
                                    GError          **error);
-/* The node whose relays and peers are shown (nullable: offline). */
+/* The node whose relays and peers are shown (nullable: offline, as while
+ * the app is paused). */
 void         pu_tray_set_node     (PuTray           *self,
                                    PuNode           *node);
 void         pu_tray_set_pairing  (PuTray           *self,

@@ -3,7 +3,8 @@
  * Runs a serving node in the foreground and logs what happens to it with
  * GLib structured logging (the journal under systemd, stderr otherwise).
  * config.ini is watched: services added, removed, enabled or disabled with
- * `peerup service …` apply to the next connection without a restart. The
+ * `peerup service …` (through the control API, or by editing the file) apply
+ * to the next connection without a restart, and are logged. The
  * control API (dev.peerup.PeerUp1) answers `peerup status` and other clients
  * on the private socket and the session bus.
  *
@@ -51,50 +52,103 @@ log_service (const char      *what,
              service->enabled ? "enabled" : "disabled");
 }
 
-/* Says what a reload changed. */
+/* The services as last logged, and the config whose changes are followed:
+ * its own (made through the control API) and those of config.ini. */
+typedef struct {
+  GHashTable *services; /* name → PuService */
+  PuConfig   *config;
+} Watch;
+
 static void
-log_changes (PuConfig *before,
-             PuConfig *after)
+watch_clear (Watch *watch)
 {
-  GPtrArray *old_services = pu_config_get_services (before);
-  GPtrArray *new_services = pu_config_get_services (after);
-  g_autofree char *old_relays = relays_key (before);
-  g_autofree char *new_relays = relays_key (after);
+  if (watch->config != NULL)
+    g_signal_handlers_disconnect_by_data (watch->config, watch);
+  g_clear_object (&watch->config);
+  g_clear_pointer (&watch->services, g_hash_table_unref);
+}
 
-  for (guint i = 0; i < new_services->len; i++)
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Watch, watch_clear)
+
+static GHashTable *
+services_table_new (void)
+{
+  return g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                (GDestroyNotify) pu_service_free);
+}
+
+/* Says what changed in the services since last time. */
+static void
+log_service_changes (Watch    *watch,
+                     PuConfig *config)
+{
+  GPtrArray *services = pu_config_get_services (config);
+  g_autoptr(GHashTable) before = g_steal_pointer (&watch->services);
+  GHashTableIter iter;
+  const PuService *was;
+
+  watch->services = services_table_new ();
+  for (guint i = 0; i < services->len; i++)
     {
-      const PuService *now = new_services->pdata[i];
-      const PuService *was = pu_config_lookup_service (before, now->name);
+      const PuService *now = services->pdata[i];
+      PuService *copy;
       g_autofree char *now_address = pu_service_get_address (now);
-      g_autofree char *was_address = was != NULL ? pu_service_get_address (was) : NULL;
+      g_autofree char *was_address = NULL;
 
-      if (was == NULL)
+      was = before != NULL ? g_hash_table_lookup (before, now->name) : NULL;
+      was_address = was != NULL ? pu_service_get_address (was) : NULL;
+      if (before == NULL)
+        log_service ("exposed", now);
+      else if (was == NULL)
         log_service ("added", now);
       else if (was->enabled != now->enabled)
         log_service (now->enabled ? "enabled" : "disabled", now);
       else if (!g_str_equal (was_address, now_address) ||
                !strv_equal0 (was->allowed, now->allowed))
         log_service ("changed", now);
+      copy = pu_service_copy (now);
+      g_hash_table_insert (watch->services, copy->name, copy);
     }
-  for (guint i = 0; i < old_services->len; i++)
-    {
-      const PuService *was = old_services->pdata[i];
+  if (before == NULL)
+    return;
+  g_hash_table_iter_init (&iter, before);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &was))
+    if (!g_hash_table_contains (watch->services, was->name))
+      log_service ("removed", was);
+}
 
-      if (pu_config_lookup_service (after, was->name) == NULL)
-        log_service ("removed", was);
-    }
-  if (!g_str_equal (old_relays, new_relays))
-    g_message ("The relays in %s changed; restart the daemon to use them",
-               pu_config_get_path (after));
+static void
+config_changed_in_memory_cb (PuConfig *config,
+                             Watch    *watch)
+{
+  log_service_changes (watch, config);
+}
+
+static void
+watch_config (Watch    *watch,
+              PuConfig *config)
+{
+  if (watch->config != NULL)
+    g_signal_handlers_disconnect_by_data (watch->config, watch);
+  g_set_object (&watch->config, config);
+  g_signal_connect (config, "changed", G_CALLBACK (config_changed_in_memory_cb), watch);
+  log_service_changes (watch, config);
 }
 
 /* The profile read config.ini again after it changed. */
 static void
 config_changed_cb (PuProfile *profile,
                    PuConfig  *before,
-                   gpointer   user_data)
+                   Watch     *watch)
 {
-  log_changes (before, pu_profile_get_config (profile));
+  PuConfig *after = pu_profile_get_config (profile);
+  g_autofree char *old_relays = relays_key (before);
+  g_autofree char *new_relays = relays_key (after);
+
+  watch_config (watch, after);
+  if (!g_str_equal (old_relays, new_relays))
+    g_message ("The relays in %s changed; restart the daemon to use them",
+               pu_config_get_path (after));
 }
 
 static void
@@ -137,16 +191,6 @@ log_unpinned_relays (PuConfig *config)
     }
 }
 
-static void
-log_services (PuConfig *config)
-{
-  GPtrArray *services = pu_config_get_services (config);
-
-  if (services->len == 0)
-    g_message ("No services yet; add one with `peerup service add NAME HOST:PORT`");
-  for (guint i = 0; i < services->len; i++)
-    log_service ("exposed", services->pdata[i]);
-}
 
 int
 pu_cli_daemon (int    argc,
@@ -158,6 +202,7 @@ pu_cli_daemon (int    argc,
   g_autoptr(PuProfile) profile = NULL;
   g_autoptr(PuNode) node = NULL;
   g_autoptr(PuControl) control = NULL;
+  g_auto(Watch) watch = { 0 };
   g_autofree char *socket_path = NULL;
   g_autofree char *name = NULL;
   GPtrArray *relays;
@@ -196,14 +241,16 @@ pu_cli_daemon (int    argc,
                         NULL);
     }
 
-  g_signal_connect (profile, "config-changed", G_CALLBACK (config_changed_cb), NULL);
+  g_signal_connect (profile, "config-changed", G_CALLBACK (config_changed_cb), &watch);
 
   name = pu_profile_dup_device_name (profile);
   g_message ("Peer Up daemon for %s (%s), config %s", name,
              pu_identity_get_peer_id_string (pu_profile_get_identity (profile)),
              pu_config_get_path (config));
   log_unpinned_relays (config);
-  log_services (config);
+  if (pu_config_get_services (config)->len == 0)
+    g_message ("No services yet; add one with `peerup service add NAME HOST:PORT`");
+  watch_config (&watch, config);
   g_message ("Control API on %s", socket_path);
   pu_control_own_bus_name (control);
   pu_node_start (node);

@@ -21,7 +21,9 @@
 
 typedef struct {
   PuCliLoop    *loop;
-  PuNode       *node;
+  PuProfile    *profile;
+  PuNode       *node;      /* NULL when the running core pings */
+  PuPeerUp1    *core;
   PuPeerId      peer;
   char         *label;
   gboolean      json;
@@ -65,7 +67,7 @@ usec_to_ms (gint64 usec)
 static void
 print_header (Ping *ping)
 {
-  PuProfile *profile = pu_node_get_profile (ping->node);
+  PuProfile *profile = ping->profile;
   const PuTrustEntry *entry = pu_trust_store_lookup (pu_profile_get_trust_store (profile),
                                                      &ping->peer);
   const PuPeerId *self = pu_identity_get_peer_id (pu_profile_get_identity (profile));
@@ -125,41 +127,60 @@ print_summary (Ping *ping)
              ping->max_ms);
 }
 
-/* "direct" or "relayed", and on a direct path what ICE selected. */
+/* The path a reply took: "direct" or "relayed", and on a direct path what
+ * ICE selected (@local NULL otherwise). */
+typedef struct {
+  const char *kind;
+  const char *local;
+  const char *remote;
+  guint32     ip_version;
+} PathInfo;
+
 static void
-json_add_path (JsonBuilder *builder,
-               PuPath      *path)
+path_info_from_path (PathInfo *info,
+                     PuPath   *path)
 {
   PuIcePath *ice = PU_IS_ICE_PATH (path) ? PU_ICE_PATH (path) : NULL;
 
-  pu_cli_json_add_string (builder, "path", pu_path_kind_to_string (pu_path_get_kind (path)));
-  if (ice == NULL || pu_ice_path_get_local_type (ice) == NULL)
-    return;
-  pu_cli_json_add_string (builder, "local_candidate", pu_ice_path_get_local_type (ice));
-  pu_cli_json_add_string (builder, "remote_candidate", pu_ice_path_get_remote_type (ice));
-  json_builder_set_member_name (builder, "ip_version");
-  json_builder_add_int_value (builder, pu_ice_path_get_ip_version (ice));
+  info->kind = pu_path_kind_to_string (pu_path_get_kind (path));
+  info->local = ice != NULL ? pu_ice_path_get_local_type (ice) : NULL;
+  info->remote = ice != NULL ? pu_ice_path_get_remote_type (ice) : NULL;
+  info->ip_version = ice != NULL ? pu_ice_path_get_ip_version (ice) : 0;
 }
 
-static char *
-path_text (PuPath *path)
+/* From the running core's peer dictionary (strings owned by @dict). */
+static void
+path_info_from_dict (PathInfo     *info,
+                     GVariantDict *dict)
 {
-  PuIcePath *ice = PU_IS_ICE_PATH (path) ? PU_ICE_PATH (path) : NULL;
+  *info = (PathInfo) { "relayed", NULL, NULL, 0 };
+  g_variant_dict_lookup (dict, "path", "&s", &info->kind);
+  g_variant_dict_lookup (dict, "local_candidate", "&s", &info->local);
+  g_variant_dict_lookup (dict, "remote_candidate", "&s", &info->remote);
+  g_variant_dict_lookup (dict, "ip_version", "u", &info->ip_version);
+}
 
-  return pu_cli_path_text (pu_path_kind_to_string (pu_path_get_kind (path)),
-                           ice != NULL ? pu_ice_path_get_local_type (ice) : NULL,
-                           ice != NULL ? pu_ice_path_get_remote_type (ice) : NULL,
-                           ice != NULL ? pu_ice_path_get_ip_version (ice) : 0);
+static void
+json_add_path (JsonBuilder    *builder,
+               const PathInfo *path)
+{
+  pu_cli_json_add_string (builder, "path", path->kind);
+  if (path->local == NULL)
+    return;
+  pu_cli_json_add_string (builder, "local_candidate", path->local);
+  pu_cli_json_add_string (builder, "remote_candidate", path->remote);
+  json_builder_set_member_name (builder, "ip_version");
+  json_builder_add_int_value (builder, path->ip_version);
 }
 
 /* A probe's line: a reply (@error NULL, @path the one it took) or why there
  * was none. */
 static void
-print_probe (Ping         *ping,
-             guint64       seq,
-             double        rtt_ms,
-             PuPath       *path,
-             const GError *error)
+print_probe (Ping           *ping,
+             guint64         seq,
+             double          rtt_ms,
+             const PathInfo *path,
+             const GError   *error)
 {
   if (ping->json)
     {
@@ -185,7 +206,8 @@ print_probe (Ping         *ping,
     }
   else if (error == NULL)
     {
-      g_autofree char *text = path_text (path);
+      g_autofree char *text = pu_cli_path_text (path->kind, path->local, path->remote,
+                                                path->ip_version);
 
       g_print (_("reply from %s: seq=%" G_GUINT64_FORMAT " time=%.2f ms path=%s\n"),
                ping->label, seq, rtt_ms, text);
@@ -246,16 +268,29 @@ probe_failed (Probe        *probe,
 }
 
 static void
+probe_replied (Probe          *probe,
+               double          ms,
+               const PathInfo *path)
+{
+  Ping *ping = probe->ping;
+
+  ping->received++;
+  ping->sum_ms += ms;
+  ping->min_ms = ping->received == 1 ? ms : MIN (ping->min_ms, ms);
+  ping->max_ms = ping->received == 1 ? ms : MAX (ping->max_ms, ms);
+  print_probe (ping, probe->seq, ms, path, NULL);
+  probe_done (ping, probe->started);
+}
+
+static void
 probe_pinged_cb (GObject      *object,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
   Probe *probe = user_data;
-  Ping *ping = probe->ping;
   g_autoptr(GError) error = NULL;
   gint64 rtt = pu_node_ping_finish (PU_NODE (object), result, &error);
-  double ms;
-  PuPath *path;
+  PathInfo path;
 
   if (g_cancellable_is_cancelled (probe->cancellable))
     {
@@ -269,14 +304,48 @@ probe_pinged_cb (GObject      *object,
       return;
     }
 
-  ms = usec_to_ms (rtt);
-  ping->received++;
-  ping->sum_ms += ms;
-  ping->min_ms = ping->received == 1 ? ms : MIN (ping->min_ms, ms);
-  ping->max_ms = ping->received == 1 ? ms : MAX (ping->max_ms, ms);
-  path = pu_connection_get_path (probe->conn);
-  print_probe (ping, probe->seq, ms, path, NULL);
-  probe_done (ping, probe->started);
+  path_info_from_path (&path, pu_connection_get_path (probe->conn));
+  probe_replied (probe, usec_to_ms (rtt), &path);
+  probe_free (probe);
+}
+
+/* The running core answered a probe: the path is the peer's as it says. */
+static void
+probe_core_pinged_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  Probe *probe = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) info = NULL;
+  g_autoptr(GVariantDict) dict = NULL;
+  g_autofree char *peer_id = NULL;
+  double ms = 0;
+  PathInfo path;
+
+  if (!pu_peer_up1_call_ping_finish (PU_PEER_UP1 (object), &ms, result, &error))
+    {
+      if (!g_cancellable_is_cancelled (probe->cancellable))
+        {
+          g_dbus_error_strip_remote_error (error);
+          probe_failed (probe, error);
+        }
+      probe_free (probe);
+      return;
+    }
+  if (g_cancellable_is_cancelled (probe->cancellable))
+    {
+      probe_free (probe);
+      return;
+    }
+  peer_id = pu_peer_id_to_string (&probe->ping->peer);
+  if (pu_peer_up1_call_get_peer_sync (PU_PEER_UP1 (object), peer_id, G_DBUS_CALL_FLAGS_NONE, -1,
+                                      &info, NULL, NULL))
+    dict = g_variant_dict_new (info);
+  else
+    dict = g_variant_dict_new (NULL);
+  path_info_from_dict (&path, dict);
+  probe_replied (probe, ms, &path);
   probe_free (probe);
 }
 
@@ -337,6 +406,15 @@ ping_send (Ping *ping)
   probe->cancellable = g_cancellable_new ();
   ping->current = g_object_ref (probe->cancellable);
   ping->timeout_id = g_timeout_add_seconds (probe_timeout (probe->seq), probe_timeout_cb, ping);
+  if (ping->core != NULL)
+    {
+      g_autofree char *peer_id = pu_peer_id_to_string (&ping->peer);
+
+      pu_peer_up1_call_ping (ping->core, peer_id, G_DBUS_CALL_FLAGS_NONE,
+                             (int) probe_timeout (probe->seq) * 1000, probe->cancellable,
+                             probe_core_pinged_cb, probe);
+      return;
+    }
   pu_node_connect_async (ping->node, &ping->peer, probe->cancellable, probe_connected_cb, probe);
 }
 
@@ -369,7 +447,9 @@ pu_cli_ping (int    argc,
   g_auto(PuCliArgs) args = { 0 };
   g_auto(PuCliLoop) loop = { 0 };
   g_autoptr(GError) error = NULL;
+  g_autoptr(PuProfile) profile = NULL;
   g_autoptr(PuNode) node = NULL;
+  g_autoptr(PuPeerUp1) core = NULL;
   g_autofree char *interval = NULL;
   gint count = 4;
   Ping ping = { 0 };
@@ -401,14 +481,32 @@ pu_cli_ping (int    argc,
   if (interval != NULL && !pu_duration_parse_ms (interval, &ping.interval_ms, &error))
     return pu_cli_usage_error (spec.command, "--interval: %s", error->message);
 
-  node = start_node (&args, args.args[0], &ping.peer);
-  if (node == NULL)
+  profile = pu_cli_open_profile_with_peer (&args, args.args[0], &ping.peer);
+  if (profile == NULL)
     return PU_CLI_EXIT_FAILURE;
+  ping.profile = profile;
+  core = pu_cli_client_connect (&args);
+  if (core != NULL)
+    {
+      g_autofree char *peer_id = pu_peer_id_to_string (&ping.peer);
+
+      if (!pu_peer_up1_call_resolve_sync (core, peer_id, G_DBUS_CALL_FLAGS_NONE, -1, NULL,
+                                          &ping.label, NULL, &error))
+        return pu_cli_fail_remote (error);
+    }
+  else
+    {
+      node = pu_node_new (profile, FALSE, &error);
+      if (node == NULL)
+        return pu_cli_fail (error);
+      pu_node_start (node);
+      ping.label = pu_node_dup_peer_label (node, &ping.peer);
+    }
 
   pu_cli_loop_init (&loop);
   ping.loop = &loop;
   ping.node = node;
-  ping.label = pu_node_dup_peer_label (node, &ping.peer);
+  ping.core = core;
   ping.json = args.json;
   ping.count = (guint64) count;
   if (!args.json)
@@ -428,7 +526,8 @@ pu_cli_ping (int    argc,
   g_clear_handle_id (&ping.timeout_id, g_source_remove);
   g_clear_handle_id (&ping.next_id, g_source_remove);
   g_free (ping.label);
-  pu_node_stop (node);
+  if (node != NULL)
+    pu_node_stop (node);
   return status;
 }
 
@@ -457,9 +556,12 @@ trace_print (Trace *trace)
 {
   g_autofree char *label = pu_node_dup_peer_label (trace->node, &trace->peer);
   g_autofree char *id = pu_peer_id_to_string (&trace->peer);
-  PuPath *path = trace->path;
-  g_autofree char *kind = path_text (path);
+  g_autofree char *kind = NULL;
+  PathInfo info;
   guint hop = 1;
+
+  path_info_from_path (&info, trace->path);
+  kind = pu_cli_path_text (info.kind, info.local, info.remote, info.ip_version);
 
   if (trace->json)
     {
@@ -468,7 +570,7 @@ trace_print (Trace *trace)
       json_builder_begin_object (builder);
       pu_cli_json_add_string (builder, "peer", label);
       pu_cli_json_add_string (builder, "peer_id", id);
-      json_add_path (builder, path);
+      json_add_path (builder, &info);
       json_builder_set_member_name (builder, "hops");
       json_builder_begin_array (builder);
       if (trace->relay != NULL)

@@ -9,6 +9,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "pu-control-dbus.h"
 #include "pu-profile.h"
 
 G_BEGIN_DECLS
@@ -199,6 +200,18 @@ int         pu_cli_relay_authorize   (int argc, char **argv);
 int         pu_cli_relay_deauthorize (int argc, char **argv);
 int         pu_cli_relay_list_peers  (int argc, char **argv);
 int         pu_cli_relay_pair        (int argc, char **argv);
+
+/* The core running the device of @config_path (NULL: the default), asked over
+ * its private socket, with the default main context: G_IO_ERROR_NOT_FOUND
+ * when none runs. */
+PuPeerUp1  *pu_cli_client_open      (const char     *config_path,
+                                     GError        **error);
+/* The same for the command's --config; NULL when no core answers (a core
+ * that does not answer is noted on stderr): the command then works alone. */
+PuPeerUp1  *pu_cli_client_connect   (const PuCliArgs *args);
+/* pu_cli_fail() for the error of a call to the core, without its D-Bus
+ * prefix. */
+int         pu_cli_fail_remote      (GError         *error);
 
 /* The commands and groups. */
 int         pu_cli_init          (int argc, char **argv);

@@ -17,6 +17,56 @@ stream_failed_cb (PuProxy      *proxy,
   pu_cli_fail (error);
 }
 
+/* The running core says why a connection through its forward on @port failed. */
+typedef struct {
+  guint16 port;
+} Watch;
+
+static void
+core_forward_failed_cb (PuPeerUp1  *core,
+                        GVariant   *forward,
+                        const char *message,
+                        Watch      *watch)
+{
+  guint16 port = 0;
+
+  if (g_variant_lookup (forward, "port", "q", &port) && port == watch->port)
+    pu_cli_fail_printf ("%s", message);
+}
+
+/* Asks the running core for the forward, and closes it when stopped. */
+static int
+proxy_through_core (PuPeerUp1      *core,
+                    PuCliLoop      *loop,
+                    const PuPeerId *peer,
+                    const char     *service,
+                    guint16         port)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *peer_id = pu_peer_id_to_string (peer);
+  g_autofree char *label = NULL;
+  guint16 bound = 0;
+  Watch watch = { 0 };
+  int status;
+
+  if (!pu_peer_up1_call_resolve_sync (core, peer_id, G_DBUS_CALL_FLAGS_NONE, -1, NULL, &label,
+                                      NULL, &error) ||
+      !pu_peer_up1_call_connect_sync (core, peer_id, service, port, G_DBUS_CALL_FLAGS_NONE, -1,
+                                      &bound, NULL, &error))
+    return pu_cli_fail_remote (error);
+  watch.port = bound;
+  g_signal_connect (core, "forward-failed", G_CALLBACK (core_forward_failed_cb), &watch);
+  g_print (_("Forwarding 127.0.0.1:%u → %s on %s (by the running Peer Up core)\n"), bound,
+           service, label);
+
+  status = pu_cli_loop_run (loop);
+  g_signal_handlers_disconnect_by_data (core, &watch);
+  if (!pu_peer_up1_call_disconnect_sync (core, bound, G_DBUS_CALL_FLAGS_NONE, -1, NULL,
+                                         &error))
+    return pu_cli_fail_remote (error);
+  return status;
+}
+
 int
 pu_cli_proxy (int    argc,
               char **argv)
@@ -27,6 +77,7 @@ pu_cli_proxy (int    argc,
   g_autoptr(PuProfile) profile = NULL;
   g_autoptr(PuNode) node = NULL;
   g_autoptr(PuProxy) proxy = NULL;
+  g_autoptr(PuPeerUp1) core = NULL;
   g_autoptr(GInetAddress) lo = NULL;
   g_autoptr(GSocketAddress) listen = NULL;
   g_autofree char *label = NULL;
@@ -38,7 +89,9 @@ pu_cli_proxy (int    argc,
     .parameters = N_("PEER SERVICE LOCAL-PORT"),
     .summary = N_("Make a peer's service reachable on 127.0.0.1:LOCAL-PORT until stopped "
                   "(SIGTERM or Ctrl+C), e.g. `peerup proxy home ssh 2222` then "
-                  "`ssh -p 2222 localhost`. Port 0 picks a free port."),
+                  "`ssh -p 2222 localhost`. Port 0 picks a free port. While a Peer Up core "
+                  "runs for this device (`peerup daemon` or the app), it carries the "
+                  "forward."),
     .min_args = 3,
     .max_args = 3,
   };
@@ -57,6 +110,10 @@ pu_cli_proxy (int    argc,
     return PU_CLI_EXIT_FAILURE;
 
   pu_cli_loop_init (&loop);
+  core = pu_cli_client_connect (&args);
+  if (core != NULL)
+    return proxy_through_core (core, &loop, &peer, service, (guint16) port);
+
   node = pu_node_new (profile, FALSE, &error);
   if (node == NULL)
     return pu_cli_fail (error);

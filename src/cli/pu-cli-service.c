@@ -6,6 +6,8 @@
 
 #include <glib/gi18n.h>
 
+#include "pu-services.h"
+
 JsonNode *
 pu_cli_services_to_json (PuConfig *config)
 {
@@ -68,6 +70,7 @@ service_add (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(PuProfile) profile = NULL;
   g_autofree char *address = NULL;
+  g_autoptr(PuPeerUp1) core = NULL;
   PuConfig *config;
   const PuService *service;
   const GOptionEntry entries[] = {
@@ -91,27 +94,26 @@ service_add (int    argc,
     return status;
 
   config = pu_profile_get_config (profile);
-
-  if (!pu_config_add_service (config, args.args[0], args.args[1], &error))
-    return pu_cli_fail (error);
-
-  if (allow != NULL)
+  core = pu_cli_client_connect (&args);
+  if (core != NULL)
     {
-      /* A typo in a name would otherwise lock the service silently. */
-      for (guint i = 0; allow[i] != NULL; i++)
-        {
-          PuPeerId peer;
+      const char * const none[] = { NULL };
+      g_autoptr(GVariant) info = NULL;
 
-          if (!pu_config_resolve_peer (config, allow[i], &peer, &error))
-            return pu_cli_fail (error);
-        }
-      if (!pu_config_set_service_allowed (config, args.args[0], (const char * const *) allow,
-                                          &error))
+      if (!pu_peer_up1_call_add_service_sync (core, args.args[0], args.args[1],
+                                              allow != NULL ? (const char * const *) allow : none,
+                                              G_DBUS_CALL_FLAGS_NONE, -1, &info, NULL, &error))
+        return pu_cli_fail_remote (error);
+      /* What the core saved. */
+      if (!pu_profile_reload_config (profile, &error))
         return pu_cli_fail (error);
+      config = pu_profile_get_config (profile);
     }
-
-  if (!pu_config_save (config, &error))
-    return pu_cli_fail (error);
+  else if (!pu_services_add (config, args.args[0], args.args[1], (const char * const *) allow,
+                             &error))
+    {
+      return pu_cli_fail (error);
+    }
 
   service = pu_config_lookup_service (config, args.args[0]);
   address = pu_service_get_address (service);
@@ -150,6 +152,7 @@ service_change (ServiceChange   change,
   g_auto(PuCliArgs) args = { 0 };
   g_autoptr(GError) error = NULL;
   g_autoptr(PuProfile) profile = NULL;
+  g_autoptr(PuPeerUp1) core = NULL;
   PuConfig *config;
   const char *name;
   gboolean ok = FALSE;
@@ -159,25 +162,33 @@ service_change (ServiceChange   change,
     return status;
 
   config = pu_profile_get_config (profile);
-
+  core = pu_cli_client_connect (&args);
   name = args.args[0];
   switch (change)
     {
     case SERVICE_REMOVE:
-      ok = pu_config_remove_service (config, name, &error);
+      ok = core != NULL
+           ? pu_peer_up1_call_remove_service_sync (core, name, G_DBUS_CALL_FLAGS_NONE, -1,
+                                                   NULL, &error)
+           : pu_services_remove (config, name, &error);
       break;
     case SERVICE_ENABLE:
-      ok = pu_config_set_service_enabled (config, name, TRUE, &error);
+      ok = core != NULL
+           ? pu_peer_up1_call_enable_service_sync (core, name, G_DBUS_CALL_FLAGS_NONE, -1,
+                                                   NULL, &error)
+           : pu_services_set_enabled (config, name, TRUE, &error);
       break;
     case SERVICE_DISABLE:
-      ok = pu_config_set_service_enabled (config, name, FALSE, &error);
+      ok = core != NULL
+           ? pu_peer_up1_call_disable_service_sync (core, name, G_DBUS_CALL_FLAGS_NONE, -1,
+                                                   NULL, &error)
+           : pu_services_set_enabled (config, name, FALSE, &error);
       break;
     default:
       g_assert_not_reached ();
     }
-
-  if (!ok || !pu_config_save (config, &error))
-    return pu_cli_fail (error);
+  if (!ok)
+    return core != NULL ? pu_cli_fail_remote (error) : pu_cli_fail (error);
 
   if (change == SERVICE_REMOVE)
     g_print (_("Removed service %s\n"), name);

@@ -7,43 +7,7 @@
 
 #include <glib/gi18n.h>
 
-#include "pu-control-socket.h"
 #include "pu-version.h"
-
-/* Asking the running core over its private socket. */
-typedef struct {
-  gboolean   done;
-  GVariant  *status;
-  GError    *error;
-} Query;
-
-static void
-status_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  Query *query = user_data;
-
-  pu_peer_up1_call_get_status_finish (PU_PEER_UP1 (object), &query->status, result,
-                                      &query->error);
-  query->done = TRUE;
-}
-
-static void
-connected_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  Query *query = user_data;
-  g_autoptr(PuPeerUp1) proxy = pu_control_socket_connect_finish (result, &query->error);
-
-  if (proxy == NULL)
-    {
-      query->done = TRUE;
-      return;
-    }
-  pu_peer_up1_call_get_status (proxy, G_DBUS_CALL_FLAGS_NONE, -1, NULL, status_cb, query);
-}
 
 /* The core's GetStatus (a{sv}); NULL with G_IO_ERROR_NOT_FOUND when none
  * runs for this config. */
@@ -51,23 +15,19 @@ static GVariant *
 query_node (PuConfig  *config,
             GError   **error)
 {
-  g_autoptr(GMainContext) context = g_main_context_new ();
-  g_autofree char *socket_path = pu_control_socket_path (pu_config_get_path (config));
-  Query query = { 0 };
+  g_autoptr(PuPeerUp1) proxy = pu_cli_client_open (pu_config_get_path (config), error);
+  g_autoptr(GError) local_error = NULL;
+  GVariant *status = NULL;
 
-  g_main_context_push_thread_default (context);
-  pu_control_socket_connect_async (socket_path, NULL, connected_cb, &query);
-  while (!query.done)
-    g_main_context_iteration (context, TRUE);
-  /* What the proxy left behind as it went (its signal subscriptions) is
-   * freed from this context. */
-  while (g_main_context_iteration (context, FALSE))
-    ;
-  g_main_context_pop_thread_default (context);
-
-  if (query.status == NULL)
-    g_propagate_error (error, query.error);
-  return query.status;
+  if (proxy == NULL)
+    return NULL;
+  if (!pu_peer_up1_call_get_status_sync (proxy, G_DBUS_CALL_FLAGS_NONE, -1, &status, NULL,
+                                         &local_error))
+    {
+      g_dbus_error_strip_remote_error (local_error);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+    }
+  return status;
 }
 
 /* The "node" member: GetStatus as it is, plus running, or why not. */
@@ -148,6 +108,19 @@ print_peer (GVariant *info)
 }
 
 static void
+print_forward (GVariant *info)
+{
+  const char *address = "?";
+  const char *service = "?";
+  const char *label = "?";
+
+  g_variant_lookup (info, "address", "&s", &address);
+  g_variant_lookup (info, "service", "&s", &service);
+  g_variant_lookup (info, "label", "&s", &label);
+  g_print (_("    %s → %s on %s\n"), address, service, label);
+}
+
+static void
 print_list (GVariantDict *status,
             const char   *member,
             const char   *title,
@@ -189,6 +162,7 @@ print_node (GVariant     *status,
   g_print (_("Node:     running (pid %u)\n"), pid);
   print_list (dict, "relays", _("Relays:"), print_relay);
   print_list (dict, "peers", _("Peers:"), print_peer);
+  print_list (dict, "forwards", _("Forwards:"), print_forward);
 }
 
 static void

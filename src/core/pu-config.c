@@ -29,8 +29,6 @@
 #define KEY_URL "url"
 #define KEY_SECRET "secret"
 #define KEY_DIRECT "direct"
-#define TURN_DEFAULT_PORT 3478
-#define TURN_SECRET_MAX 256
 
 #define ARCHIVE_DIR "archive"
 #define ARCHIVE_PREFIX "config-"
@@ -67,6 +65,13 @@ struct _PuConfig
   GKeyFile *keyfile;
   State     state;
 };
+
+enum {
+  SIGNAL_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (PuConfig, pu_config, G_TYPE_OBJECT)
 
@@ -111,6 +116,10 @@ pu_config_class_init (PuConfigClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->finalize = pu_config_finalize;
+
+  signals[SIGNAL_CHANGED] =
+    g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
 }
 
 static void
@@ -406,16 +415,15 @@ parse_names (GKeyFile    *kf,
   return TRUE;
 }
 
-/* "turn:HOST[:PORT][?transport=udp]", HOST an IP address ([…] for IPv6). */
-static gboolean
-parse_turn_url (const char  *url,
-                char       **host,
-                guint16     *port)
+gboolean
+pu_config_parse_turn_url (const char  *url,
+                          char       **host,
+                          guint16     *port)
 {
   g_autofree char *rest = NULL;
   g_autoptr(GInetAddress) ip = NULL;
   char *query, *colon;
-  guint64 value = TURN_DEFAULT_PORT;
+  guint64 value = PU_TURN_DEFAULT_PORT;
 
   if (!g_str_has_prefix (url, "turn:"))
     return FALSE;
@@ -473,14 +481,14 @@ parse_turn (GKeyFile    *kf,
   url = get_string (kf, GROUP_TURN, KEY_URL, &local_error);
   if (url == NULL)
     return bad_nested (error, path, GROUP_TURN, KEY_URL, local_error);
-  if (!parse_turn_url (url, &st->turn_host, &st->turn_port))
+  if (!pu_config_parse_turn_url (url, &st->turn_host, &st->turn_port))
     return bad_parse (error, path, GROUP_TURN, KEY_URL,
                       _("write turn:IP[:PORT] with the TURN server's IP address "
                         "(UDP, default port 3478)"));
   secret = get_string (kf, GROUP_TURN, KEY_SECRET, &local_error);
   if (secret == NULL)
     return bad_nested (error, path, GROUP_TURN, KEY_SECRET, local_error);
-  if (secret[0] == '\0' || strlen (secret) > TURN_SECRET_MAX)
+  if (secret[0] == '\0' || strlen (secret) > PU_TURN_SECRET_MAX)
     return bad_parse (error, path, GROUP_TURN, KEY_SECRET,
                       _("give the TURN server's shared secret (static-auth-secret), "
                         "at most 256 bytes"));
@@ -565,6 +573,7 @@ sync_state (PuConfig  *self,
     }
   state_clear (&self->state);
   self->state = st;
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
   return TRUE;
 }
 

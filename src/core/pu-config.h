@@ -11,6 +11,10 @@
  * Unknown groups and keys, and comments, are kept when the file is rewritten.
  *
  * identity.key and authorized_keys live in the same directory as config.ini.
+ * ::changed is emitted after each change made in memory (before it is
+ * saved); a config read again from the file is a new object (see
+ * PuProfile::config-changed).
+ *
  * Every save is atomic (0600). Every successful node start archives the file
  * as last-known-good (the newest 5 are kept).
  *
@@ -29,6 +33,8 @@ G_BEGIN_DECLS
 #define PU_CONFIG_VERSION 1
 #define PU_CONFIG_FILE_MAX (1024 * 1024)
 #define PU_CONFIG_ARCHIVE_KEEP 5
+#define PU_TURN_DEFAULT_PORT 3478
+#define PU_TURN_SECRET_MAX 256
 
 #define PU_TYPE_CONFIG (pu_config_get_type ())
 G_DECLARE_FINAL_TYPE (PuConfig, pu_config, PU, CONFIG, GObject)
@@ -63,6 +69,11 @@ const char       *pu_config_get_network           (PuConfig     *self);
 
 /* FALSE when [options] direct=false: connections stay on the relay. */
 gboolean          pu_config_get_direct            (PuConfig     *self);
+/* "turn:HOST[:PORT][?transport=udp]", HOST an IP address ([…] for IPv6):
+ * FALSE for anything else. */
+gboolean          pu_config_parse_turn_url        (const char   *url,
+                                                   char        **host,
+                                                   guint16      *port);
 /* [turn] url=turn:IP[:PORT] and secret (coturn's static-auth-secret): FALSE
  * when there is none. */
 gboolean          pu_config_get_turn              (PuConfig     *self,

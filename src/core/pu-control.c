@@ -15,7 +15,12 @@
 #include <unistd.h>
 
 #include "pu-error.h"
+#include "pu-label.h"
+#include "pu-pair-session.h"
 #include "pu-relay-client.h"
+#include "pu-sas.h"
+#include "pu-services.h"
+#include "pu-time.h"
 #include "pu-version.h"
 
 /* Methods carrying this annotation change trust or exposure. */
@@ -34,6 +39,13 @@ struct _PuControl
   int                lock_fd;     /* held (flock) while listening, else -1 */
   GPtrArray         *clients;     /* GDBusConnection of the private socket */
   guint              owner_id;
+  PuForwards        *forwards;
+  PuConfig          *config;      /* the one whose ::changed is followed */
+  GVariant          *services;    /* as last announced */
+  GHashTable        *pairings;    /* handle → Pairing */
+  guint              n_pairings;  /* started, for handles */
+  GDBusNodeInfo     *bus_info;    /* what the private socket answers as a bus */
+  guint              n_bus_clients;
 };
 
 G_DEFINE_FINAL_TYPE (PuControl, pu_control, G_TYPE_OBJECT)
@@ -145,6 +157,22 @@ peers_info (PuControl *self)
 }
 
 static GVariant *
+service_info (const PuService *service)
+{
+  GVariantBuilder dict = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE_VARDICT);
+  g_autofree char *address = pu_service_get_address (service);
+  const char * const none[] = { NULL };
+  const char * const *allowed = service->allowed != NULL
+                                ? (const char * const *) service->allowed : none;
+
+  add (&dict, "name", g_variant_new_string (service->name));
+  add (&dict, "address", g_variant_new_string (address));
+  add (&dict, "enabled", g_variant_new_boolean (service->enabled));
+  add (&dict, "allowed", g_variant_new_strv (allowed, -1));
+  return g_variant_builder_end (&dict);
+}
+
+static GVariant *
 services_info (PuConfig *config)
 {
   GPtrArray *services = pu_config_get_services (config);
@@ -152,19 +180,42 @@ services_info (PuConfig *config)
 
   g_variant_builder_init (&builder, G_VARIANT_TYPE ("aa{sv}"));
   for (guint i = 0; i < services->len; i++)
-    {
-      const PuService *service = services->pdata[i];
-      GVariantBuilder dict = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE_VARDICT);
-      g_autofree char *address = pu_service_get_address (service);
-      const char * const none[] = { NULL };
-      const char * const *allowed = service->allowed != NULL
-                                    ? (const char * const *) service->allowed : none;
+    g_variant_builder_add_value (&builder, service_info (services->pdata[i]));
+  return g_variant_builder_end (&builder);
+}
 
-      add (&dict, "name", g_variant_new_string (service->name));
-      add (&dict, "address", g_variant_new_string (address));
-      add (&dict, "enabled", g_variant_new_boolean (service->enabled));
-      add (&dict, "allowed", g_variant_new_strv (allowed, -1));
-      g_variant_builder_add_value (&builder, g_variant_builder_end (&dict));
+static GVariant *
+forward_info (PuControl *self,
+              PuProxy   *proxy)
+{
+  GVariantBuilder dict = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE_VARDICT);
+  guint16 port = pu_proxy_get_port (proxy);
+  g_autofree char *address = g_strdup_printf ("127.0.0.1:%u", port);
+  g_autofree char *peer_id = pu_peer_id_to_string (pu_proxy_get_peer (proxy));
+  g_autofree char *label = pu_node_dup_peer_label (self->node, pu_proxy_get_peer (proxy));
+
+  add (&dict, "port", g_variant_new_uint16 (port));
+  add (&dict, "address", g_variant_new_string (address));
+  add (&dict, "peer_id", g_variant_new_string (peer_id));
+  add (&dict, "label", g_variant_new_string (label));
+  add (&dict, "service", g_variant_new_string (pu_proxy_get_service (proxy)));
+  add (&dict, "active", g_variant_new_uint32 (pu_proxy_get_n_active (proxy)));
+  add (&dict, "completed", g_variant_new_uint64 (pu_proxy_get_n_completed (proxy)));
+  return g_variant_builder_end (&dict);
+}
+
+static GVariant *
+forwards_info (PuControl *self)
+{
+  GListModel *model = G_LIST_MODEL (self->forwards);
+  GVariantBuilder builder;
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("aa{sv}"));
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(PuProxy) proxy = g_list_model_get_item (model, i);
+
+      g_variant_builder_add_value (&builder, forward_info (self, proxy));
     }
   return g_variant_builder_end (&builder);
 }
@@ -192,6 +243,7 @@ status_info (PuControl *self)
   add (&dict, "relays", g_variant_builder_end (&builder));
   add (&dict, "peers", peers_info (self));
   add (&dict, "services", services_info (config));
+  add (&dict, "forwards", forwards_info (self));
   return g_variant_builder_end (&dict);
 }
 
@@ -223,6 +275,502 @@ handle_get_peer_cb (PuPeerUp1             *skeleton,
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
+static PuConfig *
+get_config (PuControl *self)
+{
+  return pu_profile_get_config (pu_node_get_profile (self->node));
+}
+
+/* Resolves @text (a name or a peer ID) or answers the call with the error. */
+static gboolean
+resolve_or_return (PuControl             *self,
+                   GDBusMethodInvocation *invocation,
+                   const char            *text,
+                   PuPeerId              *peer)
+{
+  GError *error = NULL;
+
+  if (pu_config_resolve_peer (get_config (self), text, peer, &error))
+    return TRUE;
+  g_dbus_method_invocation_take_error (invocation, error);
+  return FALSE;
+}
+
+/* Answers with nothing, or with @error. */
+static gboolean
+complete_or_error (GDBusMethodInvocation *invocation,
+                   gboolean               ok,
+                   GError                *error)
+{
+  if (ok)
+    g_dbus_method_invocation_return_value (invocation, NULL);
+  else
+    g_dbus_method_invocation_take_error (invocation, error);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+handle_resolve_cb (PuPeerUp1             *skeleton,
+                   GDBusMethodInvocation *invocation,
+                   const char            *text,
+                   PuControl             *self)
+{
+  g_autofree char *peer_id = NULL;
+  g_autofree char *label = NULL;
+  PuPeerId peer;
+
+  if (!resolve_or_return (self, invocation, text, &peer))
+    return G_DBUS_METHOD_INVOCATION_HANDLED;
+  peer_id = pu_peer_id_to_string (&peer);
+  label = pu_node_dup_peer_label (self->node, &peer);
+  pu_peer_up1_complete_resolve (skeleton, invocation, peer_id, label);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static void
+pinged_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GDBusMethodInvocation *invocation = user_data;
+  GError *error = NULL;
+  gint64 rtt = pu_node_ping_finish (PU_NODE (object), result, &error);
+
+  if (rtt < 0)
+    g_dbus_method_invocation_take_error (invocation, error);
+  else
+    g_dbus_method_invocation_return_value (invocation, g_variant_new ("(d)", rtt / 1000.0));
+}
+
+static gboolean
+handle_ping_cb (PuPeerUp1             *skeleton,
+                GDBusMethodInvocation *invocation,
+                const char            *text,
+                PuControl             *self)
+{
+  PuPeerId peer;
+
+  if (resolve_or_return (self, invocation, text, &peer))
+    pu_node_ping_async (self->node, &peer, NULL, pinged_cb, invocation);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+handle_list_services_cb (PuPeerUp1             *skeleton,
+                         GDBusMethodInvocation *invocation,
+                         PuControl             *self)
+{
+  pu_peer_up1_complete_list_services (skeleton, invocation, services_info (get_config (self)));
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+handle_add_service_cb (PuPeerUp1             *skeleton,
+                       GDBusMethodInvocation *invocation,
+                       const char            *name,
+                       const char            *address,
+                       const char * const    *allowed,
+                       PuControl             *self)
+{
+  PuConfig *config = get_config (self);
+  GError *error = NULL;
+
+  if (!pu_services_add (config, name, address, allowed, &error))
+    return complete_or_error (invocation, FALSE, error);
+  pu_peer_up1_complete_add_service (skeleton, invocation,
+                                    service_info (pu_config_lookup_service (config, name)));
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+handle_remove_service_cb (PuPeerUp1             *skeleton,
+                          GDBusMethodInvocation *invocation,
+                          const char            *name,
+                          PuControl             *self)
+{
+  GError *error = NULL;
+  gboolean ok = pu_services_remove (get_config (self), name, &error);
+
+  return complete_or_error (invocation, ok, error);
+}
+
+static gboolean
+handle_enable_service_cb (PuPeerUp1             *skeleton,
+                          GDBusMethodInvocation *invocation,
+                          const char            *name,
+                          PuControl             *self)
+{
+  GError *error = NULL;
+  gboolean ok = pu_services_set_enabled (get_config (self), name, TRUE, &error);
+
+  return complete_or_error (invocation, ok, error);
+}
+
+static gboolean
+handle_disable_service_cb (PuPeerUp1             *skeleton,
+                           GDBusMethodInvocation *invocation,
+                           const char            *name,
+                           PuControl             *self)
+{
+  GError *error = NULL;
+  gboolean ok = pu_services_set_enabled (get_config (self), name, FALSE, &error);
+
+  return complete_or_error (invocation, ok, error);
+}
+
+static gboolean
+handle_set_service_allowed_cb (PuPeerUp1             *skeleton,
+                               GDBusMethodInvocation *invocation,
+                               const char            *name,
+                               const char * const    *allowed,
+                               PuControl             *self)
+{
+  GError *error = NULL;
+  gboolean ok = pu_services_set_allowed (get_config (self), name, allowed, &error);
+
+  return complete_or_error (invocation, ok, error);
+}
+
+static gboolean
+handle_connect_cb (PuPeerUp1             *skeleton,
+                   GDBusMethodInvocation *invocation,
+                   const char            *text,
+                   const char            *service,
+                   guint16                port,
+                   PuControl             *self)
+{
+  GError *error = NULL;
+  PuProxy *proxy;
+  PuPeerId peer;
+
+  if (!resolve_or_return (self, invocation, text, &peer))
+    return G_DBUS_METHOD_INVOCATION_HANDLED;
+  proxy = pu_forwards_open (self->forwards, &peer, service, port, &error);
+  if (proxy == NULL)
+    return complete_or_error (invocation, FALSE, error);
+  pu_peer_up1_complete_connect (skeleton, invocation, pu_proxy_get_port (proxy));
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+handle_disconnect_cb (PuPeerUp1             *skeleton,
+                      GDBusMethodInvocation *invocation,
+                      guint16                port,
+                      PuControl             *self)
+{
+  GError *error = NULL;
+  gboolean ok = pu_forwards_close (self->forwards, port, &error);
+
+  return complete_or_error (invocation, ok, error);
+}
+
+static gboolean
+handle_list_forwards_cb (PuPeerUp1             *skeleton,
+                         GDBusMethodInvocation *invocation,
+                         PuControl             *self)
+{
+  pu_peer_up1_complete_list_forwards (skeleton, invocation, forwards_info (self));
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+/* The other device: not this one. */
+static gboolean
+resolve_other_or_return (PuControl             *self,
+                         GDBusMethodInvocation *invocation,
+                         const char            *text,
+                         PuPeerId              *peer)
+{
+  PuIdentity *identity = pu_profile_get_identity (pu_node_get_profile (self->node));
+  g_autofree char *escaped = NULL;
+
+  if (!resolve_or_return (self, invocation, text, peer))
+    return FALSE;
+  if (!pu_peer_id_equal (peer, pu_identity_get_peer_id (identity)))
+    return TRUE;
+  escaped = pu_label_escape (text, PU_LABEL_ECHO_MAX);
+  g_dbus_method_invocation_return_error (invocation, PU_ERROR, PU_ERROR_INVALID_ARGUMENT,
+                                         _("%s is this device's own peer ID; give the other "
+                                           "device's"), escaped);
+  return FALSE;
+}
+
+static gboolean
+handle_get_sas_cb (PuPeerUp1             *skeleton,
+                   GDBusMethodInvocation *invocation,
+                   const char            *text,
+                   PuControl             *self)
+{
+  PuProfile *profile = pu_node_get_profile (self->node);
+  const PuPeerId *own = pu_identity_get_peer_id (pu_profile_get_identity (profile));
+  GVariantBuilder dict = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE_VARDICT);
+  GVariantBuilder emoji = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE_STRING_ARRAY);
+  GVariantBuilder names = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE_STRING_ARRAY);
+  g_autofree char *peer_id = NULL;
+  g_autofree char *digits = NULL;
+  const PuTrustEntry *entry;
+  PuPeerId peer;
+  PuSas sas;
+
+  if (!resolve_other_or_return (self, invocation, text, &peer))
+    return G_DBUS_METHOD_INVOCATION_HANDLED;
+  pu_sas_compute (own, &peer, &sas);
+  for (guint i = 0; i < PU_SAS_N_EMOJI; i++)
+    {
+      g_variant_builder_add (&emoji, "s", pu_sas_emoji (sas.emoji[i]));
+      g_variant_builder_add (&names, "s", pu_sas_emoji_name (sas.emoji[i]));
+    }
+  peer_id = pu_peer_id_to_string (&peer);
+  digits = pu_sas_format_number (&sas);
+  entry = pu_trust_store_lookup (pu_profile_get_trust_store (profile), &peer);
+  add (&dict, "peer_id", g_variant_new_string (peer_id));
+  add (&dict, "emoji", g_variant_builder_end (&emoji));
+  add (&dict, "names", g_variant_builder_end (&names));
+  add (&dict, "digits", g_variant_new_string (digits));
+  add (&dict, "verified",
+       g_variant_new_boolean (entry != NULL && pu_sas_entry_is_verified (entry, own)));
+  pu_peer_up1_complete_get_sas (skeleton, invocation, g_variant_builder_end (&dict));
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+handle_verify_cb (PuPeerUp1             *skeleton,
+                  GDBusMethodInvocation *invocation,
+                  const char            *text,
+                  PuControl             *self)
+{
+  PuProfile *profile = pu_node_get_profile (self->node);
+  PuTrustStore *trust = pu_profile_get_trust_store (profile);
+  GError *error = NULL;
+  gboolean ok;
+  PuPeerId peer;
+  PuSas sas;
+
+  if (!resolve_other_or_return (self, invocation, text, &peer))
+    return G_DBUS_METHOD_INVOCATION_HANDLED;
+  if (pu_trust_store_lookup (trust, &peer) == NULL)
+    {
+      g_autofree char *escaped = pu_label_escape (text, PU_LABEL_ECHO_MAX);
+
+      g_dbus_method_invocation_return_error (invocation, PU_ERROR, PU_ERROR_NOT_FOUND,
+                                             _("%s is not authorized; authorize it first"),
+                                             escaped);
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+  pu_sas_compute (pu_identity_get_peer_id (pu_profile_get_identity (profile)), &peer, &sas);
+  ok = pu_trust_store_set_verified (trust, &peer, sas.verified, &error);
+  return complete_or_error (invocation, ok, error);
+}
+
+static gboolean
+handle_authorize_cb (PuPeerUp1             *skeleton,
+                     GDBusMethodInvocation *invocation,
+                     const char            *text,
+                     const char            *comment,
+                     const char            *expires_text,
+                     PuControl             *self)
+{
+  PuTrustStore *trust = pu_profile_get_trust_store (pu_node_get_profile (self->node));
+  GError *error = NULL;
+  gint64 expires = 0;
+  gboolean ok;
+  PuPeerId peer;
+
+  if (!resolve_other_or_return (self, invocation, text, &peer))
+    return G_DBUS_METHOD_INVOCATION_HANDLED;
+  if (expires_text[0] != '\0' &&
+      !pu_expiry_parse (expires_text, g_get_real_time () / G_USEC_PER_SEC, &expires, &error))
+    return complete_or_error (invocation, FALSE, error);
+  ok = pu_trust_store_add (trust, &peer, comment[0] != '\0' ? comment : NULL, expires, &error);
+  return complete_or_error (invocation, ok, error);
+}
+
+static gboolean
+handle_deauthorize_cb (PuPeerUp1             *skeleton,
+                       GDBusMethodInvocation *invocation,
+                       const char            *text,
+                       PuControl             *self)
+{
+  PuTrustStore *trust = pu_profile_get_trust_store (pu_node_get_profile (self->node));
+  GError *error = NULL;
+  gboolean ok;
+  PuPeerId peer;
+
+  if (!resolve_or_return (self, invocation, text, &peer))
+    return G_DBUS_METHOD_INVOCATION_HANDLED;
+  ok = pu_trust_store_remove (trust, &peer, &error);
+  return complete_or_error (invocation, ok, error);
+}
+
+/* Pairings */
+
+typedef struct {
+  PuControl             *control;
+  PuPairSession         *session;
+  char                  *handle;
+  /* An Invite waiting for its code: answering it consumes it. */
+  GDBusMethodInvocation *invocation;
+} Pairing;
+
+static void
+pairing_free (Pairing *pairing)
+{
+  g_signal_handlers_disconnect_by_data (pairing->session, pairing);
+  pu_pair_session_cancel (pairing->session);
+  g_clear_object (&pairing->session);
+  if (pairing->invocation != NULL)
+    g_dbus_method_invocation_return_error (pairing->invocation, PU_ERROR, PU_ERROR_FAILED,
+                                           _("The Peer Up core stopped; start it and try "
+                                             "again"));
+  g_free (pairing->handle);
+  g_free (pairing);
+}
+
+static GVariant *
+pairing_info (Pairing      *pairing,
+              const GError *error)
+{
+  GVariantBuilder dict = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE_VARDICT);
+  const PuPeerId *peer = pu_pair_session_get_peer (pairing->session);
+
+  add (&dict, "handle", g_variant_new_string (pairing->handle));
+  add (&dict, "role", g_variant_new_string (pu_pair_session_is_inviter (pairing->session)
+                                            ? "invite" : "join"));
+  if (error != NULL)
+    {
+      g_autofree char *name = g_dbus_error_encode_gerror (error);
+
+      add (&dict, "error", g_variant_new_string (name));
+      add (&dict, "message", g_variant_new_string (error->message));
+    }
+  else if (peer != NULL)
+    {
+      g_autofree char *peer_id = pu_peer_id_to_string (peer);
+
+      add (&dict, "peer_id", g_variant_new_string (peer_id));
+      add (&dict, "name", g_variant_new_string (pu_pair_session_get_name (pairing->session)));
+    }
+  return g_variant_builder_end (&dict);
+}
+
+static void
+pairing_ready_cb (PuPairSession *session,
+                  Pairing       *pairing)
+{
+  pu_peer_up1_complete_invite (pairing->control->skeleton, g_steal_pointer (&pairing->invocation),
+                               pairing->handle, pu_pair_session_get_code (session),
+                               pu_pair_session_get_uri (session));
+}
+
+static void
+pairing_wrong_code_cb (PuPairSession *session,
+                       guint          failures,
+                       Pairing       *pairing)
+{
+  pu_peer_up1_emit_pairing_wrong_code (pairing->control->skeleton, pairing->handle, failures);
+}
+
+static void
+pairing_finished_cb (PuPairSession *session,
+                     const GError  *error,
+                     Pairing       *pairing)
+{
+  PuControl *self = pairing->control;
+
+  if (error == NULL)
+    g_message ("Control: pairing %s finished with %s", pairing->handle,
+               pu_pair_session_get_name (session));
+  else
+    g_message ("Control: pairing %s failed: %s", pairing->handle, error->message);
+  if (pairing->invocation != NULL)
+    g_dbus_method_invocation_return_gerror (g_steal_pointer (&pairing->invocation), error);
+  else
+    pu_peer_up1_emit_pairing_finished (self->skeleton, pairing_info (pairing, error));
+  g_hash_table_remove (self->pairings, pairing->handle);
+}
+
+static Pairing *
+add_pairing (PuControl     *self,
+             PuPairSession *session)
+{
+  Pairing *pairing = g_new0 (Pairing, 1);
+
+  pairing->control = self;
+  pairing->session = session;
+  pairing->handle = g_strdup_printf ("pairing-%u", ++self->n_pairings);
+  g_signal_connect (session, "ready", G_CALLBACK (pairing_ready_cb), pairing);
+  g_signal_connect (session, "wrong-code", G_CALLBACK (pairing_wrong_code_cb), pairing);
+  g_signal_connect (session, "finished", G_CALLBACK (pairing_finished_cb), pairing);
+  g_hash_table_insert (self->pairings, pairing->handle, pairing);
+  return pairing;
+}
+
+static gboolean
+handle_invite_cb (PuPeerUp1             *skeleton,
+                  GDBusMethodInvocation *invocation,
+                  GVariant              *options,
+                  PuControl             *self)
+{
+  const char *name = NULL;
+  guint32 ttl = PU_PAIR_SESSION_DEFAULT_TTL_SECONDS;
+  GError *error = NULL;
+  PuPairSession *session;
+  Pairing *pairing;
+
+  g_variant_lookup (options, "name", "&s", &name);
+  g_variant_lookup (options, "ttl", "u", &ttl);
+  session = pu_pair_session_invite (pu_node_get_profile (self->node), name, ttl, &error);
+  if (session == NULL)
+    return complete_or_error (invocation, FALSE, error);
+  pairing = add_pairing (self, session);
+  pairing->invocation = invocation;
+  g_message ("Control: pairing %s invites", pairing->handle);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+handle_join_cb (PuPeerUp1             *skeleton,
+                GDBusMethodInvocation *invocation,
+                const char            *code,
+                GVariant              *options,
+                PuControl             *self)
+{
+  const char *name = NULL;
+  GError *error = NULL;
+  PuPairSession *session;
+  Pairing *pairing;
+
+  g_variant_lookup (options, "name", "&s", &name);
+  session = pu_pair_session_join (pu_node_get_profile (self->node), code, name, &error);
+  if (session == NULL)
+    return complete_or_error (invocation, FALSE, error);
+  pairing = add_pairing (self, session);
+  g_message ("Control: pairing %s joins", pairing->handle);
+  pu_peer_up1_complete_join (skeleton, invocation, pairing->handle);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+handle_cancel_pairing_cb (PuPeerUp1             *skeleton,
+                          GDBusMethodInvocation *invocation,
+                          const char            *handle,
+                          PuControl             *self)
+{
+  Pairing *pairing = g_hash_table_lookup (self->pairings, handle);
+
+  if (pairing == NULL)
+    {
+      g_autofree char *escaped = pu_label_escape (handle, PU_LABEL_ECHO_MAX);
+
+      g_dbus_method_invocation_return_error (invocation, PU_ERROR, PU_ERROR_NOT_FOUND,
+                                             _("No pairing %s is running; it may have "
+                                               "finished"), escaped);
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+  pu_pair_session_cancel (pairing->session);
+  pu_peer_up1_complete_cancel_pairing (skeleton, invocation);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
 /* "process 1234" on the private socket, the unique name on a bus. */
 static char *
 describe_caller (GDBusMethodInvocation *invocation)
@@ -251,7 +799,16 @@ authorize_method_cb (GDBusInterfaceSkeleton *skeleton,
   if (info != NULL &&
       g_strcmp0 (g_dbus_annotation_info_lookup (info->annotations, AUDIT_ANNOTATION),
                  "true") == 0)
-    g_message ("Control: %s called %s", caller, method);
+    {
+      g_autofree char *arguments = NULL;
+
+      /* Codes are secrets: they stay out of the log. */
+      if (!g_str_equal (method, "Join"))
+        arguments = g_variant_print (g_dbus_method_invocation_get_parameters (invocation),
+                                     FALSE);
+      g_message ("Control: %s called %s %s", caller, method,
+                 arguments != NULL ? arguments : "(…)");
+    }
   else
     g_debug ("Control: %s called %s", caller, method);
   return TRUE;
@@ -271,6 +828,70 @@ peer_changed_cb (PuNode         *node,
                  PuControl      *self)
 {
   pu_peer_up1_emit_peer_changed (self->skeleton, peer_info (self, peer));
+}
+
+/* Announces the services when they differ from what was announced. */
+static void
+update_services (PuControl *self)
+{
+  g_autoptr(GVariant) services = g_variant_ref_sink (services_info (get_config (self)));
+
+  if (self->services != NULL && g_variant_equal (services, self->services))
+    return;
+  g_clear_pointer (&self->services, g_variant_unref);
+  self->services = g_variant_ref (services);
+  pu_peer_up1_emit_services_changed (self->skeleton, services);
+}
+
+static void
+config_changed_cb (PuConfig  *config,
+                   PuControl *self)
+{
+  update_services (self);
+}
+
+static void
+follow_config (PuControl *self)
+{
+  if (self->config != NULL)
+    g_signal_handlers_disconnect_by_data (self->config, self);
+  g_set_object (&self->config, get_config (self));
+  g_signal_connect (self->config, "changed", G_CALLBACK (config_changed_cb), self);
+}
+
+static void
+profile_config_changed_cb (PuProfile *profile,
+                           PuConfig  *previous,
+                           PuControl *self)
+{
+  follow_config (self);
+  update_services (self);
+}
+
+static void
+trust_changed_cb (PuTrustStore *trust,
+                  PuControl    *self)
+{
+  pu_peer_up1_emit_trust_changed (self->skeleton, peers_info (self));
+}
+
+static void
+forwards_changed_cb (GListModel *model,
+                     guint       position,
+                     guint       removed,
+                     guint       added,
+                     PuControl  *self)
+{
+  pu_peer_up1_emit_forwards_changed (self->skeleton, forwards_info (self));
+}
+
+static void
+forward_failed_cb (PuForwards   *forwards,
+                   PuProxy      *proxy,
+                   const GError *error,
+                   PuControl    *self)
+{
+  pu_peer_up1_emit_forward_failed (self->skeleton, forward_info (self, proxy), error->message);
 }
 
 gboolean
@@ -321,6 +942,53 @@ client_closed_cb (GDBusConnection *connection,
   g_ptr_array_remove_fast (self->clients, connection);
 }
 
+/* Tools made for a message bus (`gdbus call --address unix:path=…`) greet it
+ * first: the private socket answers as a bus of one would, so they work on
+ * it too. */
+static const char bus_xml[] =
+  "<node>"
+  "  <interface name='org.freedesktop.DBus'>"
+  "    <method name='Hello'><arg type='s' direction='out'/></method>"
+  "    <method name='AddMatch'><arg type='s' direction='in'/></method>"
+  "    <method name='RemoveMatch'><arg type='s' direction='in'/></method>"
+  "  </interface>"
+  "</node>";
+
+static void
+bus_method_cb (GDBusConnection       *connection,
+               const char            *sender,
+               const char            *object_path,
+               const char            *interface_name,
+               const char            *method_name,
+               GVariant              *parameters,
+               GDBusMethodInvocation *invocation,
+               gpointer               user_data)
+{
+  PuControl *self = user_data;
+
+  if (g_str_equal (method_name, "Hello"))
+    {
+      g_autofree char *name = g_strdup_printf (":1.%u", ++self->n_bus_clients);
+
+      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(s)", name));
+      return;
+    }
+  /* Signals go to every client of the socket: nothing to match. */
+  g_dbus_method_invocation_return_value (invocation, NULL);
+}
+
+static const GDBusInterfaceVTable bus_vtable = { bus_method_cb, NULL, NULL, { 0 } };
+
+static gboolean
+answer_as_bus (PuControl        *self,
+               GDBusConnection  *connection,
+               GError          **error)
+{
+  return g_dbus_connection_register_object (connection, "/org/freedesktop/DBus",
+                                            self->bus_info->interfaces[0], &bus_vtable, self,
+                                            NULL, error) != 0;
+}
+
 static gboolean
 new_connection_cb (GDBusServer     *server,
                    GDBusConnection *connection,
@@ -334,7 +1002,7 @@ new_connection_cb (GDBusServer     *server,
                  self->clients->len);
       return FALSE;
     }
-  if (!pu_control_export (self, connection, &error))
+  if (!pu_control_export (self, connection, &error) || !answer_as_bus (self, connection, &error))
     {
       g_message ("Could not serve a control connection: %s", error->message);
       return FALSE;
@@ -559,6 +1227,14 @@ pu_control_get_node (PuControl *self)
   return self->node;
 }
 
+PuForwards *
+pu_control_get_forwards (PuControl *self)
+{
+  g_return_val_if_fail (PU_IS_CONTROL (self), NULL);
+
+  return self->forwards;
+}
+
 static void
 pu_control_dispose (GObject *object)
 {
@@ -589,11 +1265,29 @@ pu_control_dispose (GObject *object)
       close (self->lock_fd);
       self->lock_fd = -1;
     }
+  g_clear_pointer (&self->pairings, g_hash_table_unref);
+  if (self->forwards != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->forwards, self);
+      pu_forwards_close_all (self->forwards);
+    }
+  g_clear_object (&self->forwards);
+  if (self->config != NULL)
+    g_signal_handlers_disconnect_by_data (self->config, self);
+  g_clear_object (&self->config);
+  g_clear_pointer (&self->services, g_variant_unref);
   if (self->node != NULL)
-    g_signal_handlers_disconnect_by_data (self->node, self);
+    {
+      PuProfile *profile = pu_node_get_profile (self->node);
+
+      g_signal_handlers_disconnect_by_data (profile, self);
+      g_signal_handlers_disconnect_by_data (pu_profile_get_trust_store (profile), self);
+      g_signal_handlers_disconnect_by_data (self->node, self);
+    }
   g_clear_object (&self->node);
   g_clear_object (&self->skeleton);
   g_clear_object (&self->observer);
+  g_clear_pointer (&self->bus_info, g_dbus_node_info_unref);
 
   G_OBJECT_CLASS (pu_control_parent_class)->dispose (object);
 }
@@ -632,6 +1326,30 @@ pu_control_init (PuControl *self)
   g_signal_connect (self->skeleton, "handle-get-status", G_CALLBACK (handle_get_status_cb),
                     self);
   g_signal_connect (self->skeleton, "handle-get-peer", G_CALLBACK (handle_get_peer_cb), self);
+#define HANDLE(name, func) \
+  g_signal_connect (self->skeleton, "handle-" name, G_CALLBACK (func), self)
+  HANDLE ("resolve", handle_resolve_cb);
+  HANDLE ("ping", handle_ping_cb);
+  HANDLE ("list-services", handle_list_services_cb);
+  HANDLE ("add-service", handle_add_service_cb);
+  HANDLE ("remove-service", handle_remove_service_cb);
+  HANDLE ("enable-service", handle_enable_service_cb);
+  HANDLE ("disable-service", handle_disable_service_cb);
+  HANDLE ("set-service-allowed", handle_set_service_allowed_cb);
+  HANDLE ("connect", handle_connect_cb);
+  HANDLE ("disconnect", handle_disconnect_cb);
+  HANDLE ("list-forwards", handle_list_forwards_cb);
+  HANDLE ("get-sas", handle_get_sas_cb);
+  HANDLE ("verify", handle_verify_cb);
+  HANDLE ("authorize", handle_authorize_cb);
+  HANDLE ("deauthorize", handle_deauthorize_cb);
+  HANDLE ("invite", handle_invite_cb);
+  HANDLE ("join", handle_join_cb);
+  HANDLE ("cancel-pairing", handle_cancel_pairing_cb);
+#undef HANDLE
+  self->bus_info = g_dbus_node_info_new_for_xml (bus_xml, NULL);
+  self->pairings = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                          (GDestroyNotify) pairing_free);
 }
 
 PuControl *
@@ -650,5 +1368,13 @@ pu_control_new (PuNode *node)
                            pu_identity_get_peer_id_string (pu_profile_get_identity (profile)));
   g_signal_connect (node, "relay-changed", G_CALLBACK (relay_changed_cb), self);
   g_signal_connect (node, "peer-changed", G_CALLBACK (peer_changed_cb), self);
+  g_signal_connect (profile, "config-changed", G_CALLBACK (profile_config_changed_cb), self);
+  g_signal_connect (pu_profile_get_trust_store (profile), "changed",
+                    G_CALLBACK (trust_changed_cb), self);
+  follow_config (self);
+  self->services = g_variant_ref_sink (services_info (self->config));
+  self->forwards = pu_forwards_new (node);
+  g_signal_connect (self->forwards, "items-changed", G_CALLBACK (forwards_changed_cb), self);
+  g_signal_connect (self->forwards, "forward-failed", G_CALLBACK (forward_failed_cb), self);
   return self;
 }

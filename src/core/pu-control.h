@@ -1,7 +1,10 @@
 /* pu-control.h — the control API of a running node (dev.peerup.PeerUp1)
  *
  * Exports a node's state — relays, peers with their path and round trip,
- * services — and signals when relays and peer connections come and go, at
+ * services, forwards — and signals when relays, peer connections, services,
+ * trust and forwards change, and the operations on them (each a thin adapter
+ * over a core call the desktop app makes in-process: pu_services_*(),
+ * PuForwards, PuPairSession, PuTrustStore, pu_node_ping_async()), at
  * PU_CONTROL_OBJECT_PATH: on a private socket only this user can reach (see
  * pu-control-socket.h), on the session bus as PU_CONTROL_BUS_NAME when there
  * is one, and on any other connection it is given (the desktop app's).
@@ -15,6 +18,7 @@
 #include <gio/gio.h>
 
 #include "pu-control-socket.h"
+#include "pu-forwards.h"
 #include "pu-node.h"
 
 G_BEGIN_DECLS
@@ -27,6 +31,9 @@ G_DECLARE_FINAL_TYPE (PuControl, pu_control, PU, CONTROL, GObject)
 
 PuControl  *pu_control_new                 (PuNode           *node);
 PuNode     *pu_control_get_node            (PuControl        *self);
+/* The node's forwards that Connect opens and ListForwards lists: the desktop
+ * app opens its own forwards here too, so API clients see them. */
+PuForwards *pu_control_get_forwards        (PuControl        *self);
 
 /* Listens on @socket_path (directory 0700, socket 0600, this user's
  * processes only). One core per socket: PU_ERROR_EXISTS, naming its pid,

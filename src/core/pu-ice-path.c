@@ -33,6 +33,12 @@
  * path, so bursts do not overflow them (the kernel caps them at
  * net.core.[rw]mem_max). */
 #define SOCKET_BUFFER (4 * 1024 * 1024)
+/* Reading the selected pair's QUIC packets: messages per recvmmsg() (each
+ * several datagrams when UDP_GRO joins them), and datagrams handed to the
+ * connection per wakeup at most, so sending gets its turn. */
+#define RECV_MESSAGES 8
+#define RECV_DATAGRAMS_MAX (RECV_MESSAGES * 64)  /* the kernel joins 64 at most */
+#define RECV_PER_WAKEUP 512
 
 struct _PuIcePath
 {
@@ -69,11 +75,16 @@ struct _PuIcePath
   char             remote_addr[NICE_ADDRESS_STRING_LEN + 8];
   gsize            max_datagram;
   /* The selected pair's own socket, when it is a plain UDP one (not TURN):
-   * sent on directly, in batches, with GSO while the kernel takes it. */
+   * sent on directly, in batches, with GSO while the kernel takes it. Where
+   * the system can, a socket of ours on its address gets the QUIC packets,
+   * read in batches with GRO (read_source), and libnice keeps the rest. */
   GSocket         *socket;
   struct sockaddr_storage remote_sockaddr;
   socklen_t        remote_sockaddr_len;
   gboolean         gso;
+  GSource         *read_source;
+  guint8          *rx_bufs;       /* RECV_MESSAGES × PU_UDP_GRO_BYTES_MAX */
+  PuDatagram      *rx_datagrams;  /* RECV_DATAGRAMS_MAX */
 
   gint64           started;
   gint64           connect_time;
@@ -268,6 +279,15 @@ heartbeat_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* The peer sends QUIC packets here only while it hears us. */
+static void
+received_quic (PuIcePath *self)
+{
+  self->peer_hears_us = TRUE;
+  if (self->state != PU_ICE_PATH_CONNECTED)
+    update_liveness (self);
+}
+
 static void
 recv_cb (NiceAgent *agent,
          guint      stream_id,
@@ -291,31 +311,85 @@ recv_cb (NiceAgent *agent,
       update_liveness (self);
       return;
     }
-  /* The peer sends other packets here only while it hears us. */
-  self->peer_hears_us = TRUE;
-  if (self->state != PU_ICE_PATH_CONNECTED)
-    update_liveness (self);
+  received_quic (self);
   if (self->receiver != NULL)
     pu_connection_receive_datagram (self->receiver, data, len);
+}
+
+/* The QUIC packets of the selected pair, in batches. */
+static gboolean
+on_readable (GSocket      *socket,
+             GIOCondition  condition,
+             gpointer      user_data)
+{
+  g_autoptr(PuIcePath) self = g_object_ref (user_data);
+  guint total = 0, n;
+
+  while (total < RECV_PER_WAKEUP && !self->closed &&
+         (n = pu_udp_receive (g_socket_get_fd (socket), self->rx_bufs, PU_UDP_GRO_BYTES_MAX,
+                              RECV_MESSAGES, self->rx_datagrams, RECV_DATAGRAMS_MAX)) > 0)
+    {
+      total += n;
+      if (self->blocked)
+        continue;
+      self->last_rx = g_get_monotonic_time ();
+      received_quic (self);
+      if (self->receiver != NULL)
+        pu_connection_receive_datagrams (self->receiver, self->rx_datagrams, n);
+    }
+  /* Closing destroyed the source. */
+  return G_SOURCE_CONTINUE;
 }
 
 /* Sends go straight to the selected pair's socket when libnice has one we may
  * use (not TURN, which frames what it relays); libnice keeps reading it. */
 static void
+stop_reading (PuIcePath *self)
+{
+  if (self->read_source != NULL)
+    g_source_destroy (self->read_source);
+  g_clear_pointer (&self->read_source, g_source_unref);
+  g_clear_object (&self->socket);
+}
+
+static void
 use_selected_socket (PuIcePath         *self,
                      const NiceAddress *remote)
 {
-  g_clear_object (&self->socket);
-  self->socket = nice_agent_get_selected_socket (self->agent, self->stream_id, COMPONENT);
-  if (self->socket == NULL)
+  g_autoptr(GSocket) base = NULL;
+  g_autoptr(GError) error = NULL;
+
+  stop_reading (self);
+  base = nice_agent_get_selected_socket (self->agent, self->stream_id, COMPONENT);
+  if (base == NULL)
     return;
   memset (&self->remote_sockaddr, 0, sizeof self->remote_sockaddr);
   nice_address_copy_to_sockaddr (remote, (struct sockaddr *) &self->remote_sockaddr);
   self->remote_sockaddr_len = self->remote_sockaddr.ss_family == AF_INET6
                                 ? sizeof (struct sockaddr_in6) : sizeof (struct sockaddr_in);
   self->gso = TRUE;
+  g_socket_set_option (base, SOL_SOCKET, SO_SNDBUF, SOCKET_BUFFER, NULL);
+  g_socket_set_option (base, SOL_SOCKET, SO_RCVBUF, SOCKET_BUFFER, NULL);
+
+  self->socket = pu_udp_open_steered (base, &error);
+  if (self->socket == NULL)
+    {
+      g_debug ("ICE path %016" G_GINT64_MODIFIER "x/%u: libnice reads every packet: %s",
+               self->session, self->generation, error->message);
+      self->socket = g_steal_pointer (&base);
+      return;
+    }
   g_socket_set_option (self->socket, SOL_SOCKET, SO_SNDBUF, SOCKET_BUFFER, NULL);
   g_socket_set_option (self->socket, SOL_SOCKET, SO_RCVBUF, SOCKET_BUFFER, NULL);
+  pu_udp_enable_gro (g_socket_get_fd (self->socket));
+  if (self->rx_bufs == NULL)
+    {
+      self->rx_bufs = g_malloc (RECV_MESSAGES * PU_UDP_GRO_BYTES_MAX);
+      self->rx_datagrams = g_new (PuDatagram, RECV_DATAGRAMS_MAX);
+    }
+  self->read_source = g_socket_create_source (self->socket, G_IO_IN, NULL);
+  g_source_set_callback (self->read_source, G_SOURCE_FUNC (on_readable), self, NULL);
+  g_source_attach (self->read_source, self->context);
 }
 
 static void
@@ -542,7 +616,7 @@ pu_ice_path_close (PuIcePath *self)
     return;
   self->closed = TRUE;
   self->receiver = NULL;
-  g_clear_object (&self->socket);
+  stop_reading (self);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   if (self->flush_source != NULL)
@@ -655,6 +729,8 @@ pu_ice_path_finalize (GObject *object)
 {
   PuIcePath *self = PU_ICE_PATH (object);
 
+  g_free (self->rx_bufs);
+  g_free (self->rx_datagrams);
   g_free (self->turn_host);
   g_free (self->turn_username);
   g_free (self->turn_password);
@@ -732,6 +808,8 @@ pu_ice_path_set_turn (PuIcePath  *self,
   g_return_if_fail (self->started == 0);
   g_return_if_fail (host != NULL && username != NULL && password != NULL);
 
+  g_free (self->rx_bufs);
+  g_free (self->rx_datagrams);
   g_free (self->turn_host);
   g_free (self->turn_username);
   g_free (self->turn_password);

@@ -622,7 +622,7 @@ ice_start (Link    *link,
   const PuRelayAddr *relay = pu_relay_client_get_relay_addr (link->relay);
   g_autoptr(GInetAddress) relay_ip = g_inet_address_new_from_string (relay->host);
   gboolean was_direct = link_use_relay (link);
-  const char *turn_host, *turn_secret;
+  const char *turn_host, *turn_secret, *turn_username, *turn_password;
   guint16 turn_port;
 
   ice_stop (link);
@@ -638,6 +638,7 @@ ice_start (Link    *link,
   g_signal_connect (link->ice, "send-signal", G_CALLBACK (ice_send_signal_cb), link);
   g_signal_connect (link->ice, "state-changed", G_CALLBACK (ice_state_cb), link);
   pu_ice_path_set_receiver (link->ice, link->conn);
+  /* This device's own TURN server first, else the one its relay offers. */
   if (pu_config_get_turn (pu_profile_get_config (self->profile), &turn_host, &turn_port,
                           &turn_secret))
     {
@@ -648,6 +649,11 @@ ice_start (Link    *link,
                                     g_get_real_time () / G_USEC_PER_SEC + TURN_LIFETIME_SECONDS,
                                     &username, &password);
       pu_ice_path_set_turn (link->ice, turn_host, turn_port, username, password);
+    }
+  else if (pu_relay_client_get_turn (link->relay, &turn_host, &turn_port, &turn_username,
+                                     &turn_password))
+    {
+      pu_ice_path_set_turn (link->ice, turn_host, turn_port, turn_username, turn_password);
     }
   link->ice_timer_id = g_timeout_add_seconds (ICE_ATTEMPT_SECONDS, ice_give_up_cb, link);
   /* A relay on this machine: the peer may be here too. */

@@ -67,6 +67,8 @@ struct _PuRelayClient
   GQueue                   pings;
   /* why the current attempt or connection is failing, for ::disconnected */
   GError                  *error;
+  /* the relay's TURN server and credentials for it (a TURN frame), or NULL */
+  PuRelayFrame            *turn;
 };
 
 G_DEFINE_FINAL_TYPE (PuRelayClient, pu_relay_client, G_TYPE_OBJECT)
@@ -481,6 +483,15 @@ on_message (PuWebsocket *ws,
         }
       break;
 
+    case PU_RELAY_FRAME_TURN:
+      if (self->state == STATE_CONNECTED)
+        {
+          g_free (self->turn);
+          self->turn = g_memdup2 (&frame, G_STRUCT_OFFSET (PuRelayFrame, members));
+          return;
+        }
+      break;
+
     case PU_RELAY_FRAME_ABSENT:
       if (self->state == STATE_CONNECTED)
         {
@@ -723,7 +734,7 @@ send_upgrade (PuRelayClient *self)
                                    "Sec-WebSocket-Key: %s\r\n"
                                    "Sec-WebSocket-Version: 13\r\n"
                                    PU_RELAY_FEATURES_HEADER ": " PU_RELAY_FEATURE_BATCH ", "
-                                   PU_RELAY_FEATURE_ABSENT "\r\n"
+                                   PU_RELAY_FEATURE_ABSENT ", " PU_RELAY_FEATURE_TURN "\r\n"
                                    "\r\n",
                                    PU_RELAY_WEBSOCKET_PATH, self->address, PU_VERSION, key);
   g_output_stream_write_all_async (g_io_stream_get_output_stream (self->tls), self->request,
@@ -772,6 +783,8 @@ connect_now (PuRelayClient *self)
   g_autoptr(GSocketConnectable) address = NULL;
 
   g_clear_error (&self->error);
+  /* A relay that no longer has a TURN server sends none. */
+  g_clear_pointer (&self->turn, g_free);
   address = g_network_address_new (self->relay->host, self->relay->port);
   g_socket_client_set_tls (client, TRUE);
   g_signal_connect_object (client, "event", G_CALLBACK (socket_event_cb), self, 0);
@@ -809,6 +822,7 @@ pu_relay_client_finalize (GObject *object)
   g_clear_pointer (&self->relay, pu_relay_addr_free);
   g_free (self->address);
   g_free (self->batch_buf);
+  g_free (self->turn);
   g_main_context_unref (self->context);
 
   G_OBJECT_CLASS (pu_relay_client_parent_class)->finalize (object);
@@ -1034,6 +1048,24 @@ pu_relay_client_get_rtt (PuRelayClient *self)
   g_return_val_if_fail (PU_IS_RELAY_CLIENT (self), 0);
 
   return self->rtt;
+}
+
+gboolean
+pu_relay_client_get_turn (PuRelayClient  *self,
+                          const char    **host,
+                          guint16        *port,
+                          const char    **username,
+                          const char    **password)
+{
+  g_return_val_if_fail (PU_IS_RELAY_CLIENT (self), FALSE);
+
+  if (self->turn == NULL)
+    return FALSE;
+  *host = self->turn->turn_host;
+  *port = self->turn->turn_port;
+  *username = self->turn->turn_username;
+  *password = self->turn->turn_password;
+  return TRUE;
 }
 
 const char *

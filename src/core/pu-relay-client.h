@@ -93,6 +93,14 @@ const PuPeerId *pu_relay_client_get_peer_id  (PuRelayClient      *self);
 /* The last PING/PONG round trip on this connection in microseconds (at
  * least 1): measured on connecting, then every keepalive; 0 before. */
 gint64          pu_relay_client_get_rtt      (PuRelayClient      *self);
+/* The TURN server (an IP literal) the relay offered with credentials for
+ * this device, valid for a day from when they came; FALSE when it offered
+ * none. The strings live until the next offer or connection. */
+gboolean        pu_relay_client_get_turn     (PuRelayClient      *self,
+                                              const char        **host,
+                                              guint16            *port,
+                                              const char        **username,
+                                              const char        **password);
 /* "203.0.113.5:7777", "[2001:db8::1]:7777" */
 const char     *pu_relay_client_get_address  (PuRelayClient      *self);
 /* Where the relay is; its STUN responder listens on the same port (UDP). */

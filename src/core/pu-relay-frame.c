@@ -34,6 +34,7 @@ G_STATIC_ASSERT (sizeof SPONSOR_CONTEXT - 1 + 2 * PU_PUBKEY_LEN + 8 ==
                   PU_RELAY_SPONSOR_TRANSCRIPT_LEN);
 G_STATIC_ASSERT (PU_RELAY_ERROR_MESSAGE_MAX <= G_MAXUINT8);
 G_STATIC_ASSERT (HEAD_MAX <= PU_RELAY_FRAME_MAX);
+G_STATIC_ASSERT (2 + 2 + 3 * (1 + PU_RELAY_TURN_TEXT_MAX) <= HEAD_MAX);
 G_STATIC_ASSERT (ERROR_HEAD_LEN + PU_RELAY_ERROR_MESSAGE_MAX <= HEAD_MAX);
 G_STATIC_ASSERT (CHALLENGE_LEN <= HEAD_MAX && AUTH_LEN <= HEAD_MAX &&
                  PU_RELAY_FRAME_ADDR_LEN <= HEAD_MAX && SPONSOR_LEN <= HEAD_MAX);
@@ -105,6 +106,37 @@ read_name (const guint8 **p,
   *p += 1 + len;
   /* By its length: a NUL inside is no label. */
   return pu_label_is_valid (out, (gssize) len);
+}
+
+/* A TURN text: length byte, then printable text, not empty; advances *@p. */
+static gboolean
+read_text (const guint8 **p,
+           const guint8  *end,
+           char           out[PU_RELAY_TURN_TEXT_MAX + 1])
+{
+  gsize len;
+
+  if (*p >= end)
+    return FALSE;
+  len = **p;
+  if (len == 0 || len > PU_RELAY_TURN_TEXT_MAX || (gsize) (end - *p - 1) < len ||
+      !message_is_clean ((const char *) *p + 1, len))
+    return FALSE;
+  memcpy (out, *p + 1, len);
+  out[len] = '\0';
+  *p += 1 + len;
+  return TRUE;
+}
+
+static guint8 *
+write_text (guint8     *p,
+            const char *text)
+{
+  gsize len = strnlen (text, PU_RELAY_TURN_TEXT_MAX);
+
+  *p++ = (guint8) len;
+  memcpy (p, text, len);
+  return p + len;
 }
 
 static guint8 *
@@ -294,6 +326,21 @@ pu_relay_frame_decode (const guint8  *data,
       out->instance = read_u64 (body + PU_PUBKEY_LEN);
       return TRUE;
 
+    case PU_RELAY_FRAME_TURN:
+      {
+        const guint8 *p = body + 2;
+        const guint8 *end = data + len;
+
+        if (len < 4)
+          return malformed (error, _("truncated"));
+        out->turn_port = (guint16) (body[0] << 8 | body[1]);
+        if (out->turn_port == 0 || !read_text (&p, end, out->turn_host) ||
+            !read_text (&p, end, out->turn_username) ||
+            !read_text (&p, end, out->turn_password) || p != end)
+          return malformed (error, _("bad TURN server"));
+        return TRUE;
+      }
+
     case PU_RELAY_FRAME_MEMBERS:
       {
         const guint8 *p = body + 2;
@@ -422,6 +469,14 @@ encode_head (const PuRelayFrame  *frame,
       memcpy (p, frame->peer.pubkey, PU_PUBKEY_LEN);
       write_u64 (p + PU_PUBKEY_LEN, frame->instance);
       p += PU_PUBKEY_LEN + 8;
+      break;
+
+    case PU_RELAY_FRAME_TURN:
+      *p++ = frame->turn_port >> 8;
+      *p++ = frame->turn_port & 0xff;
+      p = write_text (p, frame->turn_host);
+      p = write_text (p, frame->turn_username);
+      p = write_text (p, frame->turn_password);
       break;
 
     case PU_RELAY_FRAME_NAMEPLATE:

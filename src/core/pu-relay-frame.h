@@ -20,6 +20,7 @@
  *   GROUP_JOIN node → relay   token[16] name-length[1] name[…]
  *   MEMBERS    relay → node   status[1] count[1] (peer-key[32] name-length[1] name[…])…
  *   ABSENT     relay → node   peer-key[32] instance[8]
+ *   TURN       relay → node   port[2] (length[1] text[length]) × 3: host, username, password
  *
  * In PACKET, PACKETS and SIGNAL the peer and instance name the other end: the
  * destination when a node sends, the source when the relay delivers. The
@@ -54,6 +55,11 @@
  * come stops at once; the relay sends at most one per
  * PU_RELAY_ABSENT_INTERVAL_MS to a session.
  *
+ * TURN hands an authorized node credentials for the relay operator's TURN
+ * server (an IP literal; coturn's shared-secret scheme), for ICE relay
+ * candidates. It goes to nodes that ask with PU_RELAY_FEATURE_TURN, after
+ * WELCOME and again before the credentials expire.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
@@ -70,7 +76,10 @@ G_BEGIN_DECLS
 #define PU_RELAY_FEATURES_HEADER "Peerup-Relay-Features"
 #define PU_RELAY_FEATURE_BATCH "batch"
 #define PU_RELAY_FEATURE_ABSENT "absent"
+#define PU_RELAY_FEATURE_TURN "turn"
 #define PU_RELAY_ABSENT_INTERVAL_MS 100
+/* Each text of a TURN frame. */
+#define PU_RELAY_TURN_TEXT_MAX 127
 /* Largest frame either side sends or accepts; QUIC datagrams and signaling
  * messages fit with room to spare. */
 #define PU_RELAY_FRAME_MAX (16 * 1024)
@@ -121,6 +130,7 @@ typedef enum {
   PU_RELAY_FRAME_GROUP_JOIN,
   PU_RELAY_FRAME_MEMBERS,
   PU_RELAY_FRAME_ABSENT,
+  PU_RELAY_FRAME_TURN,
 } PuRelayFrameType;
 
 /* Codes of ERROR frames; the relay closes the connection after sending one. */
@@ -172,6 +182,11 @@ typedef struct {
   guint16          error_code;
   char             message[PU_RELAY_ERROR_MESSAGE_MAX + 1];
   guint64          cookie;
+  /* TURN: the server and credentials for it (printable, not empty) */
+  guint16          turn_port;
+  char             turn_host[PU_RELAY_TURN_TEXT_MAX + 1];
+  char             turn_username[PU_RELAY_TURN_TEXT_MAX + 1];
+  char             turn_password[PU_RELAY_TURN_TEXT_MAX + 1];
   /* PACKET/PACKETS/SIGNAL: borrowed from the decoded buffer, or the caller's when encoding */
   const guint8    *payload;
   gsize            payload_len;

@@ -2,18 +2,24 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#define _GNU_SOURCE  /* sendmmsg */
+#define _GNU_SOURCE  /* sendmmsg, recvmmsg */
 #include "pu-udp.h"
 
 #include <errno.h>
+#include <linux/filter.h>
 #include <netinet/in.h>
 #include <netinet/udp.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Messages per sendmmsg() and datagrams per GSO message (the kernel's
  * UDP_MAX_SEGMENTS). */
 #define SEND_BATCH 64
 #define GSO_SEGMENTS_MAX 64
+#define RECV_BATCH_MAX 64
+/* QUIC's fixed bit (RFC 9000, 17): set in every QUIC packet's first byte,
+ * clear in STUN's (RFC 8489, 5) and in a PuIcePath heartbeat's. */
+#define QUIC_FIXED_BIT 0x40
 
 /* How many of @datagrams (at most @n) one message carries: with GSO, a run of
  * equal-size ones and at most one shorter one after it, which the kernel cuts
@@ -120,4 +126,116 @@ pu_udp_gro_segment (struct msghdr *msg,
         return segment > 0 ? (gsize) segment : len;
       }
   return len;
+}
+
+guint
+pu_udp_receive (int         fd,
+                guint8     *bufs,
+                gsize       buf_size,
+                guint       n_bufs,
+                PuDatagram *datagrams,
+                guint       max_datagrams)
+{
+  struct mmsghdr messages[RECV_BATCH_MAX];
+  struct iovec vectors[RECV_BATCH_MAX];
+  union {
+    char           buf[PU_UDP_GRO_CONTROL_SIZE];
+    struct cmsghdr align;
+  } controls[RECV_BATCH_MAX];
+  guint found = 0;
+  int n;
+
+  g_return_val_if_fail (fd >= 0 && bufs != NULL && datagrams != NULL, 0);
+
+  n_bufs = MIN (n_bufs, RECV_BATCH_MAX);
+  for (guint i = 0; i < n_bufs; i++)
+    {
+      vectors[i] = (struct iovec) { bufs + i * buf_size, buf_size };
+      messages[i].msg_hdr = (struct msghdr) { NULL, 0, &vectors[i], 1, controls[i].buf,
+                                              sizeof controls[i].buf, 0 };
+    }
+  n = recvmmsg (fd, messages, n_bufs, MSG_DONTWAIT, NULL);
+  for (int i = 0; i < n; i++)
+    {
+      const guint8 *data = vectors[i].iov_base;
+      gsize len = messages[i].msg_len;
+      gsize segment = pu_udp_gro_segment (&messages[i].msg_hdr, len);
+
+      for (gsize off = 0; off < len && found < max_datagrams; off += segment)
+        datagrams[found++] = (PuDatagram) { data + off, MIN (segment, len - off) };
+    }
+  return found;
+}
+
+static gboolean
+set_int_option (int    fd,
+                int    level,
+                int    name,
+                int    value,
+                GError **error)
+{
+  if (setsockopt (fd, level, name, &value, sizeof value) == 0)
+    return TRUE;
+  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno),
+               "Could not set a UDP socket option: %s", g_strerror (errno));
+  return FALSE;
+}
+
+GSocket *
+pu_udp_open_steered (GSocket  *base,
+                     GError  **error)
+{
+  /* The group's first socket (index 0) is @base, which was there first; the
+   * new one joins as index 1. */
+  struct sock_filter code[] = {
+    BPF_STMT (BPF_LD | BPF_B | BPF_ABS, 0),              /* UDP payload, first byte */
+    BPF_STMT (BPF_ALU | BPF_AND | BPF_K, QUIC_FIXED_BIT),
+    BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 1),
+    BPF_STMT (BPF_RET | BPF_K, 0),
+    BPF_STMT (BPF_RET | BPF_K, 1),
+  };
+  struct sock_fprog program = { G_N_ELEMENTS (code), code };
+  g_autoptr(GSocketAddress) address = NULL;
+  g_autoptr(GSocket) socket = NULL;
+  struct sockaddr_storage native;
+  int base_fd = g_socket_get_fd (base), v6only = 0;
+  socklen_t len = sizeof v6only;
+
+  g_return_val_if_fail (G_IS_SOCKET (base), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  address = g_socket_get_local_address (base, error);
+  if (address == NULL ||
+      !g_socket_address_to_native (address, &native, sizeof native, error))
+    return NULL;
+  socket = g_socket_new (g_socket_get_family (base), G_SOCKET_TYPE_DATAGRAM,
+                         G_SOCKET_PROTOCOL_UDP, error);
+  if (socket == NULL)
+    return NULL;
+  g_socket_set_blocking (socket, FALSE);
+  /* Both in one group: the same options, the same address. */
+  if (g_socket_get_family (base) == G_SOCKET_FAMILY_IPV6 &&
+      (getsockopt (base_fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, &len) != 0 ||
+       !set_int_option (g_socket_get_fd (socket), IPPROTO_IPV6, IPV6_V6ONLY, v6only, error)))
+    return NULL;
+  if (!set_int_option (base_fd, SOL_SOCKET, SO_REUSEPORT, 1, error) ||
+      !set_int_option (g_socket_get_fd (socket), SOL_SOCKET, SO_REUSEPORT, 1, error))
+    return NULL;
+  /* Not g_socket_bind(), which sets SO_REUSEPORT its own way. */
+  if (bind (g_socket_get_fd (socket), (struct sockaddr *) &native,
+            g_socket_address_get_native_size (address)) != 0)
+    {
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno),
+                   "Could not bind a second socket to the selected pair's: %s",
+                   g_strerror (errno));
+      return NULL;
+    }
+  if (setsockopt (g_socket_get_fd (socket), SOL_SOCKET, SO_ATTACH_REUSEPORT_CBPF, &program,
+                  sizeof program) != 0)
+    {
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno),
+                   "Could not steer QUIC packets to their own socket: %s", g_strerror (errno));
+      return NULL;
+    }
+  return g_steal_pointer (&socket);
 }

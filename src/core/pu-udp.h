@@ -10,7 +10,7 @@
  */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 #include <sys/socket.h>
 
 #include "pu-path.h"
@@ -43,5 +43,24 @@ gsize    pu_udp_gro_segment  (struct msghdr         *msg,
 
 /* Room for the control message pu_udp_gro_segment() reads. */
 #define PU_UDP_GRO_CONTROL_SIZE CMSG_SPACE (sizeof (int))
+
+/* Received datagrams: up to @n_bufs messages of @buf_size bytes each read
+ * into @bufs by one recvmmsg(), cut into datagrams (UDP_GRO joins several).
+ * @datagrams has room for @max_datagrams and points into @bufs. Returns how
+ * many datagrams it found; 0 when nothing waits. */
+guint    pu_udp_receive      (int                    fd,
+                              guint8                *bufs,
+                              gsize                  buf_size,
+                              guint                  n_bufs,
+                              PuDatagram            *datagrams,
+                              guint                  max_datagrams);
+
+/* A second socket on @base's address and port that receives the QUIC
+ * packets arriving there (those with QUIC's fixed bit set in their first
+ * byte), while @base keeps the rest (STUN, for whoever reads @base): both in
+ * one SO_REUSEPORT group that a socket filter steers. Non-blocking. NULL
+ * with @error where the system cannot. */
+GSocket *pu_udp_open_steered (GSocket               *base,
+                              GError               **error);
 
 G_END_DECLS

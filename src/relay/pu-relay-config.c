@@ -5,6 +5,7 @@
 #include "pu-relay-config.h"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 #include "pu-error.h"
 #include "pu-file.h"
@@ -14,6 +15,8 @@ typedef enum {
   FIELD_UINT64,
   FIELD_BOOLEAN,
   FIELD_INVITE,  /* "members" or "admin" */
+  FIELD_TURN_URL,
+  FIELD_TURN_SECRET,
 } FieldType;
 
 typedef struct {
@@ -48,6 +51,8 @@ static const Field fields[] = {
     1, 10000 },
   { "policy", "invite", FIELD_INVITE, G_STRUCT_OFFSET (PuRelayLimits, invite_admin_only),
     0, 1 },
+  { "turn", "url", FIELD_TURN_URL, G_STRUCT_OFFSET (PuRelayLimits, turn_host), 0, 0 },
+  { "turn", "secret", FIELD_TURN_SECRET, G_STRUCT_OFFSET (PuRelayLimits, turn_secret), 0, 0 },
 };
 
 static const Field *
@@ -63,7 +68,8 @@ lookup_field (const char *group,
 static gboolean
 is_group (const char *group)
 {
-  return g_str_equal (group, "limits") || g_str_equal (group, "policy");
+  return g_str_equal (group, "limits") || g_str_equal (group, "policy") ||
+         g_str_equal (group, "turn");
 }
 
 static gboolean
@@ -76,6 +82,33 @@ apply_field (PuRelayLimits  *limits,
   gpointer slot = G_STRUCT_MEMBER_P (limits, field->offset);
   guint64 n;
 
+  if (field->type == FIELD_TURN_URL)
+    {
+      g_autofree char *host = NULL;
+
+      if (!pu_config_parse_turn_url (value, &host, &limits->turn_port) ||
+          strlen (host) > PU_RELAY_TURN_TEXT_MAX)
+        {
+          g_set_error (error, PU_ERROR, PU_ERROR_PARSE,
+                       _("%s: [turn] url: write turn:IP[:PORT] with the TURN server's IP "
+                         "address (UDP, default port 3478)"), path);
+          return FALSE;
+        }
+      g_strlcpy (limits->turn_host, host, sizeof limits->turn_host);
+      return TRUE;
+    }
+  if (field->type == FIELD_TURN_SECRET)
+    {
+      if (value[0] == '\0' || strlen (value) > PU_TURN_SECRET_MAX)
+        {
+          g_set_error (error, PU_ERROR, PU_ERROR_PARSE,
+                       _("%s: [turn] secret: give the TURN server's static-auth-secret, at "
+                         "most 256 bytes"), path);
+          return FALSE;
+        }
+      g_strlcpy (limits->turn_secret, value, sizeof limits->turn_secret);
+      return TRUE;
+    }
   if (field->type == FIELD_INVITE)
     {
       if (g_str_equal (value, "members") || g_str_equal (value, "admin"))
@@ -155,7 +188,8 @@ pu_relay_limits_load_from_data (PuRelayLimits  *limits,
     if (!is_group (groups[i]))
       {
         g_set_error (error, PU_ERROR, PU_ERROR_PARSE,
-                     _("%s: unknown group [%s]; the groups are [limits] and [policy]"), path,
+                     _("%s: unknown group [%s]; the groups are [limits], [policy] and [turn]"),
+                     path,
                      groups[i]);
         return FALSE;
       }
@@ -176,7 +210,8 @@ pu_relay_limits_load_from_data (PuRelayLimits  *limits,
                            _("%s: unknown key %s in [%s] (known: max-peers, peer-queue-bytes, "
                              "session-bytes, session-seconds, auth-timeout-seconds, "
                              "health-public, pairing-max, pairing-seconds, pairing-per-ip in "
-                             "[limits]; invite in [policy])"), path, keys[i], groups[g]);
+                             "[limits]; invite in [policy]; url, secret in [turn])"), path,
+                           keys[i], groups[g]);
               return FALSE;
             }
           value = g_key_file_get_value (keyfile, groups[g], keys[i], NULL);
@@ -186,6 +221,12 @@ pu_relay_limits_load_from_data (PuRelayLimits  *limits,
         }
     }
 
+  if ((parsed.turn_host[0] == '\0') != (parsed.turn_secret[0] == '\0'))
+    {
+      g_set_error (error, PU_ERROR, PU_ERROR_PARSE,
+                   _("%s: [turn] needs both url and secret"), path);
+      return FALSE;
+    }
   *limits = parsed;
   return TRUE;
 }

@@ -15,6 +15,10 @@
  *   invite=members              who may sponsor new devices: members (every
  *                               authorized peer) or admin (admin=true ones)
  *
+ *   [turn]                      a TURN server for authorized peers (both or neither):
+ *   url=turn:203.0.113.5:3478   its IP address and UDP port
+ *   secret=…                    coturn's static-auth-secret (use-auth-secret)
+ *
  * Every key is optional; unknown groups and keys are refused, so a typo
  * never silently leaves a default in place.
  *

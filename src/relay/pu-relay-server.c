@@ -14,6 +14,7 @@
 
 #include "pu-certificate.h"
 #include "pu-error.h"
+#include "pu-ice-path.h"
 #include "pu-pair-message.h"
 #include "pu-relay-frame.h"
 #include "pu-relay-groups.h"
@@ -36,6 +37,8 @@ typedef struct {
   gboolean                 serving;
   gboolean                 batch;       /* takes PACKETS frames */
   gboolean                 absent;      /* takes ABSENT frames */
+  gboolean                 turn;        /* takes TURN frames */
+  gint64                   turn_sent;   /* monotonic, 0 before the first */
   gint64                   last_absent; /* monotonic, when the last ABSENT went */
   guint64                  bytes;
   gint64                   started_at;  /* monotonic */
@@ -185,9 +188,37 @@ borrow_sessions (PuRelayServer *self)
   return copy;
 }
 
+/* Credentials for the operator's TURN server, to an authorized session that
+ * asked for them; again once half their lifetime has passed. */
+static void
+send_turn (Session *s)
+{
+  PuRelayServer *self = s->server;
+  PuRelayFrame frame = { .type = PU_RELAY_FRAME_TURN, .turn_port = self->limits.turn_port };
+  g_autofree char *peer = NULL;
+  g_autofree char *username = NULL;
+  g_autofree char *password = NULL;
+  gint64 now = g_get_monotonic_time ();
+
+  if (!s->turn || s->pairing || self->limits.turn_host[0] == '\0' ||
+      (s->turn_sent != 0 &&
+       now - s->turn_sent < (gint64) PU_RELAY_TURN_LIFETIME_SECONDS / 2 * G_USEC_PER_SEC))
+    return;
+  peer = pu_peer_id_to_string (&s->peer);
+  pu_ice_path_turn_credentials (self->limits.turn_secret, peer,
+                                g_get_real_time () / G_USEC_PER_SEC +
+                                PU_RELAY_TURN_LIFETIME_SECONDS,
+                                &username, &password);
+  g_strlcpy (frame.turn_host, self->limits.turn_host, sizeof frame.turn_host);
+  g_strlcpy (frame.turn_username, username, sizeof frame.turn_username);
+  g_strlcpy (frame.turn_password, password, sizeof frame.turn_password);
+  if (pu_relay_frame_send (s->ws, &frame, FALSE, NULL))
+    s->turn_sent = now;
+}
+
 /* Once a second: connections that did not authenticate in time, went
  * silent (nodes ping every PU_RELAY_KEEPALIVE_SECONDS) or used up their
- * session time are closed. */
+ * session time are closed; TURN credentials are renewed. */
 static gboolean
 sweep_cb (gpointer data)
 {
@@ -220,6 +251,8 @@ sweep_cb (gpointer data)
       else if (s->authed && self->limits.session_seconds != 0 &&
                age >= self->limits.session_seconds)
         session_fail (s, PU_RELAY_ERROR_LIMIT, "session duration limit reached");
+      else if (s->authed)
+        send_turn (s);
     }
   return G_SOURCE_CONTINUE;
 }
@@ -268,6 +301,7 @@ upgrade (PuRelayServer  *self,
         {
           s->pairing = FALSE;
           self->n_pairing--;
+          send_turn (s);
         }
     }
 }
@@ -489,6 +523,7 @@ handle_auth (Session            *s,
 
   s->started_at = g_get_monotonic_time ();
   pu_relay_frame_send (s->ws, &welcome, FALSE, NULL);
+  send_turn (s);
   if (!s->pairing)
     {
       g_autoptr(GPtrArray) groups = load_groups (self);
@@ -851,6 +886,7 @@ upgraded_cb (SoupServerMessage *msg,
           : g_strdup ("");
   s->batch = wants (msg, PU_RELAY_FEATURE_BATCH);
   s->absent = wants (msg, PU_RELAY_FEATURE_ABSENT);
+  s->turn = wants (msg, PU_RELAY_FEATURE_TURN);
   s->ws = pu_websocket_new (stream, PU_WEBSOCKET_SERVER, PU_RELAY_FRAME_MAX, NULL, 0);
   s->started_at = s->last_rx = g_get_monotonic_time ();
   g_ptr_array_add (self->sessions, s);
@@ -880,7 +916,8 @@ websocket_cb (SoupServer        *soup,
               GHashTable        *query,
               gpointer           data)
 {
-  static const char * const features[] = { PU_RELAY_FEATURE_BATCH, PU_RELAY_FEATURE_ABSENT };
+  static const char * const features[] = { PU_RELAY_FEATURE_BATCH, PU_RELAY_FEATURE_ABSENT,
+                                            PU_RELAY_FEATURE_TURN };
   g_autoptr(GString) agreed = g_string_new (NULL);
 
   if (!soup_websocket_server_process_handshake (msg, NULL, NULL, NULL, NULL))

@@ -25,13 +25,19 @@
  * group's token in GROUP_JOIN is authorized and introduced to the group's
  * other members, and they to it, now and whenever each connects.
  *
+ * With a TURN server in its limits, the relay sends every authorized
+ * session that asks for it credentials for that server (TURN frame), valid
+ * PU_RELAY_TURN_LIFETIME_SECONDS and sent again halfway through.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 
 #include <gio/gio.h>
 
+#include "pu-config.h"
 #include "pu-identity.h"
+#include "pu-relay-frame.h"
 #include "pu-trust-store.h"
 
 G_BEGIN_DECLS
@@ -59,8 +65,15 @@ typedef struct {
   /* [policy] invite=admin: only peers marked admin=true in authorized_keys
    * may sponsor new devices; by default every authorized peer may. */
   gboolean invite_admin_only;
+  /* [turn] url=turn:IP[:PORT] and secret: a TURN server (coturn with
+   * use-auth-secret and that static-auth-secret) the relay hands its
+   * authorized peers credentials for; turn_host empty: none. */
+  char     turn_host[PU_RELAY_TURN_TEXT_MAX + 1];
+  guint16  turn_port;
+  char     turn_secret[PU_TURN_SECRET_MAX + 1];
 } PuRelayLimits;
 
+#define PU_RELAY_TURN_LIFETIME_SECONDS (24 * 3600)
 #define PU_RELAY_DEFAULT_MAX_PEERS 1024
 #define PU_RELAY_DEFAULT_PEER_QUEUE_BYTES (1024 * 1024)
 #define PU_RELAY_DEFAULT_SESSION_BYTES (G_GUINT64_CONSTANT (64) * 1024 * 1024 * 1024)

@@ -2,8 +2,12 @@
 # bench-nat-throughput.sh — across the NAT lab (tests/nat): iperf3 from a laptop behind one
 # NAT to home behind another, in one run, through raw TCP, `ssh -L` and Peer Up's tunnel,
 # direct and relayed. Raw TCP and ssh reach home through a port forward (dnat) on home's NAT
-# router, as a user exposing a server would; the tunnel needs none. Prints MB/s and ratios;
-# asserts nothing. Run it with `ninja -C _build bench-nat-throughput` (root).
+# router, as a user exposing a server would; the tunnel needs none. Prints MB/s, MB per
+# CPU-second and ratios; asserts nothing. Run it with `ninja -C _build bench-nat-throughput`
+# (root). CPU counts iperf3 at both ends (as iperf3 reports it) and the processes each way
+# adds: ssh and sshd, or the proxy, home's daemon and (relayed) the relay; the kernel's work
+# forwarding across the lab lands on whichever of them runs, so it is a fair comparison on a
+# busy machine, not an exact cost.
 #
 #   PU_BENCH_SECONDS   length of each iperf3 run (default 5)
 #   NAT_HOME_TYPE      home's NAT type (default full-cone)
@@ -75,15 +79,54 @@ pu home service add iperf "127.0.0.1:$iperf_port" >/dev/null
 net_sshd 22 0.0.0.0 || die "sshd did not start" sshd
 net_daemon home || die "home's daemon did not connect to the relay" home relay
 
-# iperf ADDR PORT: a run from the laptop; sets iperf_bps (received).
+# cpu_ticks PID…: CPU time so far, in clock ticks, of the processes and all their
+# descendants (those gone included, once waited for).
+cpu_ticks ()
+{
+  python3 - "$@" <<'EOF'
+import os, sys
+parent, ticks = {}, {}
+for pid in filter(str.isdigit, os.listdir("/proc")):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        continue
+    parent[int(pid)] = int(fields[1])
+    ticks[int(pid)] = sum(int(x) for x in fields[11:15])  # utime stime cutime cstime
+todo, total, seen = [int(p) for p in sys.argv[1:]], 0, set()
+while todo:
+    pid = todo.pop()
+    if pid in seen or pid not in ticks:
+        continue
+    seen.add(pid)
+    total += ticks[pid]
+    todo += [child for child, p in parent.items() if p == pid]
+print(total)
+EOF
+}
+
+# iperf ADDR PORT [PID…]: a run from the laptop; sets iperf_bps (received) and
+# iperf_mb_per_cpu_s (CPU: iperf3 at both ends and the processes PID… with their descendants).
 iperf ()
 {
+  local addr=$1 port=$2 before after
+
+  shift 2
   net_in laptop
-  "${net_in[@]}" iperf3 -c "$1" -p "$2" -t "$seconds" -J >"$net_tmp/iperf.json" ||
-    die "iperf3 to $1:$2 failed: $(tail -n 5 "$net_tmp/iperf.json")" iperf
-  iperf_bps=$(python3 -c 'import json, sys
-print(json.load(open(sys.argv[1]))["end"]["sum_received"]["bits_per_second"])' \
-    "$net_tmp/iperf.json")
+  before=$(cpu_ticks "$@")
+  "${net_in[@]}" iperf3 -c "$addr" -p "$port" -t "$seconds" -J >"$net_tmp/iperf.json" ||
+    die "iperf3 to $addr:$port failed: $(tail -n 5 "$net_tmp/iperf.json")" iperf
+  after=$(cpu_ticks "$@")
+  read -r iperf_bps iperf_mb_per_cpu_s < <(python3 -c 'import json, os, sys
+end = json.load(open(sys.argv[1]))["end"]
+cpu = end["cpu_utilization_percent"]
+seconds = end["sum_received"]["seconds"]
+cpu_s = (cpu["host_total"] + cpu["remote_total"]) / 100 * seconds
+cpu_s += int(sys.argv[2]) / os.sysconf("SC_CLK_TCK")
+bps = end["sum_received"]["bits_per_second"]
+print(bps, "%.1f" % (bps / 8 / 1e6 * seconds / cpu_s))' \
+    "$net_tmp/iperf.json" $((after - before)))
 }
 
 mb_per_s ()
@@ -100,6 +143,7 @@ ratio ()
 
 iperf "$home_wan" "$iperf_port"
 raw_bps=$iperf_bps
+raw_cpu=$iperf_mb_per_cpu_s
 
 net_in ssh
 net_start forward "${net_in[@]}" ssh -F /dev/null -N -p 22 -i "$net_tmp/ssh/user_key" \
@@ -111,8 +155,9 @@ listening ()
   [ -n "$("${net_in[@]}" ss -Hltn "sport = :$forward_port")" ]
 }
 net_wait 30 listening || die "ssh -L did not start" forward sshd
-iperf 127.0.0.1 "$forward_port"
+iperf 127.0.0.1 "$forward_port" "${net_pid[forward]}" "${net_pid[sshd]}"
 ssh_bps=$iperf_bps
+ssh_cpu=$iperf_mb_per_cpu_s
 net_stop forward || true
 
 # --- the tunnel, direct ------------------------------------------------------
@@ -134,26 +179,37 @@ net_proxy direct laptop home iperf || die "the proxy did not start" direct
 seconds=2 iperf 127.0.0.1 "$(net_port direct)"
 [ "$(direct_paths)" -gt "$paths_before" ] ||
   die "the proxy's connection did not move to the direct path" home direct
-iperf 127.0.0.1 "$(net_port direct)"
+iperf 127.0.0.1 "$(net_port direct)" "${net_pid[direct]}" "${net_pid[home]}"
 direct_bps=$iperf_bps
+direct_cpu=$iperf_mb_per_cpu_s
 net_stop direct || true
 
 # --- the tunnel, relayed -----------------------------------------------------
 
 printf '\n[options]\ndirect=false\n' >>"$net_tmp/laptop/peerup/config.ini"
 net_proxy relayed laptop home iperf || die "the relayed proxy did not start" relayed
-iperf 127.0.0.1 "$(net_port relayed)"
+iperf 127.0.0.1 "$(net_port relayed)" "${net_pid[relayed]}" "${net_pid[home]}" \
+  "${net_pid[relay]}"
 relayed_bps=$iperf_bps
+relayed_cpu=$iperf_mb_per_cpu_s
 net_stop relayed || true
 
 # --- report ------------------------------------------------------------------
 
-echo "home $home_type, laptop $laptop_type; iperf3 ${seconds} s each"
-printf '%-34s %10s MB/s\n' "raw TCP (port forward)" "$(mb_per_s "$raw_bps")"
-printf '%-34s %10s MB/s\n' "ssh -L (port forward)" "$(mb_per_s "$ssh_bps")"
-printf '%-34s %10s MB/s   (ping direct after %s ms)\n' "Peer Up direct tunnel" \
-  "$(mb_per_s "$direct_bps")" "$direct_after"
-printf '%-34s %10s MB/s\n' "Peer Up relayed tunnel" "$(mb_per_s "$relayed_bps")"
-printf '%-34s %10s\n' "direct / raw" "$(ratio "$direct_bps" "$raw_bps")"
-printf '%-34s %10s\n' "direct / ssh -L" "$(ratio "$direct_bps" "$ssh_bps")"
-printf '%-34s %10s\n' "relayed / ssh -L" "$(ratio "$relayed_bps" "$ssh_bps")"
+echo "home $home_type, laptop $laptop_type; iperf3 ${seconds} s each;" \
+  "load average $(cut -d ' ' -f 1-3 /proc/loadavg)"
+row ()
+{
+  printf '%-26s %10s %20s%s\n' "$@"
+}
+row "" "MB/s" "MB per CPU-second"
+row "raw TCP (port forward)" "$(mb_per_s "$raw_bps")" "$raw_cpu"
+row "ssh -L (port forward)" "$(mb_per_s "$ssh_bps")" "$ssh_cpu"
+row "Peer Up direct tunnel" "$(mb_per_s "$direct_bps")" "$direct_cpu" \
+  "   (ping direct after $direct_after ms)"
+row "Peer Up relayed tunnel" "$(mb_per_s "$relayed_bps")" "$relayed_cpu"
+row "direct / raw TCP" "$(ratio "$direct_bps" "$raw_bps")" "$(ratio "$direct_cpu" "$raw_cpu")"
+row "direct / ssh -L" "$(ratio "$direct_bps" "$ssh_bps")" "$(ratio "$direct_cpu" "$ssh_cpu")"
+row "direct / relayed" "$(ratio "$direct_bps" "$relayed_bps")" \
+  "$(ratio "$direct_cpu" "$relayed_cpu")"
+row "relayed / ssh -L" "$(ratio "$relayed_bps" "$ssh_bps")" "$(ratio "$relayed_cpu" "$ssh_cpu")"

@@ -19,7 +19,6 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#define _GNU_SOURCE  /* recvmmsg */
 #include <gio/gio.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -37,6 +36,7 @@
 #define CHUNK (256 * 1024)
 #define RECV_BATCH 64
 #define DATAGRAM_MAX 1500
+#define GRO_SEGMENTS_MAX 64  /* the kernel's UDP_GRO_CNT_MAX */
 #define SOCKET_BUFFER (4 * 1024 * 1024)
 
 typedef struct {
@@ -93,6 +93,7 @@ struct _BenchUdpPath
   GSource        *source;
   gsize           buf_size;  /* DATAGRAM_MAX, or PU_UDP_GRO_BYTES_MAX with GRO */
   guint8         *bufs;  /* RECV_BATCH × buf_size */
+  PuDatagram     *datagrams;  /* RECV_BATCH × GRO_SEGMENTS_MAX */
   gint64          delay_usec;
   GQueue          delayed;  /* Delayed, oldest first */
   GSource        *timer;
@@ -208,36 +209,17 @@ on_readable (GSocket      *socket,
              gpointer      user_data)
 {
   BenchUdpPath *self = user_data;
-  struct mmsghdr messages[RECV_BATCH];
-  struct iovec vectors[RECV_BATCH];
-  union {
-    char           buf[PU_UDP_GRO_CONTROL_SIZE];
-    struct cmsghdr align;
-  } controls[RECV_BATCH];
 
   /* Bounded work per wakeup so timers and the other direction get a turn. */
   for (guint round = 0; round < 4; round++)
     {
-      int n;
+      guint n = pu_udp_receive (g_socket_get_fd (socket), self->bufs, self->buf_size, RECV_BATCH,
+                                self->datagrams, RECV_BATCH * GRO_SEGMENTS_MAX);
 
-      for (guint i = 0; i < RECV_BATCH; i++)
-        {
-          vectors[i] = (struct iovec) { self->bufs + i * self->buf_size, self->buf_size };
-          messages[i].msg_hdr = (struct msghdr) { NULL, 0, &vectors[i], 1, controls[i].buf,
-                                                  sizeof controls[i].buf, 0 };
-        }
-      n = recvmmsg (g_socket_get_fd (socket), messages, RECV_BATCH, MSG_DONTWAIT, NULL);
-      if (n <= 0)
+      if (n == 0)
         break;
-      for (int i = 0; i < n; i++)
-        {
-          const guint8 *data = vectors[i].iov_base;
-          gsize len = messages[i].msg_len;
-          gsize segment = pu_udp_gro_segment (&messages[i].msg_hdr, len);
-
-          for (gsize off = 0; off < len; off += segment)
-            deliver (self, data + off, MIN (segment, len - off));
-        }
+      for (guint i = 0; i < n; i++)
+        deliver (self, self->datagrams[i].data, self->datagrams[i].len);
     }
   return G_SOURCE_CONTINUE;
 }
@@ -255,6 +237,7 @@ bench_udp_path_finalize (GObject *object)
   g_queue_clear_full (&self->delayed, g_free);
   g_clear_object (&self->socket);
   g_free (self->bufs);
+  g_free (self->datagrams);
 
   G_OBJECT_CLASS (bench_udp_path_parent_class)->finalize (object);
 }
@@ -306,6 +289,7 @@ udp_path_new (GSocket *socket,
   g_assert_true (g_socket_address_to_native (address, &self->remote, sizeof self->remote, NULL));
   self->buf_size = udp_gro ? PU_UDP_GRO_BYTES_MAX : DATAGRAM_MAX;
   self->bufs = g_malloc (RECV_BATCH * self->buf_size);
+  self->datagrams = g_new (PuDatagram, RECV_BATCH * GRO_SEGMENTS_MAX);
   self->delay_usec = delay_usec;
   self->source = g_socket_create_source (socket, G_IO_IN, NULL);
   g_source_set_callback (self->source, (GSourceFunc) (void (*) (void)) on_readable, self, NULL);

@@ -13,8 +13,9 @@
 #   fault    while a file is downloaded over the direct path, UDP is dropped at the laptop's
 #            NAT: the download goes on over the relay and arrives whole; once UDP passes
 #            again the path is direct again
-#   turn     with coturn in the public segment and [turn] set, a symmetric pair goes through
-#            TURN rather than the relay
+#   turn     with coturn in the public segment and [turn] set in the devices' config.ini, or
+#            in the relay's relay.ini (which hands out credentials), a symmetric pair goes
+#            through TURN rather than the relay
 # Time to direct and fallback times are printed at the end (figures, not asserted).
 #
 # Environment: PU_PEERUP_BIN (the peerup binary), NAT_MATRIX_TYPES (the site types to pair,
@@ -339,16 +340,26 @@ fault ()
 n=$((n + 1))
 fault port-restricted
 
-# turn: coturn in the public segment and [turn] in both devices' config.ini; a pair that
-# cannot punch goes through TURN. `peerup ping` calls that path direct, with a relay
-# candidate in its ICE pair; coturn must have made an allocation. coturn is configured as the
-# README says, denying peers in private ranges: the public segment has no route to the sites'
-# LANs, and a failed send to a peer's host candidate would make coturn close the allocation.
+# turn FROM: coturn in the public segment and [turn] in both devices' config.ini (FROM
+# "config") or in the relay's relay.ini (FROM "relay": the relay restarts with it and hands
+# the devices credentials); a pair that cannot punch goes through TURN. `peerup ping` calls
+# that path direct, with a relay candidate in its ICE pair; coturn must have made an
+# allocation. coturn is configured as the README says, denying peers in private ranges: the
+# public segment has no route to the sites' LANs, and a failed send to a peer's host
+# candidate would make coturn close the allocation.
 turn ()
 {
-  local label="symmetric both sides, with TURN" home=home$n laptop=laptop$n dev
-  lab_public_host turn "$turn_ip" || bail "cannot build the lab"
+  local from=$1 label="symmetric both sides, with TURN from the $1" home=home$n laptop=laptop$n
+  local dev turn_line
+
+  [ -n "${net_ns[turn]:-}" ] || lab_public_host turn "$turn_ip" || bail "cannot build the lab"
   net_ns[turn]=$(lab_ns turn)
+  turn_line=$(printf '\n[turn]\nurl=turn:%s:3478\nsecret=%s\n' "$turn_ip" "$turn_secret")
+  if [ "$from" = relay ]; then
+    stop relay
+    echo "$turn_line" >>"$net_tmp/relay/peerup-relay/relay.ini"
+    net_relay_start 7777 "$relay_ip" || bail "the relay did not start again" relay
+  fi
   net_start turn ip netns exec "${net_ns[turn]}" turnserver -n --no-cli --no-tls --no-dtls \
     --listening-ip="$turn_ip" --relay-ip="$turn_ip" --listening-port=3478 \
     --denied-peer-ip=10.0.0.0-10.255.255.255 --denied-peer-ip=172.16.0.0-172.31.255.255 \
@@ -359,10 +370,11 @@ turn ()
     bail "cannot build the sites"
   fi
   devices "$home" "$laptop" "h$n-h1" "l$n-h1" || bail "$label: cannot make the devices" relay
-  for dev in "$home" "$laptop"; do
-    printf '\n[turn]\nurl=turn:%s:3478\nsecret=%s\n' "$turn_ip" "$turn_secret" \
-      >>"$net_tmp/$dev/peerup/config.ini"
-  done
+  if [ "$from" = config ]; then
+    for dev in "$home" "$laptop"; do
+      echo "$turn_line" >>"$net_tmp/$dev/peerup/config.ini"
+    done
+  fi
   if ! serve_ssh "$home"; then
     tap_result 1 "$label: sshd and home's daemon start"
     net_dump sshd "$home"
@@ -393,7 +405,9 @@ turn ()
 }
 
 n=$((n + 1))
-turn
+turn config
+n=$((n + 1))
+turn relay
 
 tap_is "${unclean[*]}" "" "every peerup daemon, proxy and ping exits with status 0 when stopped"
 

@@ -1,0 +1,341 @@
+/* pu-pair-session.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "pu-pair-session.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "pu-error.h"
+#include "pu-label.h"
+#include "pu-pairing.h"
+#include "pu-relay-client.h"
+
+struct _PuPairSession
+{
+  GObject        parent_instance;
+
+  PuProfile     *profile;
+  PuRelayClient *relay;
+  PuRelayAddr   *address;   /* inviter: its relay */
+  PuInviteCode  *code;
+  PuPairing     *pairing;
+  char          *name;
+  gint64         ttl;       /* inviter */
+  gboolean       inviter;
+  gboolean       connected;
+  gboolean       finished;
+  char          *code_text; /* inviter, once ready */
+  char          *uri;
+};
+
+enum {
+  SIGNAL_READY,
+  SIGNAL_WRONG_CODE,
+  SIGNAL_FINISHED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (PuPairSession, pu_pair_session, G_TYPE_OBJECT)
+
+static gint64
+now_seconds (void)
+{
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+static void
+finish (PuPairSession *self,
+        const GError  *error)
+{
+  if (self->finished)
+    return;
+  self->finished = TRUE;
+  g_signal_handlers_disconnect_by_data (self->relay, self);
+  if (self->pairing != NULL)
+    g_signal_handlers_disconnect_by_data (self->pairing, self);
+  pu_relay_client_stop (self->relay);
+  g_object_ref (self);
+  g_signal_emit (self, signals[SIGNAL_FINISHED], 0, error);
+  g_object_unref (self);
+}
+
+static void
+pairing_finished_cb (PuPairing     *pairing,
+                     const GError  *error,
+                     PuPairSession *self)
+{
+  finish (self, error);
+}
+
+static void
+wrong_code_cb (PuPairing     *pairing,
+               guint          failures,
+               PuPairSession *self)
+{
+  g_signal_emit (self, signals[SIGNAL_WRONG_CODE], 0, failures);
+}
+
+static void
+relay_connected_cb (PuRelayClient *relay,
+                    PuPairSession *self)
+{
+  PuIdentity *identity = pu_profile_get_identity (self->profile);
+
+  if (self->connected)
+    return;
+  self->connected = TRUE;
+  if (self->inviter)
+    {
+      PuConfig *config = pu_profile_get_config (self->profile);
+
+      self->code = pu_invite_code_new_full (self->address,
+                                            pu_identity_get_peer_id (identity),
+                                            pu_relay_client_get_instance (relay),
+                                            now_seconds () + self->ttl,
+                                            pu_config_get_network (config));
+      self->pairing = pu_pairing_new_inviter (self->profile, relay, self->code, self->name);
+      self->code_text = pu_invite_code_to_string (self->code);
+      self->uri = pu_invite_code_to_uri (self->code);
+    }
+  else
+    {
+      self->pairing = pu_pairing_new_joiner (self->profile, relay, self->code, self->name);
+    }
+  g_signal_connect (self->pairing, "finished", G_CALLBACK (pairing_finished_cb), self);
+  g_signal_connect (self->pairing, "wrong-code", G_CALLBACK (wrong_code_cb), self);
+  if (self->inviter)
+    g_signal_emit (self, signals[SIGNAL_READY], 0);
+}
+
+/* Before the first connection a failure ends the pairing; afterwards the
+ * client reconnects by itself. */
+static void
+relay_disconnected_cb (PuRelayClient *relay,
+                       const GError  *error,
+                       PuPairSession *self)
+{
+  g_autoptr(GError) failure = NULL;
+
+  if (self->connected || error == NULL)
+    return;
+  failure = g_error_new (PU_ERROR, PU_ERROR_FAILED, _("Could not reach the relay %s: %s"),
+                         pu_relay_client_get_address (relay), error->message);
+  finish (self, failure);
+}
+
+static PuPairSession *
+session_new (PuProfile  *profile,
+             const char *name,
+             GError    **error)
+{
+  PuPairSession *self;
+
+  if (name != NULL && name[0] != '\0' && !pu_label_validate (name, _("peer name"), error))
+    return NULL;
+  self = g_object_new (PU_TYPE_PAIR_SESSION, NULL);
+  self->profile = g_object_ref (profile);
+  self->name = name != NULL && name[0] != '\0' ? g_strdup (name) : NULL;
+  return self;
+}
+
+static void
+start (PuPairSession *self)
+{
+  g_signal_connect (self->relay, "connected", G_CALLBACK (relay_connected_cb), self);
+  g_signal_connect (self->relay, "disconnected", G_CALLBACK (relay_disconnected_cb), self);
+  pu_relay_client_start (self->relay);
+}
+
+PuPairSession *
+pu_pair_session_invite (PuProfile   *profile,
+                        const char  *name,
+                        gint64       ttl,
+                        GError     **error)
+{
+  g_autoptr(PuPairSession) self = NULL;
+  GPtrArray *relays;
+  const PuRelayAddr *address = NULL;
+
+  g_return_val_if_fail (PU_IS_PROFILE (profile), NULL);
+
+  if (ttl < 1 || ttl > PU_PAIR_SESSION_MAX_TTL_SECONDS)
+    {
+      g_set_error (error, PU_ERROR, PU_ERROR_INVALID_ARGUMENT,
+                   _("A code works for 1 second to 24 hours, not %" G_GINT64_FORMAT " seconds"),
+                   ttl);
+      return NULL;
+    }
+  relays = pu_config_get_relays (pu_profile_get_config (profile));
+  for (guint i = 0; i < relays->len && address == NULL; i++)
+    if (((PuRelayAddr *) relays->pdata[i])->has_peer_id)
+      address = relays->pdata[i];
+  if (address == NULL)
+    {
+      g_set_error (error, PU_ERROR, PU_ERROR_NOT_FOUND,
+                   _("Pairing goes through a relay pinned to its peer ID: add one with "
+                     "`peerup relay add ADDR --peer-id ID`"));
+      return NULL;
+    }
+
+  self = session_new (profile, name, error);
+  if (self == NULL)
+    return NULL;
+  self->inviter = TRUE;
+  self->ttl = ttl;
+  self->address = pu_relay_addr_copy (address);
+  self->relay = pu_relay_client_new (pu_profile_get_identity (profile), address, FALSE, error);
+  if (self->relay == NULL)
+    return NULL;
+  start (self);
+  return g_steal_pointer (&self);
+}
+
+PuPairSession *
+pu_pair_session_join (PuProfile   *profile,
+                      const char  *code,
+                      const char  *name,
+                      GError     **error)
+{
+  g_autoptr(PuPairSession) self = NULL;
+  PuIdentity *identity;
+
+  g_return_val_if_fail (PU_IS_PROFILE (profile), NULL);
+  g_return_val_if_fail (code != NULL, NULL);
+
+  self = session_new (profile, name, error);
+  if (self == NULL)
+    return NULL;
+  self->code = pu_invite_code_parse (code, error);
+  if (self->code == NULL || !pu_invite_code_check_expiry (self->code, now_seconds (), error))
+    return NULL;
+  identity = pu_profile_get_identity (profile);
+  if (self->code->kind != PU_INVITE_CODE_FULL ||
+      pu_peer_id_equal (&self->code->inviter, &self->code->relay->peer_id))
+    {
+      g_set_error (error, PU_ERROR, PU_ERROR_INVALID_ARGUMENT,
+                   _("Short codes and relay group codes are joined with `peerup join CODE`"));
+      return NULL;
+    }
+  if (pu_peer_id_equal (&self->code->inviter, pu_identity_get_peer_id (identity)))
+    {
+      g_set_error (error, PU_ERROR, PU_ERROR_INVALID_ARGUMENT,
+                   _("This code was made on this device; join it on the other device"));
+      return NULL;
+    }
+  self->relay = pu_relay_client_new_for_pairing (identity, self->code->relay, error);
+  if (self->relay == NULL)
+    return NULL;
+  start (self);
+  return g_steal_pointer (&self);
+}
+
+gboolean
+pu_pair_session_is_inviter (PuPairSession *self)
+{
+  g_return_val_if_fail (PU_IS_PAIR_SESSION (self), FALSE);
+
+  return self->inviter;
+}
+
+const char *
+pu_pair_session_get_code (PuPairSession *self)
+{
+  g_return_val_if_fail (PU_IS_PAIR_SESSION (self), NULL);
+
+  return self->code_text;
+}
+
+const char *
+pu_pair_session_get_uri (PuPairSession *self)
+{
+  g_return_val_if_fail (PU_IS_PAIR_SESSION (self), NULL);
+
+  return self->uri;
+}
+
+const PuPeerId *
+pu_pair_session_get_peer (PuPairSession *self)
+{
+  g_return_val_if_fail (PU_IS_PAIR_SESSION (self), NULL);
+
+  return self->finished && self->pairing != NULL ? pu_pairing_get_peer (self->pairing) : NULL;
+}
+
+const char *
+pu_pair_session_get_name (PuPairSession *self)
+{
+  g_return_val_if_fail (PU_IS_PAIR_SESSION (self), NULL);
+
+  return self->finished && self->pairing != NULL ? pu_pairing_get_name (self->pairing) : NULL;
+}
+
+void
+pu_pair_session_cancel (PuPairSession *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (PU_IS_PAIR_SESSION (self));
+
+  error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Pairing cancelled"));
+  finish (self, error);
+}
+
+static void
+pu_pair_session_dispose (GObject *object)
+{
+  PuPairSession *self = PU_PAIR_SESSION (object);
+
+  if (self->relay != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->relay, self);
+      pu_relay_client_stop (self->relay);
+    }
+  if (self->pairing != NULL)
+    g_signal_handlers_disconnect_by_data (self->pairing, self);
+  g_clear_object (&self->pairing);
+  g_clear_object (&self->relay);
+  g_clear_object (&self->profile);
+
+  G_OBJECT_CLASS (pu_pair_session_parent_class)->dispose (object);
+}
+
+static void
+pu_pair_session_finalize (GObject *object)
+{
+  PuPairSession *self = PU_PAIR_SESSION (object);
+
+  g_clear_pointer (&self->code, pu_invite_code_free);
+  g_clear_pointer (&self->address, pu_relay_addr_free);
+  g_free (self->name);
+  g_free (self->code_text);
+  g_free (self->uri);
+
+  G_OBJECT_CLASS (pu_pair_session_parent_class)->finalize (object);
+}
+
+static void
+pu_pair_session_class_init (PuPairSessionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = pu_pair_session_dispose;
+  object_class->finalize = pu_pair_session_finalize;
+
+  signals[SIGNAL_READY] =
+    g_signal_new ("ready", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+  signals[SIGNAL_WRONG_CODE] =
+    g_signal_new ("wrong-code", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
+  signals[SIGNAL_FINISHED] =
+    g_signal_new ("finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_ERROR);
+}
+
+static void
+pu_pair_session_init (PuPairSession *self)
+{
+}
