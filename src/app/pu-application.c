@@ -27,7 +27,6 @@ struct _PuApplication
   GDBusConnection *connection;  /* the application's own, from dbus_register */
   PuNode *node;
   PuControl *control;
-  PuForwards *forwards;         /* the node's local forwards */
   GError *node_error;
   char *relays_key;             /* the relays the node was made with */
   GHashTable *online;           /* peer ID strings with a connection */
@@ -163,9 +162,8 @@ stop_node (PuApplication *self)
       g_signal_handlers_disconnect_by_data (self->node, self);
       pu_node_stop (self->node);
     }
-  if (self->forwards != NULL)
-    pu_forwards_close_all (self->forwards);
-  g_clear_object (&self->forwards);
+  if (self->control != NULL)
+    pu_forwards_close_all (pu_control_get_forwards (self->control));
   /* The control API goes first: it removes the socket. */
   g_clear_object (&self->control);
   g_clear_object (&self->node);
@@ -211,7 +209,6 @@ start_node (PuApplication *self)
 
   self->node = g_steal_pointer (&node);
   self->control = g_steal_pointer (&control);
-  self->forwards = pu_forwards_new (self->node);
   g_signal_connect_swapped (self->node, "peer-changed", G_CALLBACK (peer_changed_cb), self);
   pu_node_start (self->node);
   update_tray (self);
@@ -328,7 +325,8 @@ pu_application_get_forwards (PuApplication *self)
 {
   g_return_val_if_fail (PU_IS_APPLICATION (self), NULL);
 
-  return self->forwards;
+  /* The control API's own: its clients see what the app opens. */
+  return self->control != NULL ? pu_control_get_forwards (self->control) : NULL;
 }
 
 const GError *
@@ -696,7 +694,6 @@ pu_application_finalize (GObject *object)
   g_clear_pointer (&self->config_path, g_free);
   g_clear_object (&self->profile);
   g_clear_error (&self->profile_error);
-  g_clear_object (&self->forwards);
   g_clear_object (&self->control);
   g_clear_object (&self->node);
   g_clear_error (&self->node_error);
