@@ -1512,6 +1512,54 @@ invite (PuApplication *app,
   g_assert_nonnull (strstr (keys, expected.verified));
 }
 
+/* The short code to read aloud: a device that uses the same relay joins
+ * with it. */
+static void
+invite_short (PuApplication *app,
+              PuWindow      *window)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *phone_config = g_build_filename (net.dir, "phone", "config.ini", NULL);
+  g_autoptr(PuProfile) phone = pu_profile_init (phone_config, "phone", net.relay->addr, NULL,
+                                                &error);
+  g_autoptr(PuInviteCode) code = NULL;
+  g_autoptr(PuPairingSession) join = NULL;
+  GtkWidget *dialog;
+  const char *text;
+
+  g_assert_no_error (error);
+  wait_until (relays_connected, app);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "add-device", NULL);
+  wait_until (invite_shows_code, NULL);
+  dialog = find_toplevel (PU_TYPE_ADD_DEVICE_WINDOW);
+  gtk_switch_set_active (widget_child (dialog, PU_TYPE_ADD_DEVICE_WINDOW, "short_switch"), TRUE);
+  g_assert_false (invite_shows_code (NULL));
+  wait_until (invite_shows_code, NULL);
+  g_assert_false (gtk_widget_get_visible (widget_child (dialog, PU_TYPE_ADD_DEVICE_WINDOW,
+                                                        "qr_picture")));
+  text = gtk_label_get_label (widget_child (dialog, PU_TYPE_ADD_DEVICE_WINDOW, "code_label"));
+  code = pu_invite_code_parse (text, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (code->kind, ==, PU_INVITE_CODE_SHORT);
+
+  join = pu_pairing_session_new_join (phone, code);
+  wait_until (session_ended, join);
+  g_assert_null (pu_pairing_session_get_error (join));
+  wait_until (toplevel_exists, GSIZE_TO_POINTER (PU_TYPE_SAS_DIALOG));
+  g_assert_nonnull (pu_trust_store_lookup (pu_profile_get_trust_store (
+                                             pu_application_get_profile (app)),
+                                           pu_identity_get_peer_id (
+                                             pu_profile_get_identity (phone))));
+}
+
+static void
+test_invite_short (void)
+{
+  net_set_up ();
+  run_app (net.home_config, invite_short);
+  net_tear_down ();
+}
+
 static void
 test_invite (void)
 {
@@ -1991,6 +2039,7 @@ main (int   argc,
   g_test_add_func ("/app/service-switch", test_service_switch);
   g_test_add_func ("/app/connect-service", test_connect_service);
   g_test_add_func ("/app/invite", test_invite);
+  g_test_add_func ("/app/invite-short", test_invite_short);
   g_test_add_func ("/app/first-run-join", test_first_run_join);
   g_test_add_func ("/app/accessible-names", test_accessible_names);
   g_test_add_func ("/app/hidden-start", test_hidden_start);
