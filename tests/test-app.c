@@ -1906,7 +1906,9 @@ screenshot_screens (PuApplication *app,
   RowState online = { window, "Online, relayed" };
   PuProfile *profile = pu_application_get_profile (app);
   static const char *forwards[] = { "ssh", "web" };
+  g_autoptr(PuIdentity) tablet = pu_identity_generate ();
   GtkWidget *dialog;
+  PuSas sas;
 
   gtk_window_set_default_size (GTK_WINDOW (window), 720, 640);
   wait_until (relays_connected, app);
@@ -1916,6 +1918,17 @@ screenshot_screens (PuApplication *app,
   wait_until (first_peer_state_is, &online);
   pu_edit_add_service (profile, "ssh", "127.0.0.1:22", &error);
   g_assert_no_error (error);
+  /* A verified device that is offline, beside the laptop. */
+  pu_trust_store_add (pu_profile_get_trust_store (profile), pu_identity_get_peer_id (tablet),
+                      "Anna's tablet", 0, &error);
+  g_assert_no_error (error);
+  pu_sas_compute (&net.home, pu_identity_get_peer_id (tablet), &sas);
+  pu_trust_store_set_verified (pu_profile_get_trust_store (profile),
+                               pu_identity_get_peer_id (tablet), sas.verified, &error);
+  g_assert_no_error (error);
+  pu_edit_rename_peer (profile, pu_identity_get_peer_id (tablet), "tablet", &error);
+  g_assert_no_error (error);
+  wait_for_rows (window, "peer_list", 2);
 
   save_screenshot (GTK_WIDGET (window), "peers");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "app.show-peer", "s",
@@ -1942,7 +1955,9 @@ screenshot_screens (PuApplication *app,
   show_view (window, "services");
   save_screenshot (GTK_WIDGET (window), "services");
   show_view (window, "this-device");
+  gtk_window_set_default_size (GTK_WINDOW (window), 720, 1200);
   save_screenshot (GTK_WIDGET (window), "this-device");
+  gtk_window_set_default_size (GTK_WINDOW (window), 720, 640);
   show_view (window, "peers");
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "add-device", NULL);
