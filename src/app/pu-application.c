@@ -532,6 +532,7 @@ pu_application_startup (GApplication *application)
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *help_accels[] = { "F1", NULL };
   static const char *preferences_accels[] = { "<Control>comma", NULL };
+  static const char *add_device_accels[] = { "<Control>n", NULL };
 
   G_APPLICATION_CLASS (pu_application_parent_class)->startup (application);
 
@@ -541,6 +542,8 @@ pu_application_startup (GApplication *application)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.help", help_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences",
                                          preferences_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.add-device",
+                                         add_device_accels);
   gtk_window_set_default_icon_name (PU_APP_ID);
 
   self->settings = g_settings_new (PU_APP_ID);
