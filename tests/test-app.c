@@ -299,6 +299,7 @@ first_start (PuApplication *app,
   static const char *files[] = { "identity.key", "config.ini", "authorized_keys" };
   g_autofree char *peer_id = NULL;
   g_autofree char *name = NULL;
+  g_auto(GStrv) archives = NULL;
   GtkWidget *setup = template_child (window, "setup_page");
   GStatBuf st;
 
@@ -336,8 +337,12 @@ first_start (PuApplication *app,
   g_assert_cmpstr (adw_status_page_get_title (template_child (window, "device_page")), ==, name);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
 
-  /* The core runs in the app from now on. */
+  /* The core runs in the app from now on, and keeps the config it started
+   * with to roll back to. */
   g_assert_nonnull (pu_application_get_node (app));
+  archives = pu_config_list_archives (pu_config_get_path (pu_profile_get_config
+                                                            (pu_application_get_profile (app))));
+  g_assert_cmpuint (g_strv_length (archives), ==, 1);
   assert_control_api (app, peer_id);
 
   /* No relay yet: the page says so. */

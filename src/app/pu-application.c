@@ -211,6 +211,11 @@ start_node (PuApplication *self)
   self->control = g_steal_pointer (&control);
   g_signal_connect_swapped (self->node, "peer-changed", G_CALLBACK (peer_changed_cb), self);
   pu_node_start (self->node);
+  /* The settings it started with are the ones to roll back to, as for the
+   * daemon. */
+  if (!pu_config_archive (pu_profile_get_config (self->profile), &error))
+    g_message ("Could not archive %s: %s",
+               pu_config_get_path (pu_profile_get_config (self->profile)), error->message);
   update_tray (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NODE]);
 }
