@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pu-access-dialog.h"
 #include "pu-add-device-window.h"
 #include "pu-application.h"
 #include "pu-autostart.h"
@@ -951,6 +952,69 @@ peer_page (PuApplication *app,
   wait_for_rows (window, "peer_list", 0);
 }
 
+static gboolean
+ssh_allows (gconstpointer data)
+{
+  const char *const *expected = data;
+  PuProfile *profile = pu_application_get_profile (PU_APPLICATION (g_application_get_default ()));
+  const PuService *ssh = pu_config_lookup_service (pu_profile_get_config (profile), "ssh");
+
+  if (ssh->allowed == NULL || ssh->allowed[0] == NULL)
+    return expected[0] == NULL;
+  return g_strv_equal ((const char * const *) ssh->allowed, expected);
+}
+
+/* "Who May Use It" shows whom a service allows and changes it. */
+static void
+service_access (PuApplication *app,
+                PuWindow      *window)
+{
+  const char *everyone[] = { NULL };
+  const char *two[] = { "laptop", device.phone_id, NULL };
+  GtkWidget *dialog;
+  GtkWidget *list;
+
+  show_view (window, "services");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.service-access", "s",
+                                             "ssh"));
+  dialog = find_toplevel (PU_TYPE_ACCESS_DIALOG);
+  g_assert_nonnull (dialog);
+  list = adw_message_dialog_get_extra_child (ADW_MESSAGE_DIALOG (dialog));
+  /* All devices (off), laptop (allowed), phone. */
+  g_assert_false (gtk_switch_get_active (GTK_SWITCH (adw_action_row_get_activatable_widget (
+                    ADW_ACTION_ROW (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 0))))));
+  g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (
+                   adw_action_row_get_activatable_widget (ADW_ACTION_ROW (
+                     gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 1))))));
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (adw_action_row_get_activatable_widget (
+                                 ADW_ACTION_ROW (gtk_list_box_get_row_at_index (
+                                   GTK_LIST_BOX (list), 2)))), TRUE);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "save");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  wait_until (ssh_allows, two);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.service-access", "s",
+                                             "ssh"));
+  dialog = find_toplevel (PU_TYPE_ACCESS_DIALOG);
+  list = adw_message_dialog_get_extra_child (ADW_MESSAGE_DIALOG (dialog));
+  gtk_switch_set_active (GTK_SWITCH (adw_action_row_get_activatable_widget (
+                           ADW_ACTION_ROW (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list),
+                                                                          0)))), TRUE);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "save");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  wait_until (ssh_allows, everyone);
+  g_assert_cmpstr (adw_action_row_get_subtitle (row_at (window, "service_list", 0)), ==,
+                   "127.0.0.1:22\nAll authorized devices");
+}
+
+static void
+test_service_access (void)
+{
+  device_set_up ();
+  run_app (device.config_path, service_access);
+  device_tear_down ();
+}
+
 static void
 test_peer_page (void)
 {
@@ -1823,6 +1887,12 @@ accessible_names (PuApplication *app,
   assert_named (dialog);
   gtk_window_destroy (GTK_WINDOW (dialog));
 
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.service-access", "s", "web");
+  dialog = find_toplevel (PU_TYPE_ACCESS_DIALOG);
+  g_assert_nonnull (dialog);
+  assert_named (dialog);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
   g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
   dialog = find_toplevel (PU_TYPE_PREFERENCES_WINDOW);
   g_assert_nonnull (dialog);
@@ -2057,6 +2127,7 @@ main (int   argc,
   g_test_add_func ("/app/keyboard", test_keyboard);
   g_test_add_func ("/app/empty-lists", test_empty_lists);
   g_test_add_func ("/app/peer-page", test_peer_page);
+  g_test_add_func ("/app/service-access", test_service_access);
   g_test_add_func ("/app/peers-online", test_peers_online);
   g_test_add_func ("/app/service-switch", test_service_switch);
   g_test_add_func ("/app/connect-service", test_connect_service);

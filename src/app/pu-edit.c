@@ -105,9 +105,10 @@ pu_edit_rename_peer (PuProfile      *profile,
 }
 
 typedef struct {
-  const char *service;
-  const char *address;
-  gboolean    enabled;
+  const char         *service;
+  const char         *address;
+  gboolean            enabled;
+  const char * const *allowed;
 } Service;
 
 static gboolean
@@ -150,6 +151,27 @@ pu_edit_add_service (PuProfile   *profile,
   Service edit = { .service = service, .address = address };
 
   return pu_edit_config (profile, add_service, &edit, error);
+}
+
+static gboolean
+set_service_allowed (PuConfig  *config,
+                     gpointer   data,
+                     GError   **error)
+{
+  Service *service = data;
+
+  return pu_services_set_allowed (config, service->service, service->allowed, error);
+}
+
+gboolean
+pu_edit_set_service_allowed (PuProfile          *profile,
+                             const char         *service,
+                             const char * const *allowed,
+                             GError            **error)
+{
+  Service edit = { .service = service, .allowed = allowed };
+
+  return pu_edit_config (profile, set_service_allowed, &edit, error);
 }
 
 static gboolean

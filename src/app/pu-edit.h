@@ -39,6 +39,11 @@ gboolean pu_edit_add_service         (PuProfile      *profile,
                                       const char     *service,
                                       const char     *address,
                                       GError        **error);
+/* @allowed (nullable, may be empty): every authorized device. */
+gboolean pu_edit_set_service_allowed (PuProfile      *profile,
+                                      const char     *service,
+                                      const char * const *allowed,
+                                      GError        **error);
 gboolean pu_edit_remove_service      (PuProfile      *profile,
                                       const char     *service,
                                       GError        **error);
