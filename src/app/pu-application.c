@@ -4,7 +4,9 @@
  */
 #include "pu-application.h"
 
+#include <glib-unix.h>
 #include <glib/gi18n-lib.h>
+#include <signal.h>
 
 #include "pu-autostart.h"
 #include "pu-control.h"
@@ -38,6 +40,8 @@ struct _PuApplication
   gboolean activated;
   gboolean window_shown;
   gboolean held;
+  guint sigterm_id;
+  guint sigint_id;
 };
 
 G_DEFINE_FINAL_TYPE (PuApplication, pu_application, ADW_TYPE_APPLICATION)
@@ -521,6 +525,14 @@ static const GActionEntry app_actions[] = {
   { .name = "help", .activate = help_activated },
 };
 
+/* The session ending (SIGTERM) or Ctrl+C stop the core as Quit does. */
+static gboolean
+quit_signal_cb (gpointer user_data)
+{
+  g_action_group_activate_action (G_ACTION_GROUP (user_data), "quit", NULL);
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 start_at_login_changed_cb (PuApplication *self)
 {
@@ -550,6 +562,8 @@ pu_application_startup (GApplication *application)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.add-device",
                                          add_device_accels);
   gtk_window_set_default_icon_name (PU_APP_ID);
+  self->sigterm_id = g_unix_signal_add (SIGTERM, quit_signal_cb, self);
+  self->sigint_id = g_unix_signal_add (SIGINT, quit_signal_cb, self);
 
   self->settings = g_settings_new (PU_APP_ID);
   g_signal_connect_swapped (self->settings, "changed::run-in-background",
@@ -575,6 +589,8 @@ pu_application_shutdown (GApplication *application)
 
   stop_node (self);
   g_clear_object (&self->tray);
+  g_clear_handle_id (&self->sigterm_id, g_source_remove);
+  g_clear_handle_id (&self->sigint_id, g_source_remove);
 
   G_APPLICATION_CLASS (pu_application_parent_class)->shutdown (application);
 }
