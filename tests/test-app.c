@@ -1015,6 +1015,70 @@ test_service_access (void)
   device_tear_down ();
 }
 
+/* Join checks the code as it is typed, and only a valid one can start. */
+static void
+join_validation (PuApplication *app,
+                 PuWindow      *window)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuRelayAddr) relay = NULL;
+  g_autoptr(PuInviteCode) code = NULL;
+  g_autofree char *text = NULL;
+  PuPeerId inviter;
+  GtkWidget *dialog;
+  GtkWidget *message;
+  GtkWidget *row;
+
+  relay = pu_relay_addr_parse ("/ip4/203.0.113.5/tcp/7777", device.relay_id, &error);
+  g_assert_no_error (error);
+  pu_peer_id_parse (device.laptop_id, &inviter, NULL);
+  code = pu_invite_code_new_full (relay, &inviter, 1, g_get_real_time () / G_USEC_PER_SEC + 600,
+                                  NULL);
+  text = pu_invite_code_to_string (code);
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "add-device", NULL);
+  dialog = find_toplevel (PU_TYPE_ADD_DEVICE_WINDOW);
+  g_assert_nonnull (dialog);
+  adw_view_stack_set_visible_child_name (widget_child (dialog, PU_TYPE_ADD_DEVICE_WINDOW,
+                                                       "mode_stack"), "join");
+  row = widget_child (dialog, PU_TYPE_ADD_DEVICE_WINDOW, "join_row");
+  message = widget_child (dialog, PU_TYPE_ADD_DEVICE_WINDOW, "join_message");
+
+  set_text (row, "0abc-defg");
+  g_assert_true (gtk_widget_has_css_class (row, "error"));
+  g_assert_true (gtk_widget_has_css_class (message, "error"));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (message)), !=, "");
+  gtk_widget_activate_action (dialog, "join.start", NULL);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (widget_child (dialog,
+                                                                   PU_TYPE_ADD_DEVICE_WINDOW,
+                                                                   "join_stack")), ==,
+                   "entry");
+
+  set_text (row, text);
+  g_assert_false (gtk_widget_has_css_class (row, "error"));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (message)), ==, "The code looks right.");
+  g_assert_true (gtk_widget_activate_action (dialog, "join.start", NULL));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (widget_child (dialog,
+                                                                   PU_TYPE_ADD_DEVICE_WINDOW,
+                                                                   "join_stack")), ==,
+                   "pairing");
+  /* Cancel goes back to the code. */
+  g_assert_true (gtk_widget_activate_action (dialog, "join.cancel", NULL));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (widget_child (dialog,
+                                                                   PU_TYPE_ADD_DEVICE_WINDOW,
+                                                                   "join_stack")), ==,
+                   "entry");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+static void
+test_join_validation (void)
+{
+  device_set_up ();
+  run_app (device.config_path, join_validation);
+  device_tear_down ();
+}
+
 static void
 test_peer_page (void)
 {
@@ -2127,6 +2191,7 @@ main (int   argc,
   g_test_add_func ("/app/keyboard", test_keyboard);
   g_test_add_func ("/app/empty-lists", test_empty_lists);
   g_test_add_func ("/app/peer-page", test_peer_page);
+  g_test_add_func ("/app/join-validation", test_join_validation);
   g_test_add_func ("/app/service-access", test_service_access);
   g_test_add_func ("/app/peers-online", test_peers_online);
   g_test_add_func ("/app/service-switch", test_service_switch);
