@@ -22,7 +22,8 @@ for svg in sorted(icons.rglob('*.svg')):
         problems.append(f'{name}: {e}')
         continue
     if not svg.stem.startswith(app_id):
-        problems.append(f'{name}: the name does not start with {app_id} (Flatpak exports only those)')
+        problems.append(f'{name}: the name does not start with {app_id} '
+                        '(Flatpak exports only those)')
     if svg.stem.endswith('-symbolic'):
         if (root.get('width'), root.get('height')) != ('16', '16'):
             problems.append(f'{name}: a symbolic icon is 16×16')

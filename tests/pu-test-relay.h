@@ -37,8 +37,9 @@ gint64       pu_test_ping             (PuNode         *node,
  * is written back, and end-of-stream is answered with end-of-stream. */
 GSocketService *pu_test_echo_new      (guint16        *port);
 /* Connects to 127.0.0.1:@port, sends @sent, ends its side and reads to the
- * end, running the main loop meanwhile: what came back (empty when the
- * connection was closed at once), or NULL and @error. */
+ * end, running the main loop meanwhile: what came back (what arrived before
+ * the connection was closed or reset: empty when the peer refused), or NULL
+ * and @error when it could not connect. */
 GBytes         *pu_test_tcp_exchange  (guint16         port,
                                        GBytes         *sent,
                                        GError        **error);

@@ -1366,6 +1366,179 @@ test_relay_pair (Fixture       *f,
   net_stop (&net);
 }
 
+/* gdbus ARGS… --address unix:path=@socket: its output, checked to succeed. */
+G_GNUC_NULL_TERMINATED static char *
+gdbus (const char *socket,
+       const char *first,
+       ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  char *out = NULL;
+  int status;
+  va_list ap;
+
+  g_ptr_array_add (argv, g_strdup ("gdbus"));
+  va_start (ap, first);
+  for (const char *arg = first; arg != NULL; arg = va_arg (ap, const char *))
+    g_ptr_array_add (argv, g_strdup (arg));
+  va_end (ap);
+  g_ptr_array_add (argv, g_strdup ("--address"));
+  g_ptr_array_add (argv, g_strdup_printf ("unix:path=%s", socket));
+  /* Any name: a core's socket has no other. */
+  g_ptr_array_add (argv, g_strdup ("--dest"));
+  g_ptr_array_add (argv, g_strdup ("dev.peerup.PeerUp.Daemon"));
+  g_ptr_array_add (argv, g_strdup ("--object-path"));
+  g_ptr_array_add (argv, g_strdup ("/dev/peerup/PeerUp"));
+  g_ptr_array_add (argv, NULL);
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out,
+                &err, &status, &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("gdbus %s failed: %s", first, err);
+  return out;
+}
+
+/* With `peerup daemon` running for a device, its commands act through it:
+ * the daemon logs who changed what, and carries the forwards. */
+static void
+test_through_core (Fixture       *f,
+                   gconstpointer  data)
+{
+  Net net = { 0 };
+  g_autoptr(GBytes) sent = g_bytes_new_static ("through the core", 16);
+  g_autoptr(GBytes) empty = g_bytes_new_static ("", 0);
+  g_autoptr(GBytes) back = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *want = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *b_socket = NULL;
+  g_autofree char *gdbus_path = g_find_program_in_path ("gdbus");
+  Proc *laptop;
+  Proc *proxy;
+  guint16 port;
+
+  net_start (f, &net);
+  laptop = proc_start (f, "daemon", "--config", net.b, NULL);
+  line = proc_wait_line (laptop, TRUE, "Control API on ");
+  b_socket = g_strdup (strstr (line, "Control API on ") + strlen ("Control API on "));
+  g_clear_pointer (&line, g_free);
+  g_free (proc_wait_line (laptop, TRUE, "Connected to the relay at 127.0.0.1:"));
+
+  /* gdbus on the laptop core's private socket: the API and a call. */
+  if (gdbus_path != NULL)
+    {
+      out = gdbus (b_socket, "introspect", NULL);
+      assert_contains (out, "interface dev.peerup.PeerUp1");
+      assert_contains (out, "Connect(in  s peer,");
+      assert_contains (out, "@dev.peerup.PeerUp1.Audit(\"true\")");
+      g_free (out);
+      out = gdbus (b_socket, "call", "--method", "dev.peerup.PeerUp1.Resolve", "home", NULL);
+      want = g_strdup_printf ("('%s', 'home')", net.a_id);
+      assert_contains (out, want);
+      g_clear_pointer (&out, g_free);
+    }
+
+  /* ping: the laptop's core answers. */
+  cli (f, "ping", "home", "-c", "1", "--config", net.b, NULL);
+  assert_ok (f);
+  assert_contains (f->out, "reply from home: seq=1 time=");
+
+  /* proxy: the core opens the forward, status lists it, stopping closes it. */
+  proxy = proc_start (f, "proxy", "home", "echo", "0", "--config", net.b, NULL);
+  line = proc_wait_line (proxy, FALSE, "Forwarding 127.0.0.1:");
+  assert_contains (line, " → echo on home (by the running Peer Up core)");
+  port = forwarded_port (line);
+  back = round_trip (port, sent);
+  g_assert_true (g_bytes_equal (back, sent));
+  g_free (want);
+  want = g_strdup_printf ("called Connect ('%s', 'echo', 0, {'hold': <true>})", net.a_id);
+  g_free (proc_wait_line (laptop, TRUE, want));
+  cli (f, "status", "--config", net.b, NULL);
+  assert_ok (f);
+  g_free (want);
+  want = g_strdup_printf ("  Forwards:\n    127.0.0.1:%u → echo on home\n", port);
+  assert_contains (f->out, want);
+
+  /* service disable goes through the home core: logged with its caller,
+   * applied at once; the forward's client hears why it was refused. */
+  cli (f, "service", "disable", "echo", "--config", net.a, NULL);
+  assert_ok (f);
+  assert_contains (f->out, "Disabled service echo");
+  g_free (line);
+  line = proc_wait_line (net.daemon, TRUE, "called DisableService ('echo',)");
+  assert_contains (line, "Control: process ");
+  g_free (proc_wait_line (net.daemon, TRUE, "Service echo disabled"));
+  g_clear_pointer (&back, g_bytes_unref);
+  back = round_trip (port, empty);
+  g_assert_cmpuint (g_bytes_get_size (back), ==, 0);
+  g_free (line);
+  line = proc_wait_line (proxy, TRUE, "peerup: ");
+  g_assert_cmpstr (line, ==, "peerup: service echo is not exposed by home");
+  cli (f, "service", "enable", "echo", "--config", net.a, NULL);
+  assert_ok (f);
+  g_free (proc_wait_line (net.daemon, TRUE, "called EnableService ('echo',)"));
+  g_clear_pointer (&back, g_bytes_unref);
+  back = round_trip (port, sent);
+  g_assert_true (g_bytes_equal (back, sent));
+
+  /* Bad input: one line that says what to do. */
+  cli (f, "service", "remove", "nothing", "--config", net.a, NULL);
+  assert_fails (f, 1, "nothing");
+  cli (f, "service", "add", "echo", "127.0.0.1:1", "--config", net.a, NULL);
+  assert_fails (f, 1, "echo");
+  cli (f, "proxy", "nobody", "echo", "0", "--config", net.b, NULL);
+  assert_fails (f, 1, "nobody");
+
+  proc_stop (proxy);
+  proc_free (proxy);
+  g_free (proc_wait_line (laptop, TRUE, "called Disconnect"));
+  g_clear_pointer (&back, g_bytes_unref);
+
+  /* Trust changes go through the home core too, logged with their caller. */
+  cli (f, "verify", net.b_id, "--yes", "--config", net.a, NULL);
+  assert_ok (f);
+  assert_contains (f->out, "is verified");
+  g_free (want);
+  want = g_strdup_printf ("called Verify ('%s',)", net.b_id);
+  g_free (proc_wait_line (net.daemon, TRUE, want));
+  cli (f, "auth", "remove", net.b_id, "--config", net.a, NULL);
+  assert_ok (f);
+  g_free (want);
+  want = g_strdup_printf ("called Deauthorize ('%s',)", net.b_id);
+  g_free (proc_wait_line (net.daemon, TRUE, want));
+  cli (f, "auth", "remove", net.b_id, "--config", net.a, NULL);
+  assert_fails (f, 1, net.b_id);
+  cli (f, "auth", "add", net.b_id, "--comment", "laptop", "--expires", "7d", "--config", net.a,
+       NULL);
+  assert_ok (f);
+  assert_contains (f->out, "Authorized ");
+  g_free (want);
+  want = g_strdup_printf ("called Authorize ('%s', 'laptop', '", net.b_id);
+  g_free (proc_wait_line (net.daemon, TRUE, want));
+
+  /* A proxy killed outright leaves no forward behind. */
+  proxy = proc_start (f, "proxy", "home", "echo", "0", "--config", net.b, NULL);
+  g_free (line);
+  line = proc_wait_line (proxy, FALSE, "Forwarding 127.0.0.1:");
+  port = forwarded_port (line);
+  g_subprocess_force_exit (proxy->proc);
+  g_subprocess_wait (proxy->proc, NULL, NULL);
+  proc_free (proxy);
+  g_free (want);
+  want = g_strdup_printf ("closed the forward on 127.0.0.1:%u, its client went away", port);
+  g_free (proc_wait_line (laptop, TRUE, want));
+  cli (f, "status", "--config", net.b, NULL);
+  assert_ok (f);
+  assert_contains (f->out, "  Forwards:\n    none\n");
+
+  proc_stop (laptop);
+  proc_free (laptop);
+  proc_stop (net.daemon);
+  net_stop (&net);
+}
+
 /* Codes end where they were made, whatever a joiner believes: a used code
  * fails, and so does an expired one presented with a later expiry (a joiner
  * whose clock is late), both for a device's invite and a relay's group. */
@@ -1428,141 +1601,6 @@ test_pairing_expiry (Fixture       *f,
   g_assert_nonnull (strstr (keys, net.a_id));
   g_assert_null (strstr (strstr (keys, net.a_id) + 1, net.a_id));
 
-  net_stop (&net);
-}
-
-/* gdbus ARGS… --address unix:path=@socket: its output, checked to succeed. */
-G_GNUC_NULL_TERMINATED static char *
-gdbus (const char *socket,
-       const char *first,
-       ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *err = NULL;
-  char *out = NULL;
-  int status;
-  va_list ap;
-
-  g_ptr_array_add (argv, g_strdup ("gdbus"));
-  va_start (ap, first);
-  for (const char *arg = first; arg != NULL; arg = va_arg (ap, const char *))
-    g_ptr_array_add (argv, g_strdup (arg));
-  va_end (ap);
-  g_ptr_array_add (argv, g_strdup ("--address"));
-  g_ptr_array_add (argv, g_strdup_printf ("unix:path=%s", socket));
-  /* Any name: a core's socket has no other. */
-  g_ptr_array_add (argv, g_strdup ("--dest"));
-  g_ptr_array_add (argv, g_strdup ("dev.peerup.PeerUp.Daemon"));
-  g_ptr_array_add (argv, g_strdup ("--object-path"));
-  g_ptr_array_add (argv, g_strdup ("/dev/peerup/PeerUp"));
-  g_ptr_array_add (argv, NULL);
-  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out,
-                &err, &status, &error);
-  g_assert_no_error (error);
-  if (!g_spawn_check_wait_status (status, NULL))
-    g_error ("gdbus %s failed: %s", first, err);
-  return out;
-}
-
-/* With `peerup daemon` running for a device, its commands act through it:
- * the daemon logs who changed what, and carries the forwards. */
-static void
-test_through_core (Fixture       *f,
-                   gconstpointer  data)
-{
-  Net net = { 0 };
-  g_autoptr(GBytes) sent = g_bytes_new_static ("through the core", 16);
-  g_autoptr(GBytes) empty = g_bytes_new_static ("", 0);
-  g_autoptr(GBytes) back = NULL;
-  g_autofree char *line = NULL;
-  g_autofree char *want = NULL;
-  g_autofree char *out = NULL;
-  g_autofree char *b_socket = NULL;
-  Proc *laptop;
-  Proc *proxy;
-  guint16 port;
-
-  net_start (f, &net);
-  laptop = proc_start (f, "daemon", "--config", net.b, NULL);
-  line = proc_wait_line (laptop, TRUE, "Control API on ");
-  b_socket = g_strdup (strstr (line, "Control API on ") + strlen ("Control API on "));
-  g_clear_pointer (&line, g_free);
-  g_free (proc_wait_line (laptop, TRUE, "Connected to the relay at 127.0.0.1:"));
-
-  /* gdbus on the laptop core's private socket: the API and a call. */
-  if (g_find_program_in_path ("gdbus") != NULL)
-    {
-      out = gdbus (b_socket, "introspect", NULL);
-      assert_contains (out, "interface dev.peerup.PeerUp1");
-      assert_contains (out, "Connect(in  s peer,");
-      assert_contains (out, "@dev.peerup.PeerUp1.Audit(\"true\")");
-      g_free (out);
-      out = gdbus (b_socket, "call", "--method", "dev.peerup.PeerUp1.Resolve", "home", NULL);
-      want = g_strdup_printf ("('%s', 'home')", net.a_id);
-      assert_contains (out, want);
-      g_clear_pointer (&out, g_free);
-    }
-
-  /* ping: the laptop's core answers. */
-  cli (f, "ping", "home", "-c", "1", "--config", net.b, NULL);
-  assert_ok (f);
-  assert_contains (f->out, "reply from home: seq=1 time=");
-
-  /* proxy: the core opens the forward, status lists it, stopping closes it. */
-  proxy = proc_start (f, "proxy", "home", "echo", "0", "--config", net.b, NULL);
-  line = proc_wait_line (proxy, FALSE, "Forwarding 127.0.0.1:");
-  assert_contains (line, " → echo on home (by the running Peer Up core)");
-  port = forwarded_port (line);
-  back = round_trip (port, sent);
-  g_assert_true (g_bytes_equal (back, sent));
-  g_free (want);
-  want = g_strdup_printf ("called Connect ('%s', 'echo', 0)", net.a_id);
-  g_free (proc_wait_line (laptop, TRUE, want));
-  cli (f, "status", "--config", net.b, NULL);
-  assert_ok (f);
-  g_free (want);
-  want = g_strdup_printf ("  Forwards:\n    127.0.0.1:%u → echo on home\n", port);
-  assert_contains (f->out, want);
-
-  /* service disable goes through the home core: logged with its caller,
-   * applied at once; the forward's client hears why it was refused. */
-  cli (f, "service", "disable", "echo", "--config", net.a, NULL);
-  assert_ok (f);
-  assert_contains (f->out, "Disabled service echo");
-  g_free (line);
-  line = proc_wait_line (net.daemon, TRUE, "called DisableService ('echo',)");
-  assert_contains (line, "Control: process ");
-  g_free (proc_wait_line (net.daemon, TRUE, "Service echo disabled"));
-  g_clear_pointer (&back, g_bytes_unref);
-  back = round_trip (port, empty);
-  g_assert_cmpuint (g_bytes_get_size (back), ==, 0);
-  g_free (line);
-  line = proc_wait_line (proxy, TRUE, "peerup: ");
-  g_assert_cmpstr (line, ==, "peerup: service echo is not exposed by home");
-  cli (f, "service", "enable", "echo", "--config", net.a, NULL);
-  assert_ok (f);
-  g_free (proc_wait_line (net.daemon, TRUE, "called EnableService ('echo',)"));
-  g_clear_pointer (&back, g_bytes_unref);
-  back = round_trip (port, sent);
-  g_assert_true (g_bytes_equal (back, sent));
-
-  /* Bad input: one line that says what to do. */
-  cli (f, "service", "remove", "nothing", "--config", net.a, NULL);
-  assert_fails (f, 1, "nothing");
-  cli (f, "service", "add", "echo", "127.0.0.1:1", "--config", net.a, NULL);
-  assert_fails (f, 1, "echo");
-  cli (f, "proxy", "nobody", "echo", "0", "--config", net.b, NULL);
-  assert_fails (f, 1, "nobody");
-
-  proc_stop (proxy);
-  proc_free (proxy);
-  g_free (proc_wait_line (laptop, TRUE, "called Disconnect"));
-  g_clear_pointer (&back, g_bytes_unref);
-
-  proc_stop (laptop);
-  proc_free (laptop);
-  proc_stop (net.daemon);
   net_stop (&net);
 }
 

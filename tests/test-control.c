@@ -12,6 +12,7 @@
 
 #include "pu-control.h"
 #include "pu-error.h"
+#include "pu-invite-code.h"
 #include "pu-test-relay.h"
 #include "pu-test-util.h"
 
@@ -736,6 +737,27 @@ call_void (PuPeerUp1  *proxy,
   g_variant_unref (call_ok (proxy, method, parameters));
 }
 
+/* Whether @value, printed, contains @text. */
+static void
+assert_printed (GVariant   *value,
+                const char *text,
+                gboolean    contained)
+{
+  g_autofree char *printed = g_variant_print (value, FALSE);
+
+  if ((strstr (printed, text) != NULL) != contained)
+    g_error ("“%s” %s “%s”", printed, contained ? "lacks" : "has", text);
+}
+
+/* The dictionary that is the first value of a reply. */
+static GVariantDict *
+first_dict (GVariant *reply)
+{
+  g_autoptr(GVariant) child = g_variant_get_child_value (reply, 0);
+
+  return g_variant_dict_new (child);
+}
+
 #define ERROR_NAME(name) "dev.peerup.PeerUp1.Error." name
 
 /* Waits for the next signal of one kind (a{sv} or aa{sv} first argument). */
@@ -865,11 +887,11 @@ test_services_forwards (Fixture       *fx,
 
   /* A service is added: the answer, the signal and config.ini say so. */
   value = call_ok (home, "AddService", g_variant_new ("(ss^as)", "echo", echo_address, none));
-  dict = g_variant_dict_new (g_variant_get_child_value (value, 0));
+  dict = first_dict (value);
   g_assert_cmpstr (dict_string (dict, "address"), ==, echo_address);
   g_assert_true (dict_bool (dict, "enabled"));
   g_clear_pointer (&value, g_variant_unref);
-  g_assert_nonnull (strstr (g_variant_print (wait_latest (&services), FALSE), echo_address));
+  assert_printed (wait_latest (&services), echo_address, TRUE);
   config = read_file (pu_config_get_path (pu_profile_get_config (fx->home)));
   g_assert_nonnull (strstr (config, "[service echo]"));
 
@@ -891,7 +913,7 @@ test_services_forwards (Fixture       *fx,
   g_assert_null (pu_config_lookup_service (pu_profile_get_config (fx->home), "web"));
 
   /* The laptop opens a forward to it: bytes go there and back. */
-  value = call_ok (laptop, "Connect", g_variant_new ("(ssq)", home_id, "echo", 0));
+  value = call_ok (laptop, "Connect", g_variant_new ("(ssqa{sv})", home_id, "echo", 0, NULL));
   g_variant_get (value, "(q)", &port);
   g_clear_pointer (&value, g_variant_unref);
   g_assert_cmpuint (port, >, 0);
@@ -914,7 +936,7 @@ test_services_forwards (Fixture       *fx,
 
   /* Disabled: the peer refuses it, and the laptop's clients hear why. */
   call_void (home, "DisableService", g_variant_new ("(s)", "echo"));
-  g_assert_nonnull (strstr (g_variant_print (wait_latest (&services), FALSE), "false"));
+  assert_printed (wait_latest (&services), "false", TRUE);
   g_assert_false (pu_config_lookup_service (pu_profile_get_config (fx->home), "echo")->enabled);
   assert_echo (port, FALSE);
   g_assert_nonnull (strstr (g_variant_get_string (wait_latest (&failed), NULL), "echo"));
@@ -934,12 +956,12 @@ test_services_forwards (Fixture       *fx,
   }
 
   /* Forwards that cannot be opened. */
-  call_fails (laptop, "Connect", g_variant_new ("(ssq)", "nobody", "echo", 0),
+  call_fails (laptop, "Connect", g_variant_new ("(ssqa{sv})", "nobody", "echo", 0, NULL),
               ERROR_NAME ("NotFound"), "nobody");
-  call_fails (laptop, "Connect", g_variant_new ("(ssq)", home_id, "no/such", 0),
+  call_fails (laptop, "Connect", g_variant_new ("(ssqa{sv})", home_id, "no/such", 0, NULL),
               ERROR_NAME ("InvalidArgument"), "service name");
   busy = g_strdup_printf ("127.0.0.1:%u is already in use", port);
-  call_fails (laptop, "Connect", g_variant_new ("(ssq)", home_id, "echo", port),
+  call_fails (laptop, "Connect", g_variant_new ("(ssqa{sv})", home_id, "echo", port, NULL),
               ERROR_NAME ("Exists"), busy);
 
   /* Closed: gone from the list, the port refuses. */
@@ -948,13 +970,34 @@ test_services_forwards (Fixture       *fx,
   call_fails (laptop, "Disconnect", g_variant_new ("(q)", port), ERROR_NAME ("NotFound"),
               "No forward on 127.0.0.1:");
 
+  /* A forward held by a client closes when that client goes away. */
+  {
+    g_autoptr(PuPeerUp1) holder = connect_client (pu_control_get_socket_path (laptop_control));
+    GVariantDict options;
+    guint16 held;
+
+    g_variant_dict_init (&options, NULL);
+    g_variant_dict_insert (&options, "hold", "b", TRUE);
+    value = call_ok (holder, "Connect", g_variant_new ("(ssq@a{sv})", home_id, "echo", 0,
+                                                       g_variant_dict_end (&options)));
+    g_variant_get (value, "(q)", &held);
+    g_clear_pointer (&value, g_variant_unref);
+    g_assert_cmpuint (g_variant_n_children (wait_latest (&forwards)), ==, 1);
+    assert_echo (held, TRUE);
+    g_dbus_connection_close_sync (g_dbus_proxy_get_connection (G_DBUS_PROXY (holder)), NULL,
+                                  &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_variant_n_children (wait_latest (&forwards)), ==, 0);
+    g_assert_null (pu_forwards_lookup (pu_control_get_forwards (laptop_control), held));
+  }
+
   /* Removed from config.ini. */
   call_void (home, "RemoveService", g_variant_new ("(s)", "echo"));
   g_free (config);
   config = read_file (pu_config_get_path (pu_profile_get_config (fx->home)));
   g_assert_null (strstr (config, "[service echo]"));
   value = call_ok (home, "ListServices", NULL);
-  g_assert_null (strstr (g_variant_print (value, FALSE), "'echo'"));
+  assert_printed (value, "'echo'", FALSE);
 
   g_socket_service_stop (echo);
   g_clear_pointer (&services.value, g_variant_unref);
@@ -986,7 +1029,7 @@ test_trust (Fixture       *fx,
 
   /* The emoji, then confirming them writes verified=. */
   value = call_ok (home, "GetSas", g_variant_new ("(s)", "laptop"));
-  sas = g_variant_dict_new (g_variant_get_child_value (value, 0));
+  sas = first_dict (value);
   emoji = g_variant_dict_lookup_value (sas, "emoji", G_VARIANT_TYPE_STRING_ARRAY);
   g_assert_cmpuint (g_variant_n_children (emoji), ==, 4);
   g_assert_cmpuint (strlen (dict_string (sas, "digits")), ==, 7);
@@ -998,7 +1041,7 @@ test_trust (Fixture       *fx,
   g_clear_pointer (&sas, g_variant_dict_unref);
   g_clear_pointer (&value, g_variant_unref);
   value = call_ok (home, "GetSas", g_variant_new ("(s)", laptop_id));
-  sas = g_variant_dict_new (g_variant_get_child_value (value, 0));
+  sas = first_dict (value);
   g_assert_true (dict_bool (sas, "verified"));
 
   call_fails (home, "Verify", g_variant_new ("(s)", home_id), ERROR_NAME ("InvalidArgument"),
@@ -1020,12 +1063,30 @@ test_trust (Fixture       *fx,
   keys = read_file (keys_path);
   g_assert_nonnull (strstr (keys, stranger_id));
   g_assert_nonnull (strstr (keys, "expires="));
-  g_assert_nonnull (strstr (g_variant_print (wait_latest (&trust), FALSE), stranger_id));
+  assert_printed (wait_latest (&trust), stranger_id, TRUE);
   call_fails (home, "Authorize", g_variant_new ("(sss)", laptop_id, "", "soon"),
               ERROR_NAME ("InvalidArgument"), "Invalid duration");
   call_fails (home, "Authorize", g_variant_new ("(sss)", "12D3KooWnope", "", ""),
               ERROR_NAME ("InvalidArgument"), "12D3KooWnope");
   g_clear_pointer (&trust.value, g_variant_unref);
+}
+
+typedef struct {
+  char     *handle;
+  guint     failures;
+  gboolean  arrived;
+} WrongCode;
+
+static void
+wrong_code_cb (PuPeerUp1  *proxy,
+               const char *handle,
+               guint       failures,
+               WrongCode  *attempt)
+{
+  g_free (attempt->handle);
+  attempt->handle = g_strdup (handle);
+  attempt->failures = failures;
+  attempt->arrived = TRUE;
 }
 
 static void
@@ -1073,6 +1134,30 @@ test_pairing (Fixture       *fx,
 
   value = call_ok (home, "Invite", g_variant_new ("(a{sv})", NULL));
   g_variant_get (value, "(&s&s&s)", &handle, &code, &uri);
+
+  /* A wrong code: the joiner fails, the inviter hears of the attempt and
+   * keeps waiting. */
+  {
+    g_autoptr(PuInviteCode) parsed = pu_invite_code_parse (code, NULL);
+    g_autofree char *wrong = NULL;
+    g_autoptr(GVariant) answer = NULL;
+    g_autoptr(GVariantDict) failed = NULL;
+    WrongCode attempt = { NULL, 0, FALSE };
+
+    g_signal_connect (home, "pairing-wrong-code", G_CALLBACK (wrong_code_cb), &attempt);
+    parsed->secret[0] ^= 1;
+    wrong = pu_invite_code_to_string (parsed);
+    answer = call_ok (laptop, "Join", g_variant_new ("(sa{sv})", wrong, NULL));
+    failed = g_variant_dict_new (wait_latest (&laptop_done));
+    g_assert_cmpstr (dict_string (failed, "role"), ==, "join");
+    g_assert_cmpstr (dict_string (failed, "error"), ==, ERROR_NAME ("Pairing"));
+    g_assert_true (strlen (dict_string (failed, "message")) > 0);
+    pu_test_run_until (&attempt.arrived);
+    g_assert_cmpstr (attempt.handle, ==, handle);
+    g_assert_cmpuint (attempt.failures, ==, 1);
+    g_signal_handlers_disconnect_by_data (home, &attempt);
+    g_free (attempt.handle);
+  }
   g_assert_true (g_str_has_prefix (uri, "peerup:"));
   g_assert_cmpuint (strlen (code), >, 20);
   {
@@ -1087,6 +1172,8 @@ test_pairing (Fixture       *fx,
   g_assert_cmpstr (dict_string (invited, "handle"), ==, handle);
   g_assert_cmpstr (dict_string (invited, "role"), ==, "invite");
   g_assert_cmpstr (dict_string (invited, "peer_id"), ==, laptop_id);
+  /* The test relay serves every device already. */
+  g_assert_cmpstr (dict_string (invited, "relay_serves"), ==, "ok");
   joined = g_variant_dict_new (wait_latest (&laptop_done));
   g_assert_cmpstr (dict_string (joined, "role"), ==, "join");
   g_assert_cmpstr (dict_string (joined, "peer_id"), ==, home_id);
@@ -1095,20 +1182,69 @@ test_pairing (Fixture       *fx,
   g_assert_true (pu_trust_store_is_authorized (pu_profile_get_trust_store (fx->laptop),
                                                peer_of (fx->home), 0));
 
-  /* A pairing cancelled ends with an error. */
+  /* An invitation cancelled ends with an error, and its code with it. */
   {
-    g_autoptr(GVariant) answer = call_ok (laptop, "Join", g_variant_new ("(sa{sv})", code, NULL));
+    g_autoptr(GVariant) answer = call_ok (home, "Invite", g_variant_new ("(a{sv})", NULL));
     g_autoptr(GVariantDict) cancelled = NULL;
+    const char *second;
 
-    g_variant_get (answer, "(&s)", &join_handle);
-    call_void (laptop, "CancelPairing", g_variant_new ("(s)", join_handle));
-    cancelled = g_variant_dict_new (wait_latest (&laptop_done));
-    g_assert_cmpstr (dict_string (cancelled, "handle"), ==, join_handle);
+    g_variant_get (answer, "(&s&s&s)", &second, NULL, NULL);
+    call_void (home, "CancelPairing", g_variant_new ("(s)", second));
+    cancelled = g_variant_dict_new (wait_latest (&home_done));
+    g_assert_cmpstr (dict_string (cancelled, "handle"), ==, second);
     g_assert_cmpstr (dict_string (cancelled, "message"), ==, "Pairing cancelled");
     g_assert_false (g_variant_dict_contains (cancelled, "peer_id"));
+    call_fails (home, "CancelPairing", g_variant_new ("(s)", second), ERROR_NAME ("NotFound"),
+                second);
+  }
+
+  /* Pairings at once are bounded. */
+  {
+    g_autoptr(GPtrArray) handles = g_ptr_array_new_with_free_func (g_free);
+
+    for (guint i = 0; i < PU_CONTROL_MAX_PAIRINGS; i++)
+      {
+        g_autoptr(GVariant) answer = call_ok (home, "Invite", g_variant_new ("(a{sv})", NULL));
+        char *one;
+
+        g_variant_get (answer, "(s&s&s)", &one, NULL, NULL);
+        g_ptr_array_add (handles, one);
+      }
+    call_fails (home, "Invite", g_variant_new ("(a{sv})", NULL), ERROR_NAME ("TooLarge"),
+                "cancel one");
+    for (guint i = 0; i < handles->len; i++)
+      {
+        call_void (home, "CancelPairing", g_variant_new ("(s)", handles->pdata[i]));
+        wait_latest (&home_done);
+      }
   }
   g_clear_pointer (&home_done.value, g_variant_unref);
   g_clear_pointer (&laptop_done.value, g_variant_unref);
+}
+
+/* Every method that changes trust or exposure is logged with its caller;
+ * the ones that only read are not. */
+static void
+test_audited (void)
+{
+  const char * const audited[] = {
+    "AddService", "RemoveService", "EnableService", "DisableService", "SetServiceAllowed",
+    "Connect", "Disconnect", "Verify", "Authorize", "Deauthorize", "Invite", "Join", NULL
+  };
+  GDBusInterfaceInfo *info = pu_peer_up1_interface_info ();
+
+  for (guint i = 0; info->methods[i] != NULL; i++)
+    {
+      const GDBusMethodInfo *method = info->methods[i];
+      const char *value = g_dbus_annotation_info_lookup (method->annotations,
+                                                         "dev.peerup.PeerUp1.Audit");
+      gboolean changes = g_strv_contains (audited, method->name);
+
+      if (changes != (g_strcmp0 (value, "true") == 0))
+        g_error ("%s: audit annotation %s", method->name, value != NULL ? value : "missing");
+    }
+  for (guint i = 0; audited[i] != NULL; i++)
+    g_assert_nonnull (g_dbus_interface_info_lookup_method (info, audited[i]));
 }
 
 int
@@ -1120,6 +1256,7 @@ main (int   argc,
   /* First: it changes the environment, before any thread runs. */
   g_test_add_func ("/control/socket-path", test_socket_path);
   g_test_add_func ("/control/credentials", test_credentials);
+  g_test_add_func ("/control/audited", test_audited);
 #define ADD(name, func) \
   g_test_add ("/control/" name, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("status", test_status);

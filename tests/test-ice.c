@@ -121,27 +121,36 @@ udp_socket (GSocketAddress **address)
   return socket;
 }
 
-/* Waits for and reads what @socket has, into @datagrams (room for 64). */
+/* Waits for and reads what @socket has (from @from only, unless NULL) into
+ * @datagrams (room for 64). */
 static guint
-udp_receive (GSocket    *socket,
-             guint8     *bufs,
-             PuDatagram *datagrams)
+udp_receive (GSocket        *socket,
+             GSocketAddress *from,
+             guint8         *bufs,
+             PuDatagram     *datagrams)
 {
   g_autoptr(GError) error = NULL;
+  struct sockaddr_storage native;
 
+  if (from != NULL)
+    g_assert_true (g_socket_address_to_native (from, &native, sizeof native, NULL));
   g_socket_condition_wait (socket, G_IO_IN, NULL, &error);
   g_assert_no_error (error);
-  return pu_udp_receive (g_socket_get_fd (socket), bufs, PU_UDP_GRO_BYTES_MAX, 1, datagrams, 64);
+  return pu_udp_receive (g_socket_get_fd (socket),
+                         from != NULL ? (struct sockaddr *) &native : NULL, bufs,
+                         PU_UDP_GRO_BYTES_MAX, 1, datagrams, 64, NULL);
 }
 
 /* The steered socket gets QUIC packets (fixed bit set), the first one the
- * rest: STUN and heartbeats stay with libnice. */
+ * rest: STUN and heartbeats stay with libnice. What comes from elsewhere
+ * than the pair's remote end is dropped. */
 static void
 test_udp_steered (void)
 {
-  g_autoptr(GSocketAddress) base_addr = NULL, sender_addr = NULL;
+  g_autoptr(GSocketAddress) base_addr = NULL, sender_addr = NULL, stranger_addr = NULL;
   g_autoptr(GSocket) base = udp_socket (&base_addr);
   g_autoptr(GSocket) sender = udp_socket (&sender_addr);
+  g_autoptr(GSocket) stranger = udp_socket (&stranger_addr);
   g_autoptr(GSocket) steered = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree guint8 *bufs = g_malloc (PU_UDP_GRO_BYTES_MAX);
@@ -158,6 +167,8 @@ test_udp_steered (void)
 
   steered = pu_udp_open_steered (base, &error);
   g_assert_no_error (error);
+  g_socket_send_to (stranger, base_addr, "\x42stranger", 9, NULL, &error);
+  g_assert_no_error (error);
   for (guint i = 0; i < G_N_ELEMENTS (packets); i++)
     {
       g_socket_send_to (sender, base_addr, (const char *) packets[i].data, packets[i].len, NULL,
@@ -167,7 +178,7 @@ test_udp_steered (void)
 
   while (n < G_N_ELEMENTS (quic))
     {
-      guint got = udp_receive (steered, bufs, datagrams);
+      guint got = udp_receive (steered, sender_addr, bufs, datagrams);
 
       g_assert_cmpuint (n + got, <=, G_N_ELEMENTS (quic));
       for (guint i = 0; i < got; i++, n++)
@@ -210,7 +221,7 @@ test_udp_gso_gro (void)
                                  G_N_ELEMENTS (sent), &gso), ==, G_N_ELEMENTS (sent));
   while (n < G_N_ELEMENTS (sent))
     {
-      guint got = udp_receive (receiver, bufs, received);
+      guint got = udp_receive (receiver, NULL, bufs, received);
 
       for (guint i = 0; i < got; i++)
         g_assert_cmpmem (received[i].data, received[i].len, sent[n + i].data, sent[n + i].len);

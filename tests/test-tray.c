@@ -48,13 +48,12 @@ new_connection (void)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *address = g_dbus_address_get_for_bus_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  GDBusConnectionFlags flags = G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
+                                | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION;
   GDBusConnection *connection;
 
   g_assert_no_error (error);
-  connection = g_dbus_connection_new_for_address_sync (address,
-                                                       G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
-                                                       | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-                                                       NULL, NULL, &error);
+  connection = g_dbus_connection_new_for_address_sync (address, flags, NULL, NULL, &error);
   g_assert_no_error (error);
   return connection;
 }
@@ -366,7 +365,7 @@ describe_layout (Fixture    *fx,
       g_autoptr(GVariant) inner = g_variant_get_variant (child);
       g_autoptr(GVariant) props = NULL;
       g_autoptr(GVariant) grandchildren = NULL;
-      const char *label = NULL, *type = NULL, *toggle = NULL;
+      const char *label = NULL, *type = NULL, *toggle = NULL, *icon = NULL;
       gint32 id, state = -1;
       gboolean enabled = TRUE;
 
@@ -378,6 +377,7 @@ describe_layout (Fixture    *fx,
       g_variant_lookup (props, "toggle-type", "&s", &toggle);
       g_variant_lookup (props, "toggle-state", "i", &state);
       g_variant_lookup (props, "enabled", "b", &enabled);
+      g_variant_lookup (props, "icon-name", "&s", &icon);
       if (text->len > 0)
         g_string_append (text, " | ");
       if (g_strcmp0 (type, "separator") == 0)
@@ -386,6 +386,8 @@ describe_layout (Fixture    *fx,
         g_string_append_printf (text, "%s%s", label, enabled ? "" : " (disabled)");
       if (toggle != NULL)
         g_string_append_printf (text, " [%s %d]", toggle, state);
+      if (icon != NULL)
+        g_string_append_printf (text, " <%s>", icon);
       if (g_variant_n_children (grandchildren) > 0)
         g_string_append_printf (text, " {%zu}", g_variant_n_children (grandchildren));
     }
@@ -511,6 +513,24 @@ test_menu (Fixture       *fx,
     g_assert_cmpint (state, ==, 1);
   }
 
+  /* The menu's own properties. */
+  reply = call (fx, MENU_PATH, "org.freedesktop.DBus.Properties", "GetAll",
+                g_variant_new ("(s)", PU_DBUS_MENU_INTERFACE), &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(GVariant) props = g_variant_get_child_value (reply, 0);
+    const char *direction = NULL, *status = NULL;
+    guint32 version = 0;
+
+    g_assert_true (g_variant_lookup (props, "Version", "u", &version));
+    g_assert_cmpuint (version, ==, 3);
+    g_assert_true (g_variant_lookup (props, "TextDirection", "&s", &direction));
+    g_assert_cmpstr (direction, ==, "ltr");
+    g_assert_true (g_variant_lookup (props, "Status", "&s", &status));
+    g_assert_cmpstr (status, ==, "normal");
+  }
+  g_clear_pointer (&reply, g_variant_unref);
+
   /* An unknown item is an error the host can act on. */
   event (fx, 999, "clicked", &error);
   g_assert_error (error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS);
@@ -613,7 +633,8 @@ test_tray (Fixture       *fx,
   g_assert_cmpint (pu_tray_get_state (tray), ==, PU_TRAY_STATE_OFFLINE);
   pu_test_run_until_count (&s.layouts, 1);
   layout = describe_layout (fx, PU_TRAY_MENU_PATH, s.revision, ids);
-  g_assert_cmpstr (layout, ==, "_Show Peer Up | --- | laptop: not connected | ---"
+  g_assert_cmpstr (layout, ==, "_Show Peer Up | --- | laptop: not connected"
+                               " <dev.peerup.PeerUp-offline-symbolic> | ---"
                                " | _Add Device… | _Pause [checkmark 0] | --- | _Quit");
 
   /* The menu drives the application's actions. */
@@ -729,7 +750,8 @@ test_tray_states (Fixture       *fx,
   g_assert_cmpstr (value, ==, "dev.peerup.PeerUp-relayed-symbolic");
   pu_test_run_until_count (&s.layouts, 1);
   layout = describe_layout (fx, PU_TRAY_MENU_PATH, s.revision, ids);
-  g_assert_cmpstr (layout, ==, "_Show Peer Up | --- | laptop: through the relay | ---"
+  g_assert_cmpstr (layout, ==, "_Show Peer Up | --- | laptop: through the relay"
+                               " <dev.peerup.PeerUp-relayed-symbolic> | ---"
                                " | _Add Device… | _Pause [checkmark 0] | --- | _Quit");
 
   g_dbus_connection_signal_unsubscribe (fx->host, subscription);

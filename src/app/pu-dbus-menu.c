@@ -73,6 +73,7 @@ typedef struct {
   gint32    id;
   gboolean  separator;
   char     *label;
+  char     *icon_name; /* of a themed icon, or NULL */
   char     *action;  /* "prefix.name" or NULL */
   GVariant *target;
   GArray   *children; /* gint32 ids */
@@ -104,6 +105,7 @@ item_free (gpointer data)
   Item *item = data;
 
   g_free (item->label);
+  g_free (item->icon_name);
   g_free (item->action);
   g_clear_pointer (&item->target, g_variant_unref);
   g_array_unref (item->children);
@@ -177,6 +179,21 @@ static void add_model (PuDbusMenu *self,
                        Item       *parent,
                        GMenuModel *model);
 
+/* The name of the item's themed icon: dbusmenu hosts look names up in
+ * their icon theme. */
+static char *
+item_icon_name (GMenuModel *model,
+                int         index)
+{
+  g_autoptr(GVariant) value = g_menu_model_get_item_attribute_value (model, index,
+                                                                     G_MENU_ATTRIBUTE_ICON, NULL);
+  g_autoptr(GIcon) icon = value != NULL ? g_icon_deserialize (value) : NULL;
+
+  if (!G_IS_THEMED_ICON (icon))
+    return NULL;
+  return g_strdup (g_themed_icon_get_names (G_THEMED_ICON (icon))[0]);
+}
+
 static void
 add_model_item (PuDbusMenu *self,
                 Item       *parent,
@@ -200,6 +217,7 @@ add_model_item (PuDbusMenu *self,
   g_menu_model_get_item_attribute (model, index, G_MENU_ATTRIBUTE_ACTION, "s", &item->action);
   item->target = g_menu_model_get_item_attribute_value (model, index, G_MENU_ATTRIBUTE_TARGET,
                                                         NULL);
+  item->icon_name = item_icon_name (model, index);
   append_child (parent, item);
 
   if (submenu != NULL)
@@ -276,6 +294,8 @@ item_properties (PuDbusMenu         *self,
     }
 
   g_variant_dict_insert (&dict, "label", "s", item->label != NULL ? item->label : "");
+  if (item->icon_name != NULL)
+    g_variant_dict_insert (&dict, "icon-name", "s", item->icon_name);
   if (item->children->len > 0)
     g_variant_dict_insert (&dict, "children-display", "s", "submenu");
 
@@ -718,6 +738,14 @@ handle_method_call (GDBusConnection       *connection,
                                            "No method %s", method_name);
 }
 
+/* The direction of the user's language, told the way GTK tells it (GTK's
+ * translators answer "default:RTL"), without depending on GTK here. */
+static const char *
+text_direction (void)
+{
+  return g_str_equal (g_dgettext ("gtk40", "default:LTR"), "default:RTL") ? "rtl" : "ltr";
+}
+
 static GVariant *
 handle_get_property (GDBusConnection  *connection,
                      const char       *sender,
@@ -730,7 +758,7 @@ handle_get_property (GDBusConnection  *connection,
   if (g_str_equal (property_name, "Version"))
     return g_variant_new_uint32 (DBUS_MENU_VERSION);
   if (g_str_equal (property_name, "TextDirection"))
-    return g_variant_new_string ("ltr");
+    return g_variant_new_string (text_direction ());
   if (g_str_equal (property_name, "Status"))
     return g_variant_new_string ("normal");
   if (g_str_equal (property_name, "IconThemePath"))

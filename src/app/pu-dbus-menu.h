@@ -6,9 +6,10 @@
  * inserted as "app"). A boolean-state action is a checkmark, an action whose
  * state has the item's target type a radio item. Labels keep the GMenu
  * convention, which dbusmenu shares: '_' marks the access key, "__" is one
- * underscore. Changes to the model (also in sections and submenus) are sent
- * as LayoutUpdated once the main loop is idle; changes to an action's state or
- * enabled flag as ItemsPropertiesUpdated at once.
+ * underscore. A themed icon is sent by name. Changes to the model (also in
+ * sections and submenus) are sent as LayoutUpdated once the main loop is
+ * idle; changes to an action's state or enabled flag as
+ * ItemsPropertiesUpdated at once.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

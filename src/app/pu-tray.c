@@ -80,6 +80,16 @@ peer_item_label (PuTray         *self,
   return g_strdup_printf (_("%s: through the relay"), escaped);
 }
 
+/* A device in the menu has the icon of the state it puts the tray in. */
+static PuTrayState
+peer_icon_state (PuNodePeerState *state,
+                 gboolean         connected)
+{
+  if (!connected)
+    return PU_TRAY_STATE_OFFLINE;
+  return state->path == PU_PATH_KIND_DIRECT ? PU_TRAY_STATE_ONLINE : PU_TRAY_STATE_RELAYED;
+}
+
 /* Fills the peers section (when it changed); counts connected and relayed
  * peers. */
 static void
@@ -101,6 +111,7 @@ update_peers (PuTray *self,
       g_autofree char *id = pu_peer_id_to_string (&entry->peer_id);
       g_autofree char *label = NULL;
       g_autoptr(GMenuItem) item = NULL;
+      g_autoptr(GIcon) icon = NULL;
       PuNodePeerState state = { 0 };
       gboolean connected;
 
@@ -115,6 +126,8 @@ update_peers (PuTray *self,
       g_string_append_printf (key, "%s\n%s\n", id, label);
       item = g_menu_item_new (label, NULL);
       g_menu_item_set_action_and_target (item, "app.show-peer", "s", id);
+      icon = g_themed_icon_new (state_icons[peer_icon_state (&state, connected)]);
+      g_menu_item_set_icon (item, icon);
       g_menu_append_item (section, item);
     }
 

@@ -101,6 +101,7 @@ pu_cli_trust_print (PuTrustStore   *trust,
 int
 pu_cli_trust_add (PuTrustStore   *trust,
                   PuConfig       *config,
+                  PuPeerUp1      *core,
                   const PuPeerId *peer,
                   const char     *comment,
                   const char     *expires_text)
@@ -116,8 +117,19 @@ pu_cli_trust_add (PuTrustStore   *trust,
       return pu_cli_fail (error);
     }
 
-  if (!pu_trust_store_add (trust, peer, comment, expires, &error))
-    return pu_cli_fail (error);
+  if (core != NULL)
+    {
+      g_autofree char *id = pu_peer_id_to_string (peer);
+      g_autofree char *when = expires != 0 ? pu_time_format_rfc3339 (expires) : g_strdup ("");
+
+      if (!pu_peer_up1_call_authorize_sync (core, id, comment != NULL ? comment : "", when,
+                                            G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error))
+        return pu_cli_fail_remote (error);
+    }
+  else if (!pu_trust_store_add (trust, peer, comment, expires, &error))
+    {
+      return pu_cli_fail (error);
+    }
 
   peer_text = pu_cli_describe_peer (config, peer);
   if (expires != 0)
@@ -136,13 +148,24 @@ pu_cli_trust_add (PuTrustStore   *trust,
 int
 pu_cli_trust_remove (PuTrustStore   *trust,
                      PuConfig       *config,
+                     PuPeerUp1      *core,
                      const PuPeerId *peer)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *peer_text = NULL;
 
-  if (!pu_trust_store_remove (trust, peer, &error))
-    return pu_cli_fail (error);
+  if (core != NULL)
+    {
+      g_autofree char *id = pu_peer_id_to_string (peer);
+
+      if (!pu_peer_up1_call_deauthorize_sync (core, id, G_DBUS_CALL_FLAGS_NONE, -1, NULL,
+                                              &error))
+        return pu_cli_fail_remote (error);
+    }
+  else if (!pu_trust_store_remove (trust, peer, &error))
+    {
+      return pu_cli_fail (error);
+    }
 
   peer_text = pu_cli_describe_peer (config, peer);
   g_print (_("Removed %s\n"), peer_text);
@@ -157,6 +180,7 @@ auth_add (int    argc,
   g_autoptr(PuProfile) profile = NULL;
   g_autofree char *comment = NULL;
   g_autofree char *expires_text = NULL;
+  g_autoptr(PuPeerUp1) core = NULL;
   PuPeerId peer;
   const GOptionEntry entries[] = {
     { "comment", 0, 0, G_OPTION_ARG_STRING, &comment,
@@ -183,8 +207,9 @@ auth_add (int    argc,
     return pu_cli_fail_printf (_("%s is this device's own peer ID; authorize the other device's"),
                                args.args[0]);
 
+  core = pu_cli_client_connect (&args);
   return pu_cli_trust_add (pu_profile_get_trust_store (profile), pu_profile_get_config (profile),
-                           &peer, comment, expires_text);
+                           core, &peer, comment, expires_text);
 }
 
 static int
@@ -220,6 +245,7 @@ auth_remove (int    argc,
 {
   g_auto(PuCliArgs) args = { 0 };
   g_autoptr(PuProfile) profile = NULL;
+  g_autoptr(PuPeerUp1) core = NULL;
   PuPeerId peer;
   const PuCliSpec spec = {
     .command = "auth remove",
@@ -233,8 +259,9 @@ auth_remove (int    argc,
   if (status >= 0)
     return status;
 
+  core = pu_cli_client_connect (&args);
   return pu_cli_trust_remove (pu_profile_get_trust_store (profile),
-                              pu_profile_get_config (profile), &peer);
+                              pu_profile_get_config (profile), core, &peer);
 }
 
 static int

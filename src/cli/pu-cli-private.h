@@ -175,14 +175,18 @@ int         pu_cli_list_section     (const PuCliSpec   *spec,
 
 /* Changes to an authorized_keys file (this device's or a relay's): each
  * prints what it did, or the error; they return the exit status. Names come
- * from @config (nullable). @expires_text (nullable) is a duration or time. */
+ * from @config (nullable). @core (nullable): the core running this device,
+ * which makes the change (and logs it). @expires_text (nullable) is a
+ * duration or time. */
 int         pu_cli_trust_add        (PuTrustStore   *trust,
                                      PuConfig       *config,
+                                     PuPeerUp1      *core,
                                      const PuPeerId *peer,
                                      const char     *comment,
                                      const char     *expires_text);
 int         pu_cli_trust_remove     (PuTrustStore   *trust,
                                      PuConfig       *config,
+                                     PuPeerUp1      *core,
                                      const PuPeerId *peer);
 
 /* The QR code of @text on stdout, between blank lines (a failure to draw it

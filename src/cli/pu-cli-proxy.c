@@ -34,7 +34,8 @@ core_forward_failed_cb (PuPeerUp1  *core,
     pu_cli_fail_printf ("%s", message);
 }
 
-/* Asks the running core for the forward, and closes it when stopped. */
+/* Asks the running core for the forward, and closes it when stopped (the
+ * core closes it too if this process goes away). */
 static int
 proxy_through_core (PuPeerUp1      *core,
                     PuCliLoop      *loop,
@@ -47,12 +48,19 @@ proxy_through_core (PuPeerUp1      *core,
   g_autofree char *label = NULL;
   guint16 bound = 0;
   Watch watch = { 0 };
+  GVariantDict dict;
+  GVariant *options;
   int status;
+
+  /* Killed or hung up, this command leaves no forward behind in the core. */
+  g_variant_dict_init (&dict, NULL);
+  g_variant_dict_insert (&dict, "hold", "b", TRUE);
+  options = g_variant_dict_end (&dict);
 
   if (!pu_peer_up1_call_resolve_sync (core, peer_id, G_DBUS_CALL_FLAGS_NONE, -1, NULL, &label,
                                       NULL, &error) ||
-      !pu_peer_up1_call_connect_sync (core, peer_id, service, port, G_DBUS_CALL_FLAGS_NONE, -1,
-                                      &bound, NULL, &error))
+      !pu_peer_up1_call_connect_sync (core, peer_id, service, port, options,
+                                      G_DBUS_CALL_FLAGS_NONE, -1, &bound, NULL, &error))
     return pu_cli_fail_remote (error);
   watch.port = bound;
   g_signal_connect (core, "forward-failed", G_CALLBACK (core_forward_failed_cb), &watch);

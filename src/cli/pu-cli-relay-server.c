@@ -520,7 +520,7 @@ pu_cli_relay_authorize (int    argc,
   trust = open_trust_with_peer (&options, args.args[0], &peer);
   if (trust == NULL)
     return PU_CLI_EXIT_FAILURE;
-  return pu_cli_trust_add (trust, NULL, &peer, comment, expires);
+  return pu_cli_trust_add (trust, NULL, NULL, &peer, comment, expires);
 }
 
 int
@@ -550,7 +550,7 @@ pu_cli_relay_deauthorize (int    argc,
   trust = open_trust_with_peer (&options, args.args[0], &peer);
   if (trust == NULL)
     return PU_CLI_EXIT_FAILURE;
-  return pu_cli_trust_remove (trust, NULL, &peer);
+  return pu_cli_trust_remove (trust, NULL, NULL, &peer);
 }
 
 int

@@ -77,6 +77,7 @@ pu_cli_verify (int    argc,
   g_autoptr(PuProfile) profile = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *label = NULL;
+  g_autoptr(PuPeerUp1) core = NULL;
   const PuTrustEntry *entry;
   PuTrustStore *trust;
   const PuPeerId *self;
@@ -142,8 +143,18 @@ pu_cli_verify (int    argc,
                                      "you think: remove it with `peerup auth remove PEER`"));
     }
 
-  if (!pu_trust_store_set_verified (trust, &peer, sas.verified, &error))
-    return pu_cli_fail (error);
+  core = pu_cli_client_connect (&args);
+  if (core != NULL)
+    {
+      g_autofree char *id = pu_peer_id_to_string (&peer);
+
+      if (!pu_peer_up1_call_verify_sync (core, id, G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error))
+        return pu_cli_fail_remote (error);
+    }
+  else if (!pu_trust_store_set_verified (trust, &peer, sas.verified, &error))
+    {
+      return pu_cli_fail (error);
+    }
   g_print (_("%s is verified\n"), label);
   return PU_CLI_EXIT_OK;
 }

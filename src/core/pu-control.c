@@ -18,6 +18,7 @@
 #include "pu-label.h"
 #include "pu-pair-session.h"
 #include "pu-relay-client.h"
+#include "pu-relay-frame.h"
 #include "pu-sas.h"
 #include "pu-services.h"
 #include "pu-time.h"
@@ -45,6 +46,7 @@ struct _PuControl
   GHashTable        *pairings;    /* handle → Pairing */
   guint              n_pairings;  /* started, for handles */
   GDBusNodeInfo     *bus_info;    /* what the private socket answers as a bus */
+  GPtrArray         *holds;       /* Hold */
   guint              n_bus_clients;
 };
 
@@ -431,23 +433,111 @@ handle_set_service_allowed_cb (PuPeerUp1             *skeleton,
   return complete_or_error (invocation, ok, error);
 }
 
+/* A forward that closes when the client that opened it goes away. */
+typedef struct {
+  PuControl       *control;
+  PuProxy         *proxy;
+  GDBusConnection *connection;
+  guint            watch_id;    /* of the client's name on a bus, else 0 */
+} Hold;
+
+static void
+hold_free (Hold *hold)
+{
+  g_clear_handle_id (&hold->watch_id, g_bus_unwatch_name);
+  g_clear_object (&hold->proxy);
+  g_clear_object (&hold->connection);
+  g_free (hold);
+}
+
+/* Closes the forwards @connection holds (all held ones when NULL). */
+static void
+release_holds (PuControl       *self,
+               GDBusConnection *connection)
+{
+  g_autoptr(GArray) ports = g_array_new (FALSE, FALSE, sizeof (guint16));
+
+  for (guint i = 0; i < self->holds->len; i++)
+    {
+      Hold *hold = self->holds->pdata[i];
+
+      if (connection == NULL || hold->connection == connection)
+        {
+          guint16 port = pu_proxy_get_port (hold->proxy);
+
+          g_array_append_val (ports, port);
+        }
+    }
+  for (guint i = 0; i < ports->len; i++)
+    {
+      guint16 port = g_array_index (ports, guint16, i);
+
+      g_message ("Control: closed the forward on 127.0.0.1:%u, its client went away", port);
+      pu_forwards_close (self->forwards, port, NULL);
+    }
+}
+
+/* Forgets holds on forwards that closed. */
+static void
+prune_holds (PuControl *self)
+{
+  for (guint i = self->holds->len; i > 0; i--)
+    {
+      Hold *hold = self->holds->pdata[i - 1];
+
+      if (pu_forwards_lookup (self->forwards, pu_proxy_get_port (hold->proxy)) != hold->proxy)
+        g_ptr_array_remove_index_fast (self->holds, i - 1);
+    }
+}
+
+static void
+hold_vanished_cb (GDBusConnection *connection,
+                  const char      *name,
+                  gpointer         user_data)
+{
+  Hold *hold = user_data;
+  guint16 port = pu_proxy_get_port (hold->proxy);
+
+  g_message ("Control: closed the forward on 127.0.0.1:%u, its client went away", port);
+  pu_forwards_close (hold->control->forwards, port, NULL);
+}
+
 static gboolean
 handle_connect_cb (PuPeerUp1             *skeleton,
                    GDBusMethodInvocation *invocation,
                    const char            *text,
                    const char            *service,
                    guint16                port,
+                   GVariant              *options,
                    PuControl             *self)
 {
   GError *error = NULL;
+  gboolean held = FALSE;
   PuProxy *proxy;
   PuPeerId peer;
 
   if (!resolve_or_return (self, invocation, text, &peer))
     return G_DBUS_METHOD_INVOCATION_HANDLED;
+  g_variant_lookup (options, "hold", "b", &held);
   proxy = pu_forwards_open (self->forwards, &peer, service, port, &error);
   if (proxy == NULL)
     return complete_or_error (invocation, FALSE, error);
+  if (held)
+    {
+      Hold *hold = g_new0 (Hold, 1);
+      const char *sender = g_dbus_method_invocation_get_sender (invocation);
+
+      hold->control = self;
+      hold->proxy = g_object_ref (proxy);
+      hold->connection = g_object_ref (g_dbus_method_invocation_get_connection (invocation));
+      g_ptr_array_add (self->holds, hold);
+      /* On the private socket the connection is the client; on a bus, its
+       * name is. */
+      if (sender != NULL)
+        hold->watch_id = g_bus_watch_name_on_connection (hold->connection, sender,
+                                                         G_BUS_NAME_WATCHER_FLAGS_NONE, NULL,
+                                                         hold_vanished_cb, hold, NULL);
+    }
   pu_peer_up1_complete_connect (skeleton, invocation, pu_proxy_get_port (proxy));
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
@@ -646,8 +736,26 @@ pairing_info (Pairing      *pairing,
     {
       g_autofree char *peer_id = pu_peer_id_to_string (peer);
 
+      const char *serves = NULL;
+
+      switch (pu_pair_session_get_sponsor_status (pairing->session))
+        {
+        case PU_RELAY_SPONSOR_OK:
+          serves = "ok";
+          break;
+        case PU_RELAY_SPONSOR_DENIED:
+          serves = "denied";
+          break;
+        case PU_RELAY_SPONSOR_INVALID:
+          serves = "invalid";
+          break;
+        default:
+          break;
+        }
       add (&dict, "peer_id", g_variant_new_string (peer_id));
       add (&dict, "name", g_variant_new_string (pu_pair_session_get_name (pairing->session)));
+      if (serves != NULL)
+        add (&dict, "relay_serves", g_variant_new_string (serves));
     }
   return g_variant_builder_end (&dict);
 }
@@ -688,6 +796,19 @@ pairing_finished_cb (PuPairSession *session,
   g_hash_table_remove (self->pairings, pairing->handle);
 }
 
+/* Answers with an error when PU_CONTROL_MAX_PAIRINGS run already. */
+static gboolean
+room_for_pairing (PuControl             *self,
+                  GDBusMethodInvocation *invocation)
+{
+  if (g_hash_table_size (self->pairings) < PU_CONTROL_MAX_PAIRINGS)
+    return TRUE;
+  g_dbus_method_invocation_return_error (invocation, PU_ERROR, PU_ERROR_TOO_LARGE,
+                                         _("%u pairings are running already; cancel one or "
+                                           "wait until one ends"), PU_CONTROL_MAX_PAIRINGS);
+  return FALSE;
+}
+
 static Pairing *
 add_pairing (PuControl     *self,
              PuPairSession *session)
@@ -716,6 +837,8 @@ handle_invite_cb (PuPeerUp1             *skeleton,
   PuPairSession *session;
   Pairing *pairing;
 
+  if (!room_for_pairing (self, invocation))
+    return G_DBUS_METHOD_INVOCATION_HANDLED;
   g_variant_lookup (options, "name", "&s", &name);
   g_variant_lookup (options, "ttl", "u", &ttl);
   session = pu_pair_session_invite (pu_node_get_profile (self->node), name, ttl, &error);
@@ -739,6 +862,8 @@ handle_join_cb (PuPeerUp1             *skeleton,
   PuPairSession *session;
   Pairing *pairing;
 
+  if (!room_for_pairing (self, invocation))
+    return G_DBUS_METHOD_INVOCATION_HANDLED;
   g_variant_lookup (options, "name", "&s", &name);
   session = pu_pair_session_join (pu_node_get_profile (self->node), code, name, &error);
   if (session == NULL)
@@ -882,6 +1007,8 @@ forwards_changed_cb (GListModel *model,
                      guint       added,
                      PuControl  *self)
 {
+  if (removed > 0)
+    prune_holds (self);
   pu_peer_up1_emit_forwards_changed (self->skeleton, forwards_info (self));
 }
 
@@ -939,6 +1066,7 @@ client_closed_cb (GDBusConnection *connection,
   g_dbus_interface_skeleton_unexport_from_connection (G_DBUS_INTERFACE_SKELETON (self->skeleton),
                                                       connection);
   g_signal_handlers_disconnect_by_data (connection, self);
+  release_holds (self, connection);
   g_ptr_array_remove_fast (self->clients, connection);
 }
 
@@ -1266,6 +1394,7 @@ pu_control_dispose (GObject *object)
       self->lock_fd = -1;
     }
   g_clear_pointer (&self->pairings, g_hash_table_unref);
+  g_clear_pointer (&self->holds, g_ptr_array_unref);
   if (self->forwards != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->forwards, self);
@@ -1348,6 +1477,7 @@ pu_control_init (PuControl *self)
   HANDLE ("cancel-pairing", handle_cancel_pairing_cb);
 #undef HANDLE
   self->bus_info = g_dbus_node_info_new_for_xml (bus_xml, NULL);
+  self->holds = g_ptr_array_new_with_free_func ((GDestroyNotify) hold_free);
   self->pairings = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                           (GDestroyNotify) pairing_free);
 }

@@ -25,6 +25,8 @@ G_BEGIN_DECLS
 
 /* Clients of the private socket at once. */
 #define PU_CONTROL_MAX_CLIENTS 64
+/* Pairings started through the API and running at once. */
+#define PU_CONTROL_MAX_PAIRINGS 8
 
 #define PU_TYPE_CONTROL (pu_control_get_type ())
 G_DECLARE_FINAL_TYPE (PuControl, pu_control, PU, CONTROL, GObject)

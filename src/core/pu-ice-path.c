@@ -323,14 +323,16 @@ on_readable (GSocket      *socket,
              gpointer      user_data)
 {
   g_autoptr(PuIcePath) self = g_object_ref (user_data);
-  guint total = 0, n;
+  guint total = 0, n, n_read = 1;
 
-  while (total < RECV_PER_WAKEUP && !self->closed &&
-         (n = pu_udp_receive (g_socket_get_fd (socket), self->rx_bufs, PU_UDP_GRO_BYTES_MAX,
-                              RECV_MESSAGES, self->rx_datagrams, RECV_DATAGRAMS_MAX)) > 0)
+  /* Like libnice, nothing from where the pair does not lead. */
+  while (total < RECV_PER_WAKEUP && !self->closed && n_read > 0)
     {
-      total += n;
-      if (self->blocked)
+      n = pu_udp_receive (g_socket_get_fd (socket), (struct sockaddr *) &self->remote_sockaddr,
+                          self->rx_bufs, PU_UDP_GRO_BYTES_MAX, RECV_MESSAGES,
+                          self->rx_datagrams, RECV_DATAGRAMS_MAX, &n_read);
+      total += MAX (n, n_read);
+      if (n == 0 || self->blocked)
         continue;
       self->last_rx = g_get_monotonic_time ();
       received_quic (self);

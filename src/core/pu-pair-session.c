@@ -272,6 +272,16 @@ pu_pair_session_get_name (PuPairSession *self)
   return self->finished && self->pairing != NULL ? pu_pairing_get_name (self->pairing) : NULL;
 }
 
+gint
+pu_pair_session_get_sponsor_status (PuPairSession *self)
+{
+  g_return_val_if_fail (PU_IS_PAIR_SESSION (self), -1);
+
+  if (!self->finished || !self->inviter || self->pairing == NULL)
+    return -1;
+  return pu_pairing_get_sponsor_status (self->pairing);
+}
+
 void
 pu_pair_session_cancel (PuPairSession *self)
 {

@@ -51,6 +51,9 @@ const char     *pu_pair_session_get_uri   (PuPairSession  *self);
 /* After success: the other device and its name here; else NULL. */
 const PuPeerId *pu_pair_session_get_peer  (PuPairSession  *self);
 const char     *pu_pair_session_get_name  (PuPairSession  *self);
+/* Inviter, after success: the relay's answer to serving the other device
+ * too (a PuRelaySponsorStatus), or -1 when it gave none. */
+gint            pu_pair_session_get_sponsor_status (PuPairSession *self);
 /* Ends a pairing not finished yet (::finished with G_IO_ERROR_CANCELLED). */
 void            pu_pair_session_cancel    (PuPairSession  *self);
 

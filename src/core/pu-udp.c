@@ -128,16 +128,45 @@ pu_udp_gro_segment (struct msghdr *msg,
   return len;
 }
 
+/* Same address and port; sockaddrs from the kernel and from libnice may
+ * differ in what else they fill in. */
+static gboolean
+same_address (const struct sockaddr *a,
+              const struct sockaddr *b)
+{
+  if (a->sa_family != b->sa_family)
+    return FALSE;
+  if (a->sa_family == AF_INET)
+    {
+      const struct sockaddr_in *a4 = (const struct sockaddr_in *) a;
+      const struct sockaddr_in *b4 = (const struct sockaddr_in *) b;
+
+      return a4->sin_port == b4->sin_port && a4->sin_addr.s_addr == b4->sin_addr.s_addr;
+    }
+  if (a->sa_family == AF_INET6)
+    {
+      const struct sockaddr_in6 *a6 = (const struct sockaddr_in6 *) a;
+      const struct sockaddr_in6 *b6 = (const struct sockaddr_in6 *) b;
+
+      return a6->sin6_port == b6->sin6_port &&
+             memcmp (&a6->sin6_addr, &b6->sin6_addr, sizeof a6->sin6_addr) == 0;
+    }
+  return FALSE;
+}
+
 guint
-pu_udp_receive (int         fd,
-                guint8     *bufs,
-                gsize       buf_size,
-                guint       n_bufs,
-                PuDatagram *datagrams,
-                guint       max_datagrams)
+pu_udp_receive (int                    fd,
+                const struct sockaddr *from,
+                guint8                *bufs,
+                gsize                  buf_size,
+                guint                  n_bufs,
+                PuDatagram            *datagrams,
+                guint                  max_datagrams,
+                guint                 *n_read)
 {
   struct mmsghdr messages[RECV_BATCH_MAX];
   struct iovec vectors[RECV_BATCH_MAX];
+  struct sockaddr_storage sources[RECV_BATCH_MAX];
   union {
     char           buf[PU_UDP_GRO_CONTROL_SIZE];
     struct cmsghdr align;
@@ -151,16 +180,20 @@ pu_udp_receive (int         fd,
   for (guint i = 0; i < n_bufs; i++)
     {
       vectors[i] = (struct iovec) { bufs + i * buf_size, buf_size };
-      messages[i].msg_hdr = (struct msghdr) { NULL, 0, &vectors[i], 1, controls[i].buf,
-                                              sizeof controls[i].buf, 0 };
+      messages[i].msg_hdr = (struct msghdr) { &sources[i], sizeof sources[i], &vectors[i], 1,
+                                              controls[i].buf, sizeof controls[i].buf, 0 };
     }
   n = recvmmsg (fd, messages, n_bufs, MSG_DONTWAIT, NULL);
+  if (n_read != NULL)
+    *n_read = MAX (n, 0);
   for (int i = 0; i < n; i++)
     {
       const guint8 *data = vectors[i].iov_base;
       gsize len = messages[i].msg_len;
       gsize segment = pu_udp_gro_segment (&messages[i].msg_hdr, len);
 
+      if (from != NULL && !same_address (from, (struct sockaddr *) &sources[i]))
+        continue;
       for (gsize off = 0; off < len && found < max_datagrams; off += segment)
         datagrams[found++] = (PuDatagram) { data + off, MIN (segment, len - off) };
     }

@@ -45,15 +45,19 @@ gsize    pu_udp_gro_segment  (struct msghdr         *msg,
 #define PU_UDP_GRO_CONTROL_SIZE CMSG_SPACE (sizeof (int))
 
 /* Received datagrams: up to @n_bufs messages of @buf_size bytes each read
- * into @bufs by one recvmmsg(), cut into datagrams (UDP_GRO joins several).
- * @datagrams has room for @max_datagrams and points into @bufs. Returns how
- * many datagrams it found; 0 when nothing waits. */
+ * into @bufs by one recvmmsg(), cut into datagrams (UDP_GRO joins several),
+ * those from elsewhere than @from (when not NULL) dropped. @datagrams has
+ * room for @max_datagrams and points into @bufs. Returns how many datagrams
+ * it kept; *@n_read (when not NULL) is how many messages it read, 0 when
+ * nothing waited. */
 guint    pu_udp_receive      (int                    fd,
+                              const struct sockaddr *from,
                               guint8                *bufs,
                               gsize                  buf_size,
                               guint                  n_bufs,
                               PuDatagram            *datagrams,
-                              guint                  max_datagrams);
+                              guint                  max_datagrams,
+                              guint                 *n_read);
 
 /* A second socket on @base's address and port that receives the QUIC
  * packets arriving there (those with QUIC's fixed bit set in their first

@@ -213,10 +213,12 @@ on_readable (GSocket      *socket,
   /* Bounded work per wakeup so timers and the other direction get a turn. */
   for (guint round = 0; round < 4; round++)
     {
-      guint n = pu_udp_receive (g_socket_get_fd (socket), self->bufs, self->buf_size, RECV_BATCH,
-                                self->datagrams, RECV_BATCH * GRO_SEGMENTS_MAX);
+      guint n_read;
+      guint n = pu_udp_receive (g_socket_get_fd (socket), NULL, self->bufs, self->buf_size,
+                                RECV_BATCH, self->datagrams, RECV_BATCH * GRO_SEGMENTS_MAX,
+                                &n_read);
 
-      if (n == 0)
+      if (n_read == 0)
         break;
       for (guint i = 0; i < n; i++)
         deliver (self, self->datagrams[i].data, self->datagrams[i].len);
