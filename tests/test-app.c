@@ -32,6 +32,7 @@
 #include "pu-service-row.h"
 #include "pu-setup-page.h"
 #include "pu-test-relay.h"
+#include "pu-status-notifier.h"
 #include "pu-tray.h"
 #include "pu-test-util.h"
 #include "pu-time.h"
@@ -250,23 +251,44 @@ got_property_cb (GObject      *source,
   g_assert_no_error (error);
 }
 
-/* The PeerId property of the control API at @name (nullable: a peer
- * connection) on @connection, asked without blocking the core. */
+/* A string property of @interface at @path of @name (nullable: a peer
+ * connection) on @connection, asked without blocking the process. */
 static char *
-get_peer_id_property (GDBusConnection *connection,
-                      const char      *name)
+get_string_property (GDBusConnection *connection,
+                     const char      *name,
+                     const char      *path,
+                     const char      *interface,
+                     const char      *property)
 {
   g_autoptr(GVariant) reply = NULL;
   g_autoptr(GVariant) value = NULL;
 
-  g_dbus_connection_call (connection, name, PU_CONTROL_OBJECT_PATH,
-                          "org.freedesktop.DBus.Properties", "Get",
-                          g_variant_new ("(ss)", "dev.peerup.PeerUp1", "PeerId"),
+  g_dbus_connection_call (connection, name, path, "org.freedesktop.DBus.Properties", "Get",
+                          g_variant_new ("(ss)", interface, property),
                           G_VARIANT_TYPE ("(v)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL,
                           got_property_cb, &reply);
   wait_until (pointer_is_set, &reply);
   g_variant_get (reply, "(v)", &value);
   return g_variant_dup_string (value, NULL);
+}
+
+static char *
+get_peer_id_property (GDBusConnection *connection,
+                      const char      *name)
+{
+  return get_string_property (connection, name, PU_CONTROL_OBJECT_PATH, "dev.peerup.PeerUp1",
+                              "PeerId");
+}
+
+/* The tray icon's status: "Active", or "NeedsAttention" while pairing. */
+static char *
+tray_status (PuApplication *app)
+{
+  GDBusConnection *bus = g_application_get_dbus_connection (G_APPLICATION (app));
+
+  return get_string_property (bus, g_dbus_connection_get_unique_name (bus),
+                              PU_STATUS_NOTIFIER_OBJECT_PATH, "org.kde.StatusNotifierItem",
+                              "Status");
 }
 
 /* The control API of @app's core answers on its private socket and on the
@@ -1659,6 +1681,7 @@ invite_short (PuApplication *app,
                                                 &error);
   g_autoptr(PuInviteCode) code = NULL;
   g_autoptr(PuPairingSession) join = NULL;
+  g_autofree char *status = NULL;
   GtkWidget *dialog;
   const char *text;
 
@@ -1676,6 +1699,10 @@ invite_short (PuApplication *app,
   code = pu_invite_code_parse (text, &error);
   g_assert_no_error (error);
   g_assert_cmpint (code->kind, ==, PU_INVITE_CODE_SHORT);
+  /* The tray says a pairing is under way. */
+  status = tray_status (app);
+  g_assert_cmpstr (status, ==, "NeedsAttention");
+  g_clear_pointer (&status, g_free);
 
   join = pu_pairing_session_new_join (phone, code);
   wait_until (session_ended, join);
@@ -1685,6 +1712,8 @@ invite_short (PuApplication *app,
                                              pu_application_get_profile (app)),
                                            pu_identity_get_peer_id (
                                              pu_profile_get_identity (phone))));
+  status = tray_status (app);
+  g_assert_cmpstr (status, ==, "Active");
 }
 
 static void

@@ -34,6 +34,7 @@ struct _PuApplication
   GHashTable *online;           /* peer ID strings with a connection */
   GHashTable *last_seen;        /* peer ID string → gint64 * (Unix seconds) */
   PuTray *tray;                 /* while the setting says so */
+  guint n_pairings;             /* under way */
 
   gboolean paused;
   gboolean start_hidden;         /* --hide-window or D-Bus activation */
@@ -154,6 +155,18 @@ update_tray (PuApplication *self)
       return;
     }
   pu_tray_set_node (self->tray, self->node);
+  pu_tray_set_pairing (self->tray, self->n_pairings > 0);
+}
+
+void
+pu_application_set_pairing (PuApplication *self,
+                            gboolean       pairing)
+{
+  g_return_if_fail (PU_IS_APPLICATION (self));
+  g_return_if_fail (pairing || self->n_pairings > 0);
+
+  self->n_pairings = pairing ? self->n_pairings + 1 : self->n_pairings - 1;
+  update_tray (self);
 }
 
 static void
