@@ -32,10 +32,33 @@ struct _PuAddDeviceWindow
   PuApplication *app;
   PuPairingSession *invite;
   PuPairingSession *join;
+  gboolean pairing;      /* told the application */
   guint countdown_id;
 };
 
 G_DEFINE_FINAL_TYPE (PuAddDeviceWindow, pu_add_device_window, ADW_TYPE_WINDOW)
+
+static gboolean
+session_running (PuPairingSession *session)
+{
+  PuPairingSessionState state = pu_pairing_session_get_state (session);
+
+  return state != PU_PAIRING_SESSION_DONE && state != PU_PAIRING_SESSION_FAILED;
+}
+
+/* Keeps the tray's "pairing" in step with this window's sessions. */
+static void
+update_pairing (PuAddDeviceWindow *self)
+{
+  gboolean pairing = (self->invite != NULL && session_running (self->invite)) ||
+                     (self->join != NULL && session_running (self->join));
+
+  if (pairing != self->pairing)
+    {
+      self->pairing = pairing;
+      pu_application_set_pairing (self->app, pairing);
+    }
+}
 
 static void
 drop_session (PuAddDeviceWindow  *self,
@@ -46,6 +69,7 @@ drop_session (PuAddDeviceWindow  *self,
   g_signal_handlers_disconnect_by_data (*session, self);
   pu_pairing_session_cancel (*session);
   g_clear_object (session);
+  update_pairing (self);
 }
 
 /* Pairing done: compare the emoji next, over the main window. */
@@ -142,6 +166,7 @@ invite_state_cb (PuAddDeviceWindow *self)
 {
   PuPairingSession *session = self->invite;
 
+  update_pairing (self);
   switch (pu_pairing_session_get_state (session))
     {
     case PU_PAIRING_SESSION_CONNECTING:
@@ -266,6 +291,7 @@ join_state_cb (PuAddDeviceWindow *self)
 {
   PuPairingSession *session = self->join;
 
+  update_pairing (self);
   switch (pu_pairing_session_get_state (session))
     {
     case PU_PAIRING_SESSION_CONNECTING:

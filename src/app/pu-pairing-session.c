@@ -7,6 +7,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "pu-error.h"
+#include "pu-pair-session.h"
 #include "pu-pairing.h"
 #include "pu-relay-client.h"
 #include "pu-relay-frame.h"
@@ -16,8 +17,8 @@ struct _PuPairingSession
   GObject parent_instance;
 
   PuProfile *profile;
+  PuPairSession *core;   /* full codes: the core's own pairing session */
   gboolean inviter;
-  gboolean short_code;
   PuRelayAddr *address;  /* the relay pairing goes through */
   PuInviteCode *code;
   PuRelayClient *relay;
@@ -49,6 +50,12 @@ now_seconds (void)
 static void
 stop_relay (PuPairingSession *self)
 {
+  if (self->core != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->core, self);
+      pu_pair_session_cancel (self->core);
+    }
+  g_clear_object (&self->core);
   if (self->pairing != NULL)
     g_signal_handlers_disconnect_by_data (self->pairing, self);
   g_clear_object (&self->pairing);
@@ -101,7 +108,7 @@ finished_cb (PuPairing        *pairing,
 }
 
 static void
-wrong_code_cb (PuPairing        *pairing,
+wrong_code_cb (GObject          *pairing,
                guint             failures,
                PuPairingSession *self)
 {
@@ -211,18 +218,6 @@ connected_cb (PuRelayClient    *relay,
   if (self->state != PU_PAIRING_SESSION_CONNECTING)
     return;
 
-  if (self->inviter && !self->short_code)
-    {
-      PuPeerId inviter = *pu_identity_get_peer_id (pu_profile_get_identity (self->profile));
-
-      self->code = pu_invite_code_new_full (self->address, &inviter,
-                                            pu_relay_client_get_instance (relay),
-                                            now_seconds () + PU_PAIRING_SESSION_TTL_SECONDS,
-                                            pu_config_get_network (pu_profile_get_config
-                                                                     (self->profile)));
-      start_pairing (self);
-      return;
-    }
   if (self->inviter || self->code->kind == PU_INVITE_CODE_SHORT)
     {
       g_signal_connect (relay, "nameplate", G_CALLBACK (nameplate_cb), self);
@@ -230,16 +225,12 @@ connected_cb (PuRelayClient    *relay,
              ? pu_relay_client_claim_nameplate (relay, PU_PAIRING_SESSION_TTL_SECONDS, &error)
              : pu_relay_client_open_nameplate (relay, self->code->nameplate, &error);
     }
-  else if (pu_peer_id_equal (&self->code->inviter, &self->code->relay->peer_id))
+  else
     {
       /* A relay pairing group's code: the relay itself invites. */
       name = pu_profile_dup_device_name (self->profile);
       g_signal_connect (relay, "members", G_CALLBACK (members_cb), self);
       sent = pu_relay_client_join_group (relay, self->code->secret, name, &error);
-    }
-  else
-    {
-      start_pairing (self);
     }
   if (!sent)
     fail (self, g_steal_pointer (&error));
@@ -259,6 +250,55 @@ disconnected_cb (PuRelayClient    *relay,
   text = pu_relay_addr_to_string (self->address);
   fail (self, g_error_new (PU_ERROR, PU_ERROR_IO, _("Could not reach the relay %s: %s"), text,
                            error->message));
+}
+
+static void
+core_ready_cb (PuPairSession    *core,
+               PuPairingSession *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  self->code = pu_invite_code_parse (pu_pair_session_get_code (core), &error);
+  if (self->code == NULL)
+    {
+      fail (self, g_steal_pointer (&error));
+      return;
+    }
+  set_state (self, PU_PAIRING_SESSION_WAITING);
+}
+
+static void
+core_finished_cb (PuPairSession    *core,
+                  const GError     *error,
+                  PuPairingSession *self)
+{
+  if (error != NULL)
+    {
+      fail (self, g_error_copy (error));
+      return;
+    }
+  self->peer = *pu_pair_session_get_peer (core);
+  self->name = g_strdup (pu_pair_session_get_name (core));
+  set_state (self, PU_PAIRING_SESSION_DONE);
+}
+
+/* Follows @core (taken), or fails with @error when there is none. */
+static void
+use_core (PuPairingSession *self,
+          PuPairSession    *core,
+          GError           *error)
+{
+  if (core == NULL)
+    {
+      fail (self, error);
+      return;
+    }
+  self->core = core;
+  g_signal_connect (core, "ready", G_CALLBACK (core_ready_cb), self);
+  g_signal_connect (core, "wrong-code", G_CALLBACK (wrong_code_cb), self);
+  g_signal_connect (core, "finished", G_CALLBACK (core_finished_cb), self);
+  if (!self->inviter)
+    set_state (self, PU_PAIRING_SESSION_PAIRING);
 }
 
 static void
@@ -301,7 +341,15 @@ pu_pairing_session_new_invite (PuProfile *profile,
   g_return_val_if_fail (PU_IS_PROFILE (profile), NULL);
 
   self = session_new (profile, TRUE);
-  self->short_code = short_code;
+  if (!short_code)
+    {
+      GError *error = NULL;
+      PuPairSession *core = pu_pair_session_invite (profile, NULL,
+                                                    PU_PAIRING_SESSION_TTL_SECONDS, &error);
+
+      use_core (self, core, error);
+      return self;
+    }
   relays = pu_config_get_relays (pu_profile_get_config (profile));
   for (guint i = 0; i < relays->len && self->address == NULL; i++)
     if (((PuRelayAddr *) g_ptr_array_index (relays, i))->has_peer_id)
@@ -320,25 +368,25 @@ pu_pairing_session_new_join (PuProfile          *profile,
                              const PuInviteCode *code)
 {
   PuPairingSession *self;
-  PuIdentity *identity;
 
   g_return_val_if_fail (PU_IS_PROFILE (profile), NULL);
   g_return_val_if_fail (code != NULL, NULL);
 
   self = session_new (profile, FALSE);
   self->code = pu_invite_code_copy (code);
-  identity = pu_profile_get_identity (profile);
-  if (code->kind == PU_INVITE_CODE_FULL)
+  if (code->kind == PU_INVITE_CODE_FULL &&
+      !pu_peer_id_equal (&code->inviter, &code->relay->peer_id))
     {
-      if (pu_peer_id_equal (&code->inviter, pu_identity_get_peer_id (identity)))
-        {
-          fail (self, g_error_new (PU_ERROR, PU_ERROR_INVALID_ARGUMENT,
-                                   _("This code was made on this device; enter it on the "
-                                     "other device")));
-          return self;
-        }
+      GError *error = NULL;
+      g_autofree char *text = pu_invite_code_to_string (code);
+      PuPairSession *core = pu_pair_session_join (profile, text, NULL, &error);
+
+      use_core (self, core, error);
+      return self;
     }
-  else
+  /* A relay group's code names its relay; a short code goes through this
+   * device's first. */
+  if (code->kind == PU_INVITE_CODE_SHORT)
     {
       GPtrArray *relays = pu_config_get_relays (pu_profile_get_config (profile));
 

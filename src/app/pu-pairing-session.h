@@ -1,11 +1,12 @@
 /* pu-pairing-session.h — one pairing run by the app, start to end, without
- * blocking: reach the relay, make or open the code, pair
+ * blocking, with any kind of code
  *
- * The inviting side connects to this device's first pinned relay, makes a
- * full code (or claims a short one) and waits for the other device; the
- * joining side connects to the code's relay (a short code's: this device's
- * first relay) and pairs. :state says where it is; cancelling or dropping
- * the session stops it.
+ * Full codes are the core's PuPairSession (as for the control API). Short
+ * codes and relay group codes are run here: the inviter claims a nameplate
+ * on this device's first pinned relay and waits; the joiner of a short code
+ * opens the nameplate on this device's first relay, the joiner of a group
+ * code joins the group on the code's relay. :state says where it is;
+ * cancelling or dropping the session stops it.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
