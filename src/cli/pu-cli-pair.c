@@ -7,200 +7,60 @@
 
 #include <glib/gi18n.h>
 #include <stdio.h>
-#include <string.h>
 #include <unistd.h>
 
+#include "pu-error.h"
 #include "pu-label.h"
+#include "pu-pair-session.h"
 #include "pu-pairing.h"
-#include "pu-relay-client.h"
 #include "pu-relay-frame.h"
 #include "pu-time.h"
 
-#define DEFAULT_TTL_SECONDS (10 * 60)
-#define MAX_TTL_SECONDS (24 * 60 * 60)
-
+/* What `peerup invite` shows once its code is ready. */
 typedef struct {
-  PuCliLoop     *loop;
-  PuRelayClient *relay;
-  gboolean       connected;
-  GError        *error;     /* why the relay could not be reached */
-  gboolean       finished;
-  GError        *result;    /* why pairing failed */
-  /* the relay's answer about a nameplate */
-  gboolean       answered;
-  guint          nameplate;
-  gboolean       found;
-  PuPeerId       inviter;
-  guint64        instance;
-  /* the relay's answer to joining a pairing group */
-  PuRelayMember  members[PU_RELAY_GROUP_MAX];
-  guint          n_members;
-} Run;
+  gboolean   non_interactive;
+  gint64     ttl;
+} Invite;
 
 static void
-run_clear (Run *run)
+finished_cb (PuPairSession *session,
+             const GError  *error,
+             PuCliLoop     *loop)
 {
-  g_clear_error (&run->error);
-  g_clear_error (&run->result);
-}
-
-static gint64
-now_seconds (void)
-{
-  return g_get_real_time () / G_USEC_PER_SEC;
+  pu_cli_loop_quit (loop, error != NULL ? PU_CLI_EXIT_FAILURE : PU_CLI_EXIT_OK);
 }
 
 static void
-relay_connected_cb (PuRelayClient *relay,
-                    Run           *run)
-{
-  run->connected = TRUE;
-  g_main_loop_quit (run->loop->loop);
-}
-
-/* Before the first connection, a failure to reach the relay ends the
- * command; afterwards the client reconnects by itself. */
-static void
-relay_disconnected_cb (PuRelayClient *relay,
-                       const GError  *error,
-                       Run           *run)
-{
-  if (run->connected || error == NULL || run->error != NULL)
-    return;
-  run->error = g_error_copy (error);
-  g_main_loop_quit (run->loop->loop);
-}
-
-static void
-finished_cb (PuPairing    *pairing,
-             const GError *error,
-             Run          *run)
-{
-  run->finished = TRUE;
-  if (error != NULL)
-    run->result = g_error_copy (error);
-  pu_cli_loop_quit (run->loop, error != NULL ? PU_CLI_EXIT_FAILURE : PU_CLI_EXIT_OK);
-}
-
-static void
-wrong_code_cb (PuPairing *pairing,
-               guint      failures,
-               Run       *run)
+wrong_code_cb (PuPairSession *session,
+               guint          failures,
+               gpointer       user_data)
 {
   g_printerr (_("A device tried a wrong code (%u of %u attempts)\n"), failures,
               PU_PAIRING_MAX_FAILURES);
 }
 
-/* Connects @relay and waits for it; FALSE when it could not be reached. */
-static gboolean
-connect_relay (Run               *run,
-               const PuRelayAddr *address)
-{
-  g_autofree char *text = pu_relay_addr_to_string (address);
-
-  g_signal_connect (run->relay, "connected", G_CALLBACK (relay_connected_cb), run);
-  g_signal_connect (run->relay, "disconnected", G_CALLBACK (relay_disconnected_cb), run);
-  pu_relay_client_start (run->relay);
-  pu_cli_loop_run (run->loop);
-  g_signal_handlers_disconnect_by_data (run->relay, run);
-  if (run->connected)
-    return TRUE;
-  if (run->error != NULL)
-    pu_cli_fail_printf (_("Could not reach the relay %s: %s"), text, run->error->message);
-  return FALSE;
-}
-
+/* A relay pairing group's code: the relay itself invited. */
 static void
-nameplate_cb (PuRelayClient  *relay,
-              guint           number,
-              const PuPeerId *inviter,
-              guint64         instance,
-              Run            *run)
+print_group (PuProfile     *profile,
+             PuPairSession *session)
 {
-  run->answered = TRUE;
-  run->nameplate = number;
-  run->found = inviter != NULL;
-  if (inviter != NULL)
-    run->inviter = *inviter;
-  run->instance = instance;
-  g_main_loop_quit (run->loop->loop);
-}
-
-/* Claims (@claim) or opens a nameplate and waits for the relay's answer;
- * FALSE when the relay could not be asked or the command was stopped. */
-static gboolean
-ask_nameplate (Run      *run,
-               gboolean  claim,
-               guint     value)
-{
-  g_autoptr(GError) error = NULL;
-  gulong id = g_signal_connect (run->relay, "nameplate", G_CALLBACK (nameplate_cb), run);
-  gboolean sent = claim ? pu_relay_client_claim_nameplate (run->relay, value, &error)
-                        : pu_relay_client_open_nameplate (run->relay, value, &error);
-
-  if (sent)
-    pu_cli_loop_run (run->loop);
-  g_signal_handler_disconnect (run->relay, id);
-  if (!sent)
-    pu_cli_fail (error);
-  return run->answered;
-}
-
-static void
-members_cb (PuRelayClient       *relay,
-            guint                status,
-            const PuRelayMember *members,
-            guint                n,
-            Run                 *run)
-{
-  /* Only the answer to joining, not the introductions around it. */
-  if (status == PU_RELAY_MEMBERS_INTRODUCED)
-    return;
-  run->answered = TRUE;
-  run->found = status == PU_RELAY_MEMBERS_JOINED;
-  run->n_members = MIN (n, PU_RELAY_GROUP_MAX);
-  memcpy (run->members, members, run->n_members * sizeof *members);
-  g_main_loop_quit (run->loop->loop);
-}
-
-/* A relay pairing group's code: the relay itself invites. */
-static int
-join_group (Run          *run,
-            PuProfile    *profile,
-            PuInviteCode *code)
-{
-  g_autoptr(GError) error = NULL;
   g_autofree char *name = pu_profile_dup_device_name (profile);
-  gulong id = g_signal_connect (run->relay, "members", G_CALLBACK (members_cb), run);
-  guint added = 0;
+  guint n;
+  const PuRelayMember *members = pu_pair_session_get_members (session, &n);
 
-  if (pu_relay_client_join_group (run->relay, code->secret, name, &error))
-    pu_cli_loop_run (run->loop);
-  g_signal_handler_disconnect (run->relay, id);
-  pu_relay_client_stop (run->relay);
-  if (error != NULL)
-    return pu_cli_fail (error);
-  if (run->loop->interrupted)
-    return pu_cli_fail_printf (_("Pairing interrupted"));
-  if (!run->found)
-    return pu_cli_fail_printf (_("Pairing failed; ask the relay's operator for a new code"));
-  if (!pu_pairing_store_members (profile, code->relay, run->members, run->n_members, &added,
-                                 &error))
-    return pu_cli_fail (error);
   g_print (_("Joined the relay's group as %s\n"), name);
-  for (guint i = 0; i < run->n_members; i++)
-    g_print (_("Paired with %s\n"), run->members[i].name);
+  for (guint i = 0; i < n; i++)
+    g_print (_("Paired with %s\n"), members[i].name);
   g_print (_("The others are added as they join, when this device connects to the relay.\n"));
-  return PU_CLI_EXIT_OK;
 }
 
 /* After success: what the other device is called here, its SAS, what next. */
 static void
-print_paired (PuProfile *profile,
-              PuPairing *pairing)
+print_paired (PuProfile     *profile,
+              PuPairSession *session)
 {
-  const PuPeerId *peer = pu_pairing_get_peer (pairing);
-  const char *name = pu_pairing_get_name (pairing);
+  const PuPeerId *peer = pu_pair_session_get_peer (session);
+  const char *name = pu_pair_session_get_name (session);
   g_autofree char *id = pu_peer_id_to_string (peer);
 
   g_print (_("Paired with %s (%s)\n"), name, id);
@@ -212,14 +72,14 @@ print_paired (PuProfile *profile,
 
 /* Inviter: whether the relay took the new device on. */
 static void
-print_sponsored (PuPairing *pairing)
+print_sponsored (PuPairSession *session)
 {
-  g_autofree char *id = pu_peer_id_to_string (pu_pairing_get_peer (pairing));
+  g_autofree char *id = pu_peer_id_to_string (pu_pair_session_get_peer (session));
 
-  switch (pu_pairing_get_sponsor_status (pairing))
+  switch (pu_pair_session_get_sponsor_status (session))
     {
     case PU_RELAY_SPONSOR_OK:
-      g_print (_("The relay now serves %s too.\n"), pu_pairing_get_name (pairing));
+      g_print (_("The relay now serves %s too.\n"), pu_pair_session_get_name (session));
       break;
     case PU_RELAY_SPONSOR_DENIED:
       g_printerr (_("The relay does not let this device invite others; its operator can add "
@@ -234,26 +94,33 @@ print_sponsored (PuPairing *pairing)
     }
 }
 
+/* Runs @session to its end and tells how it went. */
 static int
-run_pairing (Run       *run,
-             PuProfile *profile,
-             PuPairing *pairing)
+run_pairing (PuCliLoop     *loop,
+             PuProfile     *profile,
+             PuPairSession *session)
 {
   int status;
 
-  g_signal_connect (pairing, "finished", G_CALLBACK (finished_cb), run);
-  g_signal_connect (pairing, "wrong-code", G_CALLBACK (wrong_code_cb), run);
-  status = pu_cli_loop_run (run->loop);
-  pu_relay_client_stop (run->relay);
+  g_signal_connect (session, "finished", G_CALLBACK (finished_cb), loop);
+  g_signal_connect (session, "wrong-code", G_CALLBACK (wrong_code_cb), NULL);
+  status = pu_cli_loop_run (loop);
+  g_signal_handlers_disconnect_by_data (session, loop);
+  pu_pair_session_cancel (session);
   /* Let the last message go out before the process ends. */
   while (g_main_context_iteration (NULL, FALSE))
     ;
-  if (run->loop->interrupted)
+  if (loop->interrupted)
     return pu_cli_fail_printf (_("Pairing interrupted"));
-  if (run->result != NULL)
-    return pu_cli_fail (run->result);
-  print_paired (profile, pairing);
-  print_sponsored (pairing);
+  if (pu_pair_session_get_state (session) != PU_PAIR_SESSION_DONE)
+    return pu_cli_fail (pu_pair_session_get_error (session));
+  if (pu_pair_session_get_peer (session) == NULL)
+    {
+      print_group (profile, session);
+      return status;
+    }
+  print_paired (profile, session);
+  print_sponsored (session);
   return status;
 }
 
@@ -269,6 +136,41 @@ check_name (const char *name)
   return FALSE;
 }
 
+/* The code is ready: how the other device joins. */
+static void
+ready_cb (PuPairSession *session,
+          Invite        *invite)
+{
+  const PuInviteCode *code = pu_pair_session_get_invite_code (session);
+  const char *text = pu_pair_session_get_code (session);
+  g_autofree char *ttl_shown = pu_duration_format (invite->ttl);
+
+  if (invite->non_interactive)
+    {
+      g_print ("%s\n", text);
+      fflush (stdout);
+      g_printerr (_("Waiting for the other device (the code works for %s)…\n"), ttl_shown);
+      return;
+    }
+  if (code->kind == PU_INVITE_CODE_SHORT)
+    {
+      g_autofree char *relay_text = pu_relay_addr_to_string (code->relay);
+
+      g_print (_("On the other device, run:\n\n  peerup join %s --relay %s\n"), text,
+               relay_text);
+    }
+  else
+    {
+      g_print (_("On the other device, run:\n\n  peerup join %s\n"), text);
+      if (isatty (STDOUT_FILENO))
+        {
+          g_print (_("\nor scan:\n"));
+          pu_cli_print_qr (pu_pair_session_get_uri (session));
+        }
+    }
+  g_print (_("\nWaiting for the other device (the code works for %s)…\n"), ttl_shown);
+}
+
 int
 pu_cli_invite (int    argc,
                char **argv)
@@ -276,21 +178,12 @@ pu_cli_invite (int    argc,
   g_auto(PuCliArgs) args = { 0 };
   g_auto(PuCliLoop) loop = { 0 };
   g_autoptr(PuProfile) profile = NULL;
-  g_autoptr(PuRelayClient) relay = NULL;
-  g_autoptr(PuInviteCode) code = NULL;
-  g_autoptr(PuPairing) pairing = NULL;
+  g_autoptr(PuPairSession) session = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *name = NULL;
   g_autofree char *ttl_text = NULL;
-  g_autofree char *text = NULL;
-  g_autofree char *ttl_shown = NULL;
-  const PuRelayAddr *address = NULL;
-  PuIdentity *identity;
-  GPtrArray *relays;
-  gboolean non_interactive = FALSE;
   gboolean short_code = FALSE;
-  gint64 ttl = DEFAULT_TTL_SECONDS;
-  Run run = { &loop };
+  Invite invite = { FALSE, PU_PAIR_SESSION_DEFAULT_TTL_SECONDS };
   const GOptionEntry entries[] = {
     { "name", 0, 0, G_OPTION_ARG_STRING, &name,
       N_("Call the other device NAME here (default: the name it gives)"), N_("NAME") },
@@ -299,7 +192,7 @@ pu_cli_invite (int    argc,
          "the same relay"), NULL },
     { "ttl", 0, 0, G_OPTION_ARG_STRING, &ttl_text,
       N_("How long the code works: 90s, 10m, 1h… (default 10m, at most 24h)"), N_("D") },
-    { "non-interactive", 0, 0, G_OPTION_ARG_NONE, &non_interactive,
+    { "non-interactive", 0, 0, G_OPTION_ARG_NONE, &invite.non_interactive,
       N_("Print only the code on stdout (no QR), progress on stderr"), NULL },
     G_OPTION_ENTRY_NULL
   };
@@ -314,9 +207,9 @@ pu_cli_invite (int    argc,
 
   if (status >= 0)
     return status;
-  if (ttl_text != NULL && !pu_duration_parse (ttl_text, &ttl, &error))
+  if (ttl_text != NULL && !pu_duration_parse (ttl_text, &invite.ttl, &error))
     return pu_cli_usage_error (spec.command, "--ttl: %s", error->message);
-  if (ttl < 1 || ttl > MAX_TTL_SECONDS)
+  if (invite.ttl < 1 || invite.ttl > PU_PAIR_SESSION_MAX_TTL_SECONDS)
     return pu_cli_usage_error (spec.command, _("--ttl: a code works for 1 second to 24 hours"));
   if (!check_name (name))
     return PU_CLI_EXIT_USAGE;
@@ -324,120 +217,13 @@ pu_cli_invite (int    argc,
   profile = pu_cli_open_profile (&args);
   if (profile == NULL)
     return PU_CLI_EXIT_FAILURE;
-
-  relays = pu_config_get_relays (pu_profile_get_config (profile));
-  for (guint i = 0; i < relays->len && address == NULL; i++)
-    if (((PuRelayAddr *) g_ptr_array_index (relays, i))->has_peer_id)
-      address = g_ptr_array_index (relays, i);
-  if (address == NULL)
-    return pu_cli_fail_printf (_("Pairing goes through a relay pinned to its peer ID: add one "
-                                 "with `peerup relay add ADDR --peer-id ID`"));
-
-  identity = pu_profile_get_identity (profile);
-  relay = pu_relay_client_new (identity, address, FALSE, &error);
-  if (relay == NULL)
+  session = short_code ? pu_pair_session_invite_short (profile, name, invite.ttl, &error)
+                       : pu_pair_session_invite (profile, name, invite.ttl, &error);
+  if (session == NULL)
     return pu_cli_fail (error);
-
   pu_cli_loop_init (&loop);
-  run.relay = relay;
-  if (!connect_relay (&run, address))
-    {
-      run_clear (&run);
-      return PU_CLI_EXIT_FAILURE;
-    }
-
-  if (short_code)
-    {
-      if (!ask_nameplate (&run, TRUE, (guint) ttl))
-        {
-          run_clear (&run);
-          return PU_CLI_EXIT_FAILURE;
-        }
-      if (run.nameplate == 0)
-        return pu_cli_fail_printf (_("The relay has no free number for a short code; try "
-                                     "again later or use the full code"));
-      code = pu_invite_code_new_short (run.nameplate);
-      code->relay = pu_relay_addr_copy (address);
-      code->inviter = *pu_identity_get_peer_id (identity);
-      code->instance = pu_relay_client_get_instance (relay);
-      code->expires = now_seconds () + ttl;
-    }
-  else
-    {
-      code = pu_invite_code_new_full (address, pu_identity_get_peer_id (identity),
-                                      pu_relay_client_get_instance (relay), now_seconds () + ttl,
-                                      pu_config_get_network (pu_profile_get_config (profile)));
-    }
-  pairing = pu_pairing_new_inviter (profile, relay, code, name);
-  text = pu_invite_code_to_string (code);
-  ttl_shown = pu_duration_format (ttl);
-  if (non_interactive)
-    {
-      g_print ("%s\n", text);
-      fflush (stdout);
-      g_printerr (_("Waiting for the other device (the code works for %s)…\n"), ttl_shown);
-    }
-  else
-    {
-      g_autofree char *relay_text = pu_relay_addr_to_string (address);
-
-      if (short_code)
-        g_print (_("On the other device, run:\n\n  peerup join %s --relay %s\n"), text,
-                 relay_text);
-      else
-        g_print (_("On the other device, run:\n\n  peerup join %s\n"), text);
-      if (!short_code && isatty (STDOUT_FILENO))
-        {
-          g_autofree char *uri = pu_invite_code_to_uri (code);
-
-          g_print (_("\nor scan:\n"));
-          pu_cli_print_qr (uri);
-        }
-      g_print (_("\nWaiting for the other device (the code works for %s)…\n"), ttl_shown);
-    }
-
-  status = run_pairing (&run, profile, pairing);
-  run_clear (&run);
-  return status;
-}
-
-/* The relay a short code is joined through: @given (--relay) or the first
- * configured one; pinned when this device knows its peer ID, else pinned
- * by the pairing itself. NULL (and the error printed) when @given
- * contradicts a relay this device has pinned. */
-static PuRelayAddr *
-short_code_relay (PuConfig          *config,
-                  const PuRelayAddr *given)
-{
-  GPtrArray *relays = pu_config_get_relays (config);
-  PuRelayAddr *chosen;
-
-  if (given == NULL && relays->len == 0)
-    {
-      pu_cli_fail_printf (_("A short code needs the inviting device's relay: give it with "
-                            "--relay ADDR"));
-      return NULL;
-    }
-  chosen = pu_relay_addr_copy (given != NULL ? given : g_ptr_array_index (relays, 0));
-  for (guint i = 0; i < relays->len; i++)
-    {
-      const PuRelayAddr *known = g_ptr_array_index (relays, i);
-
-      if (!known->has_peer_id || !pu_relay_addr_equal (known, chosen))
-        continue;
-      if (chosen->has_peer_id && !pu_peer_id_equal (&chosen->peer_id, &known->peer_id))
-        {
-          g_autofree char *text = pu_relay_addr_to_string (known);
-
-          pu_relay_addr_free (chosen);
-          pu_cli_fail_printf (_("--relay: the relay %s is pinned here to another peer ID; "
-                                "check the address"), text);
-          return NULL;
-        }
-      chosen->peer_id = known->peer_id;
-      chosen->has_peer_id = TRUE;
-    }
-  return chosen;
+  g_signal_connect (session, "ready", G_CALLBACK (ready_cb), &invite);
+  return run_pairing (&loop, profile, session);
 }
 
 /* The code: the argument, else $PEERUP_INVITE_CODE, else one line of stdin. */
@@ -468,18 +254,14 @@ pu_cli_join (int    argc,
   g_auto(PuCliArgs) args = { 0 };
   g_auto(PuCliLoop) loop = { 0 };
   g_autoptr(PuProfile) profile = NULL;
-  g_autoptr(PuRelayClient) relay = NULL;
+  g_autoptr(PuPairSession) session = NULL;
   g_autoptr(PuInviteCode) code = NULL;
-  g_autoptr(PuPairing) pairing = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *name = NULL;
   g_autofree char *text = NULL;
-  g_autofree char *relay_text = NULL;
   g_autofree char *relay_arg = NULL;
   g_autoptr(PuRelayAddr) relay_addr = NULL;
-  PuIdentity *identity;
   gboolean non_interactive = FALSE;
-  Run run = { &loop };
   const GOptionEntry entries[] = {
     { "name", 0, 0, G_OPTION_ARG_STRING, &name,
       N_("Call the other device NAME here (default: the name it gives)"), N_("NAME") },
@@ -513,7 +295,7 @@ pu_cli_join (int    argc,
     return pu_cli_usage_error (spec.command, _("Missing argument: expected CODE"));
   text = read_code (&args);
   code = pu_invite_code_parse (text, &error);
-  if (code == NULL || !pu_invite_code_check_expiry (code, now_seconds (), &error))
+  if (code == NULL)
     return pu_cli_fail (error);
   if (relay_arg != NULL && code->kind == PU_INVITE_CODE_FULL)
     return pu_cli_usage_error (spec.command, _("--relay: a full code names its relay"));
@@ -527,64 +309,20 @@ pu_cli_join (int    argc,
   profile = pu_cli_open_profile (&args);
   if (profile == NULL)
     return PU_CLI_EXIT_FAILURE;
-  identity = pu_profile_get_identity (profile);
-  if (pu_peer_id_equal (&code->inviter, pu_identity_get_peer_id (identity)))
-    return pu_cli_fail_printf (_("This code was made on this device; run `peerup join` on "
-                                 "the other device"));
-
-  if (code->kind == PU_INVITE_CODE_SHORT)
-    {
-      code->relay = short_code_relay (pu_profile_get_config (profile), relay_addr);
-      if (code->relay == NULL)
-        return PU_CLI_EXIT_FAILURE;
-    }
-
-  /* A device the relay does not know yet may still pair through it. */
-  relay = pu_relay_client_new_for_pairing (identity, code->relay, &error);
-  if (relay == NULL)
+  session = pu_pair_session_join_code (profile, code, relay_addr, name, &error);
+  if (session == NULL && code->kind == PU_INVITE_CODE_SHORT &&
+      g_error_matches (error, PU_ERROR, PU_ERROR_NOT_FOUND))
+    return pu_cli_fail_printf (_("A short code needs the inviting device's relay: give it with "
+                                 "--relay ADDR"));
+  if (session == NULL)
     return pu_cli_fail (error);
-  pu_cli_loop_init (&loop);
-  run.relay = relay;
-  relay_text = pu_relay_addr_to_string (code->relay);
   if (!non_interactive)
-    g_print (_("Joining through the relay %s…\n"), relay_text);
-  if (!connect_relay (&run, code->relay))
     {
-      run_clear (&run);
-      return PU_CLI_EXIT_FAILURE;
-    }
+      g_autofree char *relay_text = pu_relay_addr_to_string (pu_pair_session_get_relay
+                                                               (session));
 
-  if (code->kind == PU_INVITE_CODE_FULL && pu_peer_id_equal (&code->inviter,
-                                                              &code->relay->peer_id))
-    {
-      status = join_group (&run, profile, code);
-      run_clear (&run);
-      return status;
+      g_print (_("Joining through the relay %s…\n"), relay_text);
     }
-  if (code->kind == PU_INVITE_CODE_SHORT)
-    {
-      if (!ask_nameplate (&run, FALSE, code->nameplate))
-        {
-          run_clear (&run);
-          return PU_CLI_EXIT_FAILURE;
-        }
-      if (!run.found)
-        return pu_cli_fail_printf (_("Pairing failed: the relay %s has no invite %u (it "
-                                     "expired, was used or tried too often, or the number "
-                                     "is wrong); ask for a new code"), relay_text,
-                                   code->nameplate);
-      code->inviter = run.inviter;
-      code->instance = run.instance;
-      code->expires = now_seconds () + DEFAULT_TTL_SECONDS;
-      code->relay->peer_id = *pu_relay_client_get_peer_id (relay);
-      code->relay->has_peer_id = TRUE;
-      if (pu_peer_id_equal (&code->inviter, pu_identity_get_peer_id (identity)))
-        return pu_cli_fail_printf (_("This code was made on this device; run `peerup join` on "
-                                     "the other device"));
-    }
-
-  pairing = pu_pairing_new_joiner (profile, relay, code, name);
-  status = run_pairing (&run, profile, pairing);
-  run_clear (&run);
-  return status;
+  pu_cli_loop_init (&loop);
+  return run_pairing (&loop, profile, session);
 }
