@@ -1,6 +1,6 @@
 /* test-pair-session.c — one pairing from start to end between two devices
- * through a real relay: full and short codes, a wrong code, cancelling,
- * codes that cannot be joined
+ * through a real relay: full and short codes, a relay pairing group's
+ * codes, a wrong code, cancelling, codes that cannot be joined
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -9,6 +9,7 @@
 #include "pu-error.h"
 #include "pu-pair-session.h"
 #include "pu-relay-frame.h"
+#include "pu-relay-groups.h"
 #include "pu-test-relay.h"
 #include "pu-test-util.h"
 
@@ -232,6 +233,87 @@ test_short (Fixture       *fx,
   g_clear_error (&joined.error);
 }
 
+/* The relay invites: each holder of one of its group's codes joins and
+ * meets the members before it. */
+static void
+test_group (Fixture       *fx,
+            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) groups = g_ptr_array_new_with_free_func ((GDestroyNotify)
+                                                                pu_relay_group_free);
+  g_autoptr(PuRelayAddr) address = pu_relay_addr_parse (fx->relay->addr, NULL, NULL);
+  g_autofree char *path = g_build_filename (fx->dir, "relay-groups.ini", NULL);
+  g_autoptr(PuInviteCode) first = NULL;
+  g_autoptr(PuInviteCode) second = NULL;
+  guint8 tokens[2][PU_RELAY_GROUP_TOKEN_LEN];
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  const PuPeerId *relay_id = pu_identity_get_peer_id (fx->relay->identity);
+  const PuRelayMember *members;
+  PuProfile *joiners[2];
+  guint n = G_MAXUINT;
+
+  first = pu_invite_code_new_full (address, relay_id, 0, now + 3600, NULL);
+  second = pu_invite_code_new_full (address, relay_id, 0, now + 3600, NULL);
+  memcpy (tokens[0], first->secret, PU_RELAY_GROUP_TOKEN_LEN);
+  memcpy (tokens[1], second->secret, PU_RELAY_GROUP_TOKEN_LEN);
+  g_ptr_array_add (groups, pu_relay_group_new (2, now + 3600, 0,
+                                               (const guint8 (*)[PU_RELAY_GROUP_TOKEN_LEN])
+                                               tokens));
+  g_assert_true (pu_relay_groups_save (path, groups, &error));
+  g_assert_no_error (error);
+  pu_relay_server_set_groups_path (fx->relay->server, path);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(PuPairSession) join = NULL;
+      g_autofree char *name = g_strdup_printf ("p%u", i + 1);
+      g_autofree char *config = g_build_filename (fx->dir, name, "config.ini", NULL);
+      Watch joined = { 0 };
+
+      /* New devices the relay does not know. */
+      joiners[i] = pu_profile_init (config, name, NULL, NULL, &error);
+      g_assert_no_error (error);
+      join = watch (pu_pair_session_join_code (joiners[i], i == 0 ? first : second, NULL,
+                                               NULL, &error), &joined);
+      g_assert_no_error (error);
+      pu_test_run_until (&joined.finished);
+      g_assert_no_error (joined.error);
+      g_assert_cmpint (pu_pair_session_get_state (join), ==, PU_PAIR_SESSION_DONE);
+      g_assert_null (pu_pair_session_get_peer (join));
+      g_assert_null (pu_pair_session_get_name (join));
+      members = pu_pair_session_get_members (join, &n);
+      g_assert_cmpuint (n, ==, i);
+      if (i == 1)
+        {
+          g_assert_cmpstr (members[0].name, ==, "p1");
+          g_assert_true (pu_peer_id_equal (&members[0].peer,
+                                           pu_identity_get_peer_id (pu_profile_get_identity
+                                                                      (joiners[0]))));
+          g_assert_nonnull (pu_trust_store_lookup (pu_profile_get_trust_store (joiners[1]),
+                                                   &members[0].peer));
+        }
+      /* The joiner keeps the relay. */
+      g_assert_cmpuint (pu_config_get_relays (pu_profile_get_config (joiners[i]))->len, ==, 1);
+    }
+
+  /* A code works once. */
+  {
+    g_autoptr(PuPairSession) again = NULL;
+    Watch joined = { 0 };
+
+    again = watch (pu_pair_session_join_code (joiners[1], first, NULL, NULL, &error), &joined);
+    g_assert_no_error (error);
+    pu_test_run_until (&joined.finished);
+    g_assert_error (joined.error, PU_ERROR, PU_ERROR_PAIRING);
+    g_assert_cmpstr (joined.error->message, ==,
+                     "Pairing failed; ask the relay's operator for a new code");
+    g_clear_error (&joined.error);
+  }
+  g_object_unref (joiners[0]);
+  g_object_unref (joiners[1]);
+}
+
 /* A wrong code fails the joiner and counts on the inviter, which keeps
  * waiting until it is cancelled. */
 static void
@@ -351,6 +433,7 @@ main (int   argc,
   g_test_add ("/pair-session/" name, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("full", test_full);
   ADD ("short", test_short);
+  ADD ("group", test_group);
   ADD ("wrong-code", test_wrong_code);
   ADD ("cancel", test_cancel);
 #undef ADD
