@@ -18,8 +18,8 @@
 
 /* What `peerup invite` shows once its code is ready. */
 typedef struct {
-  gboolean   non_interactive;
-  gint64     ttl;
+  gboolean non_interactive;
+  gint64   ttl;
 } Invite;
 
 static void
