@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pu-access-dialog.h"
 #include "pu-add-device-window.h"
 #include "pu-application.h"
 #include "pu-autostart.h"
@@ -19,7 +20,7 @@
 #include "pu-error.h"
 #include "pu-file.h"
 #include "pu-identity.h"
-#include "pu-pair-session.h"
+#include "pu-pairing-session.h"
 #include "pu-peer-page.h"
 #include "pu-peer-row.h"
 #include "pu-relay-row.h"
@@ -31,6 +32,7 @@
 #include "pu-service-row.h"
 #include "pu-setup-page.h"
 #include "pu-test-relay.h"
+#include "pu-status-notifier.h"
 #include "pu-tray.h"
 #include "pu-test-util.h"
 #include "pu-time.h"
@@ -249,23 +251,44 @@ got_property_cb (GObject      *source,
   g_assert_no_error (error);
 }
 
-/* The PeerId property of the control API at @name (nullable: a peer
- * connection) on @connection, asked without blocking the core. */
+/* A string property of @interface at @path of @name (nullable: a peer
+ * connection) on @connection, asked without blocking the process. */
 static char *
-get_peer_id_property (GDBusConnection *connection,
-                      const char      *name)
+get_string_property (GDBusConnection *connection,
+                     const char      *name,
+                     const char      *path,
+                     const char      *interface,
+                     const char      *property)
 {
   g_autoptr(GVariant) reply = NULL;
   g_autoptr(GVariant) value = NULL;
 
-  g_dbus_connection_call (connection, name, PU_CONTROL_OBJECT_PATH,
-                          "org.freedesktop.DBus.Properties", "Get",
-                          g_variant_new ("(ss)", "dev.peerup.PeerUp1", "PeerId"),
+  g_dbus_connection_call (connection, name, path, "org.freedesktop.DBus.Properties", "Get",
+                          g_variant_new ("(ss)", interface, property),
                           G_VARIANT_TYPE ("(v)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL,
                           got_property_cb, &reply);
   wait_until (pointer_is_set, &reply);
   g_variant_get (reply, "(v)", &value);
   return g_variant_dup_string (value, NULL);
+}
+
+static char *
+get_peer_id_property (GDBusConnection *connection,
+                      const char      *name)
+{
+  return get_string_property (connection, name, PU_CONTROL_OBJECT_PATH, "dev.peerup.PeerUp1",
+                              "PeerId");
+}
+
+/* The tray icon's status: "Active", or "NeedsAttention" while pairing. */
+static char *
+tray_status (PuApplication *app)
+{
+  GDBusConnection *bus = g_application_get_dbus_connection (G_APPLICATION (app));
+
+  return get_string_property (bus, g_dbus_connection_get_unique_name (bus),
+                              PU_STATUS_NOTIFIER_OBJECT_PATH, "org.kde.StatusNotifierItem",
+                              "Status");
 }
 
 /* The control API of @app's core answers on its private socket and on the
@@ -299,6 +322,7 @@ first_start (PuApplication *app,
   static const char *files[] = { "identity.key", "config.ini", "authorized_keys" };
   g_autofree char *peer_id = NULL;
   g_autofree char *name = NULL;
+  g_auto(GStrv) archives = NULL;
   GtkWidget *setup = template_child (window, "setup_page");
   GStatBuf st;
 
@@ -314,7 +338,9 @@ first_start (PuApplication *app,
   g_assert_false (gtk_widget_activate_action (setup, "setup.set-up", NULL) &&
                   g_file_test (dir, G_FILE_TEST_EXISTS));
   set_text (widget_child (setup, PU_TYPE_SETUP_PAGE, "name_row"), "desk");
-  g_assert_true (gtk_widget_activate_action (setup, "setup.set-up", NULL));
+  /* What Enter in the name does. */
+  g_signal_emit_by_name (widget_child (setup, PU_TYPE_SETUP_PAGE, "name_row"),
+                         "entry-activated");
 
   g_assert_cmpint (g_stat (dir, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0700);
@@ -334,8 +360,12 @@ first_start (PuApplication *app,
   g_assert_cmpstr (adw_status_page_get_title (template_child (window, "device_page")), ==, name);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
 
-  /* The core runs in the app from now on. */
+  /* The core runs in the app from now on, and keeps the config it started
+   * with to roll back to. */
   g_assert_nonnull (pu_application_get_node (app));
+  archives = pu_config_list_archives (pu_config_get_path (pu_profile_get_config
+                                                            (pu_application_get_profile (app))));
+  g_assert_cmpuint (g_strv_length (archives), ==, 1);
   assert_control_api (app, peer_id);
 
   /* No relay yet: the page says so. */
@@ -944,6 +974,133 @@ peer_page (PuApplication *app,
   wait_for_rows (window, "peer_list", 0);
 }
 
+static gboolean
+ssh_allows (gconstpointer data)
+{
+  const char *const *expected = data;
+  PuProfile *profile = pu_application_get_profile (PU_APPLICATION (g_application_get_default ()));
+  const PuService *ssh = pu_config_lookup_service (pu_profile_get_config (profile), "ssh");
+
+  if (ssh->allowed == NULL || ssh->allowed[0] == NULL)
+    return expected[0] == NULL;
+  return g_strv_equal ((const char * const *) ssh->allowed, expected);
+}
+
+/* "Who May Use It" shows whom a service allows and changes it. */
+static void
+service_access (PuApplication *app,
+                PuWindow      *window)
+{
+  const char *everyone[] = { NULL };
+  const char *two[] = { "laptop", device.phone_id, NULL };
+  GtkWidget *dialog;
+  GtkWidget *list;
+
+  show_view (window, "services");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.service-access", "s",
+                                             "ssh"));
+  dialog = find_toplevel (PU_TYPE_ACCESS_DIALOG);
+  g_assert_nonnull (dialog);
+  list = adw_message_dialog_get_extra_child (ADW_MESSAGE_DIALOG (dialog));
+  /* All devices (off), laptop (allowed), phone. */
+  g_assert_false (gtk_switch_get_active (GTK_SWITCH (adw_action_row_get_activatable_widget (
+                    ADW_ACTION_ROW (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 0))))));
+  g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (
+                   adw_action_row_get_activatable_widget (ADW_ACTION_ROW (
+                     gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 1))))));
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (adw_action_row_get_activatable_widget (
+                                 ADW_ACTION_ROW (gtk_list_box_get_row_at_index (
+                                   GTK_LIST_BOX (list), 2)))), TRUE);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "save");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  wait_until (ssh_allows, two);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.service-access", "s",
+                                             "ssh"));
+  dialog = find_toplevel (PU_TYPE_ACCESS_DIALOG);
+  list = adw_message_dialog_get_extra_child (ADW_MESSAGE_DIALOG (dialog));
+  gtk_switch_set_active (GTK_SWITCH (adw_action_row_get_activatable_widget (
+                           ADW_ACTION_ROW (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list),
+                                                                          0)))), TRUE);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "save");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  wait_until (ssh_allows, everyone);
+  g_assert_cmpstr (adw_action_row_get_subtitle (row_at (window, "service_list", 0)), ==,
+                   "127.0.0.1:22\nAll authorized devices");
+}
+
+static void
+test_service_access (void)
+{
+  device_set_up ();
+  run_app (device.config_path, service_access);
+  device_tear_down ();
+}
+
+/* Join checks the code as it is typed, and only a valid one can start. */
+static void
+join_validation (PuApplication *app,
+                 PuWindow      *window)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuRelayAddr) relay = NULL;
+  g_autoptr(PuInviteCode) code = NULL;
+  g_autofree char *text = NULL;
+  PuPeerId inviter;
+  GtkWidget *dialog;
+  GtkWidget *message;
+  GtkWidget *row;
+
+  relay = pu_relay_addr_parse ("/ip4/203.0.113.5/tcp/7777", device.relay_id, &error);
+  g_assert_no_error (error);
+  pu_peer_id_parse (device.laptop_id, &inviter, NULL);
+  code = pu_invite_code_new_full (relay, &inviter, 1, g_get_real_time () / G_USEC_PER_SEC + 600,
+                                  NULL);
+  text = pu_invite_code_to_string (code);
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "add-device", NULL);
+  dialog = find_toplevel (PU_TYPE_ADD_DEVICE_WINDOW);
+  g_assert_nonnull (dialog);
+  adw_view_stack_set_visible_child_name (widget_child (dialog, PU_TYPE_ADD_DEVICE_WINDOW,
+                                                       "mode_stack"), "join");
+  row = widget_child (dialog, PU_TYPE_ADD_DEVICE_WINDOW, "join_row");
+  message = widget_child (dialog, PU_TYPE_ADD_DEVICE_WINDOW, "join_message");
+
+  set_text (row, "0abc-defg");
+  g_assert_true (gtk_widget_has_css_class (row, "error"));
+  g_assert_true (gtk_widget_has_css_class (message, "error"));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (message)), !=, "");
+  gtk_widget_activate_action (dialog, "join.start", NULL);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (widget_child (dialog,
+                                                                   PU_TYPE_ADD_DEVICE_WINDOW,
+                                                                   "join_stack")), ==,
+                   "entry");
+
+  set_text (row, text);
+  g_assert_false (gtk_widget_has_css_class (row, "error"));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (message)), ==, "The code looks right.");
+  g_assert_true (gtk_widget_activate_action (dialog, "join.start", NULL));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (widget_child (dialog,
+                                                                   PU_TYPE_ADD_DEVICE_WINDOW,
+                                                                   "join_stack")), ==,
+                   "pairing");
+  /* Cancel goes back to the code. */
+  g_assert_true (gtk_widget_activate_action (dialog, "join.cancel", NULL));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (widget_child (dialog,
+                                                                   PU_TYPE_ADD_DEVICE_WINDOW,
+                                                                   "join_stack")), ==,
+                   "entry");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+static void
+test_join_validation (void)
+{
+  device_set_up ();
+  run_app (device.config_path, join_validation);
+  device_tear_down ();
+}
+
 static void
 test_peer_page (void)
 {
@@ -1184,35 +1341,43 @@ first_peer_state_is (gconstpointer data)
   return g_str_equal (gtk_label_get_label (label), state->text);
 }
 
-/* The app's core serves: the laptop reaches it, and the window shows the
- * laptop online, on the relay; its page tells the path and round trip. */
+/* The app's core serves with its window closed: the laptop reaches it, a
+ * notification says so, and its action opens the laptop's page, online on
+ * the relay. */
 static void
 peers_online (PuApplication *app,
               PuWindow      *window)
 {
   g_autoptr(GError) error = NULL;
-  RowState online = { window, "Online, relayed" };
-  GtkWidget *page = template_child (window, "peer_page");
-  AdwActionRow *path_row = widget_child (page, PU_TYPE_PEER_PAGE, "path_row");
+  RowState online = { NULL, "Online, relayed" };
+  const char *laptop = pu_identity_get_peer_id_string (pu_profile_get_identity (net.laptop));
+  GtkWidget *page;
 
   wait_until (relays_connected, app);
   g_assert_cmpstr (row_title (row_at (window, "peer_list", 0)), ==, "laptop");
   g_assert_cmpstr (gtk_label_get_label (row_child (row_at (window, "peer_list", 0),
                                                    PU_TYPE_PEER_ROW, "state_label")), ==,
                    "Offline");
+  gtk_window_destroy (GTK_WINDOW (window));
 
   pu_node_start (net.laptop_node);
   g_assert_cmpint (pu_test_ping (net.laptop_node, &net.home, &error), >, 0);
   g_assert_no_error (error);
-  wait_until (first_peer_state_is, &online);
+  wait_until (has_notification, "laptop is online");
 
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "app.show-peer", "s",
-                                             pu_identity_get_peer_id_string (
-                                               pu_profile_get_identity (net.laptop))));
+  g_action_group_activate_action (G_ACTION_GROUP (app), "show-peer",
+                                  g_variant_new_string (laptop));
+  window = PU_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  g_assert_nonnull (window);
+  online.window = window;
+  wait_until (first_peer_state_is, &online);
   g_assert_cmpstr (adw_leaflet_get_visible_child_name (template_child (window,
                                                                        "peers_leaflet")),
                    ==, "detail");
-  g_assert_cmpstr (adw_action_row_get_subtitle (path_row), ==, "Through the relay");
+  page = template_child (window, "peer_page");
+  g_assert_cmpstr (adw_action_row_get_subtitle (widget_child (page, PU_TYPE_PEER_PAGE,
+                                                              "path_row")),
+                   ==, "Through the relay");
 }
 
 static void
@@ -1357,9 +1522,10 @@ scan_qr (GdkPaintable *paintable,
 static gboolean
 session_ended (gconstpointer data)
 {
-  PuPairSessionState state = pu_pair_session_get_state (PU_PAIR_SESSION ((gpointer) data));
+  PuPairingSessionState state = pu_pairing_session_get_state (PU_PAIRING_SESSION ((gpointer)
+                                                                                  data));
 
-  return state == PU_PAIR_SESSION_DONE || state == PU_PAIR_SESSION_FAILED;
+  return state == PU_PAIRING_SESSION_DONE || state == PU_PAIRING_SESSION_FAILED;
 }
 
 static gboolean
@@ -1450,7 +1616,7 @@ invite (PuApplication *app,
   g_autofree char *phone_config = g_build_filename (net.dir, "phone", "config.ini", NULL);
   g_autoptr(PuProfile) phone = pu_profile_init (phone_config, "phone", NULL, NULL, &error);
   g_autoptr(PuInviteCode) code = NULL;
-  g_autoptr(PuPairSession) join = NULL;
+  g_autoptr(PuPairingSession) join = NULL;
   g_autofree char *scanned = NULL;
   g_autofree char *keys = NULL;
   g_autofree char *keys_path = NULL;
@@ -1479,11 +1645,10 @@ invite (PuApplication *app,
   g_assert_cmpstr (gtk_label_get_label (widget_child (dialog, PU_TYPE_ADD_DEVICE_WINDOW,
                                                       "code_label")), ==, line);
 
-  join = pu_pair_session_join_code (phone, code, NULL, NULL, &error);
-  g_assert_no_error (error);
+  join = pu_pairing_session_new_join (phone, code);
   wait_until (session_ended, join);
-  g_assert_null (pu_pair_session_get_error (join));
-  g_assert_cmpint (pu_pair_session_get_state (join), ==, PU_PAIR_SESSION_DONE);
+  g_assert_null (pu_pairing_session_get_error (join));
+  g_assert_cmpint (pu_pairing_session_get_state (join), ==, PU_PAIRING_SESSION_DONE);
 
   wait_until (toplevel_exists, GSIZE_TO_POINTER (PU_TYPE_SAS_DIALOG));
   sas = find_toplevel (PU_TYPE_SAS_DIALOG);
@@ -1502,6 +1667,61 @@ invite (PuApplication *app,
   keys_path = g_build_filename (net.dir, "home", "authorized_keys", NULL);
   g_assert_true (g_file_get_contents (keys_path, &keys, NULL, NULL));
   g_assert_nonnull (strstr (keys, expected.verified));
+}
+
+/* The short code to read aloud: a device that uses the same relay joins
+ * with it. */
+static void
+invite_short (PuApplication *app,
+              PuWindow      *window)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *phone_config = g_build_filename (net.dir, "phone", "config.ini", NULL);
+  g_autoptr(PuProfile) phone = pu_profile_init (phone_config, "phone", net.relay->addr, NULL,
+                                                &error);
+  g_autoptr(PuInviteCode) code = NULL;
+  g_autoptr(PuPairingSession) join = NULL;
+  g_autofree char *status = NULL;
+  GtkWidget *dialog;
+  const char *text;
+
+  g_assert_no_error (error);
+  wait_until (relays_connected, app);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "add-device", NULL);
+  wait_until (invite_shows_code, NULL);
+  dialog = find_toplevel (PU_TYPE_ADD_DEVICE_WINDOW);
+  gtk_switch_set_active (widget_child (dialog, PU_TYPE_ADD_DEVICE_WINDOW, "short_switch"), TRUE);
+  g_assert_false (invite_shows_code (NULL));
+  wait_until (invite_shows_code, NULL);
+  g_assert_false (gtk_widget_get_visible (widget_child (dialog, PU_TYPE_ADD_DEVICE_WINDOW,
+                                                        "qr_picture")));
+  text = gtk_label_get_label (widget_child (dialog, PU_TYPE_ADD_DEVICE_WINDOW, "code_label"));
+  code = pu_invite_code_parse (text, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (code->kind, ==, PU_INVITE_CODE_SHORT);
+  /* The tray says a pairing is under way. */
+  status = tray_status (app);
+  g_assert_cmpstr (status, ==, "NeedsAttention");
+  g_clear_pointer (&status, g_free);
+
+  join = pu_pairing_session_new_join (phone, code);
+  wait_until (session_ended, join);
+  g_assert_null (pu_pairing_session_get_error (join));
+  wait_until (toplevel_exists, GSIZE_TO_POINTER (PU_TYPE_SAS_DIALOG));
+  g_assert_nonnull (pu_trust_store_lookup (pu_profile_get_trust_store (
+                                             pu_application_get_profile (app)),
+                                           pu_identity_get_peer_id (
+                                             pu_profile_get_identity (phone))));
+  status = tray_status (app);
+  g_assert_cmpstr (status, ==, "Active");
+}
+
+static void
+test_invite_short (void)
+{
+  net_set_up ();
+  run_app (net.home_config, invite_short);
+  net_tear_down ();
 }
 
 static void
@@ -1606,6 +1826,7 @@ test_hidden_start (void)
                    config_path, NULL };
 
   g_assert_no_error (error);
+  g_assert_nonnull (profile);
   g_signal_connect_after (app, "startup", G_CALLBACK (hidden_startup_cb), NULL);
   body_ran = FALSE;
   g_assert_cmpint (g_application_run (G_APPLICATION (app), 4, argv), ==, 0);
@@ -1644,11 +1865,11 @@ test_start_at_login (void)
 static gboolean
 session_waiting (gconstpointer data)
 {
-  return pu_pair_session_get_state (PU_PAIR_SESSION ((gpointer) data)) ==
-         PU_PAIR_SESSION_WAITING;
+  return pu_pairing_session_get_state (PU_PAIRING_SESSION ((gpointer) data)) ==
+         PU_PAIRING_SESSION_WAITING;
 }
 
-static PuPairSession *first_run_invite;
+static PuPairingSession *first_run_invite;
 
 /* A new device set up with an invite code: it gets its name and identity,
  * pairs with the inviter through the code's relay (which it keeps), and
@@ -1657,7 +1878,8 @@ static void
 first_run_join (PuApplication *app,
                 PuWindow      *window)
 {
-  const char *code = pu_pair_session_get_code (first_run_invite);
+  g_autofree char *code = pu_invite_code_to_string (pu_pairing_session_get_code
+                                                      (first_run_invite));
   GtkWidget *setup = template_child (window, "setup_page");
   const PuPeerId *laptop = pu_identity_get_peer_id (pu_profile_get_identity (net.laptop));
   PuProfile *profile;
@@ -1676,7 +1898,7 @@ first_run_join (PuApplication *app,
   g_assert_cmpstr (visible_page (window), ==, "device");
 
   wait_until (session_ended, first_run_invite);
-  g_assert_null (pu_pair_session_get_error (first_run_invite));
+  g_assert_null (pu_pairing_session_get_error (first_run_invite));
   wait_until (toplevel_exists, GSIZE_TO_POINTER (PU_TYPE_SAS_DIALOG));
   sas = find_toplevel (PU_TYPE_SAS_DIALOG);
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (sas), "confirm");
@@ -1694,13 +1916,10 @@ first_run_join (PuApplication *app,
 static void
 test_first_run_join (void)
 {
-  g_autoptr(GError) error = NULL;
   g_autofree char *fresh = NULL;
 
   net_set_up ();
-  first_run_invite = pu_pair_session_invite (net.laptop, NULL,
-                                             PU_PAIR_SESSION_DEFAULT_TTL_SECONDS, &error);
-  g_assert_no_error (error);
+  first_run_invite = pu_pairing_session_new_invite (net.laptop, FALSE);
   wait_until (session_waiting, first_run_invite);
   fresh = g_build_filename (net.dir, "phone", "config.ini", NULL);
   run_app (fresh, first_run_join);
@@ -1757,6 +1976,12 @@ accessible_names (PuApplication *app,
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.add-service", NULL);
   dialog = find_toplevel (PU_TYPE_SERVICE_DIALOG);
+  g_assert_nonnull (dialog);
+  assert_named (dialog);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.service-access", "s", "web");
+  dialog = find_toplevel (PU_TYPE_ACCESS_DIALOG);
   g_assert_nonnull (dialog);
   assert_named (dialog);
   gtk_window_destroy (GTK_WINDOW (dialog));
@@ -1851,7 +2076,9 @@ screenshot_screens (PuApplication *app,
   RowState online = { window, "Online, relayed" };
   PuProfile *profile = pu_application_get_profile (app);
   static const char *forwards[] = { "ssh", "web" };
+  g_autoptr(PuIdentity) tablet = pu_identity_generate ();
   GtkWidget *dialog;
+  PuSas sas;
 
   gtk_window_set_default_size (GTK_WINDOW (window), 720, 640);
   wait_until (relays_connected, app);
@@ -1861,6 +2088,17 @@ screenshot_screens (PuApplication *app,
   wait_until (first_peer_state_is, &online);
   pu_edit_add_service (profile, "ssh", "127.0.0.1:22", &error);
   g_assert_no_error (error);
+  /* A verified device that is offline, beside the laptop. */
+  pu_trust_store_add (pu_profile_get_trust_store (profile), pu_identity_get_peer_id (tablet),
+                      "Anna's tablet", 0, &error);
+  g_assert_no_error (error);
+  pu_sas_compute (&net.home, pu_identity_get_peer_id (tablet), &sas);
+  pu_trust_store_set_verified (pu_profile_get_trust_store (profile),
+                               pu_identity_get_peer_id (tablet), sas.verified, &error);
+  g_assert_no_error (error);
+  pu_edit_rename_peer (profile, pu_identity_get_peer_id (tablet), "tablet", &error);
+  g_assert_no_error (error);
+  wait_for_rows (window, "peer_list", 2);
 
   save_screenshot (GTK_WIDGET (window), "peers");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "app.show-peer", "s",
@@ -1887,7 +2125,9 @@ screenshot_screens (PuApplication *app,
   show_view (window, "services");
   save_screenshot (GTK_WIDGET (window), "services");
   show_view (window, "this-device");
+  gtk_window_set_default_size (GTK_WINDOW (window), 720, 1200);
   save_screenshot (GTK_WIDGET (window), "this-device");
+  gtk_window_set_default_size (GTK_WINDOW (window), 720, 640);
   show_view (window, "peers");
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "add-device", NULL);
@@ -1980,10 +2220,13 @@ main (int   argc,
   g_test_add_func ("/app/keyboard", test_keyboard);
   g_test_add_func ("/app/empty-lists", test_empty_lists);
   g_test_add_func ("/app/peer-page", test_peer_page);
+  g_test_add_func ("/app/join-validation", test_join_validation);
+  g_test_add_func ("/app/service-access", test_service_access);
   g_test_add_func ("/app/peers-online", test_peers_online);
   g_test_add_func ("/app/service-switch", test_service_switch);
   g_test_add_func ("/app/connect-service", test_connect_service);
   g_test_add_func ("/app/invite", test_invite);
+  g_test_add_func ("/app/invite-short", test_invite_short);
   g_test_add_func ("/app/first-run-join", test_first_run_join);
   g_test_add_func ("/app/accessible-names", test_accessible_names);
   g_test_add_func ("/app/hidden-start", test_hidden_start);

@@ -6,9 +6,8 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "pu-error.h"
-#include "pu-pair-session.h"
 #include "pu-pairing.h"
+#include "pu-pairing-session.h"
 #include "pu-qr-paintable.h"
 #include "pu-sas-dialog.h"
 
@@ -31,37 +30,61 @@ struct _PuAddDeviceWindow
   AdwStatusPage *join_error;
 
   PuApplication *app;
-  PuPairSession *invite;
-  PuPairSession *join;
+  PuPairingSession *invite;
+  PuPairingSession *join;
+  gboolean pairing;      /* told the application */
   guint countdown_id;
 };
 
 G_DEFINE_FINAL_TYPE (PuAddDeviceWindow, pu_add_device_window, ADW_TYPE_WINDOW)
 
+static gboolean
+session_running (PuPairingSession *session)
+{
+  PuPairingSessionState state = pu_pairing_session_get_state (session);
+
+  return state != PU_PAIRING_SESSION_DONE && state != PU_PAIRING_SESSION_FAILED;
+}
+
+/* Keeps the tray's "pairing" in step with this window's sessions. */
+static void
+update_pairing (PuAddDeviceWindow *self)
+{
+  gboolean pairing = (self->invite != NULL && session_running (self->invite)) ||
+                     (self->join != NULL && session_running (self->join));
+
+  if (pairing != self->pairing)
+    {
+      self->pairing = pairing;
+      pu_application_set_pairing (self->app, pairing);
+    }
+}
+
 static void
 drop_session (PuAddDeviceWindow  *self,
-              PuPairSession     **session)
+              PuPairingSession  **session)
 {
   if (*session == NULL)
     return;
   g_signal_handlers_disconnect_by_data (*session, self);
-  pu_pair_session_cancel (*session);
+  pu_pairing_session_cancel (*session);
   g_clear_object (session);
+  update_pairing (self);
 }
 
 /* Pairing done: compare the emoji next, over the main window. */
 static void
 paired (PuAddDeviceWindow *self,
-        PuPairSession     *session)
+        PuPairingSession  *session)
 {
   GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
-  PuProfile *profile = pu_pair_session_get_profile (session);
-  const PuPeerId *peer = pu_pair_session_get_peer (session);
+  PuProfile *profile = pu_pairing_session_get_profile (session);
+  const PuPeerId *peer = pu_pairing_session_get_peer (session);
   GtkWidget *dialog;
 
   if (peer != NULL)
     {
-      pu_application_notify_paired (self->app, peer, pu_pair_session_get_name (session));
+      pu_application_notify_paired (self->app, peer, pu_pairing_session_get_name (session));
       dialog = pu_sas_dialog_new (parent, profile, peer);
       gtk_window_present (GTK_WINDOW (dialog));
     }
@@ -72,7 +95,7 @@ static gboolean
 countdown_cb (gpointer user_data)
 {
   PuAddDeviceWindow *self = user_data;
-  const PuInviteCode *code = self->invite != NULL ? pu_pair_session_get_invite_code (self->invite)
+  const PuInviteCode *code = self->invite != NULL ? pu_pairing_session_get_code (self->invite)
                                                   : NULL;
   gint64 left;
   g_autofree char *text = NULL;
@@ -139,37 +162,28 @@ show_code (PuAddDeviceWindow  *self,
 }
 
 static void
-invite_failed (PuAddDeviceWindow *self,
-               const GError      *error)
-{
-  g_clear_handle_id (&self->countdown_id, g_source_remove);
-  adw_status_page_set_description (self->invite_error,
-                                   g_error_matches (error, PU_ERROR, PU_ERROR_NOT_FOUND)
-                                   ? _("Pairing goes through a relay pinned to its peer ID: "
-                                       "add one on the This Device page")
-                                   : error->message);
-  gtk_stack_set_visible_child_name (self->invite_stack, "error");
-}
-
-static void
 invite_state_cb (PuAddDeviceWindow *self)
 {
-  PuPairSession *session = self->invite;
+  PuPairingSession *session = self->invite;
 
-  switch (pu_pair_session_get_state (session))
+  update_pairing (self);
+  switch (pu_pairing_session_get_state (session))
     {
-    case PU_PAIR_SESSION_CONNECTING:
-    case PU_PAIR_SESSION_PAIRING:
+    case PU_PAIRING_SESSION_CONNECTING:
+    case PU_PAIRING_SESSION_PAIRING:
       gtk_stack_set_visible_child_name (self->invite_stack, "connecting");
       break;
-    case PU_PAIR_SESSION_WAITING:
-      show_code (self, pu_pair_session_get_invite_code (session));
+    case PU_PAIRING_SESSION_WAITING:
+      show_code (self, pu_pairing_session_get_code (session));
       break;
-    case PU_PAIR_SESSION_DONE:
+    case PU_PAIRING_SESSION_DONE:
       paired (self, session);
       break;
-    case PU_PAIR_SESSION_FAILED:
-      invite_failed (self, pu_pair_session_get_error (session));
+    case PU_PAIRING_SESSION_FAILED:
+      g_clear_handle_id (&self->countdown_id, g_source_remove);
+      adw_status_page_set_description (self->invite_error,
+                                       pu_pairing_session_get_error (session)->message);
+      gtk_stack_set_visible_child_name (self->invite_stack, "error");
       break;
     default:
       g_assert_not_reached ();
@@ -180,7 +194,7 @@ static void
 failures_cb (PuAddDeviceWindow *self)
 {
   g_autofree char *text = NULL;
-  guint failures = pu_pair_session_get_failures (self->invite);
+  guint failures = pu_pairing_session_get_failures (self->invite);
 
   /* Translators: a device tried a wrong code; %u of %u attempts. */
   text = g_strdup_printf (_("A device tried a wrong code (%u of %u attempts)"), failures,
@@ -191,23 +205,14 @@ failures_cb (PuAddDeviceWindow *self)
 static void
 start_invite (PuAddDeviceWindow *self)
 {
-  g_autoptr(GError) error = NULL;
   PuProfile *profile = pu_application_get_profile (self->app);
 
   drop_session (self, &self->invite);
   g_clear_handle_id (&self->countdown_id, g_source_remove);
   if (profile == NULL)
     return;
-  self->invite = gtk_switch_get_active (self->short_switch)
-                 ? pu_pair_session_invite_short (profile, NULL,
-                                                 PU_PAIR_SESSION_DEFAULT_TTL_SECONDS, &error)
-                 : pu_pair_session_invite (profile, NULL, PU_PAIR_SESSION_DEFAULT_TTL_SECONDS,
-                                           &error);
-  if (self->invite == NULL)
-    {
-      invite_failed (self, error);
-      return;
-    }
+  self->invite = pu_pairing_session_new_invite (profile,
+                                                gtk_switch_get_active (self->short_switch));
   g_signal_connect_swapped (self->invite, "notify::state", G_CALLBACK (invite_state_cb), self);
   g_signal_connect_swapped (self->invite, "notify::failures", G_CALLBACK (failures_cb), self);
   invite_state_cb (self);
@@ -282,30 +287,25 @@ join_changed_cb (PuAddDeviceWindow *self)
 }
 
 static void
-join_failed (PuAddDeviceWindow *self,
-             const GError      *error)
-{
-  adw_status_page_set_description (self->join_error, error->message);
-  gtk_stack_set_visible_child_name (self->join_stack, "error");
-}
-
-static void
 join_state_cb (PuAddDeviceWindow *self)
 {
-  PuPairSession *session = self->join;
+  PuPairingSession *session = self->join;
 
-  switch (pu_pair_session_get_state (session))
+  update_pairing (self);
+  switch (pu_pairing_session_get_state (session))
     {
-    case PU_PAIR_SESSION_CONNECTING:
-    case PU_PAIR_SESSION_PAIRING:
-    case PU_PAIR_SESSION_WAITING:
+    case PU_PAIRING_SESSION_CONNECTING:
+    case PU_PAIRING_SESSION_PAIRING:
+    case PU_PAIRING_SESSION_WAITING:
       gtk_stack_set_visible_child_name (self->join_stack, "pairing");
       break;
-    case PU_PAIR_SESSION_DONE:
+    case PU_PAIRING_SESSION_DONE:
       paired (self, session);
       break;
-    case PU_PAIR_SESSION_FAILED:
-      join_failed (self, pu_pair_session_get_error (session));
+    case PU_PAIRING_SESSION_FAILED:
+      adw_status_page_set_description (self->join_error,
+                                       pu_pairing_session_get_error (session)->message);
+      gtk_stack_set_visible_child_name (self->join_stack, "error");
       break;
     default:
       g_assert_not_reached ();
@@ -315,7 +315,6 @@ join_state_cb (PuAddDeviceWindow *self)
 static void
 start_join (PuAddDeviceWindow *self)
 {
-  g_autoptr(GError) error = NULL;
   g_autoptr(PuInviteCode) code = parse_join_code (self, NULL);
   PuProfile *profile = pu_application_get_profile (self->app);
 
@@ -324,12 +323,7 @@ start_join (PuAddDeviceWindow *self)
   /* One side at a time: this device joins, so its own invite ends. */
   drop_session (self, &self->invite);
   drop_session (self, &self->join);
-  self->join = pu_pair_session_join_code (profile, code, NULL, NULL, &error);
-  if (self->join == NULL)
-    {
-      join_failed (self, error);
-      return;
-    }
+  self->join = pu_pairing_session_new_join (profile, code);
   g_signal_connect_swapped (self->join, "notify::state", G_CALLBACK (join_state_cb), self);
   join_state_cb (self);
 }

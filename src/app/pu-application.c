@@ -4,7 +4,9 @@
  */
 #include "pu-application.h"
 
+#include <glib-unix.h>
 #include <glib/gi18n-lib.h>
+#include <signal.h>
 
 #include "pu-autostart.h"
 #include "pu-control.h"
@@ -27,18 +29,20 @@ struct _PuApplication
   GDBusConnection *connection;  /* the application's own, from dbus_register */
   PuNode *node;
   PuControl *control;
-  PuForwards *forwards;         /* the node's local forwards */
   GError *node_error;
   char *relays_key;             /* the relays the node was made with */
   GHashTable *online;           /* peer ID strings with a connection */
   GHashTable *last_seen;        /* peer ID string → gint64 * (Unix seconds) */
   PuTray *tray;                 /* while the setting says so */
+  guint n_pairings;             /* under way */
 
   gboolean paused;
   gboolean start_hidden;         /* --hide-window or D-Bus activation */
   gboolean activated;
   gboolean window_shown;
   gboolean held;
+  guint sigterm_id;
+  guint sigint_id;
 };
 
 G_DEFINE_FINAL_TYPE (PuApplication, pu_application, ADW_TYPE_APPLICATION)
@@ -151,6 +155,18 @@ update_tray (PuApplication *self)
       return;
     }
   pu_tray_set_node (self->tray, self->node);
+  pu_tray_set_pairing (self->tray, self->n_pairings > 0);
+}
+
+void
+pu_application_set_pairing (PuApplication *self,
+                            gboolean       pairing)
+{
+  g_return_if_fail (PU_IS_APPLICATION (self));
+  g_return_if_fail (pairing || self->n_pairings > 0);
+
+  self->n_pairings = pairing ? self->n_pairings + 1 : self->n_pairings - 1;
+  update_tray (self);
 }
 
 static void
@@ -163,9 +179,8 @@ stop_node (PuApplication *self)
       g_signal_handlers_disconnect_by_data (self->node, self);
       pu_node_stop (self->node);
     }
-  if (self->forwards != NULL)
-    pu_forwards_close_all (self->forwards);
-  g_clear_object (&self->forwards);
+  if (self->control != NULL)
+    pu_forwards_close_all (pu_control_get_forwards (self->control));
   /* The control API goes first: it removes the socket. */
   g_clear_object (&self->control);
   g_clear_object (&self->node);
@@ -211,9 +226,13 @@ start_node (PuApplication *self)
 
   self->node = g_steal_pointer (&node);
   self->control = g_steal_pointer (&control);
-  self->forwards = pu_forwards_new (self->node);
   g_signal_connect_swapped (self->node, "peer-changed", G_CALLBACK (peer_changed_cb), self);
   pu_node_start (self->node);
+  /* The settings it started with are the ones to roll back to, as for the
+   * daemon. */
+  if (!pu_config_archive (pu_profile_get_config (self->profile), &error))
+    g_message ("Could not archive %s: %s",
+               pu_config_get_path (pu_profile_get_config (self->profile)), error->message);
   update_tray (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NODE]);
 }
@@ -328,7 +347,8 @@ pu_application_get_forwards (PuApplication *self)
 {
   g_return_val_if_fail (PU_IS_APPLICATION (self), NULL);
 
-  return self->forwards;
+  /* The control API's own: its clients see what the app opens. */
+  return self->control != NULL ? pu_control_get_forwards (self->control) : NULL;
 }
 
 const GError *
@@ -518,6 +538,14 @@ static const GActionEntry app_actions[] = {
   { .name = "help", .activate = help_activated },
 };
 
+/* The session ending (SIGTERM) or Ctrl+C stop the core as Quit does. */
+static gboolean
+quit_signal_cb (gpointer user_data)
+{
+  g_action_group_activate_action (G_ACTION_GROUP (user_data), "quit", NULL);
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 start_at_login_changed_cb (PuApplication *self)
 {
@@ -534,6 +562,7 @@ pu_application_startup (GApplication *application)
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *help_accels[] = { "F1", NULL };
   static const char *preferences_accels[] = { "<Control>comma", NULL };
+  static const char *add_device_accels[] = { "<Control>n", NULL };
 
   G_APPLICATION_CLASS (pu_application_parent_class)->startup (application);
 
@@ -543,7 +572,11 @@ pu_application_startup (GApplication *application)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.help", help_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences",
                                          preferences_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.add-device",
+                                         add_device_accels);
   gtk_window_set_default_icon_name (PU_APP_ID);
+  self->sigterm_id = g_unix_signal_add (SIGTERM, quit_signal_cb, self);
+  self->sigint_id = g_unix_signal_add (SIGINT, quit_signal_cb, self);
 
   self->settings = g_settings_new (PU_APP_ID);
   g_signal_connect_swapped (self->settings, "changed::run-in-background",
@@ -569,6 +602,8 @@ pu_application_shutdown (GApplication *application)
 
   stop_node (self);
   g_clear_object (&self->tray);
+  g_clear_handle_id (&self->sigterm_id, g_source_remove);
+  g_clear_handle_id (&self->sigint_id, g_source_remove);
 
   G_APPLICATION_CLASS (pu_application_parent_class)->shutdown (application);
 }
@@ -696,7 +731,6 @@ pu_application_finalize (GObject *object)
   g_clear_pointer (&self->config_path, g_free);
   g_clear_object (&self->profile);
   g_clear_error (&self->profile_error);
-  g_clear_object (&self->forwards);
   g_clear_object (&self->control);
   g_clear_object (&self->node);
   g_clear_error (&self->node_error);

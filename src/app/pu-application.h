@@ -59,6 +59,10 @@ gint64         pu_application_get_last_seen     (PuApplication  *self,
                                                  const PuPeerId *peer);
 /* The private socket the control API listens on (NULL when not). */
 const char    *pu_application_get_socket_path   (PuApplication  *self);
+/* A pairing started (@pairing TRUE) or ended: the tray shows it while any
+ * is under way. */
+void           pu_application_set_pairing       (PuApplication  *self,
+                                                 gboolean        pairing);
 /* Tells the user that pairing with @peer (called @name here) finished. */
 void           pu_application_notify_paired     (PuApplication  *self,
                                                  const PuPeerId *peer,

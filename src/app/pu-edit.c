@@ -7,6 +7,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "pu-error.h"
+#include "pu-services.h"
 
 gboolean
 pu_edit_config (PuProfile   *profile,
@@ -21,7 +22,7 @@ pu_edit_config (PuProfile   *profile,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   config = pu_config_load (pu_config_get_path (pu_profile_get_config (profile)), error);
-  return config != NULL && edit (config, data, error) && pu_config_save (config, error) &&
+  return config != NULL && edit (config, data, error) &&
          pu_profile_reload_config (profile, error);
 }
 
@@ -41,7 +42,7 @@ remove_names (PuConfig  *config,
       if (!pu_config_remove_name (config, copy, error))
         return FALSE;
     }
-  return TRUE;
+  return pu_config_save (config, error);
 }
 
 gboolean
@@ -88,7 +89,8 @@ rename_peer (PuConfig  *config,
       return FALSE;
     }
   return remove_names (config, (gpointer) rename->peer, error) &&
-         pu_config_set_name (config, rename->name, rename->peer, error);
+         pu_config_set_name (config, rename->name, rename->peer, error) &&
+         pu_config_save (config, error);
 }
 
 gboolean
@@ -103,9 +105,10 @@ pu_edit_rename_peer (PuProfile      *profile,
 }
 
 typedef struct {
-  const char *service;
-  const char *address;
-  gboolean    enabled;
+  const char         *service;
+  const char         *address;
+  gboolean            enabled;
+  const char * const *allowed;
 } Service;
 
 static gboolean
@@ -115,7 +118,7 @@ set_service_enabled (PuConfig  *config,
 {
   Service *service = data;
 
-  return pu_config_set_service_enabled (config, service->service, service->enabled, error);
+  return pu_services_set_enabled (config, service->service, service->enabled, error);
 }
 
 gboolean
@@ -136,7 +139,7 @@ add_service (PuConfig  *config,
 {
   Service *service = data;
 
-  return pu_config_add_service (config, service->service, service->address, error);
+  return pu_services_add (config, service->service, service->address, NULL, error);
 }
 
 gboolean
@@ -151,11 +154,32 @@ pu_edit_add_service (PuProfile   *profile,
 }
 
 static gboolean
+set_service_allowed (PuConfig  *config,
+                     gpointer   data,
+                     GError   **error)
+{
+  Service *service = data;
+
+  return pu_services_set_allowed (config, service->service, service->allowed, error);
+}
+
+gboolean
+pu_edit_set_service_allowed (PuProfile          *profile,
+                             const char         *service,
+                             const char * const *allowed,
+                             GError            **error)
+{
+  Service edit = { .service = service, .allowed = allowed };
+
+  return pu_edit_config (profile, set_service_allowed, &edit, error);
+}
+
+static gboolean
 remove_service (PuConfig  *config,
                 gpointer   data,
                 GError   **error)
 {
-  return pu_config_remove_service (config, data, error);
+  return pu_services_remove (config, data, error);
 }
 
 gboolean
@@ -171,7 +195,7 @@ set_device_name (PuConfig  *config,
                  gpointer   data,
                  GError   **error)
 {
-  return pu_config_set_device_name (config, data, error);
+  return pu_config_set_device_name (config, data, error) && pu_config_save (config, error);
 }
 
 gboolean
@@ -187,7 +211,7 @@ add_relay (PuConfig  *config,
            gpointer   data,
            GError   **error)
 {
-  return pu_config_add_relay (config, data, error);
+  return pu_config_add_relay (config, data, error) && pu_config_save (config, error);
 }
 
 gboolean

@@ -1,8 +1,9 @@
 /* pu-edit.h — changes the app makes to a device's files
  *
- * config.ini is changed on a fresh copy read from disk, saved atomically,
- * and then read again by the profile, so that the node, the window and any
- * other process see the change the same way (::config-changed).
+ * config.ini is changed on a fresh copy read from disk and saved atomically
+ * (services through pu-services.h, like the CLI and the control API), then
+ * read again by the profile, so that the node, the window and any other
+ * process see the change the same way (::config-changed).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -12,6 +13,7 @@
 
 G_BEGIN_DECLS
 
+/* Changes @config and saves it. */
 typedef gboolean (*PuEditFunc) (PuConfig  *config,
                                 gpointer   data,
                                 GError   **error);
@@ -36,6 +38,11 @@ gboolean pu_edit_set_service_enabled (PuProfile      *profile,
 gboolean pu_edit_add_service         (PuProfile      *profile,
                                       const char     *service,
                                       const char     *address,
+                                      GError        **error);
+/* @allowed (nullable, may be empty): every authorized device. */
+gboolean pu_edit_set_service_allowed (PuProfile      *profile,
+                                      const char     *service,
+                                      const char * const *allowed,
                                       GError        **error);
 gboolean pu_edit_remove_service      (PuProfile      *profile,
                                       const char     *service,

@@ -17,7 +17,6 @@ struct _PuQrPaintable
 {
   GObject parent_instance;
 
-  char *text;
   GBytes *modules;
   guint width;
 };
@@ -40,10 +39,10 @@ pu_qr_paintable_snapshot (GdkPaintable *paintable,
   const guint8 *modules = g_bytes_get_data (self->modules, NULL);
   double side = MIN (width, height);
   guint total = self->width + 2 * QUIET_ZONE;
-  /* Whole pixels a module, so that the code stays sharp. */
-  double module = MAX (1.0, floor (side / total));
-  double x0 = floor ((width - module * total) / 2);
-  double y0 = floor ((height - module * total) / 2);
+  /* Whole pixels a module, so that the code stays sharp; centered. */
+  double module = MAX (1, (int) (side / total));
+  double x0 = (int) ((width - module * total) / 2);
+  double y0 = (int) ((height - module * total) / 2);
 
   gtk_snapshot_append_color (GTK_SNAPSHOT (snapshot), &light,
                              &GRAPHENE_RECT_INIT (x0, y0, module * total, module * total));
@@ -103,7 +102,6 @@ pu_qr_paintable_finalize (GObject *object)
 {
   PuQrPaintable *self = PU_QR_PAINTABLE (object);
 
-  g_clear_pointer (&self->text, g_free);
   g_clear_pointer (&self->modules, g_bytes_unref);
 
   G_OBJECT_CLASS (pu_qr_paintable_parent_class)->finalize (object);
@@ -131,16 +129,7 @@ pu_qr_paintable_new (const char  *text,
   self->modules = pu_qr_encode (text, &self->width, error);
   if (self->modules == NULL)
     return NULL;
-  self->text = g_strdup (text);
   return g_steal_pointer (&self);
-}
-
-const char *
-pu_qr_paintable_get_text (PuQrPaintable *self)
-{
-  g_return_val_if_fail (PU_IS_QR_PAINTABLE (self), NULL);
-
-  return self->text;
 }
 
 GdkTexture *

@@ -14,7 +14,6 @@ G_DECLARE_FINAL_TYPE (PuQrPaintable, pu_qr_paintable, PU, QR_PAINTABLE, GObject)
 
 PuQrPaintable *pu_qr_paintable_new      (const char     *text,
                                          GError        **error);
-const char    *pu_qr_paintable_get_text (PuQrPaintable  *self);
 /* The code drawn @module_size pixels a module, with its quiet zone. */
 GdkTexture    *pu_qr_paintable_render   (PuQrPaintable  *self,
                                          guint           module_size);

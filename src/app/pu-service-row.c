@@ -11,6 +11,7 @@ struct _PuServiceRow
   AdwActionRow parent_instance;
 
   GtkSwitch *enabled_switch;
+  GtkWidget *access_button;
   GtkWidget *remove_button;
   char *name;
 };
@@ -35,6 +36,7 @@ pu_service_row_class_init (PuServiceRowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/dev/peerup/PeerUp/pu-service-row.ui");
   gtk_widget_class_bind_template_child (widget_class, PuServiceRow, enabled_switch);
+  gtk_widget_class_bind_template_child (widget_class, PuServiceRow, access_button);
   gtk_widget_class_bind_template_child (widget_class, PuServiceRow, remove_button);
 }
 
@@ -111,6 +113,12 @@ pu_service_row_new (const PuService *service,
   label = g_strdup_printf (_("Share %s"), service->name);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->enabled_switch),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  g_free (label);
+  /* Translators: %s is a service name. */
+  label = g_strdup_printf (_("Choose who may use %s"), service->name);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->access_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (self->access_button), "s", service->name);
   g_free (label);
   /* Translators: %s is a service name. */
   label = g_strdup_printf (_("Remove %s"), service->name);

@@ -14,8 +14,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (PuServiceRow, pu_service_row, PU, SERVICE_ROW, AdwActionRow)
 
 /* Peers allowed by ID are named from @config's [names]. The switch
- * activates win.enable-service ((sb): name, enabled); the remove button
- * win.remove-service (s). */
+ * activates win.enable-service ((sb): name, enabled), the access button
+ * win.service-access (s), the remove button win.remove-service (s). */
 GtkWidget *pu_service_row_new (const PuService *service,
                                PuConfig        *config);
 

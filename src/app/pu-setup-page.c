@@ -119,6 +119,13 @@ set_up_activated (GtkWidget  *widget,
     pu_window_join (PU_WINDOW (root), row_text (self->code_row));
 }
 
+/* Enter in any field sets the device up once all is well. */
+static void
+entry_activated_cb (PuSetupPage *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "setup.set-up", NULL);
+}
+
 static void
 pu_setup_page_dispose (GObject *object)
 {
@@ -142,6 +149,7 @@ pu_setup_page_class_init (PuSetupPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PuSetupPage, relay_row);
   gtk_widget_class_bind_template_child (widget_class, PuSetupPage, error_label);
   gtk_widget_class_bind_template_callback (widget_class, validate);
+  gtk_widget_class_bind_template_callback (widget_class, entry_activated_cb);
   gtk_widget_class_install_action (widget_class, "setup.set-up", NULL, set_up_activated);
 }
 

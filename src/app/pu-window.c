@@ -6,6 +6,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "pu-access-dialog.h"
 #include "pu-add-device-window.h"
 #include "pu-edit.h"
 #include "pu-peer-page.h"
@@ -512,6 +513,22 @@ enable_service_activated (GtkWidget  *widget,
 }
 
 static void
+service_access_activated (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  PuWindow *self = PU_WINDOW (widget);
+  GtkWidget *dialog;
+
+  if (self->profile == NULL)
+    return;
+  dialog = pu_access_dialog_new (GTK_WINDOW (self), self->profile,
+                                 g_variant_get_string (parameter, NULL));
+  if (dialog != NULL)
+    gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 remove_service_activated (GtkWidget  *widget,
                           const char *action_name,
                           GVariant   *parameter)
@@ -646,6 +663,8 @@ pu_window_class_init (PuWindowClass *klass)
                                    add_service_activated);
   gtk_widget_class_install_action (widget_class, "win.enable-service", "(sb)",
                                    enable_service_activated);
+  gtk_widget_class_install_action (widget_class, "win.service-access", "s",
+                                   service_access_activated);
   gtk_widget_class_install_action (widget_class, "win.remove-service", "s",
                                    remove_service_activated);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.back",

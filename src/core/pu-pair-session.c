@@ -5,7 +5,6 @@
 #include "pu-pair-session.h"
 
 #include <glib/gi18n-lib.h>
-#include <string.h>
 
 #include "pu-error.h"
 #include "pu-label.h"
@@ -14,33 +13,21 @@
 
 struct _PuPairSession
 {
-  GObject             parent_instance;
+  GObject        parent_instance;
 
-  PuProfile          *profile;
-  PuRelayClient      *relay;
-  PuRelayAddr        *address;    /* the relay pairing goes through */
-  PuInviteCode       *code;       /* joiner: from the start; inviter: once ready */
-  PuPairing          *pairing;
-  char               *name;
-  gint64              ttl;        /* inviter */
-  gboolean            inviter;
-  gboolean            short_code; /* inviter */
-  gboolean            connected;
-  PuPairSessionState  state;
-  guint               failures;
-  GError             *error;
-  char               *code_text;  /* inviter, once ready */
-  char               *uri;
-  /* after joining a relay pairing group */
-  PuRelayMember      *members;
-  guint               n_members;
-};
-
-enum {
-  PROP_0,
-  PROP_STATE,
-  PROP_FAILURES,
-  N_PROPS
+  PuProfile     *profile;
+  PuRelayClient *relay;
+  PuRelayAddr   *address;   /* inviter: its relay */
+  PuInviteCode  *code;
+  PuPairing     *pairing;
+  char          *name;
+  gint64         ttl;       /* inviter */
+  gboolean       inviter;
+  gboolean       short_code; /* inviter: make one; joiner: was given one */
+  gboolean       connected;
+  gboolean       finished;
+  char          *code_text; /* inviter, once ready */
+  char          *uri;
 };
 
 enum {
@@ -50,7 +37,6 @@ enum {
   N_SIGNALS
 };
 
-static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (PuPairSession, pu_pair_session, G_TYPE_OBJECT)
@@ -61,44 +47,20 @@ now_seconds (void)
   return g_get_real_time () / G_USEC_PER_SEC;
 }
 
-static gboolean
-is_over (PuPairSession *self)
-{
-  return self->state == PU_PAIR_SESSION_DONE || self->state == PU_PAIR_SESSION_FAILED;
-}
-
-static void
-set_state (PuPairSession      *self,
-           PuPairSessionState  state)
-{
-  self->state = state;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
-}
-
 static void
 finish (PuPairSession *self,
         const GError  *error)
 {
-  if (is_over (self))
+  if (self->finished)
     return;
+  self->finished = TRUE;
   g_signal_handlers_disconnect_by_data (self->relay, self);
   if (self->pairing != NULL)
     g_signal_handlers_disconnect_by_data (self->pairing, self);
   pu_relay_client_stop (self->relay);
-  self->error = error != NULL ? g_error_copy (error) : NULL;
   g_object_ref (self);
-  set_state (self, error != NULL ? PU_PAIR_SESSION_FAILED : PU_PAIR_SESSION_DONE);
   g_signal_emit (self, signals[SIGNAL_FINISHED], 0, error);
   g_object_unref (self);
-}
-
-/* Ends the pairing with @error (taken). */
-static void
-fail (PuPairSession *self,
-      GError        *error)
-{
-  finish (self, error);
-  g_error_free (error);
 }
 
 static void
@@ -114,19 +76,19 @@ wrong_code_cb (PuPairing     *pairing,
                guint          failures,
                PuPairSession *self)
 {
-  self->failures = failures;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FAILURES]);
   g_signal_emit (self, signals[SIGNAL_WRONG_CODE], 0, failures);
 }
 
+/* The code is complete: the PAKE can run. */
 static void
 start_pairing (PuPairSession *self)
 {
   if (self->inviter)
     {
-      self->pairing = pu_pairing_new_inviter (self->profile, self->relay, self->code, self->name);
+      self->pairing = pu_pairing_new_inviter (self->profile, self->relay, self->code,
+                                              self->name);
       self->code_text = pu_invite_code_to_string (self->code);
-      if (self->code->kind == PU_INVITE_CODE_FULL)
+      if (!self->short_code)
         self->uri = pu_invite_code_to_uri (self->code);
     }
   else
@@ -135,29 +97,19 @@ start_pairing (PuPairSession *self)
     }
   g_signal_connect (self->pairing, "finished", G_CALLBACK (pairing_finished_cb), self);
   g_signal_connect (self->pairing, "wrong-code", G_CALLBACK (wrong_code_cb), self);
-  if (!self->inviter)
-    {
-      set_state (self, PU_PAIR_SESSION_PAIRING);
-      return;
-    }
-  set_state (self, PU_PAIR_SESSION_WAITING);
-  g_signal_emit (self, signals[SIGNAL_READY], 0);
+  if (self->inviter)
+    g_signal_emit (self, signals[SIGNAL_READY], 0);
 }
 
-static gboolean
-made_here (PuPairSession  *self,
-           const PuPeerId *inviter,
-           GError        **error)
+static void
+fail (PuPairSession *self,
+      GError        *error)
 {
-  if (!pu_peer_id_equal (inviter, pu_identity_get_peer_id (pu_profile_get_identity
-                                                             (self->profile))))
-    return FALSE;
-  g_set_error (error, PU_ERROR, PU_ERROR_INVALID_ARGUMENT,
-               _("This code was made on this device; join it on the other device"));
-  return TRUE;
+  finish (self, error);
+  g_error_free (error);
 }
 
-/* The relay's answer to claiming (inviter) or opening (joiner) a nameplate. */
+/* The relay's answer about the short code's number. */
 static void
 nameplate_cb (PuRelayClient  *relay,
               guint           number,
@@ -166,14 +118,13 @@ nameplate_cb (PuRelayClient  *relay,
               PuPairSession  *self)
 {
   PuIdentity *identity = pu_profile_get_identity (self->profile);
-  GError *error = NULL;
 
   g_signal_handlers_disconnect_by_func (relay, nameplate_cb, self);
   if (self->inviter)
     {
       if (number == 0)
         {
-          fail (self, g_error_new (PU_ERROR, PU_ERROR_PAIRING,
+          fail (self, g_error_new (PU_ERROR, PU_ERROR_FAILED,
                                    _("The relay has no free number for a short code; try "
                                      "again later or use the full code")));
           return;
@@ -188,18 +139,18 @@ nameplate_cb (PuRelayClient  *relay,
     {
       if (inviter == NULL)
         {
-          g_autofree char *text = pu_relay_addr_to_string (self->address);
-
           fail (self, g_error_new (PU_ERROR, PU_ERROR_PAIRING,
                                    _("Pairing failed: the relay %s has no invite %u (it "
-                                     "expired, was used or tried too often, or the number "
-                                     "is wrong); ask for a new code"), text,
-                                   self->code->nameplate));
+                                     "expired, was used or tried too often, or the number is "
+                                     "wrong); ask for a new code"),
+                                   pu_relay_client_get_address (relay), self->code->nameplate));
           return;
         }
-      if (made_here (self, inviter, &error))
+      if (pu_peer_id_equal (inviter, pu_identity_get_peer_id (identity)))
         {
-          fail (self, error);
+          fail (self, g_error_new (PU_ERROR, PU_ERROR_INVALID_ARGUMENT,
+                                   _("This code was made on this device; join it on the other "
+                                     "device")));
           return;
         }
       self->code->inviter = *inviter;
@@ -211,85 +162,32 @@ nameplate_cb (PuRelayClient  *relay,
   start_pairing (self);
 }
 
-/* The relay's answer to joining its pairing group. */
-static void
-members_cb (PuRelayClient       *relay,
-            guint                status,
-            const PuRelayMember *members,
-            guint                n,
-            PuPairSession       *self)
-{
-  GError *error = NULL;
-
-  /* Only the answer to joining, not the introductions around it. */
-  if (status == PU_RELAY_MEMBERS_INTRODUCED)
-    return;
-  if (status != PU_RELAY_MEMBERS_JOINED)
-    {
-      fail (self, g_error_new (PU_ERROR, PU_ERROR_PAIRING,
-                               _("Pairing failed; ask the relay's operator for a new code")));
-      return;
-    }
-  n = MIN (n, PU_RELAY_GROUP_MAX);
-  if (!pu_pairing_store_members (self->profile, self->code->relay, members, n, NULL, &error))
-    {
-      fail (self, error);
-      return;
-    }
-  self->members = g_memdup2 (members, n * sizeof *members);
-  self->n_members = n;
-  finish (self, NULL);
-}
-
-static gboolean
-is_group_code (const PuInviteCode *code)
-{
-  return code->kind == PU_INVITE_CODE_FULL &&
-         pu_peer_id_equal (&code->inviter, &code->relay->peer_id);
-}
-
 static void
 relay_connected_cb (PuRelayClient *relay,
                     PuPairSession *self)
 {
   GError *error = NULL;
-  gboolean sent = TRUE;
+  gboolean sent;
 
-  /* After a reconnection the code's instance has changed: only the first
-   * connection counts. */
   if (self->connected)
     return;
   self->connected = TRUE;
-  if (self->inviter && !self->short_code)
+  if (!self->short_code)
     {
-      PuIdentity *identity = pu_profile_get_identity (self->profile);
-
-      self->code = pu_invite_code_new_full (self->address, pu_identity_get_peer_id (identity),
-                                            pu_relay_client_get_instance (relay),
-                                            now_seconds () + self->ttl,
-                                            pu_config_get_network (pu_profile_get_config
-                                                                     (self->profile)));
+      if (self->inviter)
+        self->code = pu_invite_code_new_full (self->address,
+                                              pu_identity_get_peer_id (
+                                                pu_profile_get_identity (self->profile)),
+                                              pu_relay_client_get_instance (relay),
+                                              now_seconds () + self->ttl,
+                                              pu_config_get_network (
+                                                pu_profile_get_config (self->profile)));
       start_pairing (self);
+      return;
     }
-  else if (self->inviter || self->code->kind == PU_INVITE_CODE_SHORT)
-    {
-      g_signal_connect (relay, "nameplate", G_CALLBACK (nameplate_cb), self);
-      sent = self->inviter
-             ? pu_relay_client_claim_nameplate (relay, (guint) self->ttl, &error)
-             : pu_relay_client_open_nameplate (relay, self->code->nameplate, &error);
-    }
-  else if (is_group_code (self->code))
-    {
-      g_autofree char *name = pu_profile_dup_device_name (self->profile);
-
-      g_signal_connect (relay, "members", G_CALLBACK (members_cb), self);
-      sent = pu_relay_client_join_group (relay, self->code->secret, name, &error);
-      set_state (self, PU_PAIR_SESSION_PAIRING);
-    }
-  else
-    {
-      start_pairing (self);
-    }
+  g_signal_connect (relay, "nameplate", G_CALLBACK (nameplate_cb), self);
+  sent = self->inviter ? pu_relay_client_claim_nameplate (relay, (guint) self->ttl, &error)
+                       : pu_relay_client_open_nameplate (relay, self->code->nameplate, &error);
   if (!sent)
     fail (self, error);
 }
@@ -301,13 +199,13 @@ relay_disconnected_cb (PuRelayClient *relay,
                        const GError  *error,
                        PuPairSession *self)
 {
-  g_autofree char *text = NULL;
+  g_autoptr(GError) failure = NULL;
 
   if (self->connected || error == NULL)
     return;
-  text = pu_relay_addr_to_string (self->address);
-  fail (self, g_error_new (PU_ERROR, PU_ERROR_IO, _("Could not reach the relay %s: %s"), text,
-                           error->message));
+  failure = g_error_new (PU_ERROR, PU_ERROR_FAILED, _("Could not reach the relay %s: %s"),
+                         pu_relay_client_get_address (relay), error->message);
+  finish (self, failure);
 }
 
 static PuPairSession *
@@ -333,12 +231,12 @@ start (PuPairSession *self)
   pu_relay_client_start (self->relay);
 }
 
-static PuPairSession *
-invite (PuProfile   *profile,
-        const char  *name,
-        gint64       ttl,
-        gboolean     short_code,
-        GError     **error)
+PuPairSession *
+pu_pair_session_invite (PuProfile   *profile,
+                        const char  *name,
+                        gint64       ttl,
+                        gboolean     short_code,
+                        GError     **error)
 {
   g_autoptr(PuPairSession) self = NULL;
   GPtrArray *relays;
@@ -379,46 +277,25 @@ invite (PuProfile   *profile,
   return g_steal_pointer (&self);
 }
 
-PuPairSession *
-pu_pair_session_invite (PuProfile   *profile,
-                        const char  *name,
-                        gint64       ttl,
-                        GError     **error)
-{
-  return invite (profile, name, ttl, FALSE, error);
-}
-
-PuPairSession *
-pu_pair_session_invite_short (PuProfile   *profile,
-                              const char  *name,
-                              gint64       ttl,
-                              GError     **error)
-{
-  return invite (profile, name, ttl, TRUE, error);
-}
-
-/* The relay a short code is joined through: @given or the first configured
- * one; pinned when this device knows its peer ID, else pinned by the
- * pairing itself. */
-static PuRelayAddr *
-short_code_relay (PuConfig          *config,
-                  const PuRelayAddr *given,
-                  GError           **error)
+PuRelayAddr *
+pu_pair_session_short_code_relay (PuConfig           *config,
+                                  const PuRelayAddr  *given,
+                                  GError            **error)
 {
   GPtrArray *relays = pu_config_get_relays (config);
   g_autoptr(PuRelayAddr) chosen = NULL;
 
   if (given == NULL && relays->len == 0)
     {
-      g_set_error (error, PU_ERROR, PU_ERROR_NOT_FOUND,
-                   _("A short code needs the inviting device's relay: add that relay first, "
-                     "or use the full code"));
+      g_set_error (error, PU_ERROR, PU_ERROR_INVALID_ARGUMENT,
+                   _("A short code needs the inviting device's relay: give it with "
+                     "--relay ADDR"));
       return NULL;
     }
-  chosen = pu_relay_addr_copy (given != NULL ? given : g_ptr_array_index (relays, 0));
+  chosen = pu_relay_addr_copy (given != NULL ? given : relays->pdata[0]);
   for (guint i = 0; i < relays->len; i++)
     {
-      const PuRelayAddr *known = g_ptr_array_index (relays, i);
+      const PuRelayAddr *known = relays->pdata[i];
 
       if (!known->has_peer_id || !pu_relay_addr_equal (known, chosen))
         continue;
@@ -427,8 +304,8 @@ short_code_relay (PuConfig          *config,
           g_autofree char *text = pu_relay_addr_to_string (known);
 
           g_set_error (error, PU_ERROR, PU_ERROR_INVALID_ARGUMENT,
-                       _("The relay %s is pinned here to another peer ID; check the address"),
-                       text);
+                       _("--relay: the relay %s is pinned here to another peer ID; check the "
+                         "address"), text);
           return NULL;
         }
       chosen->peer_id = known->peer_id;
@@ -438,67 +315,57 @@ short_code_relay (PuConfig          *config,
 }
 
 PuPairSession *
-pu_pair_session_join_code (PuProfile          *profile,
-                           const PuInviteCode *code,
-                           const PuRelayAddr  *relay,
-                           const char         *name,
-                           GError            **error)
+pu_pair_session_join (PuProfile          *profile,
+                      const char         *code,
+                      const char         *name,
+                      const PuRelayAddr  *relay,
+                      GError            **error)
 {
   g_autoptr(PuPairSession) self = NULL;
+  PuIdentity *identity;
 
   g_return_val_if_fail (PU_IS_PROFILE (profile), NULL);
   g_return_val_if_fail (code != NULL, NULL);
 
-  if (!pu_invite_code_check_expiry (code, now_seconds (), error))
-    return NULL;
   self = session_new (profile, name, error);
   if (self == NULL)
     return NULL;
-  self->code = pu_invite_code_copy (code);
-  if (code->kind == PU_INVITE_CODE_SHORT)
+  self->code = pu_invite_code_parse (code, error);
+  if (self->code == NULL || !pu_invite_code_check_expiry (self->code, now_seconds (), error))
+    return NULL;
+  identity = pu_profile_get_identity (profile);
+  self->short_code = self->code->kind == PU_INVITE_CODE_SHORT;
+  if (self->short_code)
     {
-      g_clear_pointer (&self->code->relay, pu_relay_addr_free);
-      self->code->relay = short_code_relay (pu_profile_get_config (profile), relay, error);
+      self->code->relay = pu_pair_session_short_code_relay (pu_profile_get_config (profile),
+                                                            relay, error);
       if (self->code->relay == NULL)
         return NULL;
     }
-  else if (made_here (self, &code->inviter, error))
+  else if (relay != NULL)
     {
+      g_set_error (error, PU_ERROR, PU_ERROR_INVALID_ARGUMENT,
+                   _("A full code names its relay; give a relay with short codes only"));
       return NULL;
     }
-  self->address = pu_relay_addr_copy (self->code->relay);
+  else if (pu_peer_id_equal (&self->code->inviter, &self->code->relay->peer_id))
+    {
+      g_set_error (error, PU_ERROR, PU_ERROR_INVALID_ARGUMENT,
+                   _("A relay group's code is joined with `peerup join CODE`"));
+      return NULL;
+    }
+  else if (pu_peer_id_equal (&self->code->inviter, pu_identity_get_peer_id (identity)))
+    {
+      g_set_error (error, PU_ERROR, PU_ERROR_INVALID_ARGUMENT,
+                   _("This code was made on this device; join it on the other device"));
+      return NULL;
+    }
   /* A device the relay does not know yet may still pair through it. */
-  self->relay = pu_relay_client_new_for_pairing (pu_profile_get_identity (profile),
-                                                 self->address, error);
+  self->relay = pu_relay_client_new_for_pairing (identity, self->code->relay, error);
   if (self->relay == NULL)
     return NULL;
   start (self);
   return g_steal_pointer (&self);
-}
-
-PuPairSession *
-pu_pair_session_join (PuProfile   *profile,
-                      const char  *code,
-                      const char  *name,
-                      GError     **error)
-{
-  g_autoptr(PuInviteCode) parsed = NULL;
-
-  g_return_val_if_fail (PU_IS_PROFILE (profile), NULL);
-  g_return_val_if_fail (code != NULL, NULL);
-
-  parsed = pu_invite_code_parse (code, error);
-  if (parsed == NULL)
-    return NULL;
-  return pu_pair_session_join_code (profile, parsed, NULL, name, error);
-}
-
-PuProfile *
-pu_pair_session_get_profile (PuPairSession *self)
-{
-  g_return_val_if_fail (PU_IS_PAIR_SESSION (self), NULL);
-
-  return self->profile;
 }
 
 gboolean
@@ -509,28 +376,12 @@ pu_pair_session_is_inviter (PuPairSession *self)
   return self->inviter;
 }
 
-PuPairSessionState
-pu_pair_session_get_state (PuPairSession *self)
-{
-  g_return_val_if_fail (PU_IS_PAIR_SESSION (self), PU_PAIR_SESSION_FAILED);
-
-  return self->state;
-}
-
 const PuRelayAddr *
 pu_pair_session_get_relay (PuPairSession *self)
 {
   g_return_val_if_fail (PU_IS_PAIR_SESSION (self), NULL);
 
-  return self->address;
-}
-
-const PuInviteCode *
-pu_pair_session_get_invite_code (PuPairSession *self)
-{
-  g_return_val_if_fail (PU_IS_PAIR_SESSION (self), NULL);
-
-  return self->inviter ? self->code : NULL;
+  return self->inviter ? self->address : self->code->relay;
 }
 
 const char *
@@ -549,30 +400,12 @@ pu_pair_session_get_uri (PuPairSession *self)
   return self->uri;
 }
 
-guint
-pu_pair_session_get_failures (PuPairSession *self)
-{
-  g_return_val_if_fail (PU_IS_PAIR_SESSION (self), 0);
-
-  return self->failures;
-}
-
-const GError *
-pu_pair_session_get_error (PuPairSession *self)
-{
-  g_return_val_if_fail (PU_IS_PAIR_SESSION (self), NULL);
-
-  return self->error;
-}
-
 const PuPeerId *
 pu_pair_session_get_peer (PuPairSession *self)
 {
   g_return_val_if_fail (PU_IS_PAIR_SESSION (self), NULL);
 
-  if (self->state != PU_PAIR_SESSION_DONE || self->pairing == NULL)
-    return NULL;
-  return pu_pairing_get_peer (self->pairing);
+  return self->finished && self->pairing != NULL ? pu_pairing_get_peer (self->pairing) : NULL;
 }
 
 const char *
@@ -580,20 +413,7 @@ pu_pair_session_get_name (PuPairSession *self)
 {
   g_return_val_if_fail (PU_IS_PAIR_SESSION (self), NULL);
 
-  if (self->state != PU_PAIR_SESSION_DONE || self->pairing == NULL)
-    return NULL;
-  return pu_pairing_get_name (self->pairing);
-}
-
-const PuRelayMember *
-pu_pair_session_get_members (PuPairSession *self,
-                             guint         *n)
-{
-  g_return_val_if_fail (PU_IS_PAIR_SESSION (self), NULL);
-  g_return_val_if_fail (n != NULL, NULL);
-
-  *n = self->n_members;
-  return self->members;
+  return self->finished && self->pairing != NULL ? pu_pairing_get_name (self->pairing) : NULL;
 }
 
 gint
@@ -601,7 +421,7 @@ pu_pair_session_get_sponsor_status (PuPairSession *self)
 {
   g_return_val_if_fail (PU_IS_PAIR_SESSION (self), -1);
 
-  if (self->state != PU_PAIR_SESSION_DONE || !self->inviter)
+  if (!self->finished || !self->inviter || self->pairing == NULL)
     return -1;
   return pu_pairing_get_sponsor_status (self->pairing);
 }
@@ -609,30 +429,12 @@ pu_pair_session_get_sponsor_status (PuPairSession *self)
 void
 pu_pair_session_cancel (PuPairSession *self)
 {
+  g_autoptr(GError) error = NULL;
+
   g_return_if_fail (PU_IS_PAIR_SESSION (self));
 
-  fail (self, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Pairing cancelled")));
-}
-
-static void
-pu_pair_session_get_property (GObject    *object,
-                              guint       prop_id,
-                              GValue     *value,
-                              GParamSpec *pspec)
-{
-  PuPairSession *self = PU_PAIR_SESSION (object);
-
-  switch (prop_id)
-    {
-    case PROP_STATE:
-      g_value_set_uint (value, self->state);
-      break;
-    case PROP_FAILURES:
-      g_value_set_uint (value, self->failures);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
+  error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Pairing cancelled"));
+  finish (self, error);
 }
 
 static void
@@ -661,8 +463,6 @@ pu_pair_session_finalize (GObject *object)
 
   g_clear_pointer (&self->code, pu_invite_code_free);
   g_clear_pointer (&self->address, pu_relay_addr_free);
-  g_clear_error (&self->error);
-  g_free (self->members);
   g_free (self->name);
   g_free (self->code_text);
   g_free (self->uri);
@@ -675,18 +475,8 @@ pu_pair_session_class_init (PuPairSessionClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
-  object_class->get_property = pu_pair_session_get_property;
   object_class->dispose = pu_pair_session_dispose;
   object_class->finalize = pu_pair_session_finalize;
-
-  properties[PROP_STATE] =
-    g_param_spec_uint ("state", NULL, NULL, 0, PU_PAIR_SESSION_FAILED,
-                       PU_PAIR_SESSION_CONNECTING,
-                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_FAILURES] =
-    g_param_spec_uint ("failures", NULL, NULL, 0, G_MAXUINT, 0,
-                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[SIGNAL_READY] =
     g_signal_new ("ready", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
