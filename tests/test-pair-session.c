@@ -413,7 +413,7 @@ test_cancel (Fixture       *fx,
   g_assert_no_error (error);
   refused = pu_pair_session_join (alone, "7-purple-sausage", NULL, NULL, &error);
   g_assert_null (refused);
-  g_assert_error (error, PU_ERROR, PU_ERROR_INVALID_ARGUMENT);
+  g_assert_error (error, PU_ERROR, PU_ERROR_NOT_FOUND);
   g_clear_error (&error);
   refused = pu_pair_session_invite (alone, NULL, 60, TRUE, &error);
   g_assert_null (refused);

@@ -366,7 +366,7 @@ pu_pair_session_short_code_relay (PuConfig           *config,
 
   if (given == NULL && relays->len == 0)
     {
-      g_set_error (error, PU_ERROR, PU_ERROR_INVALID_ARGUMENT,
+      g_set_error (error, PU_ERROR, PU_ERROR_NOT_FOUND,
                    _("A short code needs the inviting device's relay: give it with "
                      "--relay ADDR"));
       return NULL;

@@ -72,8 +72,8 @@ PuPairSession  *pu_pair_session_join      (PuProfile         *profile,
                                            GError           **error);
 /* The relay a short code is joined through: @given (nullable) or the
  * first relay of @config; pinned when this device knows its peer ID, else
- * pinned by the pairing itself. PU_ERROR_INVALID_ARGUMENT when there is none
- * or @given contradicts a relay pinned here. */
+ * pinned by the pairing itself. PU_ERROR_NOT_FOUND when there is none,
+ * PU_ERROR_INVALID_ARGUMENT when @given contradicts a relay pinned here. */
 PuRelayAddr    *pu_pair_session_short_code_relay (PuConfig          *config,
                                                   const PuRelayAddr *given,
                                                   GError           **error);
