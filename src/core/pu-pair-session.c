@@ -5,7 +5,6 @@
 #include "pu-pair-session.h"
 
 #include <glib/gi18n-lib.h>
-#include <string.h>
 
 #include "pu-error.h"
 #include "pu-label.h"
