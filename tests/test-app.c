@@ -20,7 +20,7 @@
 #include "pu-error.h"
 #include "pu-file.h"
 #include "pu-identity.h"
-#include "pu-pairing-session.h"
+#include "pu-pair-session.h"
 #include "pu-peer-page.h"
 #include "pu-peer-row.h"
 #include "pu-relay-row.h"
@@ -1522,10 +1522,9 @@ scan_qr (GdkPaintable *paintable,
 static gboolean
 session_ended (gconstpointer data)
 {
-  PuPairingSessionState state = pu_pairing_session_get_state (PU_PAIRING_SESSION ((gpointer)
-                                                                                  data));
+  PuPairSessionState state = pu_pair_session_get_state (PU_PAIR_SESSION ((gpointer) data));
 
-  return state == PU_PAIRING_SESSION_DONE || state == PU_PAIRING_SESSION_FAILED;
+  return state == PU_PAIR_SESSION_DONE || state == PU_PAIR_SESSION_FAILED;
 }
 
 static gboolean
@@ -1616,7 +1615,7 @@ invite (PuApplication *app,
   g_autofree char *phone_config = g_build_filename (net.dir, "phone", "config.ini", NULL);
   g_autoptr(PuProfile) phone = pu_profile_init (phone_config, "phone", NULL, NULL, &error);
   g_autoptr(PuInviteCode) code = NULL;
-  g_autoptr(PuPairingSession) join = NULL;
+  g_autoptr(PuPairSession) join = NULL;
   g_autofree char *scanned = NULL;
   g_autofree char *keys = NULL;
   g_autofree char *keys_path = NULL;
@@ -1645,10 +1644,11 @@ invite (PuApplication *app,
   g_assert_cmpstr (gtk_label_get_label (widget_child (dialog, PU_TYPE_ADD_DEVICE_WINDOW,
                                                       "code_label")), ==, line);
 
-  join = pu_pairing_session_new_join (phone, code);
+  join = pu_pair_session_join (phone, scanned, NULL, NULL, &error);
+  g_assert_no_error (error);
   wait_until (session_ended, join);
-  g_assert_null (pu_pairing_session_get_error (join));
-  g_assert_cmpint (pu_pairing_session_get_state (join), ==, PU_PAIRING_SESSION_DONE);
+  g_assert_null (pu_pair_session_get_error (join));
+  g_assert_cmpint (pu_pair_session_get_state (join), ==, PU_PAIR_SESSION_DONE);
 
   wait_until (toplevel_exists, GSIZE_TO_POINTER (PU_TYPE_SAS_DIALOG));
   sas = find_toplevel (PU_TYPE_SAS_DIALOG);
@@ -1680,7 +1680,7 @@ invite_short (PuApplication *app,
   g_autoptr(PuProfile) phone = pu_profile_init (phone_config, "phone", net.relay->addr, NULL,
                                                 &error);
   g_autoptr(PuInviteCode) code = NULL;
-  g_autoptr(PuPairingSession) join = NULL;
+  g_autoptr(PuPairSession) join = NULL;
   g_autofree char *status = NULL;
   GtkWidget *dialog;
   const char *text;
@@ -1704,9 +1704,10 @@ invite_short (PuApplication *app,
   g_assert_cmpstr (status, ==, "NeedsAttention");
   g_clear_pointer (&status, g_free);
 
-  join = pu_pairing_session_new_join (phone, code);
+  join = pu_pair_session_join (phone, text, NULL, NULL, &error);
+  g_assert_no_error (error);
   wait_until (session_ended, join);
-  g_assert_null (pu_pairing_session_get_error (join));
+  g_assert_null (pu_pair_session_get_error (join));
   wait_until (toplevel_exists, GSIZE_TO_POINTER (PU_TYPE_SAS_DIALOG));
   g_assert_nonnull (pu_trust_store_lookup (pu_profile_get_trust_store (
                                              pu_application_get_profile (app)),
@@ -1865,11 +1866,11 @@ test_start_at_login (void)
 static gboolean
 session_waiting (gconstpointer data)
 {
-  return pu_pairing_session_get_state (PU_PAIRING_SESSION ((gpointer) data)) ==
-         PU_PAIRING_SESSION_WAITING;
+  return pu_pair_session_get_state (PU_PAIR_SESSION ((gpointer) data)) ==
+         PU_PAIR_SESSION_WAITING;
 }
 
-static PuPairingSession *first_run_invite;
+static PuPairSession *first_run_invite;
 
 /* A new device set up with an invite code: it gets its name and identity,
  * pairs with the inviter through the code's relay (which it keeps), and
@@ -1878,8 +1879,7 @@ static void
 first_run_join (PuApplication *app,
                 PuWindow      *window)
 {
-  g_autofree char *code = pu_invite_code_to_string (pu_pairing_session_get_code
-                                                      (first_run_invite));
+  const char *code = pu_pair_session_get_code (first_run_invite);
   GtkWidget *setup = template_child (window, "setup_page");
   const PuPeerId *laptop = pu_identity_get_peer_id (pu_profile_get_identity (net.laptop));
   PuProfile *profile;
@@ -1898,7 +1898,7 @@ first_run_join (PuApplication *app,
   g_assert_cmpstr (visible_page (window), ==, "device");
 
   wait_until (session_ended, first_run_invite);
-  g_assert_null (pu_pairing_session_get_error (first_run_invite));
+  g_assert_null (pu_pair_session_get_error (first_run_invite));
   wait_until (toplevel_exists, GSIZE_TO_POINTER (PU_TYPE_SAS_DIALOG));
   sas = find_toplevel (PU_TYPE_SAS_DIALOG);
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (sas), "confirm");
@@ -1916,10 +1916,13 @@ first_run_join (PuApplication *app,
 static void
 test_first_run_join (void)
 {
+  g_autoptr(GError) error = NULL;
   g_autofree char *fresh = NULL;
 
   net_set_up ();
-  first_run_invite = pu_pairing_session_new_invite (net.laptop, FALSE);
+  first_run_invite = pu_pair_session_invite (net.laptop, NULL,
+                                             PU_PAIR_SESSION_DEFAULT_TTL_SECONDS, FALSE, &error);
+  g_assert_no_error (error);
   wait_until (session_waiting, first_run_invite);
   fresh = g_build_filename (net.dir, "phone", "config.ini", NULL);
   run_app (fresh, first_run_join);
