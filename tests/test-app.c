@@ -1101,6 +1101,91 @@ test_join_validation (void)
   device_tear_down ();
 }
 
+static gboolean
+has_service (gconstpointer data)
+{
+  PuProfile *profile = pu_application_get_profile (PU_APPLICATION (g_application_get_default ()));
+
+  return pu_config_lookup_service (pu_profile_get_config (profile), data) != NULL;
+}
+
+static gboolean
+message_is_warning (gconstpointer data)
+{
+  return gtk_widget_has_css_class (GTK_WIDGET ((gpointer) data), "warning");
+}
+
+/* A port nothing listens on (bound for a moment, then closed). */
+static guint16
+closed_port (void)
+{
+  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
+  g_autoptr(GError) error = NULL;
+  guint16 port = g_socket_listener_add_any_inet_port (listener, NULL, &error);
+
+  g_assert_no_error (error);
+  g_socket_listener_close (listener);
+  return port;
+}
+
+/* Add Service fills in a template, tries the local address first and says
+ * when nothing answers there; a second press adds it anyway. */
+static void
+add_service (PuApplication *app,
+             PuWindow      *window)
+{
+  g_autofree char *closed = g_strdup_printf ("127.0.0.1:%u", closed_port ());
+  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *open_address = NULL;
+  GtkWidget *dialog;
+  GtkWidget *message;
+  guint16 port;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.add-service", NULL));
+  dialog = find_toplevel (PU_TYPE_SERVICE_DIALOG);
+  g_assert_nonnull (dialog);
+  message = widget_child (dialog, PU_TYPE_SERVICE_DIALOG, "message_label");
+  /* Ollama, from the templates. */
+  adw_combo_row_set_selected (widget_child (dialog, PU_TYPE_SERVICE_DIALOG, "template_row"), 4);
+  g_assert_cmpstr (gtk_editable_get_text (widget_child (dialog, PU_TYPE_SERVICE_DIALOG,
+                                                        "address_row")), ==,
+                   "127.0.0.1:11434");
+  set_text (widget_child (dialog, PU_TYPE_SERVICE_DIALOG, "address_row"), closed);
+
+  gtk_widget_activate_action (dialog, "service.add", NULL);
+  wait_until (message_is_warning, message);
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (message)), "Nothing answers at"));
+  g_assert_cmpstr (gtk_button_get_label (widget_child (dialog, PU_TYPE_SERVICE_DIALOG,
+                                                       "add_button")), ==, "_Add Anyway");
+  g_assert_false (has_service ("ollama"));
+
+  gtk_widget_activate_action (dialog, "service.add", NULL);
+  g_assert_true (has_service ("ollama"));
+  g_assert_null (find_toplevel (PU_TYPE_SERVICE_DIALOG));
+  wait_for_rows (window, "service_list", 2);
+
+  /* Where something answers, it is added at once. */
+  port = g_socket_listener_add_any_inet_port (listener, NULL, &error);
+  g_assert_no_error (error);
+  open_address = g_strdup_printf ("127.0.0.1:%u", port);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.add-service", NULL);
+  dialog = find_toplevel (PU_TYPE_SERVICE_DIALOG);
+  set_text (widget_child (dialog, PU_TYPE_SERVICE_DIALOG, "name_row"), "game");
+  set_text (widget_child (dialog, PU_TYPE_SERVICE_DIALOG, "address_row"), open_address);
+  gtk_widget_activate_action (dialog, "service.add", NULL);
+  wait_until (has_service, "game");
+  g_assert_null (find_toplevel (PU_TYPE_SERVICE_DIALOG));
+}
+
+static void
+test_add_service (void)
+{
+  device_set_up ();
+  run_app (device.config_path, add_service);
+  device_tear_down ();
+}
+
 static void
 test_peer_page (void)
 {
@@ -2220,6 +2305,7 @@ main (int   argc,
   g_test_add_func ("/app/keyboard", test_keyboard);
   g_test_add_func ("/app/empty-lists", test_empty_lists);
   g_test_add_func ("/app/peer-page", test_peer_page);
+  g_test_add_func ("/app/add-service", test_add_service);
   g_test_add_func ("/app/join-validation", test_join_validation);
   g_test_add_func ("/app/service-access", test_service_access);
   g_test_add_func ("/app/peers-online", test_peers_online);
