@@ -2012,6 +2012,54 @@ test_first_run_join (void)
   net_tear_down ();
 }
 
+static gboolean
+one_relay_connected (gconstpointer data)
+{
+  PuNode *node = pu_application_get_node (PU_APPLICATION ((gpointer) data));
+
+  return node != NULL && pu_node_get_n_relays (node) == 1 &&
+         pu_node_get_n_relays_connected (node) == 1;
+}
+
+/* "Host a Relay on This Computer" serves a relay from the app, which this
+ * device then uses; switched off, the relay stops. */
+static void
+host_relay (PuApplication *app,
+            PuWindow      *window)
+{
+  GtkWidget *host_row = template_child (window, "host_row");
+  PuRelayHost *host;
+
+  g_object_set (app, "relay-host-port", 0, NULL);
+  show_view (window, "this-device");
+  gtk_switch_set_active (template_child (window, "host_switch"), TRUE);
+  host = pu_application_get_relay_host (app);
+  g_assert_no_error ((GError *) pu_application_get_relay_host_error (app));
+  g_assert_nonnull (host);
+  g_assert_true (g_str_has_prefix (pu_relay_host_get_addr (host), "/ip4/"));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (host_row)),
+                            pu_relay_host_get_addr (host)));
+  wait_until (one_relay_connected, app);
+  wait_for_rows (window, "relay_list", 1);
+
+  gtk_switch_set_active (template_child (window, "host_switch"), FALSE);
+  g_assert_null (pu_application_get_relay_host (app));
+}
+
+static void
+test_host_relay (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = pu_test_make_tmpdir ();
+  g_autofree char *config_path = g_build_filename (dir, "config.ini", NULL);
+  g_autoptr(PuProfile) profile = pu_profile_init (config_path, "home", NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (profile);
+  run_app (config_path, host_relay);
+  pu_test_remove_tree (dir);
+}
+
 /* Whether @widget, a control of ours, can be told apart by a screen reader:
  * a text of its own or an accessible label. Widgets inside composite
  * libadwaita and GTK widgets (entry rows, view switchers, window buttons)
@@ -2314,6 +2362,7 @@ main (int   argc,
   g_test_add_func ("/app/invite", test_invite);
   g_test_add_func ("/app/invite-short", test_invite_short);
   g_test_add_func ("/app/first-run-join", test_first_run_join);
+  g_test_add_func ("/app/host-relay", test_host_relay);
   g_test_add_func ("/app/accessible-names", test_accessible_names);
   g_test_add_func ("/app/hidden-start", test_hidden_start);
   g_test_add_func ("/app/start-at-login", test_start_at_login);
