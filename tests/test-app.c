@@ -2021,18 +2021,23 @@ one_relay_connected (gconstpointer data)
          pu_node_get_n_relays_connected (node) == 1;
 }
 
-/* "Host a Relay on This Computer" serves a relay from the app, which this
- * device then uses; switched off, the relay stops. */
+/* "Host a Relay on This Computer", chosen on the first run, serves a relay
+ * from the app, which this device then uses; switched off on This Device,
+ * the relay stops. */
 static void
 host_relay (PuApplication *app,
             PuWindow      *window)
 {
   GtkWidget *host_row = template_child (window, "host_row");
+  GtkWidget *setup = template_child (window, "setup_page");
   PuRelayHost *host;
 
   g_object_set (app, "relay-host-port", 0, NULL);
-  show_view (window, "this-device");
-  gtk_switch_set_active (template_child (window, "host_switch"), TRUE);
+  g_assert_cmpstr (visible_page (window), ==, "setup");
+  set_text (widget_child (setup, PU_TYPE_SETUP_PAGE, "name_row"), "home");
+  gtk_switch_set_active (widget_child (setup, PU_TYPE_SETUP_PAGE, "host_switch"), TRUE);
+  g_assert_true (gtk_widget_activate_action (setup, "setup.set-up", NULL));
+  g_assert_true (gtk_switch_get_active (template_child (window, "host_switch")));
   host = pu_application_get_relay_host (app);
   g_assert_no_error ((GError *) pu_application_get_relay_host_error (app));
   g_assert_nonnull (host);
@@ -2049,13 +2054,9 @@ host_relay (PuApplication *app,
 static void
 test_host_relay (void)
 {
-  g_autoptr(GError) error = NULL;
   g_autofree char *dir = pu_test_make_tmpdir ();
   g_autofree char *config_path = g_build_filename (dir, "config.ini", NULL);
-  g_autoptr(PuProfile) profile = pu_profile_init (config_path, "home", NULL, NULL, &error);
 
-  g_assert_no_error (error);
-  g_assert_nonnull (profile);
   run_app (config_path, host_relay);
   pu_test_remove_tree (dir);
 }
