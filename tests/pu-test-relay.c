@@ -20,9 +20,18 @@ pu_test_relay_new (const char *dir)
   relay->identity = pu_identity_generate ();
   relay->trust = pu_trust_store_new (trust_path, &error);
   g_assert_no_error (error);
-  relay->server = pu_relay_server_new (relay->identity, relay->trust, &error);
-  g_assert_no_error (error);
-  pu_relay_server_listen (relay->server, G_INET_SOCKET_ADDRESS (addr), &error);
+  /* The free TCP port the system picks may be taken on UDP (STUN shares
+   * its number) by another process: then another port. */
+  for (guint attempt = 0; attempt < 8; attempt++)
+    {
+      g_clear_error (&error);
+      g_clear_object (&relay->server);
+      relay->server = pu_relay_server_new (relay->identity, relay->trust, &error);
+      g_assert_no_error (error);
+      if (pu_relay_server_listen (relay->server, G_INET_SOCKET_ADDRESS (addr), &error) ||
+          !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE))
+        break;
+    }
   g_assert_no_error (error);
   id = pu_peer_id_to_string (pu_relay_server_get_peer_id (relay->server));
   relay->addr = g_strdup_printf ("/ip4/127.0.0.1/tcp/%u/p2p/%s",

@@ -1101,6 +1101,91 @@ test_join_validation (void)
   device_tear_down ();
 }
 
+static gboolean
+has_service (gconstpointer data)
+{
+  PuProfile *profile = pu_application_get_profile (PU_APPLICATION (g_application_get_default ()));
+
+  return pu_config_lookup_service (pu_profile_get_config (profile), data) != NULL;
+}
+
+static gboolean
+message_is_warning (gconstpointer data)
+{
+  return gtk_widget_has_css_class (GTK_WIDGET ((gpointer) data), "warning");
+}
+
+/* A port nothing listens on (bound for a moment, then closed). */
+static guint16
+closed_port (void)
+{
+  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
+  g_autoptr(GError) error = NULL;
+  guint16 port = g_socket_listener_add_any_inet_port (listener, NULL, &error);
+
+  g_assert_no_error (error);
+  g_socket_listener_close (listener);
+  return port;
+}
+
+/* Add Service fills in a template, tries the local address first and says
+ * when nothing answers there; a second press adds it anyway. */
+static void
+add_service (PuApplication *app,
+             PuWindow      *window)
+{
+  g_autofree char *closed = g_strdup_printf ("127.0.0.1:%u", closed_port ());
+  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *open_address = NULL;
+  GtkWidget *dialog;
+  GtkWidget *message;
+  guint16 port;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.add-service", NULL));
+  dialog = find_toplevel (PU_TYPE_SERVICE_DIALOG);
+  g_assert_nonnull (dialog);
+  message = widget_child (dialog, PU_TYPE_SERVICE_DIALOG, "message_label");
+  /* Ollama, from the templates. */
+  adw_combo_row_set_selected (widget_child (dialog, PU_TYPE_SERVICE_DIALOG, "template_row"), 4);
+  g_assert_cmpstr (gtk_editable_get_text (widget_child (dialog, PU_TYPE_SERVICE_DIALOG,
+                                                        "address_row")), ==,
+                   "127.0.0.1:11434");
+  set_text (widget_child (dialog, PU_TYPE_SERVICE_DIALOG, "address_row"), closed);
+
+  gtk_widget_activate_action (dialog, "service.add", NULL);
+  wait_until (message_is_warning, message);
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (message)), "Nothing answers at"));
+  g_assert_cmpstr (gtk_button_get_label (widget_child (dialog, PU_TYPE_SERVICE_DIALOG,
+                                                       "add_button")), ==, "_Add Anyway");
+  g_assert_false (has_service ("ollama"));
+
+  gtk_widget_activate_action (dialog, "service.add", NULL);
+  g_assert_true (has_service ("ollama"));
+  g_assert_null (find_toplevel (PU_TYPE_SERVICE_DIALOG));
+  wait_for_rows (window, "service_list", 2);
+
+  /* Where something answers, it is added at once. */
+  port = g_socket_listener_add_any_inet_port (listener, NULL, &error);
+  g_assert_no_error (error);
+  open_address = g_strdup_printf ("127.0.0.1:%u", port);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.add-service", NULL);
+  dialog = find_toplevel (PU_TYPE_SERVICE_DIALOG);
+  set_text (widget_child (dialog, PU_TYPE_SERVICE_DIALOG, "name_row"), "game");
+  set_text (widget_child (dialog, PU_TYPE_SERVICE_DIALOG, "address_row"), open_address);
+  gtk_widget_activate_action (dialog, "service.add", NULL);
+  wait_until (has_service, "game");
+  g_assert_null (find_toplevel (PU_TYPE_SERVICE_DIALOG));
+}
+
+static void
+test_add_service (void)
+{
+  device_set_up ();
+  run_app (device.config_path, add_service);
+  device_tear_down ();
+}
+
 static void
 test_peer_page (void)
 {
@@ -1930,6 +2015,55 @@ test_first_run_join (void)
   net_tear_down ();
 }
 
+static gboolean
+one_relay_connected (gconstpointer data)
+{
+  PuNode *node = pu_application_get_node (PU_APPLICATION ((gpointer) data));
+
+  return node != NULL && pu_node_get_n_relays (node) == 1 &&
+         pu_node_get_n_relays_connected (node) == 1;
+}
+
+/* "Host a Relay on This Computer", chosen on the first run, serves a relay
+ * from the app, which this device then uses; switched off on This Device,
+ * the relay stops. */
+static void
+host_relay (PuApplication *app,
+            PuWindow      *window)
+{
+  GtkWidget *host_row = template_child (window, "host_row");
+  GtkWidget *setup = template_child (window, "setup_page");
+  PuRelayHost *host;
+
+  g_object_set (app, "relay-host-port", 0, NULL);
+  g_assert_cmpstr (visible_page (window), ==, "setup");
+  set_text (widget_child (setup, PU_TYPE_SETUP_PAGE, "name_row"), "home");
+  gtk_switch_set_active (widget_child (setup, PU_TYPE_SETUP_PAGE, "host_switch"), TRUE);
+  g_assert_true (gtk_widget_activate_action (setup, "setup.set-up", NULL));
+  g_assert_true (gtk_switch_get_active (template_child (window, "host_switch")));
+  host = pu_application_get_relay_host (app);
+  g_assert_no_error ((GError *) pu_application_get_relay_host_error (app));
+  g_assert_nonnull (host);
+  g_assert_true (g_str_has_prefix (pu_relay_host_get_addr (host), "/ip4/"));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (host_row)),
+                            pu_relay_host_get_addr (host)));
+  wait_until (one_relay_connected, app);
+  wait_for_rows (window, "relay_list", 1);
+
+  gtk_switch_set_active (template_child (window, "host_switch"), FALSE);
+  g_assert_null (pu_application_get_relay_host (app));
+}
+
+static void
+test_host_relay (void)
+{
+  g_autofree char *dir = pu_test_make_tmpdir ();
+  g_autofree char *config_path = g_build_filename (dir, "config.ini", NULL);
+
+  run_app (config_path, host_relay);
+  pu_test_remove_tree (dir);
+}
+
 /* Whether @widget, a control of ours, can be told apart by a screen reader:
  * a text of its own or an accessible label. Widgets inside composite
  * libadwaita and GTK widgets (entry rows, view switchers, window buttons)
@@ -2223,6 +2357,7 @@ main (int   argc,
   g_test_add_func ("/app/keyboard", test_keyboard);
   g_test_add_func ("/app/empty-lists", test_empty_lists);
   g_test_add_func ("/app/peer-page", test_peer_page);
+  g_test_add_func ("/app/add-service", test_add_service);
   g_test_add_func ("/app/join-validation", test_join_validation);
   g_test_add_func ("/app/service-access", test_service_access);
   g_test_add_func ("/app/peers-online", test_peers_online);
@@ -2231,6 +2366,7 @@ main (int   argc,
   g_test_add_func ("/app/invite", test_invite);
   g_test_add_func ("/app/invite-short", test_invite_short);
   g_test_add_func ("/app/first-run-join", test_first_run_join);
+  g_test_add_func ("/app/host-relay", test_host_relay);
   g_test_add_func ("/app/accessible-names", test_accessible_names);
   g_test_add_func ("/app/hidden-start", test_hidden_start);
   g_test_add_func ("/app/start-at-login", test_start_at_login);

@@ -12,6 +12,7 @@
 #include "pu-control.h"
 #include "pu-error.h"
 #include "pu-preferences-window.h"
+#include "pu-relay-host.h"
 #include "pu-tray.h"
 #include "pu-version.h"
 #include "pu-window.h"
@@ -35,6 +36,9 @@ struct _PuApplication
   GHashTable *last_seen;        /* peer ID string → gint64 * (Unix seconds) */
   PuTray *tray;                 /* while the setting says so */
   guint n_pairings;             /* under way */
+  PuRelayHost *relay_host;      /* while the setting says so */
+  GError *relay_host_error;
+  guint16 relay_host_port;      /* PU_RELAY_DEFAULT_PORT, or another for tests */
 
   gboolean paused;
   gboolean start_hidden;         /* --hide-window or D-Bus activation */
@@ -52,6 +56,8 @@ enum {
   PROP_CONFIG_PATH,
   PROP_PROFILE,
   PROP_NODE,
+  PROP_RELAY_HOST,
+  PROP_RELAY_HOST_PORT,
   N_PROPS
 };
 
@@ -251,6 +257,39 @@ config_changed_cb (PuApplication *self)
     start_node (self);
 }
 
+/* The hosted relay follows the setting, for the open device. */
+static void
+update_relay_host (PuApplication *self)
+{
+  gboolean want = self->profile != NULL && self->settings != NULL &&
+                  g_settings_get_boolean (self->settings, "host-relay");
+
+  if (want == (self->relay_host != NULL))
+    return;
+  g_clear_object (&self->relay_host);
+  g_clear_error (&self->relay_host_error);
+  if (want)
+    self->relay_host = pu_relay_host_start (self->profile, self->relay_host_port,
+                                            &self->relay_host_error);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RELAY_HOST]);
+}
+
+PuRelayHost *
+pu_application_get_relay_host (PuApplication *self)
+{
+  g_return_val_if_fail (PU_IS_APPLICATION (self), NULL);
+
+  return self->relay_host;
+}
+
+const GError *
+pu_application_get_relay_host_error (PuApplication *self)
+{
+  g_return_val_if_fail (PU_IS_APPLICATION (self), NULL);
+
+  return self->relay_host_error;
+}
+
 static void
 set_profile (PuApplication *self,
              PuProfile     *profile,
@@ -265,6 +304,7 @@ set_profile (PuApplication *self,
     g_signal_connect_swapped (profile, "config-changed", G_CALLBACK (config_changed_cb), self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROFILE]);
   start_node (self);
+  update_relay_host (self);
 }
 
 gboolean
@@ -589,6 +629,8 @@ pu_application_startup (GApplication *application)
                             G_CALLBACK (start_at_login_changed_cb), self);
   g_signal_connect_swapped (self->settings, "changed::show-tray-icon",
                             G_CALLBACK (update_tray), self);
+  g_signal_connect_swapped (self->settings, "changed::host-relay",
+                            G_CALLBACK (update_relay_host), self);
   /* Started for the node alone (D-Bus activation): no window unless asked. */
   if (g_application_get_flags (application) & G_APPLICATION_IS_SERVICE)
     self->start_hidden = self->activated = TRUE;
@@ -605,6 +647,7 @@ pu_application_shutdown (GApplication *application)
   PuApplication *self = PU_APPLICATION (application);
 
   stop_node (self);
+  g_clear_object (&self->relay_host);
   g_clear_object (&self->tray);
   g_clear_handle_id (&self->sigterm_id, g_source_remove);
   g_clear_handle_id (&self->sigint_id, g_source_remove);
@@ -703,6 +746,12 @@ pu_application_get_property (GObject    *object,
     case PROP_NODE:
       g_value_set_object (value, self->node);
       break;
+    case PROP_RELAY_HOST:
+      g_value_set_object (value, self->relay_host);
+      break;
+    case PROP_RELAY_HOST_PORT:
+      g_value_set_uint (value, self->relay_host_port);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -721,6 +770,9 @@ pu_application_set_property (GObject      *object,
     case PROP_CONFIG_PATH:
       g_free (self->config_path);
       self->config_path = g_value_dup_string (value);
+      break;
+    case PROP_RELAY_HOST_PORT:
+      self->relay_host_port = (guint16) g_value_get_uint (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -742,6 +794,8 @@ pu_application_finalize (GObject *object)
   g_clear_pointer (&self->online, g_hash_table_unref);
   g_clear_pointer (&self->last_seen, g_hash_table_unref);
   g_clear_object (&self->tray);
+  g_clear_object (&self->relay_host);
+  g_clear_error (&self->relay_host_error);
   g_clear_object (&self->connection);
   g_clear_object (&self->settings);
 
@@ -776,6 +830,14 @@ pu_application_class_init (PuApplicationClass *klass)
   properties[PROP_NODE] =
     g_param_spec_object ("node", NULL, NULL, PU_TYPE_NODE,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  properties[PROP_RELAY_HOST] =
+    g_param_spec_object ("relay-host", NULL, NULL, PU_TYPE_RELAY_HOST,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* Where a hosted relay listens; 0 picks a free port (tests). */
+  properties[PROP_RELAY_HOST_PORT] =
+    g_param_spec_uint ("relay-host-port", NULL, NULL, 0, G_MAXUINT16, PU_RELAY_DEFAULT_PORT,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }

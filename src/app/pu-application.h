@@ -19,6 +19,7 @@
 #include "pu-forwards.h"
 #include "pu-node.h"
 #include "pu-profile.h"
+#include "pu-relay-host.h"
 
 G_BEGIN_DECLS
 
@@ -59,6 +60,10 @@ gint64         pu_application_get_last_seen     (PuApplication  *self,
                                                  const PuPeerId *peer);
 /* The private socket the control API listens on (NULL when not). */
 const char    *pu_application_get_socket_path   (PuApplication  *self);
+/* (nullable): the relay hosted here while the host-relay setting is on,
+ * or why it could not start. Notifies :relay-host. */
+PuRelayHost   *pu_application_get_relay_host    (PuApplication  *self);
+const GError  *pu_application_get_relay_host_error (PuApplication *self);
 /* A pairing started (@pairing TRUE) or ended: the tray shows it while any
  * is under way. */
 void           pu_application_set_pairing       (PuApplication  *self,

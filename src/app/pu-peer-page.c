@@ -22,7 +22,6 @@ struct _PuPeerPage
   AdwActionRow *id_row;
   AdwActionRow *path_row;
   AdwActionRow *rtt_row;
-  GtkWidget *forwards_group;
   GtkListBox *forward_list;
   GtkWidget *connect_row;
   AdwActionRow *verify_row;
@@ -567,7 +566,6 @@ pu_peer_page_class_init (PuPeerPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PuPeerPage, id_row);
   gtk_widget_class_bind_template_child (widget_class, PuPeerPage, path_row);
   gtk_widget_class_bind_template_child (widget_class, PuPeerPage, rtt_row);
-  gtk_widget_class_bind_template_child (widget_class, PuPeerPage, forwards_group);
   gtk_widget_class_bind_template_child (widget_class, PuPeerPage, forward_list);
   gtk_widget_class_bind_template_child (widget_class, PuPeerPage, connect_row);
   gtk_widget_class_bind_template_child (widget_class, PuPeerPage, verify_row);

@@ -19,6 +19,7 @@ struct _PuSetupPage
   AdwEntryRow *name_row;
   AdwEntryRow *code_row;
   AdwEntryRow *relay_row;
+  GtkSwitch *host_switch;
   GtkLabel *error_label;
 };
 
@@ -108,6 +109,13 @@ set_up_activated (GtkWidget  *widget,
   if (!validate (self) || !PU_IS_WINDOW (root))
     return;
   app = PU_APPLICATION (gtk_window_get_application (GTK_WINDOW (root)));
+  /* Read once the device exists: the relay starts with it. */
+  if (gtk_switch_get_active (self->host_switch))
+    {
+      g_autoptr(GSettings) settings = g_settings_new (PU_APP_ID);
+
+      g_settings_set_boolean (settings, "host-relay", TRUE);
+    }
   if (!pu_application_set_up (app, row_text (self->name_row), *relay != '\0' ? relay : NULL,
                               &error))
     {
@@ -147,6 +155,7 @@ pu_setup_page_class_init (PuSetupPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PuSetupPage, name_row);
   gtk_widget_class_bind_template_child (widget_class, PuSetupPage, code_row);
   gtk_widget_class_bind_template_child (widget_class, PuSetupPage, relay_row);
+  gtk_widget_class_bind_template_child (widget_class, PuSetupPage, host_switch);
   gtk_widget_class_bind_template_child (widget_class, PuSetupPage, error_label);
   gtk_widget_class_bind_template_callback (widget_class, validate);
   gtk_widget_class_bind_template_callback (widget_class, entry_activated_cb);

@@ -48,6 +48,8 @@ struct _PuWindow
   GtkWidget *relay_empty;
   AdwEntryRow *relay_row;
   AdwActionRow *reach_row;
+  AdwActionRow *host_row;
+  GtkWidget *host_switch;
   GtkListBox *peer_list;
   GtkWidget *peer_empty;
   GtkListBox *service_list;
@@ -369,6 +371,27 @@ profile_changed_cb (PuWindow   *self,
   update_profile (self);
 }
 
+/* Where the hosted relay serves, or why it does not. */
+static void
+update_relay_host (PuWindow *self)
+{
+  PuApplication *app = get_application (self);
+  PuRelayHost *host = pu_application_get_relay_host (app);
+  const GError *error = pu_application_get_relay_host_error (app);
+  g_autofree char *text = NULL;
+
+  if (host != NULL)
+    /* Translators: %s is the relay's address. */
+    text = g_strdup_printf (_("Serving at %s. To reach it from other networks, forward TCP "
+                              "and UDP port 7777 to this computer."),
+                            pu_relay_host_get_addr (host));
+  else if (error != NULL)
+    text = g_strdup (error->message);
+  else
+    text = g_strdup (_("Your devices meet through this computer; no other server needed"));
+  adw_action_row_set_subtitle (self->host_row, text);
+}
+
 static void
 node_changed_cb (PuWindow *self)
 {
@@ -586,7 +609,10 @@ application_changed_cb (PuWindow   *self,
                            G_CALLBACK (node_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (app, "action-state-changed::pause",
                            G_CALLBACK (update_status), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (app, "notify::relay-host",
+                           G_CALLBACK (update_relay_host), self, G_CONNECT_SWAPPED);
   update_profile (self);
+  update_relay_host (self);
 }
 
 static void
@@ -645,6 +671,8 @@ pu_window_class_init (PuWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PuWindow, relay_empty);
   gtk_widget_class_bind_template_child (widget_class, PuWindow, relay_row);
   gtk_widget_class_bind_template_child (widget_class, PuWindow, reach_row);
+  gtk_widget_class_bind_template_child (widget_class, PuWindow, host_row);
+  gtk_widget_class_bind_template_child (widget_class, PuWindow, host_switch);
   gtk_widget_class_bind_template_child (widget_class, PuWindow, peer_list);
   gtk_widget_class_bind_template_child (widget_class, PuWindow, peer_empty);
   gtk_widget_class_bind_template_child (widget_class, PuWindow, service_list);
@@ -683,6 +711,8 @@ pu_window_init (PuWindow *self)
   g_settings_bind (self->settings, "window-height", self, "default-height",
                    G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "window-maximized", self, "maximized",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "host-relay", self->host_switch, "active",
                    G_SETTINGS_BIND_DEFAULT);
 }
 
