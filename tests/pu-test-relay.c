@@ -131,6 +131,8 @@ pu_test_echo_new (guint16 *port)
   g_autoptr(GError) error = NULL;
   GSocketService *service = g_socket_service_new ();
 
+  /* Hundreds of connections arrive at once in some tests. */
+  g_socket_listener_set_backlog (G_SOCKET_LISTENER (service), 512);
   g_socket_listener_add_address (G_SOCKET_LISTENER (service), addr, G_SOCKET_TYPE_STREAM,
                                  G_SOCKET_PROTOCOL_TCP, NULL, &bound, &error);
   g_assert_no_error (error);
@@ -215,4 +217,53 @@ pu_test_random_bytes (gsize len)
   for (gsize i = 0; i < len; i++)
     data[i] = g_random_int ();
   return g_bytes_new_take (data, len);
+}
+
+void
+pu_test_pair_init (PuTestPair *pair)
+{
+  g_autoptr(GError) error = NULL;
+  const PuPeerId *home_id, *laptop_id;
+
+  pair->dir = pu_test_make_tmpdir ();
+  pair->relay = pu_test_relay_new (pair->dir);
+  pair->home = pu_test_relay_add_device (pair->relay, "home");
+  pair->laptop = pu_test_relay_add_device (pair->relay, "laptop");
+  home_id = pu_identity_get_peer_id (pu_profile_get_identity (pair->home));
+  laptop_id = pu_identity_get_peer_id (pu_profile_get_identity (pair->laptop));
+
+  g_assert_true (pu_trust_store_add (pu_profile_get_trust_store (pair->home), laptop_id,
+                                     "laptop", 0, &error));
+  g_assert_true (pu_config_set_name (pu_profile_get_config (pair->home), "laptop", laptop_id,
+                                     &error));
+  g_assert_true (pu_config_set_name (pu_profile_get_config (pair->laptop), "home", home_id,
+                                     &error));
+  g_assert_no_error (error);
+
+  pair->home_node = pu_node_new (pair->home, TRUE, &error);
+  g_assert_no_error (error);
+  pair->laptop_node = pu_node_new (pair->laptop, FALSE, &error);
+  g_assert_no_error (error);
+}
+
+void
+pu_test_pair_start (PuTestPair *pair)
+{
+  pu_node_start (pair->home_node);
+  pu_node_start (pair->laptop_node);
+}
+
+void
+pu_test_pair_clear (PuTestPair *pair)
+{
+  g_clear_object (&pair->laptop_node);
+  g_clear_object (&pair->home_node);
+  g_clear_object (&pair->laptop);
+  g_clear_object (&pair->home);
+  g_clear_pointer (&pair->relay, pu_test_relay_free);
+  /* Let closing sockets, ICE agents and idle callbacks run out. */
+  for (guint i = 0; i < 200 && g_main_context_iteration (NULL, FALSE); i++)
+    ;
+  pu_test_remove_tree (pair->dir);
+  g_clear_pointer (&pair->dir, g_free);
 }

@@ -46,4 +46,23 @@ GBytes         *pu_test_tcp_exchange  (guint16         port,
 /* @len random bytes. */
 GBytes         *pu_test_random_bytes  (gsize           len);
 
+/* The two devices most tests need, in a new temporary directory with a
+ * relay that serves both: "home" authorizes "laptop" and each calls the
+ * other by those names. Their nodes (home's serving) are made, not started. */
+typedef struct {
+  char        *dir;
+  PuTestRelay *relay;
+  PuProfile   *home;
+  PuProfile   *laptop;
+  PuNode      *home_node;
+  PuNode      *laptop_node;
+} PuTestPair;
+
+void            pu_test_pair_init     (PuTestPair     *pair);
+/* Starts both nodes. */
+void            pu_test_pair_start    (PuTestPair     *pair);
+/* Drops it all, lets closing sockets and idle callbacks run out, and
+ * removes the directory. */
+void            pu_test_pair_clear    (PuTestPair     *pair);
+
 G_END_DECLS

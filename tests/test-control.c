@@ -18,13 +18,8 @@
 #include "pu-test-util.h"
 
 typedef struct {
-  char        *dir;
+  PuTestPair   pair;
   char        *socket_path;
-  PuTestRelay *relay;
-  PuProfile   *home;
-  PuProfile   *laptop;
-  PuNode      *home_node;
-  PuNode      *laptop_node;
   PuControl   *control;
 } Fixture;
 
@@ -45,28 +40,12 @@ fixture_setup (Fixture       *fx,
                gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  PuConfig *config;
 
-  fx->dir = pu_test_make_tmpdir ();
-  fx->socket_path = g_build_filename (fx->dir, "run", "peerup", "bus", NULL);
-  fx->relay = pu_test_relay_new (fx->dir);
-  fx->home = pu_test_relay_add_device (fx->relay, "home");
-  fx->laptop = pu_test_relay_add_device (fx->relay, "laptop");
-
-  config = pu_profile_get_config (fx->home);
-  pu_trust_store_add (pu_profile_get_trust_store (fx->home), peer_of (fx->laptop), "laptop", 0,
-                      &error);
+  pu_test_pair_init (&fx->pair);
+  fx->socket_path = g_build_filename (fx->pair.dir, "run", "peerup", "bus", NULL);
+  pu_config_add_service (pu_profile_get_config (fx->pair.home), "ssh", "127.0.0.1:22", &error);
   g_assert_no_error (error);
-  pu_config_set_name (config, "laptop", peer_of (fx->laptop), &error);
-  g_assert_no_error (error);
-  pu_config_add_service (config, "ssh", "127.0.0.1:22", &error);
-  g_assert_no_error (error);
-
-  fx->home_node = pu_node_new (fx->home, TRUE, &error);
-  g_assert_no_error (error);
-  fx->laptop_node = pu_node_new (fx->laptop, FALSE, &error);
-  g_assert_no_error (error);
-  fx->control = pu_control_new (fx->home_node);
+  fx->control = pu_control_new (fx->pair.home_node);
 }
 
 static void
@@ -74,16 +53,7 @@ fixture_teardown (Fixture       *fx,
                   gconstpointer  data)
 {
   g_clear_object (&fx->control);
-  g_clear_object (&fx->laptop_node);
-  g_clear_object (&fx->home_node);
-  g_clear_object (&fx->laptop);
-  g_clear_object (&fx->home);
-  g_clear_pointer (&fx->relay, pu_test_relay_free);
-  /* Let closing sockets and idle callbacks run out. */
-  for (guint i = 0; i < 100 && g_main_context_iteration (NULL, FALSE); i++)
-    ;
-  pu_test_remove_tree (fx->dir);
-  g_free (fx->dir);
+  pu_test_pair_clear (&fx->pair);
   g_free (fx->socket_path);
 }
 
@@ -262,11 +232,11 @@ test_status (Fixture       *fx,
   g_autoptr(GVariantDict) changed = NULL;
   g_autoptr(GVariant) allowed = NULL;
   g_autofree char *relay_id =
-    pu_peer_id_to_string (pu_relay_server_get_peer_id (fx->relay->server));
-  g_autofree char *relay_address = g_strdup_printf ("127.0.0.1:%u",
-                                                    pu_relay_server_get_port (fx->relay->server));
-  g_autofree char *home_id = id_of (fx->home);
-  g_autofree char *laptop_id = id_of (fx->laptop);
+    pu_peer_id_to_string (pu_relay_server_get_peer_id (fx->pair.relay->server));
+  g_autofree char *relay_address =
+    g_strdup_printf ("127.0.0.1:%u", pu_relay_server_get_port (fx->pair.relay->server));
+  g_autofree char *home_id = id_of (fx->pair.home);
+  g_autofree char *laptop_id = id_of (fx->pair.laptop);
   Signalled relay_signal = { G_QUEUE_INIT, FALSE };
   Signalled peer_signal = { G_QUEUE_INIT, FALSE };
   Result peer = { 0 };
@@ -285,7 +255,7 @@ test_status (Fixture       *fx,
   g_assert_cmpstr (dict_string (status, "peer_id"), ==, home_id);
   g_assert_cmpstr (dict_string (status, "name"), ==, "home");
   g_assert_cmpstr (dict_string (status, "config"), ==,
-                   pu_config_get_path (pu_profile_get_config (fx->home)));
+                   pu_config_get_path (pu_profile_get_config (fx->pair.home)));
   g_assert_true (g_variant_dict_lookup (status, "pid", "u", &pid));
   g_assert_cmpuint (pid, ==, getpid ());
   g_assert_true (g_str_has_prefix (dict_string (status, "version"), "0."));
@@ -306,7 +276,7 @@ test_status (Fixture       *fx,
 
   /* The relay connects: a signal, then the status says so, and soon its
    * round trip. */
-  pu_node_start (fx->home_node);
+  pu_node_start (fx->pair.home_node);
   changed = wait_signal (&relay_signal, TRUE);
   g_assert_cmpstr (dict_string (changed, "peer_id"), ==, relay_id);
   g_assert_cmpstr (dict_string (changed, "address"), ==, relay_address);
@@ -323,8 +293,8 @@ test_status (Fixture       *fx,
   g_assert_cmpfloat (rtt, >, 0);
 
   /* The laptop pings: its incoming connection shows, relayed, measured. */
-  pu_node_start (fx->laptop_node);
-  pu_test_ping (fx->laptop_node, peer_of (fx->home), &error);
+  pu_node_start (fx->pair.laptop_node);
+  pu_test_ping (fx->pair.laptop_node, peer_of (fx->pair.home), &error);
   g_assert_no_error (error);
   g_clear_pointer (&changed, g_variant_dict_unref);
   changed = wait_signal (&peer_signal, TRUE);
@@ -356,14 +326,14 @@ test_status (Fixture       *fx,
   g_assert_true (dict_bool (laptop, "connected"));
 
   /* The laptop goes away: its connection closes. */
-  pu_node_stop (fx->laptop_node);
+  pu_node_stop (fx->pair.laptop_node);
   g_clear_pointer (&changed, g_variant_dict_unref);
   changed = wait_signal (&peer_signal, FALSE);
   g_assert_cmpstr (dict_string (changed, "peer_id"), ==, laptop_id);
   g_assert_false (g_variant_dict_contains (changed, "path"));
 
   /* The relay goes away. */
-  pu_relay_server_stop (fx->relay->server);
+  pu_relay_server_stop (fx->pair.relay->server);
   g_clear_pointer (&changed, g_variant_dict_unref);
   changed = wait_signal (&relay_signal, FALSE);
   g_assert_cmpstr (dict_string (changed, "peer_id"), ==, relay_id);
@@ -415,7 +385,7 @@ test_one_core (Fixture       *fx,
                gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(PuControl) second = pu_control_new (fx->home_node);
+  g_autoptr(PuControl) second = pu_control_new (fx->pair.home_node);
   g_autofree char *dir = g_path_get_dirname (fx->socket_path);
   g_autofree char *pid = g_strdup_printf ("(pid %d)", (int) getpid ());
   g_autoptr(PuPeerUp1) proxy = NULL;
@@ -525,7 +495,7 @@ test_stale_socket (Fixture       *fx,
   g_autoptr(GError) error = NULL;
   g_autoptr(PuPeerUp1) proxy = NULL;
   g_autoptr(GVariantDict) status = NULL;
-  g_autofree char *home_id = id_of (fx->home);
+  g_autofree char *home_id = id_of (fx->pair.home);
 
   pu_control_socket_ensure_dir (fx->socket_path, &error);
   g_assert_no_error (error);
@@ -782,8 +752,8 @@ listen_laptop (Fixture   *fx,
                PuPeerUp1 **proxy)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *path = g_build_filename (fx->dir, "run", "peerup", "bus-laptop", NULL);
-  PuControl *control = pu_control_new (fx->laptop_node);
+  g_autofree char *path = g_build_filename (fx->pair.dir, "run", "peerup", "bus-laptop", NULL);
+  PuControl *control = pu_control_new (fx->pair.laptop_node);
 
   pu_control_listen (control, path, &error);
   g_assert_no_error (error);
@@ -804,8 +774,8 @@ test_services_forwards (Fixture       *fx,
   g_autoptr(GVariantDict) dict = NULL;
   g_autofree char *echo_address = NULL;
   g_autofree char *config = NULL;
-  g_autofree char *home_id = id_of (fx->home);
-  g_autofree char *laptop_id = id_of (fx->laptop);
+  g_autofree char *home_id = id_of (fx->pair.home);
+  g_autofree char *laptop_id = id_of (fx->pair.laptop);
   g_autofree char *busy = NULL;
   const char * const none[] = { NULL };
   Latest services = { 0 };
@@ -825,8 +795,8 @@ test_services_forwards (Fixture       *fx,
   g_signal_connect (home, "services-changed", G_CALLBACK (latest_cb), &services);
   g_signal_connect (laptop, "forwards-changed", G_CALLBACK (latest_cb), &forwards);
   g_signal_connect (laptop, "forward-failed", G_CALLBACK (latest_failed_cb), &failed);
-  pu_node_start (fx->home_node);
-  pu_node_start (fx->laptop_node);
+  pu_node_start (fx->pair.home_node);
+  pu_node_start (fx->pair.laptop_node);
 
   /* Who is who. */
   value = call_ok (home, "Resolve", g_variant_new ("(s)", "laptop"));
@@ -846,7 +816,7 @@ test_services_forwards (Fixture       *fx,
   g_assert_true (dict_bool (dict, "enabled"));
   g_clear_pointer (&value, g_variant_unref);
   assert_printed (wait_latest (&services), echo_address, TRUE);
-  config = read_file (pu_config_get_path (pu_profile_get_config (fx->home)));
+  config = read_file (pu_config_get_path (pu_profile_get_config (fx->pair.home)));
   g_assert_nonnull (strstr (config, "[service echo]"));
 
   /* Bad input, each with its named error. */
@@ -874,7 +844,7 @@ test_services_forwards (Fixture       *fx,
                 g_variant_new ("(ss^as)", "web", echo_address, (char **) many->pdata),
                 ERROR_NAME ("TooLarge"), "at most 256 peers");
   }
-  g_assert_null (pu_config_lookup_service (pu_profile_get_config (fx->home), "web"));
+  g_assert_null (pu_config_lookup_service (pu_profile_get_config (fx->pair.home), "web"));
 
   /* The laptop opens a forward to it: bytes go there and back. */
   value = call_ok (laptop, "Connect", g_variant_new ("(ssqa{sv})", home_id, "echo", 0, NULL));
@@ -902,16 +872,17 @@ test_services_forwards (Fixture       *fx,
     g_autoptr(GVariantDict) forward = NULL;
     g_autofree char *address = g_strdup_printf ("127.0.0.1:%u", port);
 
-    /* The laptop has no name for home: its short ID. */
+    /* Labelled with the laptop's name for home. */
     forward = find_entry (status, "forwards", "address", address);
-    g_assert_true (g_str_has_prefix (dict_string (forward, "label"), "12D3KooW"));
+    g_assert_cmpstr (dict_string (forward, "label"), ==, "home");
     g_assert_cmpstr (dict_string (forward, "service"), ==, "echo");
   }
 
   /* Disabled: the peer refuses it, and the laptop's clients hear why. */
   call_void (home, "DisableService", g_variant_new ("(s)", "echo"));
   assert_printed (wait_latest (&services), "false", TRUE);
-  g_assert_false (pu_config_lookup_service (pu_profile_get_config (fx->home), "echo")->enabled);
+  g_assert_false (pu_config_lookup_service (pu_profile_get_config (fx->pair.home),
+                                            "echo")->enabled);
   assert_echo (port, FALSE);
   g_assert_nonnull (strstr (g_variant_get_string (wait_latest (&failed), NULL), "echo"));
   call_void (home, "EnableService", g_variant_new ("(s)", "echo"));
@@ -968,7 +939,7 @@ test_services_forwards (Fixture       *fx,
   /* Removed from config.ini. */
   call_void (home, "RemoveService", g_variant_new ("(s)", "echo"));
   g_free (config);
-  config = read_file (pu_config_get_path (pu_profile_get_config (fx->home)));
+  config = read_file (pu_config_get_path (pu_profile_get_config (fx->pair.home)));
   g_assert_null (strstr (config, "[service echo]"));
   value = call_ok (home, "ListServices", NULL);
   assert_printed (value, "'echo'", FALSE);
@@ -988,10 +959,10 @@ test_trust (Fixture       *fx,
   g_autoptr(GVariant) value = NULL;
   g_autoptr(GVariantDict) sas = NULL;
   g_autoptr(PuIdentity) stranger = pu_identity_generate ();
-  g_autofree char *laptop_id = id_of (fx->laptop);
-  g_autofree char *home_id = id_of (fx->home);
+  g_autofree char *laptop_id = id_of (fx->pair.laptop);
+  g_autofree char *home_id = id_of (fx->pair.home);
   g_autofree char *keys = NULL;
-  const char *keys_path = pu_trust_store_get_path (pu_profile_get_trust_store (fx->home));
+  const char *keys_path = pu_trust_store_get_path (pu_profile_get_trust_store (fx->pair.home));
   const char *stranger_id = pu_identity_get_peer_id_string (stranger);
   g_autoptr(GVariant) emoji = NULL;
   Latest trust = { 0 };
@@ -1074,8 +1045,8 @@ test_pairing (Fixture       *fx,
   g_autoptr(GVariant) value = NULL;
   g_autoptr(GVariantDict) invited = NULL;
   g_autoptr(GVariantDict) joined = NULL;
-  g_autofree char *home_id = id_of (fx->home);
-  g_autofree char *laptop_id = id_of (fx->laptop);
+  g_autofree char *home_id = id_of (fx->pair.home);
+  g_autofree char *laptop_id = id_of (fx->pair.laptop);
   const char *handle;
   const char *code;
   const char *uri;
@@ -1084,7 +1055,8 @@ test_pairing (Fixture       *fx,
   Latest laptop_done = { 0 };
 
   /* Strangers so far. */
-  pu_trust_store_remove (pu_profile_get_trust_store (fx->home), peer_of (fx->laptop), &error);
+  pu_trust_store_remove (pu_profile_get_trust_store (fx->pair.home), peer_of (fx->pair.laptop),
+                         &error);
   g_assert_no_error (error);
   pu_control_listen (fx->control, fx->socket_path, &error);
   g_assert_no_error (error);
@@ -1151,10 +1123,10 @@ test_pairing (Fixture       *fx,
   joined = g_variant_dict_new (wait_latest (&laptop_done));
   g_assert_cmpstr (dict_string (joined, "role"), ==, "join");
   g_assert_cmpstr (dict_string (joined, "peer_id"), ==, home_id);
-  g_assert_true (pu_trust_store_is_authorized (pu_profile_get_trust_store (fx->home),
-                                               peer_of (fx->laptop), 0));
-  g_assert_true (pu_trust_store_is_authorized (pu_profile_get_trust_store (fx->laptop),
-                                               peer_of (fx->home), 0));
+  g_assert_true (pu_trust_store_is_authorized (pu_profile_get_trust_store (fx->pair.home),
+                                               peer_of (fx->pair.laptop), 0));
+  g_assert_true (pu_trust_store_is_authorized (pu_profile_get_trust_store (fx->pair.laptop),
+                                               peer_of (fx->pair.home), 0));
 
   /* An invitation cancelled ends with an error, and its code with it. */
   {
@@ -1208,8 +1180,8 @@ test_pairing_short (Fixture       *fx,
   g_autoptr(GVariant) answer = NULL;
   g_autoptr(GVariantDict) invited = NULL;
   g_autoptr(GVariantDict) joined = NULL;
-  g_autofree char *home_id = id_of (fx->home);
-  g_autofree char *laptop_id = id_of (fx->laptop);
+  g_autofree char *home_id = id_of (fx->pair.home);
+  g_autofree char *laptop_id = id_of (fx->pair.laptop);
   g_autoptr(GVariantDict) started = NULL;
   g_autoptr(GVariantDict) status = NULL;
   GVariantDict options;
@@ -1220,7 +1192,8 @@ test_pairing_short (Fixture       *fx,
   Latest laptop_done = { 0 };
   Latest home_started = { 0 };
 
-  pu_trust_store_remove (pu_profile_get_trust_store (fx->home), peer_of (fx->laptop), &error);
+  pu_trust_store_remove (pu_profile_get_trust_store (fx->pair.home), peer_of (fx->pair.laptop),
+                         &error);
   g_assert_no_error (error);
   pu_control_listen (fx->control, fx->socket_path, &error);
   g_assert_no_error (error);
@@ -1255,8 +1228,8 @@ test_pairing_short (Fixture       *fx,
   g_assert_cmpstr (dict_string (invited, "peer_id"), ==, laptop_id);
   joined = g_variant_dict_new (wait_latest (&laptop_done));
   g_assert_cmpstr (dict_string (joined, "peer_id"), ==, home_id);
-  g_assert_true (pu_trust_store_is_authorized (pu_profile_get_trust_store (fx->home),
-                                               peer_of (fx->laptop), 0));
+  g_assert_true (pu_trust_store_is_authorized (pu_profile_get_trust_store (fx->pair.home),
+                                               peer_of (fx->pair.laptop), 0));
   g_clear_pointer (&home_done.value, g_variant_unref);
   g_clear_pointer (&laptop_done.value, g_variant_unref);
   g_clear_pointer (&home_started.value, g_variant_unref);
@@ -1277,7 +1250,7 @@ test_session_bus (Fixture       *fx,
   g_autoptr(GDBusConnection) connection = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariantDict) status = NULL;
-  g_autofree char *home_id = id_of (fx->home);
+  g_autofree char *home_id = id_of (fx->pair.home);
   gboolean appeared = FALSE;
   guint watch;
 
@@ -1318,7 +1291,7 @@ test_session_bus (Fixture       *fx,
     g_autoptr(PuPeerUp1) holder = NULL;
     g_autoptr(GVariant) value = NULL;
     GListModel *forwards = G_LIST_MODEL (pu_control_get_forwards (fx->control));
-    g_autofree char *laptop_id = id_of (fx->laptop);
+    g_autofree char *laptop_id = id_of (fx->pair.laptop);
     GVariantDict options;
     guint n_changes = 0;
     Result r = { 0 };

@@ -11,13 +11,8 @@
 #include "pu-test-util.h"
 
 typedef struct {
-  char           *dir;
-  PuTestRelay    *relay;
+  PuTestPair      pair;
   GSocketService *echo;
-  PuProfile      *home;
-  PuProfile      *laptop;
-  PuNode         *home_node;
-  PuNode         *laptop_node;
   PuForwards     *forwards;
   guint           n_changes;
 } Fixture;
@@ -46,26 +41,13 @@ fixture_setup (Fixture       *fx,
   g_autofree char *echo = NULL;
   guint16 echo_port;
 
-  fx->dir = pu_test_make_tmpdir ();
-  fx->relay = pu_test_relay_new (fx->dir);
+  pu_test_pair_init (&fx->pair);
   fx->echo = pu_test_echo_new (&echo_port);
-  fx->home = pu_test_relay_add_device (fx->relay, "home");
-  fx->laptop = pu_test_relay_add_device (fx->relay, "laptop");
-
   echo = g_strdup_printf ("127.0.0.1:%u", echo_port);
-  pu_config_add_service (pu_profile_get_config (fx->home), "echo", echo, &error);
+  pu_config_add_service (pu_profile_get_config (fx->pair.home), "echo", echo, &error);
   g_assert_no_error (error);
-  pu_trust_store_add (pu_profile_get_trust_store (fx->home), peer_of (fx->laptop), "laptop", 0,
-                      &error);
-  g_assert_no_error (error);
-
-  fx->home_node = pu_node_new (fx->home, TRUE, &error);
-  g_assert_no_error (error);
-  fx->laptop_node = pu_node_new (fx->laptop, FALSE, &error);
-  g_assert_no_error (error);
-  pu_node_start (fx->home_node);
-  pu_node_start (fx->laptop_node);
-  fx->forwards = pu_forwards_new (fx->laptop_node);
+  pu_test_pair_start (&fx->pair);
+  fx->forwards = pu_forwards_new (fx->pair.laptop_node);
   g_signal_connect (fx->forwards, "items-changed", G_CALLBACK (items_changed_cb), fx);
 }
 
@@ -74,18 +56,10 @@ fixture_teardown (Fixture       *fx,
                   gconstpointer  data)
 {
   g_clear_object (&fx->forwards);
-  g_clear_object (&fx->laptop_node);
-  g_clear_object (&fx->home_node);
-  g_clear_object (&fx->laptop);
-  g_clear_object (&fx->home);
   g_socket_service_stop (fx->echo);
   g_socket_listener_close (G_SOCKET_LISTENER (fx->echo));
   g_clear_object (&fx->echo);
-  g_clear_pointer (&fx->relay, pu_test_relay_free);
-  for (guint i = 0; i < 100 && g_main_context_iteration (NULL, FALSE); i++)
-    ;
-  pu_test_remove_tree (fx->dir);
-  g_free (fx->dir);
+  pu_test_pair_clear (&fx->pair);
 }
 
 static void
@@ -134,7 +108,7 @@ test_open_close (Fixture       *fx,
   g_assert_true (g_list_model_get_item_type (model) == PU_TYPE_PROXY);
 
   /* Port 0 picks a free port; a megabyte goes there and back. */
-  proxy = pu_forwards_open (fx->forwards, peer_of (fx->home), "echo", 0, &error);
+  proxy = pu_forwards_open (fx->forwards, peer_of (fx->pair.home), "echo", 0, &error);
   g_assert_no_error (error);
   port = pu_proxy_get_port (proxy);
   g_assert_cmpuint (port, >, 0);
@@ -143,14 +117,14 @@ test_open_close (Fixture       *fx,
   first = g_list_model_get_item (model, 0);
   g_assert_true (first == proxy);
   g_assert_cmpstr (pu_proxy_get_service (proxy), ==, "echo");
-  g_assert_true (pu_peer_id_equal (pu_proxy_get_peer (proxy), peer_of (fx->home)));
+  g_assert_true (pu_peer_id_equal (pu_proxy_get_peer (proxy), peer_of (fx->pair.home)));
   g_assert_true (pu_forwards_lookup (fx->forwards, port) == proxy);
   assert_echo (port, 1024 * 1024);
 
   /* A second forward on a port asked for: the one just taken is refused. */
-  second = pu_forwards_open (fx->forwards, peer_of (fx->home), "nothing", 0, &error);
+  second = pu_forwards_open (fx->forwards, peer_of (fx->pair.home), "nothing", 0, &error);
   g_assert_no_error (error);
-  g_assert_null (pu_forwards_open (fx->forwards, peer_of (fx->home), "echo",
+  g_assert_null (pu_forwards_open (fx->forwards, peer_of (fx->pair.home), "echo",
                                    pu_proxy_get_port (second), &error));
   g_assert_error (error, PU_ERROR, PU_ERROR_EXISTS);
   g_assert_nonnull (strstr (error->message, "already in use; choose another local port"));
@@ -194,7 +168,7 @@ test_bad_service (Fixture       *fx,
 {
   g_autoptr(GError) error = NULL;
 
-  g_assert_null (pu_forwards_open (fx->forwards, peer_of (fx->home), "no such/service", 0,
+  g_assert_null (pu_forwards_open (fx->forwards, peer_of (fx->pair.home), "no such/service", 0,
                                    &error));
   g_assert_error (error, PU_ERROR, PU_ERROR_INVALID_ARGUMENT);
   g_assert_nonnull (strstr (error->message, "service name"));

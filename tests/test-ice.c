@@ -245,14 +245,9 @@ test_turn_credentials (void)
 
 /* Two nodes and a relay on loopback; "home" serves a blob of known bytes. */
 typedef struct {
-  char           *dir;
-  PuTestRelay    *relay;
+  PuTestPair      pair;
   GSocketService *blob_service;
   GBytes         *blob;
-  PuProfile      *home;
-  PuProfile      *laptop;
-  PuNode         *home_node;
-  PuNode         *laptop_node;
 } Fixture;
 
 #define BLOB_LEN (16 * 1024 * 1024)
@@ -304,8 +299,7 @@ fixture_setup (Fixture       *fx,
   g_rand_free (rand);
   fx->blob = g_bytes_new_take (blob, BLOB_LEN);
 
-  fx->dir = pu_test_make_tmpdir ();
-  fx->relay = pu_test_relay_new (fx->dir);
+  pu_test_pair_init (&fx->pair);
   fx->blob_service = g_socket_service_new ();
   g_socket_listener_add_address (G_SOCKET_LISTENER (fx->blob_service), any,
                                  G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL, &bound,
@@ -313,44 +307,22 @@ fixture_setup (Fixture       *fx,
   g_assert_no_error (error);
   g_signal_connect (fx->blob_service, "incoming", G_CALLBACK (blob_incoming_cb), fx);
 
-  fx->home = pu_test_relay_add_device (fx->relay, "home");
-  fx->laptop = pu_test_relay_add_device (fx->relay, "laptop");
   target = g_strdup_printf ("127.0.0.1:%u",
                             g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
-  g_assert_true (pu_config_add_service (pu_profile_get_config (fx->home), "blob", target,
+  g_assert_true (pu_config_add_service (pu_profile_get_config (fx->pair.home), "blob", target,
                                         &error));
-  pu_trust_store_add (pu_profile_get_trust_store (fx->home), peer_of (fx->laptop), "laptop", 0,
-                      &error);
-  g_assert_no_error (error);
-  pu_config_set_name (pu_profile_get_config (fx->laptop), "home", peer_of (fx->home), &error);
-  g_assert_no_error (error);
-
-  fx->home_node = pu_node_new (fx->home, TRUE, &error);
-  g_assert_no_error (error);
-  fx->laptop_node = pu_node_new (fx->laptop, FALSE, &error);
-  g_assert_no_error (error);
-  pu_node_start (fx->home_node);
-  pu_node_start (fx->laptop_node);
+  pu_test_pair_start (&fx->pair);
 }
 
 static void
 fixture_teardown (Fixture       *fx,
                   gconstpointer  data)
 {
-  g_clear_object (&fx->laptop_node);
-  g_clear_object (&fx->home_node);
-  g_clear_object (&fx->laptop);
-  g_clear_object (&fx->home);
   g_socket_service_stop (fx->blob_service);
   g_socket_listener_close (G_SOCKET_LISTENER (fx->blob_service));
   g_clear_object (&fx->blob_service);
-  g_clear_pointer (&fx->relay, pu_test_relay_free);
   g_clear_pointer (&fx->blob, g_bytes_unref);
-  /* Let closing sockets, agents and idle callbacks run out. */
-  for (guint i = 0; i < 200 && g_main_context_iteration (NULL, FALSE); i++)
-    ;
-  pu_test_remove_tree (fx->dir);
-  g_free (fx->dir);
+  pu_test_pair_clear (&fx->pair);
 }
 
 static PuPathKind
@@ -412,7 +384,7 @@ connect_to_home (Fixture *fx)
 {
   Result r = { 0 };
 
-  pu_node_connect_async (fx->laptop_node, peer_of (fx->home), NULL, connect_cb, &r);
+  pu_node_connect_async (fx->pair.laptop_node, peer_of (fx->pair.home), NULL, connect_cb, &r);
   pu_test_run_until (&r.done);
   g_assert_no_error (r.error);
   return r.conn;
@@ -428,21 +400,21 @@ test_direct_host (Fixture       *fx,
   PuNodeIceMetrics metrics;
   gint64 rtt;
 
-  run_until_path (fx->laptop_node, peer_of (fx->home), PU_PATH_KIND_DIRECT);
-  run_until_path (fx->home_node, peer_of (fx->laptop), PU_PATH_KIND_DIRECT);
+  run_until_path (fx->pair.laptop_node, peer_of (fx->pair.home), PU_PATH_KIND_DIRECT);
+  run_until_path (fx->pair.home_node, peer_of (fx->pair.laptop), PU_PATH_KIND_DIRECT);
   g_assert_true (PU_IS_ICE_PATH (pu_connection_get_path (conn)));
 
   /* Bytes flow on the direct path. */
-  rtt = pu_test_ping (fx->laptop_node, peer_of (fx->home), &error);
+  rtt = pu_test_ping (fx->pair.laptop_node, peer_of (fx->pair.home), &error);
   g_assert_no_error (error);
   g_assert_cmpint (rtt, >, 0);
-  g_assert_true (pu_node_get_peer_state (fx->laptop_node, peer_of (fx->home), &state));
+  g_assert_true (pu_node_get_peer_state (fx->pair.laptop_node, peer_of (fx->pair.home), &state));
   g_assert_cmpint (state.path, ==, PU_PATH_KIND_DIRECT);
   g_assert_cmpstr (state.local_candidate, ==, "host");
   g_assert_cmpstr (state.remote_candidate, ==, "host");
   g_assert_true (state.ip_version == 4 || state.ip_version == 6);
 
-  pu_node_get_ice_metrics (fx->laptop_node, &metrics);
+  pu_node_get_ice_metrics (fx->pair.laptop_node, &metrics);
   g_assert_cmpuint (metrics.attempts, ==, 1);
   g_assert_cmpuint (metrics.successes, ==, 1);
   g_assert_cmpuint (metrics.failures, ==, 0);
@@ -539,10 +511,10 @@ test_switch_during_transfer (Fixture       *fx,
   gint64 cut, fallback;
 
   /* The transfer starts on the relay. */
-  pu_node_set_direct_paths (fx->laptop_node, FALSE);
+  pu_node_set_direct_paths (fx->pair.laptop_node, FALSE);
   conn = connect_to_home (fx);
-  pu_node_open_stream_async (fx->laptop_node, peer_of (fx->home), PU_STREAM_KIND_PROXY, "blob",
-                             NULL, open_cb, &r);
+  pu_node_open_stream_async (fx->pair.laptop_node, peer_of (fx->pair.home), PU_STREAM_KIND_PROXY,
+                             "blob", NULL, open_cb, &r);
   pu_test_run_until (&r.done);
   g_assert_no_error (r.error);
   stream = r.stream;
@@ -550,13 +522,14 @@ test_switch_during_transfer (Fixture       *fx,
   reader.expected = fx->blob;
   reader_read_to (&reader, BLOB_LEN / 4);
   pu_test_run_until (&reader.paused);
-  g_assert_cmpint (path_of (fx->laptop_node, peer_of (fx->home)), ==, PU_PATH_KIND_RELAYED);
+  g_assert_cmpint (path_of (fx->pair.laptop_node, peer_of (fx->pair.home)), ==,
+                   PU_PATH_KIND_RELAYED);
 
   /* Relay → direct while bytes flow. */
-  pu_node_set_direct_paths (fx->laptop_node, TRUE);
+  pu_node_set_direct_paths (fx->pair.laptop_node, TRUE);
   reader_read_to (&reader, BLOB_LEN / 2);
-  run_until_path (fx->laptop_node, peer_of (fx->home), PU_PATH_KIND_DIRECT);
-  run_until_path (fx->home_node, peer_of (fx->laptop), PU_PATH_KIND_DIRECT);
+  run_until_path (fx->pair.laptop_node, peer_of (fx->pair.home), PU_PATH_KIND_DIRECT);
+  run_until_path (fx->pair.home_node, peer_of (fx->pair.laptop), PU_PATH_KIND_DIRECT);
   pu_test_run_until (&reader.paused);
   g_assert_no_error (reader.error);
 
@@ -566,10 +539,10 @@ test_switch_during_transfer (Fixture       *fx,
   reader_read_to (&reader, 3 * (BLOB_LEN / 4));
   cut = g_get_monotonic_time ();
   pu_ice_path_set_blocked (PU_ICE_PATH (direct), TRUE);
-  run_until_path (fx->laptop_node, peer_of (fx->home), PU_PATH_KIND_RELAYED);
+  run_until_path (fx->pair.laptop_node, peer_of (fx->pair.home), PU_PATH_KIND_RELAYED);
   fallback = g_get_monotonic_time ();
   g_test_message ("fallback to the relay after %.0f ms", (fallback - cut) / 1000.0);
-  run_until_path (fx->home_node, peer_of (fx->laptop), PU_PATH_KIND_RELAYED);
+  run_until_path (fx->pair.home_node, peer_of (fx->pair.laptop), PU_PATH_KIND_RELAYED);
   pu_test_run_until (&reader.paused);
   g_assert_no_error (reader.error);
   /* The rest of that quarter (4 MB) comes over the relay: a figure, not a check. */
@@ -578,15 +551,15 @@ test_switch_during_transfer (Fixture       *fx,
 
   /* Restored: direct again, and the rest arrives intact. */
   pu_ice_path_set_blocked (PU_ICE_PATH (direct), FALSE);
-  run_until_path (fx->laptop_node, peer_of (fx->home), PU_PATH_KIND_DIRECT);
-  run_until_path (fx->home_node, peer_of (fx->laptop), PU_PATH_KIND_DIRECT);
+  run_until_path (fx->pair.laptop_node, peer_of (fx->pair.home), PU_PATH_KIND_DIRECT);
+  run_until_path (fx->pair.home_node, peer_of (fx->pair.laptop), PU_PATH_KIND_DIRECT);
   g_assert_true (pu_connection_get_path (conn) == direct);
   reader_read_to (&reader, BLOB_LEN + 1);
   pu_test_run_until (&reader.eof);
   g_assert_no_error (reader.error);
   g_assert_cmpuint (reader.offset, ==, BLOB_LEN);
 
-  pu_node_get_ice_metrics (fx->laptop_node, &metrics);
+  pu_node_get_ice_metrics (fx->pair.laptop_node, &metrics);
   g_assert_cmpuint (metrics.successes, ==, 1);
   g_assert_cmpuint (metrics.fallbacks, ==, 1);
 }
@@ -597,16 +570,17 @@ send_garbage (Fixture      *fx,
               gsize         len,
               const char   *expected)
 {
-  PuRelayClient *relay = pu_node_get_relays (fx->laptop_node)->pdata[0];
+  PuRelayClient *relay = pu_node_get_relays (fx->pair.laptop_node)->pdata[0];
   g_autoptr(GError) error = NULL;
   g_autofree char *pattern = g_strdup_printf ("Ignored a signaling message from *: *%s*",
                                               expected);
 
   g_test_expect_message ("peerup-core", G_LOG_LEVEL_MESSAGE, pattern);
-  g_assert_true (pu_relay_client_send_signal (relay, peer_of (fx->home), 0, data, len, &error));
+  g_assert_true (pu_relay_client_send_signal (relay, peer_of (fx->pair.home), 0, data, len,
+                                              &error));
   g_assert_no_error (error);
   /* A ping's round trip takes the relay's queue past the message. */
-  pu_test_ping (fx->laptop_node, peer_of (fx->home), &error);
+  pu_test_ping (fx->pair.laptop_node, peer_of (fx->pair.home), &error);
   g_assert_no_error (error);
   g_test_assert_expected_messages ();
 }
@@ -624,7 +598,7 @@ test_bad_signaling (Fixture       *fx,
   g_autoptr(GError) error = NULL;
 
   /* Relayed only, so no ICE message of our own crosses the garbage. */
-  pu_node_set_direct_paths (fx->laptop_node, FALSE);
+  pu_node_set_direct_paths (fx->pair.laptop_node, FALSE);
   conn = connect_to_home (fx);
 
   send_garbage (fx, garbage, sizeof garbage, "malformed ICE credentials");
@@ -632,9 +606,10 @@ test_bad_signaling (Fixture       *fx,
   send_garbage (fx, big, sizeof big, "over the limit");
 
   /* Nothing broke: the connection still answers, still relayed. */
-  pu_test_ping (fx->laptop_node, peer_of (fx->home), &error);
+  pu_test_ping (fx->pair.laptop_node, peer_of (fx->pair.home), &error);
   g_assert_no_error (error);
-  g_assert_cmpint (path_of (fx->home_node, peer_of (fx->laptop)), ==, PU_PATH_KIND_RELAYED);
+  g_assert_cmpint (path_of (fx->pair.home_node, peer_of (fx->pair.laptop)), ==,
+                   PU_PATH_KIND_RELAYED);
 }
 
 /* [options] direct=false: connections stay on the relay and never try ICE. */
@@ -642,7 +617,7 @@ static void
 test_relay_only (Fixture       *fx,
                  gconstpointer  data)
 {
-  PuConfig *config = pu_profile_get_config (fx->laptop);
+  PuConfig *config = pu_profile_get_config (fx->pair.laptop);
   g_autoptr(GError) error = NULL;
   g_autoptr(PuConnection) conn = NULL;
   g_autofree char *text = NULL;
@@ -653,13 +628,14 @@ test_relay_only (Fixture       *fx,
   g_assert_true (g_file_get_contents (pu_config_get_path (config), &text, NULL, &error));
   relay_only = g_strconcat (text, "\n[options]\ndirect=false\n", NULL);
   g_assert_true (g_file_set_contents (pu_config_get_path (config), relay_only, -1, &error));
-  g_assert_true (pu_profile_reload_config (fx->laptop, &error));
+  g_assert_true (pu_profile_reload_config (fx->pair.laptop, &error));
   g_assert_no_error (error);
-  g_assert_false (pu_config_get_direct (pu_profile_get_config (fx->laptop)));
+  g_assert_false (pu_config_get_direct (pu_profile_get_config (fx->pair.laptop)));
 
   conn = connect_to_home (fx);
-  g_assert_cmpint (path_of (fx->laptop_node, peer_of (fx->home)), ==, PU_PATH_KIND_RELAYED);
-  pu_node_get_ice_metrics (fx->laptop_node, &metrics);
+  g_assert_cmpint (path_of (fx->pair.laptop_node, peer_of (fx->pair.home)), ==,
+                   PU_PATH_KIND_RELAYED);
+  pu_node_get_ice_metrics (fx->pair.laptop_node, &metrics);
   g_assert_cmpuint (metrics.attempts, ==, 0);
 }
 

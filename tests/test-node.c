@@ -12,48 +12,16 @@
 #include "pu-test-util.h"
 
 typedef struct {
-  char           *dir;
-  PuTestRelay    *relay;
+  PuTestPair      pair;
   GSocketService *echo;
   guint16         echo_port;
   guint16         closed_port;
-  PuProfile      *home;
-  PuProfile      *laptop;
-  PuNode         *home_node;
-  PuNode         *laptop_node;
 } Fixture;
 
 static gboolean
 guard_tick (gpointer data)
 {
   return G_SOURCE_CONTINUE;
-}
-
-/* Echo with half-close: everything read is written back, and the peer's
- * end-of-stream is answered with ours. */
-static void
-echo_done_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(GSocketConnection) conn = user_data;
-
-  g_output_stream_splice_finish (G_OUTPUT_STREAM (object), result, NULL);
-  g_socket_shutdown (g_socket_connection_get_socket (conn), FALSE, TRUE, NULL);
-}
-
-static gboolean
-echo_incoming_cb (GSocketService    *service,
-                  GSocketConnection *conn,
-                  GObject           *source,
-                  gpointer           user_data)
-{
-  GIOStream *io = G_IO_STREAM (conn);
-
-  g_output_stream_splice_async (g_io_stream_get_output_stream (io),
-                                g_io_stream_get_input_stream (io), G_OUTPUT_STREAM_SPLICE_NONE,
-                                G_PRIORITY_DEFAULT, NULL, echo_done_cb, g_object_ref (conn));
-  return TRUE;
 }
 
 static guint16
@@ -76,68 +44,37 @@ fixture_setup (Fixture       *fx,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GSocketListener) closed = NULL;
+  g_autofree char *echo = NULL;
+  g_autofree char *dead = NULL;
   PuConfig *config;
 
-  fx->dir = pu_test_make_tmpdir ();
-  fx->relay = pu_test_relay_new (fx->dir);
+  pu_test_pair_init (&fx->pair);
 
   /* Local services on "home": an echo server, and a port nobody listens on. */
-  fx->echo = g_socket_service_new ();
-  /* Two hundred connections arrive at once in one test. */
-  g_socket_listener_set_backlog (G_SOCKET_LISTENER (fx->echo), 512);
-  fx->echo_port = listen_loopback (G_SOCKET_LISTENER (fx->echo));
-  g_signal_connect (fx->echo, "incoming", G_CALLBACK (echo_incoming_cb), NULL);
+  fx->echo = pu_test_echo_new (&fx->echo_port);
   closed = g_socket_listener_new ();
   fx->closed_port = listen_loopback (closed);
   g_socket_listener_close (closed);
 
-  fx->home = pu_test_relay_add_device (fx->relay, "home");
-  fx->laptop = pu_test_relay_add_device (fx->relay, "laptop");
-
-  config = pu_profile_get_config (fx->home);
-  {
-    g_autofree char *echo = g_strdup_printf ("127.0.0.1:%u", fx->echo_port);
-    g_autofree char *dead = g_strdup_printf ("127.0.0.1:%u", fx->closed_port);
-
-    g_assert_true (pu_config_add_service (config, "echo", echo, &error));
-    g_assert_true (pu_config_add_service (config, "dead", dead, &error));
-    g_assert_true (pu_config_add_service (config, "off", echo, &error));
-    g_assert_true (pu_config_set_service_enabled (config, "off", FALSE, &error));
-    g_assert_no_error (error);
-  }
-  pu_trust_store_add (pu_profile_get_trust_store (fx->home),
-                      pu_identity_get_peer_id (pu_profile_get_identity (fx->laptop)),
-                      "laptop", 0, &error);
+  config = pu_profile_get_config (fx->pair.home);
+  echo = g_strdup_printf ("127.0.0.1:%u", fx->echo_port);
+  dead = g_strdup_printf ("127.0.0.1:%u", fx->closed_port);
+  g_assert_true (pu_config_add_service (config, "echo", echo, &error));
+  g_assert_true (pu_config_add_service (config, "dead", dead, &error));
+  g_assert_true (pu_config_add_service (config, "off", echo, &error));
+  g_assert_true (pu_config_set_service_enabled (config, "off", FALSE, &error));
   g_assert_no_error (error);
-  pu_config_set_name (pu_profile_get_config (fx->laptop), "home",
-                      pu_identity_get_peer_id (pu_profile_get_identity (fx->home)), &error);
-  g_assert_no_error (error);
-
-  fx->home_node = pu_node_new (fx->home, TRUE, &error);
-  g_assert_no_error (error);
-  fx->laptop_node = pu_node_new (fx->laptop, FALSE, &error);
-  g_assert_no_error (error);
-  pu_node_start (fx->home_node);
-  pu_node_start (fx->laptop_node);
+  pu_test_pair_start (&fx->pair);
 }
 
 static void
 fixture_teardown (Fixture       *fx,
                   gconstpointer  data)
 {
-  g_clear_object (&fx->laptop_node);
-  g_clear_object (&fx->home_node);
-  g_clear_object (&fx->laptop);
-  g_clear_object (&fx->home);
   g_socket_service_stop (fx->echo);
   g_socket_listener_close (G_SOCKET_LISTENER (fx->echo));
   g_clear_object (&fx->echo);
-  g_clear_pointer (&fx->relay, pu_test_relay_free);
-  /* Let closing sockets and idle callbacks run out. */
-  for (guint i = 0; i < 100 && g_main_context_iteration (NULL, FALSE); i++)
-    ;
-  pu_test_remove_tree (fx->dir);
-  g_free (fx->dir);
+  pu_test_pair_clear (&fx->pair);
 }
 
 static const PuPeerId *
@@ -157,13 +94,13 @@ test_ping (Fixture       *fx,
            gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  gint64 rtt = pu_test_ping (fx->laptop_node, peer_of (fx->home), &error);
+  gint64 rtt = pu_test_ping (fx->pair.laptop_node, peer_of (fx->pair.home), &error);
 
   g_assert_no_error (error);
   g_assert_cmpint (rtt, >, 0);
 
   /* The second ping reuses the connection. */
-  pu_test_ping (fx->laptop_node, peer_of (fx->home), &error);
+  pu_test_ping (fx->pair.laptop_node, peer_of (fx->pair.home), &error);
   g_assert_no_error (error);
 }
 
@@ -187,7 +124,7 @@ assert_refused (Fixture    *fx,
 {
   Result r = { 0 };
 
-  pu_node_open_stream_async (node, peer_of (fx->home), PU_STREAM_KIND_PROXY, service, NULL,
+  pu_node_open_stream_async (node, peer_of (fx->pair.home), PU_STREAM_KIND_PROXY, service, NULL,
                              open_cb, &r);
   pu_test_run_until (&r.done);
   g_assert_null (r.stream);
@@ -205,21 +142,21 @@ test_refusals (Fixture       *fx,
 {
   g_autoptr(GError) error = NULL;
   const char *laptop_only[] = { "someone-else", NULL };
-  PuConfig *config = pu_profile_get_config (fx->home);
+  PuConfig *config = pu_profile_get_config (fx->pair.home);
 
-  assert_refused (fx, fx->laptop_node, "nope", PU_ERROR_NOT_FOUND,
+  assert_refused (fx, fx->pair.laptop_node, "nope", PU_ERROR_NOT_FOUND,
                   "service nope is not exposed by home");
-  assert_refused (fx, fx->laptop_node, "off", PU_ERROR_NOT_FOUND,
+  assert_refused (fx, fx->pair.laptop_node, "off", PU_ERROR_NOT_FOUND,
                   "service off is not exposed by home");
-  assert_refused (fx, fx->laptop_node, "dead", PU_ERROR_FAILED,
+  assert_refused (fx, fx->pair.laptop_node, "dead", PU_ERROR_FAILED,
                   "service dead on home is not reachable");
 
   /* Allowed peers are names or IDs; laptop is neither here. */
-  pu_config_set_name (config, "someone-else", peer_of (fx->home), &error);
+  pu_config_set_name (config, "someone-else", peer_of (fx->pair.home), &error);
   g_assert_no_error (error);
   pu_config_set_service_allowed (config, "echo", laptop_only, &error);
   g_assert_no_error (error);
-  assert_refused (fx, fx->laptop_node, "echo", PU_ERROR_PERMISSIONS,
+  assert_refused (fx, fx->pair.laptop_node, "echo", PU_ERROR_PERMISSIONS,
                   "you are not allowed to use service echo on home");
 }
 
@@ -228,7 +165,7 @@ test_unauthorized (Fixture       *fx,
                    gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(PuProfile) stranger = pu_test_relay_add_device (fx->relay, "stranger");
+  g_autoptr(PuProfile) stranger = pu_test_relay_add_device (fx->pair.relay, "stranger");
   g_autoptr(PuNode) node = pu_node_new (stranger, FALSE, &error);
 
   g_assert_no_error (error);
@@ -238,10 +175,10 @@ test_unauthorized (Fixture       *fx,
   assert_refused (fx, node, "echo", G_IO_ERROR_PERMISSION_DENIED, "You are not authorized by");
 
   /* authorized_keys edits apply to the next connection, without restart. */
-  pu_trust_store_add (pu_profile_get_trust_store (fx->home), peer_of (stranger), NULL, 0,
+  pu_trust_store_add (pu_profile_get_trust_store (fx->pair.home), peer_of (stranger), NULL, 0,
                       &error);
   g_assert_no_error (error);
-  pu_test_ping (node, peer_of (fx->home), &error);
+  pu_test_ping (node, peer_of (fx->pair.home), &error);
   g_assert_no_error (error);
 }
 
@@ -253,7 +190,7 @@ test_offline (Fixture       *fx,
   g_autoptr(GError) error = NULL;
 
   /* The relay says nobody is there, which ends the dial early. */
-  pu_test_ping (fx->laptop_node, pu_identity_get_peer_id (nobody), &error);
+  pu_test_ping (fx->pair.laptop_node, pu_identity_get_peer_id (nobody), &error);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE);
   g_assert_nonnull (strstr (error->message, "is offline: it is not connected to the relay"));
 }
@@ -353,7 +290,7 @@ run_proxy_clients (Fixture *fx,
   gint64 deadline = g_get_monotonic_time () + 2 * PU_TEST_GUARD_SECONDS * G_USEC_PER_SEC;
   guint tick = g_timeout_add (100, guard_tick, NULL);
 
-  proxy = pu_proxy_new (fx->laptop_node, peer_of (fx->home), "echo",
+  proxy = pu_proxy_new (fx->pair.laptop_node, peer_of (fx->pair.home), "echo",
                         G_INET_SOCKET_ADDRESS (addr), &error);
   g_assert_no_error (error);
   g_signal_connect (proxy, "stream-failed", G_CALLBACK (stream_failed_cb), NULL);

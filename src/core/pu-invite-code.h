@@ -5,9 +5,10 @@
  * shows). Its bytes:
  *
  *   version (1) | secret (16) | inviter public key (32) | inviter's relay
- *   instance (u64 BE) | expiry (u32 BE, Unix seconds) | relay public key (32) | relay host: 4 + IPv4 (4), 6 + IPv6
- *   (16) or 3 + length (1) + DNS name | relay port (u16 BE) | network: length
- *   (1, 0 = none) + label | check: first 4 bytes of SHA-256 over all before
+ *   instance (u64 BE) | expiry (u32 BE, Unix seconds) | relay public key (32) |
+ *   relay host: 4 + IPv4 (4), 6 + IPv6 (16) or 3 + length (1) + DNS name |
+ *   relay port (u16 BE) | network: length (1, 0 = none) + label | check: first
+ *   4 bytes of SHA-256 over all before
  *
  * Version 1 makes every full code start with "0"; any other version is
  * refused with "please upgrade".

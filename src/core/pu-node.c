@@ -321,9 +321,9 @@ link_start (Link     *link,
     link->conn = pu_connection_new_client (self->certificate, &link->peer,
                                            PU_PATH (link->path), error);
   else
-    link->conn = pu_connection_new_server (self->certificate,
-                                           authorize_peer,
-                                           g_object_ref (pu_profile_get_trust_store (self->profile)),
+    link->conn = pu_connection_new_server (self->certificate, authorize_peer,
+                                           g_object_ref (pu_profile_get_trust_store (
+                                                           self->profile)),
                                            g_object_unref, PU_PATH (link->path), error);
   if (link->conn == NULL)
     return FALSE;

@@ -1202,7 +1202,8 @@ listen_tcp (PuRelayServer       *self,
   /* [::] takes IPv4 devices too, as the STUN socket does. */
   if (family == G_SOCKET_FAMILY_IPV6 &&
       !g_socket_set_option (socket, IPPROTO_IPV6, IPV6_V6ONLY,
-                            !g_inet_address_get_is_any (g_inet_socket_address_get_address (address)),
+                            !g_inet_address_get_is_any (
+                              g_inet_socket_address_get_address (address)),
                             error))
     return FALSE;
   g_socket_set_listen_backlog (socket, SOMAXCONN);

@@ -866,7 +866,8 @@ check_direct (gpointer data)
   PuNodePeerState state;
 
   t->is_direct = pu_node_get_peer_state (t->laptop_node,
-                                         pu_identity_get_peer_id (pu_profile_get_identity (t->home)),
+                                         pu_identity_get_peer_id (
+                                           pu_profile_get_identity (t->home)),
                                          &state) &&
                  state.path == PU_PATH_KIND_DIRECT;
 }

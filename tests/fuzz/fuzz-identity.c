@@ -24,8 +24,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
    * the 68-byte form: same seed and public key), and is a working key pair. */
   bytes = pu_identity_to_bytes (identity);
   g_assert_cmpuint (g_bytes_get_size (bytes), ==, PU_IDENTITY_KEY_FILE_LEN);
-  g_assert_cmpmem ((const guint8 *) g_bytes_get_data (bytes, NULL) + 4, PU_IDENTITY_KEY_FILE_LEN - 4,
-                   data + 4, PU_IDENTITY_KEY_FILE_LEN - 4);
+  g_assert_cmpmem ((const guint8 *) g_bytes_get_data (bytes, NULL) + 4,
+                   PU_IDENTITY_KEY_FILE_LEN - 4, data + 4, PU_IDENTITY_KEY_FILE_LEN - 4);
   if (size == PU_IDENTITY_KEY_FILE_LEN)
     g_assert_cmpmem (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), data, size);
 
