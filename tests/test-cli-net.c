@@ -1518,6 +1518,24 @@ test_through_core (Fixture       *f,
   want = g_strdup_printf ("called Authorize ('%s', 'laptop', '", net.b_id);
   g_free (proc_wait_line (net.daemon, TRUE, want));
 
+  /* invite goes through the laptop's core; a new device joins it. */
+  {
+    g_autofree char *phone = init_device (f, &net, "phone", FALSE);
+    g_autofree char *code = NULL;
+    Proc *invite = proc_start (f, "invite", "--non-interactive", "--config", net.b, NULL);
+
+    code = proc_wait_line (invite, FALSE, "-");
+    g_free (proc_wait_line (laptop, TRUE, "called Invite ("));
+    cli (f, "join", code, "--non-interactive", "--config", phone, NULL);
+    assert_ok (f);
+    assert_contains (f->out, "Paired with laptop (");
+    g_free (proc_wait_line (invite, FALSE, "Paired with phone ("));
+    g_free (proc_wait_line (invite, FALSE, "The relay now serves phone too."));
+    g_assert_cmpint (proc_wait_exit (invite), ==, 0);
+    proc_free (invite);
+    g_free (proc_wait_line (laptop, TRUE, "finished with phone"));
+  }
+
   /* A proxy killed outright leaves no forward behind. */
   proxy = proc_start (f, "proxy", "home", "echo", "0", "--config", net.b, NULL);
   g_free (line);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "pu-control.h"
+#include "pu-services.h"
 #include "pu-error.h"
 #include "pu-invite-code.h"
 #include "pu-test-relay.h"
@@ -334,7 +335,9 @@ test_status (Fixture       *fx,
   status = get_status (proxy);
   laptop = find_entry (status, "peers", "peer_id", laptop_id);
   g_assert_true (dict_bool (laptop, "connected"));
-  g_assert_cmpstr (dict_string (laptop, "path"), ==, "relayed");
+  /* It starts relayed; on loopback ICE may have moved it already. */
+  if (!g_str_equal (dict_string (laptop, "path"), "direct"))
+    g_assert_cmpstr (dict_string (laptop, "path"), ==, "relayed");
   g_assert_cmpstr (dict_string (laptop, "label"), ==, "laptop");
   g_assert_true (g_variant_dict_lookup (laptop, "connections", "u", &n));
   g_assert_cmpuint (n, ==, 1);
@@ -609,55 +612,6 @@ name_appeared_cb (GDBusConnection *connection,
   *(gboolean *) user_data = TRUE;
 }
 
-static void
-test_session_bus (Fixture       *fx,
-                  gconstpointer  data)
-{
-  g_autofree char *daemon = g_find_program_in_path ("dbus-daemon");
-  g_autoptr(GTestDBus) bus = NULL;
-  g_autoptr(GDBusConnection) connection = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariantDict) status = NULL;
-  g_autofree char *home_id = id_of (fx->home);
-  gboolean appeared = FALSE;
-  guint watch;
-
-  if (daemon == NULL)
-    {
-      g_test_skip ("dbus-daemon is not installed");
-      return;
-    }
-  bus = g_test_dbus_new (G_TEST_DBUS_NONE);
-  g_test_dbus_up (bus);
-
-  pu_control_own_bus_name (fx->control);
-  connection = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
-  g_assert_no_error (error);
-  watch = g_bus_watch_name_on_connection (connection, PU_CONTROL_BUS_NAME,
-                                          G_BUS_NAME_WATCHER_FLAGS_NONE, name_appeared_cb, NULL,
-                                          &appeared, NULL);
-  pu_test_run_until (&appeared);
-  g_bus_unwatch_name (watch);
-
-  {
-    Result r = { 0 };
-
-    /* Loads the properties too. */
-    pu_peer_up1_proxy_new (connection, G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START,
-                           PU_CONTROL_BUS_NAME, PU_CONTROL_OBJECT_PATH, NULL, bus_proxy_cb, &r);
-    pu_test_run_until (&r.done);
-    g_assert_no_error (r.error);
-    g_assert_cmpstr (pu_peer_up1_get_peer_id (r.proxy), ==, home_id);
-    status = get_status (r.proxy);
-    g_assert_cmpstr (dict_string (status, "peer_id"), ==, home_id);
-    g_object_unref (r.proxy);
-  }
-
-  /* Everything holding the bus lets go before it goes down. */
-  g_clear_object (&fx->control);
-  g_clear_object (&connection);
-  g_test_dbus_down (bus);
-}
 
 /* Any method, answered: its result (or NULL) and error. */
 typedef struct {
@@ -910,6 +864,16 @@ test_services_forwards (Fixture       *fx,
   }
   call_fails (home, "DisableService", g_variant_new ("(s)", "nothing"), ERROR_NAME ("NotFound"),
               "nothing");
+  {
+    g_autoptr(GPtrArray) many = g_ptr_array_new ();
+
+    for (guint i = 0; i <= PU_SERVICES_MAX_ALLOWED; i++)
+      g_ptr_array_add (many, (char *) "laptop");
+    g_ptr_array_add (many, NULL);
+    call_fails (home, "AddService",
+                g_variant_new ("(ss^as)", "web", echo_address, (char **) many->pdata),
+                ERROR_NAME ("TooLarge"), "at most 256 peers");
+  }
   g_assert_null (pu_config_lookup_service (pu_profile_get_config (fx->home), "web"));
 
   /* The laptop opens a forward to it: bytes go there and back. */
@@ -933,6 +897,16 @@ test_services_forwards (Fixture       *fx,
   }
   g_clear_pointer (&value, g_variant_unref);
   assert_echo (port, TRUE);
+  {
+    g_autoptr(GVariantDict) status = get_status (laptop);
+    g_autoptr(GVariantDict) forward = NULL;
+    g_autofree char *address = g_strdup_printf ("127.0.0.1:%u", port);
+
+    /* The laptop has no name for home: its short ID. */
+    forward = find_entry (status, "forwards", "address", address);
+    g_assert_true (g_str_has_prefix (dict_string (forward, "label"), "12D3KooW"));
+    g_assert_cmpstr (dict_string (forward, "service"), ==, "echo");
+  }
 
   /* Disabled: the peer refuses it, and the laptop's clients hear why. */
   call_void (home, "DisableService", g_variant_new ("(s)", "echo"));
@@ -1222,6 +1196,183 @@ test_pairing (Fixture       *fx,
   g_clear_pointer (&laptop_done.value, g_variant_unref);
 }
 
+static void
+test_pairing_short (Fixture       *fx,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuPeerUp1) home = NULL;
+  g_autoptr(PuPeerUp1) laptop = NULL;
+  g_autoptr(PuControl) laptop_control = NULL;
+  g_autoptr(GVariant) value = NULL;
+  g_autoptr(GVariant) answer = NULL;
+  g_autoptr(GVariantDict) invited = NULL;
+  g_autoptr(GVariantDict) joined = NULL;
+  g_autofree char *home_id = id_of (fx->home);
+  g_autofree char *laptop_id = id_of (fx->laptop);
+  g_autoptr(GVariantDict) started = NULL;
+  g_autoptr(GVariantDict) status = NULL;
+  GVariantDict options;
+  const char *handle;
+  const char *code;
+  const char *uri;
+  Latest home_done = { 0 };
+  Latest laptop_done = { 0 };
+  Latest home_started = { 0 };
+
+  pu_trust_store_remove (pu_profile_get_trust_store (fx->home), peer_of (fx->laptop), &error);
+  g_assert_no_error (error);
+  pu_control_listen (fx->control, fx->socket_path, &error);
+  g_assert_no_error (error);
+  home = connect_client (fx->socket_path);
+  laptop_control = listen_laptop (fx, &laptop);
+  g_signal_connect (home, "pairing-finished", G_CALLBACK (latest_cb), &home_done);
+  g_signal_connect (laptop, "pairing-finished", G_CALLBACK (latest_cb), &laptop_done);
+  g_signal_connect (home, "pairing-started", G_CALLBACK (latest_cb), &home_started);
+
+  /* A code to read aloud: a number and words, no URI. */
+  g_variant_dict_init (&options, NULL);
+  g_variant_dict_insert (&options, "short", "b", TRUE);
+  value = call_ok (home, "Invite", g_variant_new ("(@a{sv})", g_variant_dict_end (&options)));
+  g_variant_get (value, "(&s&s&s)", &handle, &code, &uri);
+  g_assert_cmpstr (uri, ==, "");
+  started = g_variant_dict_new (wait_latest (&home_started));
+  g_assert_cmpstr (dict_string (started, "handle"), ==, handle);
+  g_assert_cmpstr (dict_string (started, "role"), ==, "invite");
+  status = get_status (home);
+  g_variant_dict_unref (find_entry (status, "pairings", "handle", handle));
+  g_assert_true (g_ascii_isdigit (code[0]));
+  g_assert_nonnull (strchr (code, '-'));
+
+  /* A bad relay is refused at once; the laptop's own relay is the one. */
+  g_variant_dict_init (&options, NULL);
+  g_variant_dict_insert (&options, "relay", "s", "not a relay");
+  call_fails (laptop, "Join", g_variant_new ("(s@a{sv})", code, g_variant_dict_end (&options)),
+              ERROR_NAME ("InvalidArgument"), "not a relay");
+  answer = call_ok (laptop, "Join", g_variant_new ("(sa{sv})", code, NULL));
+
+  invited = g_variant_dict_new (wait_latest (&home_done));
+  g_assert_cmpstr (dict_string (invited, "peer_id"), ==, laptop_id);
+  joined = g_variant_dict_new (wait_latest (&laptop_done));
+  g_assert_cmpstr (dict_string (joined, "peer_id"), ==, home_id);
+  g_assert_true (pu_trust_store_is_authorized (pu_profile_get_trust_store (fx->home),
+                                               peer_of (fx->laptop), 0));
+  g_clear_pointer (&home_done.value, g_variant_unref);
+  g_clear_pointer (&laptop_done.value, g_variant_unref);
+  g_clear_pointer (&home_started.value, g_variant_unref);
+}
+
+static void
+count_cb (guint *counter)
+{
+  (*counter)++;
+}
+
+static void
+test_session_bus (Fixture       *fx,
+                  gconstpointer  data)
+{
+  g_autofree char *daemon = g_find_program_in_path ("dbus-daemon");
+  g_autoptr(GTestDBus) bus = NULL;
+  g_autoptr(GDBusConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariantDict) status = NULL;
+  g_autofree char *home_id = id_of (fx->home);
+  gboolean appeared = FALSE;
+  guint watch;
+
+  if (daemon == NULL)
+    {
+      g_test_skip ("dbus-daemon is not installed");
+      return;
+    }
+  bus = g_test_dbus_new (G_TEST_DBUS_NONE);
+  g_test_dbus_up (bus);
+
+  pu_control_own_bus_name (fx->control);
+  connection = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_assert_no_error (error);
+  watch = g_bus_watch_name_on_connection (connection, PU_CONTROL_BUS_NAME,
+                                          G_BUS_NAME_WATCHER_FLAGS_NONE, name_appeared_cb, NULL,
+                                          &appeared, NULL);
+  pu_test_run_until (&appeared);
+  g_bus_unwatch_name (watch);
+
+  {
+    Result r = { 0 };
+
+    /* Loads the properties too. */
+    pu_peer_up1_proxy_new (connection, G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START,
+                           PU_CONTROL_BUS_NAME, PU_CONTROL_OBJECT_PATH, NULL, bus_proxy_cb, &r);
+    pu_test_run_until (&r.done);
+    g_assert_no_error (r.error);
+    g_assert_cmpstr (pu_peer_up1_get_peer_id (r.proxy), ==, home_id);
+    status = get_status (r.proxy);
+    g_assert_cmpstr (dict_string (status, "peer_id"), ==, home_id);
+    g_object_unref (r.proxy);
+  }
+
+  /* A forward held by a bus client closes when its name goes away. */
+  {
+    g_autoptr(GDBusConnection) client = NULL;
+    g_autoptr(PuPeerUp1) holder = NULL;
+    g_autoptr(GVariant) value = NULL;
+    GListModel *forwards = G_LIST_MODEL (pu_control_get_forwards (fx->control));
+    g_autofree char *laptop_id = id_of (fx->laptop);
+    GVariantDict options;
+    guint n_changes = 0;
+    Result r = { 0 };
+
+    GDBusConnectionFlags flags = G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                                 G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION;
+
+    client = g_dbus_connection_new_for_address_sync (g_test_dbus_get_bus_address (bus), flags,
+                                                     NULL, NULL, &error);
+    g_assert_no_error (error);
+    pu_peer_up1_proxy_new (client, G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START, PU_CONTROL_BUS_NAME,
+                           PU_CONTROL_OBJECT_PATH, NULL, bus_proxy_cb, &r);
+    pu_test_run_until (&r.done);
+    g_assert_no_error (r.error);
+    holder = r.proxy;
+    g_variant_dict_init (&options, NULL);
+    g_variant_dict_insert (&options, "hold", "b", TRUE);
+    value = call_ok (holder, "Connect", g_variant_new ("(ssq@a{sv})", laptop_id, "ssh", 0,
+                                                       g_variant_dict_end (&options)));
+    g_assert_cmpuint (g_list_model_get_n_items (forwards), ==, 1);
+    g_signal_connect_swapped (forwards, "items-changed", G_CALLBACK (count_cb), &n_changes);
+    g_dbus_connection_close_sync (client, NULL, &error);
+    g_assert_no_error (error);
+    pu_test_run_until_count (&n_changes, 1);
+    g_assert_cmpuint (g_list_model_get_n_items (forwards), ==, 0);
+    g_signal_handlers_disconnect_by_data (forwards, &n_changes);
+  }
+
+  /* Everything holding the bus lets go before it goes down. */
+  g_clear_object (&fx->control);
+  g_clear_object (&connection);
+  g_test_dbus_down (bus);
+}
+
+/* A change that cannot be saved is not made: what a node serves always
+ * matches config.ini. */
+static void
+test_services_unsaved (void)
+{
+  g_autofree char *dir = pu_test_make_tmpdir ();
+  g_autofree char *file = g_build_filename (dir, "file", NULL);
+  /* Under a regular file: no directory can be made there, even by root. */
+  g_autofree char *path = g_build_filename (file, "config.ini", NULL);
+  g_autoptr(PuConfig) config = pu_config_new (path);
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (file, "", 0, &error);
+  g_assert_no_error (error);
+  g_assert_false (pu_services_add (config, "ssh", "127.0.0.1:22", NULL, &error));
+  g_assert_nonnull (error);
+  g_assert_null (pu_config_lookup_service (config, "ssh"));
+  pu_test_remove_tree (dir);
+}
+
 /* Every method that changes trust or exposure is logged with its caller;
  * the ones that only read are not. */
 static void
@@ -1257,6 +1408,7 @@ main (int   argc,
   g_test_add_func ("/control/socket-path", test_socket_path);
   g_test_add_func ("/control/credentials", test_credentials);
   g_test_add_func ("/control/audited", test_audited);
+  g_test_add_func ("/control/services-unsaved", test_services_unsaved);
 #define ADD(name, func) \
   g_test_add ("/control/" name, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("status", test_status);
@@ -1268,6 +1420,7 @@ main (int   argc,
   ADD ("services-forwards", test_services_forwards);
   ADD ("trust", test_trust);
   ADD ("pairing", test_pairing);
+  ADD ("pairing-short", test_pairing_short);
 #undef ADD
 
   return g_test_run ();

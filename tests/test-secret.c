@@ -126,32 +126,58 @@ file_mode (const char *path)
   return st.st_mode & 07777;
 }
 
-/* Runs `peerup COMMAND [SUBCOMMAND] --config CONFIG` on the same session
- * bus; its stdout. */
+/* Runs `peerup COMMAND [SUBCOMMAND] --config CONFIG`, on the same session
+ * bus or, without @bus, with none at all (as over SSH); its stdout, exit
+ * status and stderr. */
 static char *
-run_cli (Fixture    *fx,
-         const char *command,
-         const char *subcommand)
+run_cli_full (Fixture     *fx,
+              const char  *command,
+              const char  *subcommand,
+              gboolean     bus,
+              int         *status,
+              char       **err)
 {
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GSubprocess) proc = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
+  g_autofree char *runtime = g_build_filename (fx->dir, "run", NULL);
+  char *out = NULL;
   const char *argv[] = { g_getenv ("PU_PEERUP_BIN"), command, subcommand, NULL, NULL, NULL };
   guint n = subcommand != NULL ? 3 : 2;
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
                                         | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  if (!bus)
+    {
+      g_assert_cmpint (g_mkdir_with_parents (runtime, 0700), ==, 0);
+      g_subprocess_launcher_unsetenv (launcher, "DBUS_SESSION_BUS_ADDRESS");
+      g_subprocess_launcher_unsetenv (launcher, "DISPLAY");
+      g_subprocess_launcher_setenv (launcher, "XDG_RUNTIME_DIR", runtime, TRUE);
+    }
   argv[n] = "--config";
   argv[n + 1] = fx->config;
   proc = g_subprocess_launcher_spawnv (launcher, argv, &error);
   g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (proc, NULL, NULL, &out, &err, &error);
+  g_subprocess_communicate_utf8 (proc, NULL, NULL, &out, err, &error);
   g_assert_no_error (error);
+  *status = g_subprocess_get_exit_status (proc);
+  return out;
+}
+
+/* The same on the session bus, which must succeed. */
+static char *
+run_cli (Fixture    *fx,
+         const char *command,
+         const char *subcommand)
+{
+  g_autofree char *err = NULL;
+  char *out;
+  int status;
+
+  out = run_cli_full (fx, command, subcommand, TRUE, &status, &err);
   g_assert_cmpstr (err, ==, "");
-  g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 0);
-  return g_steal_pointer (&out);
+  g_assert_cmpint (status, ==, 0);
+  return out;
 }
 
 static void
@@ -253,6 +279,45 @@ test_cli (Fixture       *fx,
   g_assert_cmpstr (out, ==, expected);
   g_assert_false (g_file_test (fx->marker, G_FILE_TEST_EXISTS));
   g_assert_cmpuint (file_mode (fx->key), ==, 0600);
+}
+
+/* Without a session bus (over SSH, a system service) the key cannot move to
+ * the keyring, and a key kept there is reported with what to do. */
+static void
+test_no_keyring (Fixture       *fx,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PuProfile) profile = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int status;
+
+  profile = pu_profile_init (fx->config, "desk", NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  out = run_cli_full (fx, "identity", "to-keyring", FALSE, &status, &err);
+  g_assert_cmpint (status, ==, 1);
+  g_assert_cmpstr (out, ==, "");
+  g_assert_cmpstr (err, ==, "peerup: No desktop keyring answers on the session bus; the key "
+                   "stays in identity.key\n");
+  g_assert_true (g_file_test (fx->key, G_FILE_TEST_IS_REGULAR));
+  g_assert_false (g_file_test (fx->marker, G_FILE_TEST_EXISTS));
+
+  g_assert_true (pu_profile_move_identity_to_keyring (profile, &error));
+  g_assert_no_error (error);
+  g_free (out);
+  g_free (err);
+  out = run_cli_full (fx, "whoami", NULL, FALSE, &status, &err);
+  g_assert_cmpint (status, ==, 1);
+  g_assert_cmpstr (out, ==, "");
+  g_assert_true (g_str_has_prefix (err, "peerup: The keyring did not answer: "));
+  g_assert_true (g_str_has_suffix (err, "(unlock it by logging in to the desktop; to use the "
+                                   "key without one, run `peerup identity export-file` "
+                                   "there)\n"));
+
+  g_assert_true (pu_profile_move_identity_to_file (profile, &error));
+  g_assert_no_error (error);
 }
 
 static void
@@ -366,6 +431,7 @@ main (int   argc,
   ADD ("/secret/store-load-clear", test_store_load_clear);
   ADD ("/secret/profile-migration", test_profile_migration);
   ADD ("/secret/cli", test_cli);
+  ADD ("/secret/no-keyring", test_no_keyring);
   ADD ("/secret/bad-marker", test_bad_marker);
 #undef ADD
 

@@ -577,6 +577,165 @@ test_menu (Fixture       *fx,
 }
 
 static void
+mode_cb (GSimpleAction *action,
+         GVariant      *parameter,
+         gpointer       user_data)
+{
+  g_simple_action_set_state (action, parameter);
+}
+
+/* Radio items, a submenu's own layout, and the calls that take several
+ * items at once. */
+static void
+test_menu_groups (Fixture       *fx,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GMenu) menu = g_menu_new ();
+  g_autoptr(GMenu) modes = g_menu_new ();
+  g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
+  g_autoptr(GSimpleAction) mode = NULL;
+  g_autoptr(PuDbusMenu) dbus_menu = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GVariant) layout = NULL;
+  g_autoptr(GVariant) children = NULL;
+  g_autoptr(GVariant) ids = NULL;
+  const char *names[] = { "toggle-type", "toggle-state", NULL };
+  gint32 submenu_id, fast_id, slow_id;
+  gint32 group_ids[3];
+  guint revision;
+
+  mode = g_simple_action_new_stateful ("mode", G_VARIANT_TYPE_STRING,
+                                       g_variant_new_string ("fast"));
+  g_signal_connect (mode, "activate", G_CALLBACK (mode_cb), NULL);
+  g_action_map_add_action (G_ACTION_MAP (group), G_ACTION (mode));
+  g_menu_append (modes, "Fast", "win.mode::fast");
+  g_menu_append (modes, "Slow", "win.mode::slow");
+  g_menu_append_submenu (menu, "Mode", G_MENU_MODEL (modes));
+
+  dbus_menu = pu_dbus_menu_new (G_MENU_MODEL (menu));
+  pu_dbus_menu_insert_action_group (dbus_menu, "win", G_ACTION_GROUP (group));
+  g_assert_true (pu_dbus_menu_export (dbus_menu, fx->app, MENU_PATH, &error));
+  g_assert_no_error (error);
+
+  /* The root one level deep: the submenu item, its children left out. */
+  reply = call (fx, MENU_PATH, PU_DBUS_MENU_INTERFACE, "GetLayout",
+                g_variant_new ("(ii^as)", 0, 1, names), &error);
+  g_assert_no_error (error);
+  g_variant_get (reply, "(u@(ia{sv}av))", &revision, &layout);
+  children = g_variant_get_child_value (layout, 2);
+  g_assert_cmpuint (g_variant_n_children (children), ==, 1);
+  {
+    g_autoptr(GVariant) child = g_variant_get_child_value (children, 0);
+    g_autoptr(GVariant) inner = g_variant_get_variant (child);
+    g_autoptr(GVariant) grandchildren = NULL;
+
+    g_variant_get (inner, "(i@a{sv}@av)", &submenu_id, NULL, &grandchildren);
+    g_assert_cmpuint (g_variant_n_children (grandchildren), ==, 0);
+  }
+  g_clear_pointer (&reply, g_variant_unref);
+  g_clear_pointer (&layout, g_variant_unref);
+  g_clear_pointer (&children, g_variant_unref);
+
+  /* The submenu's own layout: two radio items, the current one on. */
+  reply = call (fx, MENU_PATH, PU_DBUS_MENU_INTERFACE, "GetLayout",
+                g_variant_new ("(ii^as)", submenu_id, -1, names), &error);
+  g_assert_no_error (error);
+  g_variant_get (reply, "(u@(ia{sv}av))", NULL, &layout);
+  children = g_variant_get_child_value (layout, 2);
+  g_assert_cmpuint (g_variant_n_children (children), ==, 2);
+  {
+    g_autoptr(GVariant) first = g_variant_get_child_value (children, 0);
+    g_autoptr(GVariant) second = g_variant_get_child_value (children, 1);
+    g_autoptr(GVariant) fast = g_variant_get_variant (first);
+    g_autoptr(GVariant) slow = g_variant_get_variant (second);
+    g_autoptr(GVariant) fast_props = NULL;
+    g_autoptr(GVariant) slow_props = NULL;
+    const char *type = NULL;
+    gint32 state = -1;
+
+    g_variant_get (fast, "(i@a{sv}av)", &fast_id, &fast_props, NULL);
+    g_variant_get (slow, "(i@a{sv}av)", &slow_id, &slow_props, NULL);
+    g_assert_true (g_variant_lookup (fast_props, "toggle-type", "&s", &type));
+    g_assert_cmpstr (type, ==, "radio");
+    g_assert_true (g_variant_lookup (fast_props, "toggle-state", "i", &state));
+    g_assert_cmpint (state, ==, 1);
+    g_assert_true (g_variant_lookup (slow_props, "toggle-state", "i", &state));
+    g_assert_cmpint (state, ==, 0);
+    /* Only the properties asked for. */
+    g_assert_false (g_variant_lookup (slow_props, "label", "&s", NULL));
+  }
+  g_clear_pointer (&reply, g_variant_unref);
+
+  /* Several events at once: an unknown item is reported, the others run. */
+  reply = call (fx, MENU_PATH, PU_DBUS_MENU_INTERFACE, "EventGroup",
+                g_variant_new_parsed ("([(%i, 'clicked', <0>, @u 0), (999, 'clicked', <0>, 0)],)",
+                                      slow_id),
+                &error);
+  g_assert_no_error (error);
+  g_variant_get (reply, "(@ai)", &ids);
+  g_assert_cmpuint (g_variant_n_children (ids), ==, 1);
+  g_variant_get_child (ids, 0, "i", &group_ids[0]);
+  g_assert_cmpint (group_ids[0], ==, 999);
+  {
+    g_autoptr(GVariant) state = g_action_group_get_action_state (G_ACTION_GROUP (group), "mode");
+
+    g_assert_cmpstr (g_variant_get_string (state, NULL), ==, "slow");
+  }
+  g_clear_pointer (&reply, g_variant_unref);
+  g_clear_pointer (&ids, g_variant_unref);
+
+  /* The new state, for both items. */
+  group_ids[0] = fast_id;
+  group_ids[1] = slow_id;
+  reply = call (fx, MENU_PATH, PU_DBUS_MENU_INTERFACE, "GetGroupProperties",
+                g_variant_new ("(@ai^as)",
+                               g_variant_new_fixed_array (G_VARIANT_TYPE_INT32, group_ids, 2,
+                                                          sizeof (gint32)),
+                               names),
+                &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(GVariant) list = g_variant_get_child_value (reply, 0);
+    g_autoptr(GVariant) fast = g_variant_get_child_value (list, 0);
+    g_autoptr(GVariant) slow = g_variant_get_child_value (list, 1);
+    g_autoptr(GVariant) fast_props = NULL;
+    g_autoptr(GVariant) slow_props = NULL;
+    gint32 state = -1;
+
+    g_assert_cmpuint (g_variant_n_children (list), ==, 2);
+    g_variant_get (fast, "(i@a{sv})", NULL, &fast_props);
+    g_variant_get (slow, "(i@a{sv})", NULL, &slow_props);
+    g_assert_true (g_variant_lookup (fast_props, "toggle-state", "i", &state));
+    g_assert_cmpint (state, ==, 0);
+    g_assert_true (g_variant_lookup (slow_props, "toggle-state", "i", &state));
+    g_assert_cmpint (state, ==, 1);
+  }
+  g_clear_pointer (&reply, g_variant_unref);
+
+  /* Nothing to refresh before showing; unknown items are reported. */
+  group_ids[2] = 4242;
+  reply = call (fx, MENU_PATH, PU_DBUS_MENU_INTERFACE, "AboutToShowGroup",
+                g_variant_new ("(@ai)",
+                               g_variant_new_fixed_array (G_VARIANT_TYPE_INT32, group_ids, 3,
+                                                          sizeof (gint32))),
+                &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(GVariant) updates = g_variant_get_child_value (reply, 0);
+    g_autoptr(GVariant) errors = g_variant_get_child_value (reply, 1);
+    gint32 unknown;
+
+    g_assert_cmpuint (g_variant_n_children (updates), ==, 0);
+    g_assert_cmpuint (g_variant_n_children (errors), ==, 1);
+    g_variant_get_child (errors, 0, "i", &unknown);
+    g_assert_cmpint (unknown, ==, 4242);
+  }
+
+  pu_dbus_menu_unexport (dbus_menu);
+}
+
+static void
 test_tray (Fixture       *fx,
            gconstpointer  data)
 {
@@ -781,6 +940,7 @@ main (int   argc,
   g_test_add (name, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/tray/notifier", test_notifier);
   ADD ("/tray/menu", test_menu);
+  ADD ("/tray/menu-groups", test_menu_groups);
   ADD ("/tray/tray", test_tray);
   ADD ("/tray/states", test_tray_states);
 #undef ADD

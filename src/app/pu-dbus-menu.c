@@ -91,6 +91,7 @@ struct _PuDbusMenu
   gint32 next_id;
   guint revision;
   guint rebuild_id;
+  gboolean model_changed; /* the idle rebuild makes new items; else it only tells */
 
   GDBusConnection *connection;
   char *object_path;
@@ -375,15 +376,22 @@ rebuild_cb (gpointer user_data)
   PuDbusMenu *self = user_data;
 
   self->rebuild_id = 0;
-  build (self);
+  /* Items keep their ids unless the model changed: a host may hold them. */
+  if (self->model_changed)
+    build (self);
+  self->model_changed = FALSE;
   self->revision++;
   emit (self, "LayoutUpdated", g_variant_new ("(ui)", self->revision, 0));
   return G_SOURCE_REMOVE;
 }
 
+/* Sends LayoutUpdated once the main loop is idle, after making the items
+ * again when @model_changed. */
 static void
-schedule_rebuild (PuDbusMenu *self)
+schedule_rebuild (PuDbusMenu *self,
+                  gboolean    model_changed)
 {
+  self->model_changed |= model_changed;
   if (self->rebuild_id == 0)
     self->rebuild_id = g_idle_add (rebuild_cb, self);
 }
@@ -395,7 +403,7 @@ on_model_items_changed (GMenuModel *model,
                         int         added,
                         PuDbusMenu *self)
 {
-  schedule_rebuild (self);
+  schedule_rebuild (self, TRUE);
 }
 
 /* Sends the properties of every item whose action is @prefix.@name. */
@@ -562,8 +570,8 @@ pu_dbus_menu_insert_action_group (PuDbusMenu   *self,
       g_signal_connect (group, "action-added", G_CALLBACK (on_action_added_or_removed), self);
       g_signal_connect (group, "action-removed", G_CALLBACK (on_action_added_or_removed), self);
     }
-  /* Every item of the group may have changed. */
-  schedule_rebuild (self);
+  /* Every item of the group may have changed its properties. */
+  schedule_rebuild (self, FALSE);
 }
 
 static gboolean

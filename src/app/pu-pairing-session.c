@@ -345,7 +345,8 @@ pu_pairing_session_new_invite (PuProfile *profile,
     {
       GError *error = NULL;
       PuPairSession *core = pu_pair_session_invite (profile, NULL,
-                                                    PU_PAIRING_SESSION_TTL_SECONDS, &error);
+                                                    PU_PAIRING_SESSION_TTL_SECONDS, FALSE,
+                                                    &error);
 
       use_core (self, core, error);
       return self;
@@ -379,7 +380,7 @@ pu_pairing_session_new_join (PuProfile          *profile,
     {
       GError *error = NULL;
       g_autofree char *text = pu_invite_code_to_string (code);
-      PuPairSession *core = pu_pair_session_join (profile, text, NULL, &error);
+      PuPairSession *core = pu_pair_session_join (profile, text, NULL, NULL, &error);
 
       use_core (self, core, error);
       return self;

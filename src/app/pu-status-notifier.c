@@ -329,6 +329,8 @@ pu_status_notifier_new (GDBusConnection  *connection,
   g_autoptr(PuStatusNotifier) self = NULL;
 
   g_return_val_if_fail (G_IS_DBUS_CONNECTION (connection), NULL);
+  /* A message bus connection: the watcher finds the item by its name. */
+  g_return_val_if_fail (g_dbus_connection_get_unique_name (connection) != NULL, NULL);
   g_return_val_if_fail (id != NULL, NULL);
   g_return_val_if_fail (menu_path == NULL || g_variant_is_object_path (menu_path), NULL);
 

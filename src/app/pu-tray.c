@@ -62,10 +62,10 @@ escape_label (const char *text)
 }
 
 static char *
-peer_item_label (PuTray         *self,
-                 const PuPeerId *peer,
-                 PuNodePeerState *state,
-                 gboolean        connected)
+peer_item_label (PuTray                *self,
+                 const PuPeerId        *peer,
+                 const PuNodePeerState *state,
+                 gboolean               connected)
 {
   g_autofree char *name = pu_node_dup_peer_label (self->node, peer);
   g_autofree char *escaped = escape_label (name);
@@ -82,8 +82,8 @@ peer_item_label (PuTray         *self,
 
 /* A device in the menu has the icon of the state it puts the tray in. */
 static PuTrayState
-peer_icon_state (PuNodePeerState *state,
-                 gboolean         connected)
+peer_icon_state (const PuNodePeerState *state,
+                 gboolean               connected)
 {
   if (!connected)
     return PU_TRAY_STATE_OFFLINE;

@@ -11,28 +11,22 @@
 #include <unistd.h>
 
 #include "pu-label.h"
+#include "pu-pair-session.h"
 #include "pu-pairing.h"
 #include "pu-relay-client.h"
 #include "pu-relay-frame.h"
 #include "pu-time.h"
 
-#define DEFAULT_TTL_SECONDS (10 * 60)
-#define MAX_TTL_SECONDS (24 * 60 * 60)
 
+/* Joining a relay's pairing group: the relay itself invites. */
 typedef struct {
   PuCliLoop     *loop;
   PuRelayClient *relay;
   gboolean       connected;
   GError        *error;     /* why the relay could not be reached */
-  gboolean       finished;
-  GError        *result;    /* why pairing failed */
-  /* the relay's answer about a nameplate */
+  /* the relay's answer to joining the group */
   gboolean       answered;
-  guint          nameplate;
   gboolean       found;
-  PuPeerId       inviter;
-  guint64        instance;
-  /* the relay's answer to joining a pairing group */
   PuRelayMember  members[PU_RELAY_GROUP_MAX];
   guint          n_members;
 } Run;
@@ -41,7 +35,6 @@ static void
 run_clear (Run *run)
 {
   g_clear_error (&run->error);
-  g_clear_error (&run->result);
 }
 
 static gint64
@@ -71,26 +64,6 @@ relay_disconnected_cb (PuRelayClient *relay,
   g_main_loop_quit (run->loop->loop);
 }
 
-static void
-finished_cb (PuPairing    *pairing,
-             const GError *error,
-             Run          *run)
-{
-  run->finished = TRUE;
-  if (error != NULL)
-    run->result = g_error_copy (error);
-  pu_cli_loop_quit (run->loop, error != NULL ? PU_CLI_EXIT_FAILURE : PU_CLI_EXIT_OK);
-}
-
-static void
-wrong_code_cb (PuPairing *pairing,
-               guint      failures,
-               Run       *run)
-{
-  g_printerr (_("A device tried a wrong code (%u of %u attempts)\n"), failures,
-              PU_PAIRING_MAX_FAILURES);
-}
-
 /* Connects @relay and waits for it; FALSE when it could not be reached. */
 static gboolean
 connect_relay (Run               *run,
@@ -108,42 +81,6 @@ connect_relay (Run               *run,
   if (run->error != NULL)
     pu_cli_fail_printf (_("Could not reach the relay %s: %s"), text, run->error->message);
   return FALSE;
-}
-
-static void
-nameplate_cb (PuRelayClient  *relay,
-              guint           number,
-              const PuPeerId *inviter,
-              guint64         instance,
-              Run            *run)
-{
-  run->answered = TRUE;
-  run->nameplate = number;
-  run->found = inviter != NULL;
-  if (inviter != NULL)
-    run->inviter = *inviter;
-  run->instance = instance;
-  g_main_loop_quit (run->loop->loop);
-}
-
-/* Claims (@claim) or opens a nameplate and waits for the relay's answer;
- * FALSE when the relay could not be asked or the command was stopped. */
-static gboolean
-ask_nameplate (Run      *run,
-               gboolean  claim,
-               guint     value)
-{
-  g_autoptr(GError) error = NULL;
-  gulong id = g_signal_connect (run->relay, "nameplate", G_CALLBACK (nameplate_cb), run);
-  gboolean sent = claim ? pu_relay_client_claim_nameplate (run->relay, value, &error)
-                        : pu_relay_client_open_nameplate (run->relay, value, &error);
-
-  if (sent)
-    pu_cli_loop_run (run->loop);
-  g_signal_handler_disconnect (run->relay, id);
-  if (!sent)
-    pu_cli_fail (error);
-  return run->answered;
 }
 
 static void
@@ -196,11 +133,10 @@ join_group (Run          *run,
 
 /* After success: what the other device is called here, its SAS, what next. */
 static void
-print_paired (PuProfile *profile,
-              PuPairing *pairing)
+print_paired (PuProfile      *profile,
+              const PuPeerId *peer,
+              const char     *name)
 {
-  const PuPeerId *peer = pu_pairing_get_peer (pairing);
-  const char *name = pu_pairing_get_name (pairing);
   g_autofree char *id = pu_peer_id_to_string (peer);
 
   g_print (_("Paired with %s (%s)\n"), name, id);
@@ -210,16 +146,19 @@ print_paired (PuProfile *profile,
   g_print (_("Try: peerup ping %s\n"), name);
 }
 
-/* Inviter: whether the relay took the new device on. */
+/* Inviter: whether the relay took the new device on (a PuRelaySponsorStatus,
+ * or -1). */
 static void
-print_sponsored (PuPairing *pairing)
+print_sponsored (const PuPeerId *peer,
+                 const char     *name,
+                 gint            status)
 {
-  g_autofree char *id = pu_peer_id_to_string (pu_pairing_get_peer (pairing));
+  g_autofree char *id = pu_peer_id_to_string (peer);
 
-  switch (pu_pairing_get_sponsor_status (pairing))
+  switch (status)
     {
     case PU_RELAY_SPONSOR_OK:
-      g_print (_("The relay now serves %s too.\n"), pu_pairing_get_name (pairing));
+      g_print (_("The relay now serves %s too.\n"), name);
       break;
     case PU_RELAY_SPONSOR_DENIED:
       g_printerr (_("The relay does not let this device invite others; its operator can add "
@@ -234,26 +173,295 @@ print_sponsored (PuPairing *pairing)
     }
 }
 
+/* A pairing as the command shows it, run here or by the running core. */
+typedef struct {
+  PuCliLoop *loop;
+  gboolean   non_interactive;
+  gint64     ttl;           /* inviter */
+  gboolean   finished;
+  GError    *result;        /* why pairing failed */
+} Pair;
+
+/* Inviter: the code to give the other device; @uri NULL for a short code,
+ * which is joined through @relay. */
+static void
+print_code (Pair              *pair,
+            const char        *text,
+            const char        *uri,
+            const PuRelayAddr *relay)
+{
+  g_autofree char *ttl_shown = pu_duration_format (pair->ttl);
+
+  if (pair->non_interactive)
+    {
+      g_print ("%s\n", text);
+      fflush (stdout);
+      g_printerr (_("Waiting for the other device (the code works for %s)…\n"), ttl_shown);
+      return;
+    }
+  if (uri == NULL)
+    {
+      g_autofree char *relay_text = pu_relay_addr_to_string (relay);
+
+      g_print (_("On the other device, run:\n\n  peerup join %s --relay %s\n"), text,
+               relay_text);
+    }
+  else
+    {
+      g_print (_("On the other device, run:\n\n  peerup join %s\n"), text);
+      if (isatty (STDOUT_FILENO))
+        {
+          g_print (_("\nor scan:\n"));
+          pu_cli_print_qr (uri);
+        }
+    }
+  g_print (_("\nWaiting for the other device (the code works for %s)…\n"), ttl_shown);
+}
+
+static void
+print_wrong_code (guint failures)
+{
+  g_printerr (_("A device tried a wrong code (%u of %u attempts)\n"), failures,
+              PU_PAIRING_MAX_FAILURES);
+}
+
+/* Inviter: the relay is reached, the code is known. */
+static void
+session_ready_cb (PuPairSession *session,
+                  Pair          *pair)
+{
+  print_code (pair, pu_pair_session_get_code (session), pu_pair_session_get_uri (session),
+              pu_pair_session_get_relay (session));
+}
+
+static void
+session_wrong_code_cb (PuPairSession *session,
+                       guint          failures,
+                       Pair          *pair)
+{
+  print_wrong_code (failures);
+}
+
+static void
+session_finished_cb (PuPairSession *session,
+                     const GError  *error,
+                     Pair          *pair)
+{
+  pair->finished = TRUE;
+  if (error != NULL)
+    pair->result = g_error_copy (error);
+  pu_cli_loop_quit (pair->loop, error != NULL ? PU_CLI_EXIT_FAILURE : PU_CLI_EXIT_OK);
+}
+
+/* Runs @session (NULL: it could not start, @error says why) to its end. */
 static int
-run_pairing (Run       *run,
-             PuProfile *profile,
-             PuPairing *pairing)
+run_session (Pair          *pair,
+             PuProfile     *profile,
+             PuPairSession *session,
+             const GError  *error)
 {
   int status;
 
-  g_signal_connect (pairing, "finished", G_CALLBACK (finished_cb), run);
-  g_signal_connect (pairing, "wrong-code", G_CALLBACK (wrong_code_cb), run);
-  status = pu_cli_loop_run (run->loop);
-  pu_relay_client_stop (run->relay);
+  if (session == NULL)
+    return pu_cli_fail (error);
+  g_signal_connect (session, "ready", G_CALLBACK (session_ready_cb), pair);
+  g_signal_connect (session, "wrong-code", G_CALLBACK (session_wrong_code_cb), pair);
+  g_signal_connect (session, "finished", G_CALLBACK (session_finished_cb), pair);
+  status = pu_cli_loop_run (pair->loop);
+  g_signal_handlers_disconnect_by_data (session, pair);
+  if (!pair->finished)
+    pu_pair_session_cancel (session);
   /* Let the last message go out before the process ends. */
   while (g_main_context_iteration (NULL, FALSE))
     ;
-  if (run->loop->interrupted)
-    return pu_cli_fail_printf (_("Pairing interrupted"));
-  if (run->result != NULL)
-    return pu_cli_fail (run->result);
-  print_paired (profile, pairing);
-  print_sponsored (pairing);
+  if (pair->loop->interrupted)
+    status = pu_cli_fail_printf (_("Pairing interrupted"));
+  else if (pair->result != NULL)
+    status = pu_cli_fail (pair->result);
+  else
+    {
+      print_paired (profile, pu_pair_session_get_peer (session),
+                    pu_pair_session_get_name (session));
+      if (pu_pair_session_is_inviter (session))
+        print_sponsored (pu_pair_session_get_peer (session), pu_pair_session_get_name (session),
+                         pu_pair_session_get_sponsor_status (session));
+    }
+  g_clear_error (&pair->result);
+  return status;
+}
+
+/* A pairing the running core makes: what it signals about it. */
+typedef struct {
+  Pair      *pair;
+  char      *handle;   /* once the core answered */
+  GPtrArray *finished; /* a{sv} of the pairings that ended meanwhile */
+  GVariant  *outcome;  /* ours */
+} CorePair;
+
+static void
+core_pair_clear (CorePair *core_pair)
+{
+  g_clear_pointer (&core_pair->handle, g_free);
+  g_clear_pointer (&core_pair->finished, g_ptr_array_unref);
+  g_clear_pointer (&core_pair->outcome, g_variant_unref);
+}
+
+static void
+core_check (CorePair *core_pair)
+{
+  for (guint i = 0; core_pair->handle != NULL && core_pair->outcome == NULL &&
+       i < core_pair->finished->len; i++)
+    {
+      const char *handle = NULL;
+
+      if (g_variant_lookup (core_pair->finished->pdata[i], "handle", "&s", &handle) &&
+          g_str_equal (handle, core_pair->handle))
+        {
+          core_pair->outcome = g_variant_ref (core_pair->finished->pdata[i]);
+          pu_cli_loop_quit (core_pair->pair->loop, PU_CLI_EXIT_OK);
+        }
+    }
+}
+
+static void
+core_finished_cb (PuPeerUp1 *core,
+                  GVariant  *info,
+                  CorePair  *core_pair)
+{
+  g_ptr_array_add (core_pair->finished, g_variant_ref (info));
+  core_check (core_pair);
+}
+
+static void
+core_wrong_code_cb (PuPeerUp1  *core,
+                    const char *handle,
+                    guint       failures,
+                    CorePair   *core_pair)
+{
+  if (g_strcmp0 (handle, core_pair->handle) == 0)
+    print_wrong_code (failures);
+}
+
+static void
+core_pair_watch (CorePair  *core_pair,
+                 Pair      *pair,
+                 PuPeerUp1 *core)
+{
+  core_pair->pair = pair;
+  core_pair->finished = g_ptr_array_new_with_free_func ((GDestroyNotify) g_variant_unref);
+  g_signal_connect (core, "pairing-finished", G_CALLBACK (core_finished_cb), core_pair);
+  g_signal_connect (core, "pairing-wrong-code", G_CALLBACK (core_wrong_code_cb), core_pair);
+}
+
+/* Waits for the core's pairing @core_pair->handle to end. */
+static int
+run_core (CorePair  *core_pair,
+          PuProfile *profile,
+          PuPeerUp1 *core)
+{
+  const char *message = NULL;
+  const char *peer_text = NULL;
+  const char *name = NULL;
+  const char *role = NULL;
+  const char *serves = NULL;
+  PuPeerId peer;
+
+  core_check (core_pair);
+  if (core_pair->outcome == NULL)
+    pu_cli_loop_run (core_pair->pair->loop);
+  g_signal_handlers_disconnect_by_data (core, core_pair);
+  if (core_pair->pair->loop->interrupted)
+    {
+      pu_peer_up1_call_cancel_pairing_sync (core, core_pair->handle, G_DBUS_CALL_FLAGS_NONE, -1,
+                                            NULL, NULL);
+      return pu_cli_fail_printf (_("Pairing interrupted"));
+    }
+  if (g_variant_lookup (core_pair->outcome, "message", "&s", &message))
+    return pu_cli_fail_printf ("%s", message);
+  if (!g_variant_lookup (core_pair->outcome, "peer_id", "&s", &peer_text) ||
+      !g_variant_lookup (core_pair->outcome, "name", "&s", &name) ||
+      !pu_peer_id_parse (peer_text, &peer, NULL))
+    return pu_cli_fail_printf (_("The running Peer Up core gave no result; see its log"));
+  print_paired (profile, &peer, name);
+  g_variant_lookup (core_pair->outcome, "role", "&s", &role);
+  g_variant_lookup (core_pair->outcome, "relay_serves", "&s", &serves);
+  if (g_strcmp0 (role, "invite") == 0)
+    print_sponsored (&peer, name,
+                     g_strcmp0 (serves, "ok") == 0 ? PU_RELAY_SPONSOR_OK
+                     : g_strcmp0 (serves, "denied") == 0 ? PU_RELAY_SPONSOR_DENIED
+                     : g_strcmp0 (serves, "invalid") == 0 ? PU_RELAY_SPONSOR_INVALID : -1);
+  return PU_CLI_EXIT_OK;
+}
+
+/* `peerup invite` while a core runs this device: the core invites. */
+static int
+invite_through_core (Pair       *pair,
+                     PuProfile  *profile,
+                     PuPeerUp1  *core,
+                     const char *name,
+                     gboolean    short_code)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *code = NULL;
+  g_autofree char *uri = NULL;
+  CorePair core_pair = { 0 };
+  GPtrArray *relays = pu_config_get_relays (pu_profile_get_config (profile));
+  const PuRelayAddr *relay = NULL;
+  GVariantDict options;
+  int status;
+
+  for (guint i = 0; i < relays->len && relay == NULL; i++)
+    if (((PuRelayAddr *) relays->pdata[i])->has_peer_id)
+      relay = relays->pdata[i];
+  g_variant_dict_init (&options, NULL);
+  if (name != NULL)
+    g_variant_dict_insert (&options, "name", "s", name);
+  g_variant_dict_insert (&options, "ttl", "u", (guint32) pair->ttl);
+  g_variant_dict_insert (&options, "short", "b", short_code);
+  core_pair_watch (&core_pair, pair, core);
+  if (!pu_peer_up1_call_invite_sync (core, g_variant_dict_end (&options),
+                                     G_DBUS_CALL_FLAGS_NONE, G_MAXINT, &core_pair.handle, &code,
+                                     &uri, NULL, &error))
+    {
+      g_signal_handlers_disconnect_by_data (core, &core_pair);
+      core_pair_clear (&core_pair);
+      return pu_cli_fail_remote (error);
+    }
+  print_code (pair, code, uri[0] != '\0' ? uri : NULL, relay);
+  status = run_core (&core_pair, profile, core);
+  core_pair_clear (&core_pair);
+  return status;
+}
+
+/* `peerup join` while a core runs this device: the core joins. */
+static int
+join_through_core (Pair              *pair,
+                   PuProfile         *profile,
+                   PuPeerUp1         *core,
+                   const char        *code,
+                   const char        *name,
+                   const char        *relay_arg)
+{
+  g_autoptr(GError) error = NULL;
+  CorePair core_pair = { 0 };
+  GVariantDict options;
+  int status;
+
+  g_variant_dict_init (&options, NULL);
+  if (name != NULL)
+    g_variant_dict_insert (&options, "name", "s", name);
+  if (relay_arg != NULL)
+    g_variant_dict_insert (&options, "relay", "s", relay_arg);
+  core_pair_watch (&core_pair, pair, core);
+  if (!pu_peer_up1_call_join_sync (core, code, g_variant_dict_end (&options),
+                                   G_DBUS_CALL_FLAGS_NONE, -1, &core_pair.handle, NULL, &error))
+    {
+      g_signal_handlers_disconnect_by_data (core, &core_pair);
+      core_pair_clear (&core_pair);
+      return pu_cli_fail_remote (error);
+    }
+  status = run_core (&core_pair, profile, core);
+  core_pair_clear (&core_pair);
   return status;
 }
 
@@ -276,21 +484,15 @@ pu_cli_invite (int    argc,
   g_auto(PuCliArgs) args = { 0 };
   g_auto(PuCliLoop) loop = { 0 };
   g_autoptr(PuProfile) profile = NULL;
-  g_autoptr(PuRelayClient) relay = NULL;
-  g_autoptr(PuInviteCode) code = NULL;
-  g_autoptr(PuPairing) pairing = NULL;
+  g_autoptr(PuPairSession) session = NULL;
+  g_autoptr(PuPeerUp1) core = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *name = NULL;
   g_autofree char *ttl_text = NULL;
-  g_autofree char *text = NULL;
-  g_autofree char *ttl_shown = NULL;
-  const PuRelayAddr *address = NULL;
-  PuIdentity *identity;
-  GPtrArray *relays;
   gboolean non_interactive = FALSE;
   gboolean short_code = FALSE;
-  gint64 ttl = DEFAULT_TTL_SECONDS;
-  Run run = { &loop };
+  gint64 ttl = PU_PAIR_SESSION_DEFAULT_TTL_SECONDS;
+  Pair pair = { &loop };
   const GOptionEntry entries[] = {
     { "name", 0, 0, G_OPTION_ARG_STRING, &name,
       N_("Call the other device NAME here (default: the name it gives)"), N_("NAME") },
@@ -316,7 +518,7 @@ pu_cli_invite (int    argc,
     return status;
   if (ttl_text != NULL && !pu_duration_parse (ttl_text, &ttl, &error))
     return pu_cli_usage_error (spec.command, "--ttl: %s", error->message);
-  if (ttl < 1 || ttl > MAX_TTL_SECONDS)
+  if (ttl < 1 || ttl > PU_PAIR_SESSION_MAX_TTL_SECONDS)
     return pu_cli_usage_error (spec.command, _("--ttl: a code works for 1 second to 24 hours"));
   if (!check_name (name))
     return PU_CLI_EXIT_USAGE;
@@ -325,119 +527,14 @@ pu_cli_invite (int    argc,
   if (profile == NULL)
     return PU_CLI_EXIT_FAILURE;
 
-  relays = pu_config_get_relays (pu_profile_get_config (profile));
-  for (guint i = 0; i < relays->len && address == NULL; i++)
-    if (((PuRelayAddr *) g_ptr_array_index (relays, i))->has_peer_id)
-      address = g_ptr_array_index (relays, i);
-  if (address == NULL)
-    return pu_cli_fail_printf (_("Pairing goes through a relay pinned to its peer ID: add one "
-                                 "with `peerup relay add ADDR --peer-id ID`"));
-
-  identity = pu_profile_get_identity (profile);
-  relay = pu_relay_client_new (identity, address, FALSE, &error);
-  if (relay == NULL)
-    return pu_cli_fail (error);
-
   pu_cli_loop_init (&loop);
-  run.relay = relay;
-  if (!connect_relay (&run, address))
-    {
-      run_clear (&run);
-      return PU_CLI_EXIT_FAILURE;
-    }
-
-  if (short_code)
-    {
-      if (!ask_nameplate (&run, TRUE, (guint) ttl))
-        {
-          run_clear (&run);
-          return PU_CLI_EXIT_FAILURE;
-        }
-      if (run.nameplate == 0)
-        return pu_cli_fail_printf (_("The relay has no free number for a short code; try "
-                                     "again later or use the full code"));
-      code = pu_invite_code_new_short (run.nameplate);
-      code->relay = pu_relay_addr_copy (address);
-      code->inviter = *pu_identity_get_peer_id (identity);
-      code->instance = pu_relay_client_get_instance (relay);
-      code->expires = now_seconds () + ttl;
-    }
-  else
-    {
-      code = pu_invite_code_new_full (address, pu_identity_get_peer_id (identity),
-                                      pu_relay_client_get_instance (relay), now_seconds () + ttl,
-                                      pu_config_get_network (pu_profile_get_config (profile)));
-    }
-  pairing = pu_pairing_new_inviter (profile, relay, code, name);
-  text = pu_invite_code_to_string (code);
-  ttl_shown = pu_duration_format (ttl);
-  if (non_interactive)
-    {
-      g_print ("%s\n", text);
-      fflush (stdout);
-      g_printerr (_("Waiting for the other device (the code works for %s)…\n"), ttl_shown);
-    }
-  else
-    {
-      g_autofree char *relay_text = pu_relay_addr_to_string (address);
-
-      if (short_code)
-        g_print (_("On the other device, run:\n\n  peerup join %s --relay %s\n"), text,
-                 relay_text);
-      else
-        g_print (_("On the other device, run:\n\n  peerup join %s\n"), text);
-      if (!short_code && isatty (STDOUT_FILENO))
-        {
-          g_autofree char *uri = pu_invite_code_to_uri (code);
-
-          g_print (_("\nor scan:\n"));
-          pu_cli_print_qr (uri);
-        }
-      g_print (_("\nWaiting for the other device (the code works for %s)…\n"), ttl_shown);
-    }
-
-  status = run_pairing (&run, profile, pairing);
-  run_clear (&run);
-  return status;
-}
-
-/* The relay a short code is joined through: @given (--relay) or the first
- * configured one; pinned when this device knows its peer ID, else pinned
- * by the pairing itself. NULL (and the error printed) when @given
- * contradicts a relay this device has pinned. */
-static PuRelayAddr *
-short_code_relay (PuConfig          *config,
-                  const PuRelayAddr *given)
-{
-  GPtrArray *relays = pu_config_get_relays (config);
-  PuRelayAddr *chosen;
-
-  if (given == NULL && relays->len == 0)
-    {
-      pu_cli_fail_printf (_("A short code needs the inviting device's relay: give it with "
-                            "--relay ADDR"));
-      return NULL;
-    }
-  chosen = pu_relay_addr_copy (given != NULL ? given : g_ptr_array_index (relays, 0));
-  for (guint i = 0; i < relays->len; i++)
-    {
-      const PuRelayAddr *known = g_ptr_array_index (relays, i);
-
-      if (!known->has_peer_id || !pu_relay_addr_equal (known, chosen))
-        continue;
-      if (chosen->has_peer_id && !pu_peer_id_equal (&chosen->peer_id, &known->peer_id))
-        {
-          g_autofree char *text = pu_relay_addr_to_string (known);
-
-          pu_relay_addr_free (chosen);
-          pu_cli_fail_printf (_("--relay: the relay %s is pinned here to another peer ID; "
-                                "check the address"), text);
-          return NULL;
-        }
-      chosen->peer_id = known->peer_id;
-      chosen->has_peer_id = TRUE;
-    }
-  return chosen;
+  pair.non_interactive = non_interactive;
+  pair.ttl = ttl;
+  core = pu_cli_client_connect (&args);
+  if (core != NULL)
+    return invite_through_core (&pair, profile, core, name, short_code);
+  session = pu_pair_session_invite (profile, name, ttl, short_code, &error);
+  return run_session (&pair, profile, session, error);
 }
 
 /* The code: the argument, else $PEERUP_INVITE_CODE, else one line of stdin. */
@@ -468,9 +565,9 @@ pu_cli_join (int    argc,
   g_auto(PuCliArgs) args = { 0 };
   g_auto(PuCliLoop) loop = { 0 };
   g_autoptr(PuProfile) profile = NULL;
-  g_autoptr(PuRelayClient) relay = NULL;
   g_autoptr(PuInviteCode) code = NULL;
-  g_autoptr(PuPairing) pairing = NULL;
+  g_autoptr(PuPairSession) session = NULL;
+  g_autoptr(PuPeerUp1) core = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *name = NULL;
   g_autofree char *text = NULL;
@@ -479,7 +576,7 @@ pu_cli_join (int    argc,
   g_autoptr(PuRelayAddr) relay_addr = NULL;
   PuIdentity *identity;
   gboolean non_interactive = FALSE;
-  Run run = { &loop };
+  Pair pair = { &loop };
   const GOptionEntry entries[] = {
     { "name", 0, 0, G_OPTION_ARG_STRING, &name,
       N_("Call the other device NAME here (default: the name it gives)"), N_("NAME") },
@@ -532,59 +629,50 @@ pu_cli_join (int    argc,
     return pu_cli_fail_printf (_("This code was made on this device; run `peerup join` on "
                                  "the other device"));
 
-  if (code->kind == PU_INVITE_CODE_SHORT)
-    {
-      code->relay = short_code_relay (pu_profile_get_config (profile), relay_addr);
-      if (code->relay == NULL)
-        return PU_CLI_EXIT_FAILURE;
-    }
-
-  /* A device the relay does not know yet may still pair through it. */
-  relay = pu_relay_client_new_for_pairing (identity, code->relay, &error);
-  if (relay == NULL)
-    return pu_cli_fail (error);
   pu_cli_loop_init (&loop);
-  run.relay = relay;
-  relay_text = pu_relay_addr_to_string (code->relay);
-  if (!non_interactive)
-    g_print (_("Joining through the relay %s…\n"), relay_text);
-  if (!connect_relay (&run, code->relay))
-    {
-      run_clear (&run);
-      return PU_CLI_EXIT_FAILURE;
-    }
-
   if (code->kind == PU_INVITE_CODE_FULL && pu_peer_id_equal (&code->inviter,
                                                               &code->relay->peer_id))
     {
-      status = join_group (&run, profile, code);
+      /* A device the relay does not know yet may still join through it. */
+      g_autoptr(PuRelayClient) relay = pu_relay_client_new_for_pairing (identity, code->relay,
+                                                                        &error);
+      Run run = { &loop };
+
+      if (relay == NULL)
+        return pu_cli_fail (error);
+      run.relay = relay;
+      relay_text = pu_relay_addr_to_string (code->relay);
+      if (!non_interactive)
+        g_print (_("Joining through the relay %s…\n"), relay_text);
+      status = connect_relay (&run, code->relay) ? join_group (&run, profile, code)
+                                                 : PU_CLI_EXIT_FAILURE;
       run_clear (&run);
       return status;
     }
-  if (code->kind == PU_INVITE_CODE_SHORT)
-    {
-      if (!ask_nameplate (&run, FALSE, code->nameplate))
-        {
-          run_clear (&run);
-          return PU_CLI_EXIT_FAILURE;
-        }
-      if (!run.found)
-        return pu_cli_fail_printf (_("Pairing failed: the relay %s has no invite %u (it "
-                                     "expired, was used or tried too often, or the number "
-                                     "is wrong); ask for a new code"), relay_text,
-                                   code->nameplate);
-      code->inviter = run.inviter;
-      code->instance = run.instance;
-      code->expires = now_seconds () + DEFAULT_TTL_SECONDS;
-      code->relay->peer_id = *pu_relay_client_get_peer_id (relay);
-      code->relay->has_peer_id = TRUE;
-      if (pu_peer_id_equal (&code->inviter, pu_identity_get_peer_id (identity)))
-        return pu_cli_fail_printf (_("This code was made on this device; run `peerup join` on "
-                                     "the other device"));
-    }
 
-  pairing = pu_pairing_new_joiner (profile, relay, code, name);
-  status = run_pairing (&run, profile, pairing);
-  run_clear (&run);
-  return status;
+  core = pu_cli_client_connect (&args);
+  if (core != NULL)
+    {
+      g_autoptr(PuRelayAddr) through = NULL;
+
+      if (!non_interactive)
+        {
+          through = code->kind == PU_INVITE_CODE_SHORT
+                    ? pu_pair_session_short_code_relay (pu_profile_get_config (profile),
+                                                        relay_addr, &error)
+                    : pu_relay_addr_copy (code->relay);
+          if (through == NULL)
+            return pu_cli_fail (error);
+          relay_text = pu_relay_addr_to_string (through);
+          g_print (_("Joining through the relay %s…\n"), relay_text);
+        }
+      return join_through_core (&pair, profile, core, text, name, relay_arg);
+    }
+  session = pu_pair_session_join (profile, text, name, relay_addr, &error);
+  if (session != NULL && !non_interactive)
+    {
+      relay_text = pu_relay_addr_to_string (pu_pair_session_get_relay (session));
+      g_print (_("Joining through the relay %s…\n"), relay_text);
+    }
+  return run_session (&pair, profile, session, error);
 }

@@ -222,6 +222,86 @@ forwards_info (PuControl *self)
   return g_variant_builder_end (&builder);
 }
 
+/* Pairings */
+
+typedef struct {
+  PuControl             *control;
+  PuPairSession         *session;
+  char                  *handle;
+  guint                  serial;     /* started as the nth */
+  /* An Invite waiting for its code: answering it consumes it. */
+  GDBusMethodInvocation *invocation;
+} Pairing;
+
+static GVariant *
+pairing_info (Pairing      *pairing,
+              const GError *error)
+{
+  GVariantBuilder dict = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE_VARDICT);
+  const PuPeerId *peer = pu_pair_session_get_peer (pairing->session);
+
+  add (&dict, "handle", g_variant_new_string (pairing->handle));
+  add (&dict, "role", g_variant_new_string (pu_pair_session_is_inviter (pairing->session)
+                                            ? "invite" : "join"));
+  if (error != NULL)
+    {
+      g_autofree char *name = g_dbus_error_encode_gerror (error);
+
+      add (&dict, "error", g_variant_new_string (name));
+      add (&dict, "message", g_variant_new_string (error->message));
+    }
+  else if (peer != NULL)
+    {
+      g_autofree char *peer_id = pu_peer_id_to_string (peer);
+
+      const char *serves = NULL;
+
+      switch (pu_pair_session_get_sponsor_status (pairing->session))
+        {
+        case PU_RELAY_SPONSOR_OK:
+          serves = "ok";
+          break;
+        case PU_RELAY_SPONSOR_DENIED:
+          serves = "denied";
+          break;
+        case PU_RELAY_SPONSOR_INVALID:
+          serves = "invalid";
+          break;
+        default:
+          break;
+        }
+      add (&dict, "peer_id", g_variant_new_string (peer_id));
+      add (&dict, "name", g_variant_new_string (pu_pair_session_get_name (pairing->session)));
+      if (serves != NULL)
+        add (&dict, "relay_serves", g_variant_new_string (serves));
+    }
+  return g_variant_builder_end (&dict);
+}
+
+static gint
+compare_pairings (gconstpointer a,
+                  gconstpointer b)
+{
+  const Pairing *pa = a;
+  const Pairing *pb = b;
+
+  return pa->serial < pb->serial ? -1 : pa->serial > pb->serial;
+}
+
+/* The pairings running, oldest first. */
+static GVariant *
+pairings_info (PuControl *self)
+{
+  g_autoptr(GList) pairings = g_hash_table_get_values (self->pairings);
+  GVariantBuilder builder;
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("aa{sv}"));
+  pairings = g_list_sort (pairings, compare_pairings);
+  for (GList *l = pairings; l != NULL; l = l->next)
+    g_variant_builder_add_value (&builder, pairing_info (l->data, NULL));
+  return g_variant_builder_end (&builder);
+}
+
 static GVariant *
 status_info (PuControl *self)
 {
@@ -246,6 +326,7 @@ status_info (PuControl *self)
   add (&dict, "peers", peers_info (self));
   add (&dict, "services", services_info (config));
   add (&dict, "forwards", forwards_info (self));
+  add (&dict, "pairings", pairings_info (self));
   return g_variant_builder_end (&dict);
 }
 
@@ -691,15 +772,6 @@ handle_deauthorize_cb (PuPeerUp1             *skeleton,
   return complete_or_error (invocation, ok, error);
 }
 
-/* Pairings */
-
-typedef struct {
-  PuControl             *control;
-  PuPairSession         *session;
-  char                  *handle;
-  /* An Invite waiting for its code: answering it consumes it. */
-  GDBusMethodInvocation *invocation;
-} Pairing;
 
 static void
 pairing_free (Pairing *pairing)
@@ -715,58 +787,16 @@ pairing_free (Pairing *pairing)
   g_free (pairing);
 }
 
-static GVariant *
-pairing_info (Pairing      *pairing,
-              const GError *error)
-{
-  GVariantBuilder dict = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE_VARDICT);
-  const PuPeerId *peer = pu_pair_session_get_peer (pairing->session);
-
-  add (&dict, "handle", g_variant_new_string (pairing->handle));
-  add (&dict, "role", g_variant_new_string (pu_pair_session_is_inviter (pairing->session)
-                                            ? "invite" : "join"));
-  if (error != NULL)
-    {
-      g_autofree char *name = g_dbus_error_encode_gerror (error);
-
-      add (&dict, "error", g_variant_new_string (name));
-      add (&dict, "message", g_variant_new_string (error->message));
-    }
-  else if (peer != NULL)
-    {
-      g_autofree char *peer_id = pu_peer_id_to_string (peer);
-
-      const char *serves = NULL;
-
-      switch (pu_pair_session_get_sponsor_status (pairing->session))
-        {
-        case PU_RELAY_SPONSOR_OK:
-          serves = "ok";
-          break;
-        case PU_RELAY_SPONSOR_DENIED:
-          serves = "denied";
-          break;
-        case PU_RELAY_SPONSOR_INVALID:
-          serves = "invalid";
-          break;
-        default:
-          break;
-        }
-      add (&dict, "peer_id", g_variant_new_string (peer_id));
-      add (&dict, "name", g_variant_new_string (pu_pair_session_get_name (pairing->session)));
-      if (serves != NULL)
-        add (&dict, "relay_serves", g_variant_new_string (serves));
-    }
-  return g_variant_builder_end (&dict);
-}
 
 static void
 pairing_ready_cb (PuPairSession *session,
                   Pairing       *pairing)
 {
+  const char *uri = pu_pair_session_get_uri (session);
+
   pu_peer_up1_complete_invite (pairing->control->skeleton, g_steal_pointer (&pairing->invocation),
                                pairing->handle, pu_pair_session_get_code (session),
-                               pu_pair_session_get_uri (session));
+                               uri != NULL ? uri : "");
 }
 
 static void
@@ -817,11 +847,13 @@ add_pairing (PuControl     *self,
 
   pairing->control = self;
   pairing->session = session;
-  pairing->handle = g_strdup_printf ("pairing-%u", ++self->n_pairings);
+  pairing->serial = ++self->n_pairings;
+  pairing->handle = g_strdup_printf ("pairing-%u", pairing->serial);
   g_signal_connect (session, "ready", G_CALLBACK (pairing_ready_cb), pairing);
   g_signal_connect (session, "wrong-code", G_CALLBACK (pairing_wrong_code_cb), pairing);
   g_signal_connect (session, "finished", G_CALLBACK (pairing_finished_cb), pairing);
   g_hash_table_insert (self->pairings, pairing->handle, pairing);
+  pu_peer_up1_emit_pairing_started (self->skeleton, pairing_info (pairing, NULL));
   return pairing;
 }
 
@@ -833,6 +865,7 @@ handle_invite_cb (PuPeerUp1             *skeleton,
 {
   const char *name = NULL;
   guint32 ttl = PU_PAIR_SESSION_DEFAULT_TTL_SECONDS;
+  gboolean short_code = FALSE;
   GError *error = NULL;
   PuPairSession *session;
   Pairing *pairing;
@@ -841,7 +874,9 @@ handle_invite_cb (PuPeerUp1             *skeleton,
     return G_DBUS_METHOD_INVOCATION_HANDLED;
   g_variant_lookup (options, "name", "&s", &name);
   g_variant_lookup (options, "ttl", "u", &ttl);
-  session = pu_pair_session_invite (pu_node_get_profile (self->node), name, ttl, &error);
+  g_variant_lookup (options, "short", "b", &short_code);
+  session = pu_pair_session_invite (pu_node_get_profile (self->node), name, ttl, short_code,
+                                    &error);
   if (session == NULL)
     return complete_or_error (invocation, FALSE, error);
   pairing = add_pairing (self, session);
@@ -858,6 +893,8 @@ handle_join_cb (PuPeerUp1             *skeleton,
                 PuControl             *self)
 {
   const char *name = NULL;
+  const char *relay_text = NULL;
+  g_autoptr(PuRelayAddr) relay = NULL;
   GError *error = NULL;
   PuPairSession *session;
   Pairing *pairing;
@@ -865,7 +902,13 @@ handle_join_cb (PuPeerUp1             *skeleton,
   if (!room_for_pairing (self, invocation))
     return G_DBUS_METHOD_INVOCATION_HANDLED;
   g_variant_lookup (options, "name", "&s", &name);
-  session = pu_pair_session_join (pu_node_get_profile (self->node), code, name, &error);
+  if (g_variant_lookup (options, "relay", "&s", &relay_text))
+    {
+      relay = pu_relay_addr_parse (relay_text, NULL, &error);
+      if (relay == NULL)
+        return complete_or_error (invocation, FALSE, error);
+    }
+  session = pu_pair_session_join (pu_node_get_profile (self->node), code, name, relay, &error);
   if (session == NULL)
     return complete_or_error (invocation, FALSE, error);
   pairing = add_pairing (self, session);

@@ -323,28 +323,28 @@ on_readable (GSocket      *socket,
              gpointer      user_data)
 {
   g_autoptr(PuIcePath) self = g_object_ref (user_data);
-  guint total = 0, n, n_read = 1;
+  guint total = 0, n, n_read;
 
-  /* Like libnice, nothing from where the pair does not lead. */
-  while (total < RECV_PER_WAKEUP && !self->closed && n_read > 0)
+  do
     {
+      /* Like libnice, nothing from where the pair does not lead. */
       n = pu_udp_receive (g_socket_get_fd (socket), (struct sockaddr *) &self->remote_sockaddr,
                           self->rx_bufs, PU_UDP_GRO_BYTES_MAX, RECV_MESSAGES,
                           self->rx_datagrams, RECV_DATAGRAMS_MAX, &n_read);
       total += MAX (n, n_read);
-      if (n == 0 || self->blocked)
-        continue;
-      self->last_rx = g_get_monotonic_time ();
-      received_quic (self);
-      if (self->receiver != NULL)
-        pu_connection_receive_datagrams (self->receiver, self->rx_datagrams, n);
+      if (n > 0 && !self->blocked)
+        {
+          self->last_rx = g_get_monotonic_time ();
+          received_quic (self);
+          if (self->receiver != NULL)
+            pu_connection_receive_datagrams (self->receiver, self->rx_datagrams, n);
+        }
     }
-  /* Closing destroyed the source. */
+  while (n_read > 0 && total < RECV_PER_WAKEUP && !self->closed);
+  /* Once closed, the source is destroyed already. */
   return G_SOURCE_CONTINUE;
 }
 
-/* Sends go straight to the selected pair's socket when libnice has one we may
- * use (not TURN, which frames what it relays); libnice keeps reading it. */
 static void
 stop_reading (PuIcePath *self)
 {
@@ -354,6 +354,9 @@ stop_reading (PuIcePath *self)
   g_clear_object (&self->socket);
 }
 
+/* Sends go straight to the selected pair's socket when libnice has one we may
+ * use (not TURN, which frames what it relays), and QUIC packets come in on a
+ * socket of ours beside it when the system can steer them there. */
 static void
 use_selected_socket (PuIcePath         *self,
                      const NiceAddress *remote)
@@ -810,8 +813,6 @@ pu_ice_path_set_turn (PuIcePath  *self,
   g_return_if_fail (self->started == 0);
   g_return_if_fail (host != NULL && username != NULL && password != NULL);
 
-  g_free (self->rx_bufs);
-  g_free (self->rx_datagrams);
   g_free (self->turn_host);
   g_free (self->turn_username);
   g_free (self->turn_password);

@@ -23,6 +23,7 @@ struct _PuPairSession
   char          *name;
   gint64         ttl;       /* inviter */
   gboolean       inviter;
+  gboolean       short_code; /* inviter: make one; joiner: was given one */
   gboolean       connected;
   gboolean       finished;
   char          *code_text; /* inviter, once ready */
@@ -78,36 +79,117 @@ wrong_code_cb (PuPairing     *pairing,
   g_signal_emit (self, signals[SIGNAL_WRONG_CODE], 0, failures);
 }
 
+/* The code is complete: the PAKE can run. */
 static void
-relay_connected_cb (PuRelayClient *relay,
-                    PuPairSession *self)
+start_pairing (PuPairSession *self)
 {
-  PuIdentity *identity = pu_profile_get_identity (self->profile);
-
-  if (self->connected)
-    return;
-  self->connected = TRUE;
   if (self->inviter)
     {
-      PuConfig *config = pu_profile_get_config (self->profile);
-
-      self->code = pu_invite_code_new_full (self->address,
-                                            pu_identity_get_peer_id (identity),
-                                            pu_relay_client_get_instance (relay),
-                                            now_seconds () + self->ttl,
-                                            pu_config_get_network (config));
-      self->pairing = pu_pairing_new_inviter (self->profile, relay, self->code, self->name);
+      self->pairing = pu_pairing_new_inviter (self->profile, self->relay, self->code,
+                                              self->name);
       self->code_text = pu_invite_code_to_string (self->code);
-      self->uri = pu_invite_code_to_uri (self->code);
+      if (!self->short_code)
+        self->uri = pu_invite_code_to_uri (self->code);
     }
   else
     {
-      self->pairing = pu_pairing_new_joiner (self->profile, relay, self->code, self->name);
+      self->pairing = pu_pairing_new_joiner (self->profile, self->relay, self->code, self->name);
     }
   g_signal_connect (self->pairing, "finished", G_CALLBACK (pairing_finished_cb), self);
   g_signal_connect (self->pairing, "wrong-code", G_CALLBACK (wrong_code_cb), self);
   if (self->inviter)
     g_signal_emit (self, signals[SIGNAL_READY], 0);
+}
+
+static void
+fail (PuPairSession *self,
+      GError        *error)
+{
+  finish (self, error);
+  g_error_free (error);
+}
+
+/* The relay's answer about the short code's number. */
+static void
+nameplate_cb (PuRelayClient  *relay,
+              guint           number,
+              const PuPeerId *inviter,
+              guint64         instance,
+              PuPairSession  *self)
+{
+  PuIdentity *identity = pu_profile_get_identity (self->profile);
+
+  g_signal_handlers_disconnect_by_func (relay, nameplate_cb, self);
+  if (self->inviter)
+    {
+      if (number == 0)
+        {
+          fail (self, g_error_new (PU_ERROR, PU_ERROR_FAILED,
+                                   _("The relay has no free number for a short code; try "
+                                     "again later or use the full code")));
+          return;
+        }
+      self->code = pu_invite_code_new_short (number);
+      self->code->relay = pu_relay_addr_copy (self->address);
+      self->code->inviter = *pu_identity_get_peer_id (identity);
+      self->code->instance = pu_relay_client_get_instance (relay);
+      self->code->expires = now_seconds () + self->ttl;
+    }
+  else
+    {
+      if (inviter == NULL)
+        {
+          fail (self, g_error_new (PU_ERROR, PU_ERROR_PAIRING,
+                                   _("Pairing failed: the relay %s has no invite %u (it "
+                                     "expired, was used or tried too often, or the number is "
+                                     "wrong); ask for a new code"),
+                                   pu_relay_client_get_address (relay), self->code->nameplate));
+          return;
+        }
+      if (pu_peer_id_equal (inviter, pu_identity_get_peer_id (identity)))
+        {
+          fail (self, g_error_new (PU_ERROR, PU_ERROR_INVALID_ARGUMENT,
+                                   _("This code was made on this device; join it on the other "
+                                     "device")));
+          return;
+        }
+      self->code->inviter = *inviter;
+      self->code->instance = instance;
+      self->code->expires = now_seconds () + PU_PAIR_SESSION_DEFAULT_TTL_SECONDS;
+      self->code->relay->peer_id = *pu_relay_client_get_peer_id (relay);
+      self->code->relay->has_peer_id = TRUE;
+    }
+  start_pairing (self);
+}
+
+static void
+relay_connected_cb (PuRelayClient *relay,
+                    PuPairSession *self)
+{
+  GError *error = NULL;
+  gboolean sent;
+
+  if (self->connected)
+    return;
+  self->connected = TRUE;
+  if (!self->short_code)
+    {
+      if (self->inviter)
+        self->code = pu_invite_code_new_full (self->address,
+                                              pu_identity_get_peer_id (
+                                                pu_profile_get_identity (self->profile)),
+                                              pu_relay_client_get_instance (relay),
+                                              now_seconds () + self->ttl,
+                                              pu_config_get_network (
+                                                pu_profile_get_config (self->profile)));
+      start_pairing (self);
+      return;
+    }
+  g_signal_connect (relay, "nameplate", G_CALLBACK (nameplate_cb), self);
+  sent = self->inviter ? pu_relay_client_claim_nameplate (relay, (guint) self->ttl, &error)
+                       : pu_relay_client_open_nameplate (relay, self->code->nameplate, &error);
+  if (!sent)
+    fail (self, error);
 }
 
 /* Before the first connection a failure ends the pairing; afterwards the
@@ -153,6 +235,7 @@ PuPairSession *
 pu_pair_session_invite (PuProfile   *profile,
                         const char  *name,
                         gint64       ttl,
+                        gboolean     short_code,
                         GError     **error)
 {
   g_autoptr(PuPairSession) self = NULL;
@@ -184,6 +267,7 @@ pu_pair_session_invite (PuProfile   *profile,
   if (self == NULL)
     return NULL;
   self->inviter = TRUE;
+  self->short_code = short_code;
   self->ttl = ttl;
   self->address = pu_relay_addr_copy (address);
   self->relay = pu_relay_client_new (pu_profile_get_identity (profile), address, FALSE, error);
@@ -193,11 +277,49 @@ pu_pair_session_invite (PuProfile   *profile,
   return g_steal_pointer (&self);
 }
 
+PuRelayAddr *
+pu_pair_session_short_code_relay (PuConfig           *config,
+                                  const PuRelayAddr  *given,
+                                  GError            **error)
+{
+  GPtrArray *relays = pu_config_get_relays (config);
+  g_autoptr(PuRelayAddr) chosen = NULL;
+
+  if (given == NULL && relays->len == 0)
+    {
+      g_set_error (error, PU_ERROR, PU_ERROR_INVALID_ARGUMENT,
+                   _("A short code needs the inviting device's relay: give it with "
+                     "--relay ADDR"));
+      return NULL;
+    }
+  chosen = pu_relay_addr_copy (given != NULL ? given : relays->pdata[0]);
+  for (guint i = 0; i < relays->len; i++)
+    {
+      const PuRelayAddr *known = relays->pdata[i];
+
+      if (!known->has_peer_id || !pu_relay_addr_equal (known, chosen))
+        continue;
+      if (chosen->has_peer_id && !pu_peer_id_equal (&chosen->peer_id, &known->peer_id))
+        {
+          g_autofree char *text = pu_relay_addr_to_string (known);
+
+          g_set_error (error, PU_ERROR, PU_ERROR_INVALID_ARGUMENT,
+                       _("--relay: the relay %s is pinned here to another peer ID; check the "
+                         "address"), text);
+          return NULL;
+        }
+      chosen->peer_id = known->peer_id;
+      chosen->has_peer_id = TRUE;
+    }
+  return g_steal_pointer (&chosen);
+}
+
 PuPairSession *
-pu_pair_session_join (PuProfile   *profile,
-                      const char  *code,
-                      const char  *name,
-                      GError     **error)
+pu_pair_session_join (PuProfile          *profile,
+                      const char         *code,
+                      const char         *name,
+                      const PuRelayAddr  *relay,
+                      GError            **error)
 {
   g_autoptr(PuPairSession) self = NULL;
   PuIdentity *identity;
@@ -212,19 +334,33 @@ pu_pair_session_join (PuProfile   *profile,
   if (self->code == NULL || !pu_invite_code_check_expiry (self->code, now_seconds (), error))
     return NULL;
   identity = pu_profile_get_identity (profile);
-  if (self->code->kind != PU_INVITE_CODE_FULL ||
-      pu_peer_id_equal (&self->code->inviter, &self->code->relay->peer_id))
+  self->short_code = self->code->kind == PU_INVITE_CODE_SHORT;
+  if (self->short_code)
+    {
+      self->code->relay = pu_pair_session_short_code_relay (pu_profile_get_config (profile),
+                                                            relay, error);
+      if (self->code->relay == NULL)
+        return NULL;
+    }
+  else if (relay != NULL)
     {
       g_set_error (error, PU_ERROR, PU_ERROR_INVALID_ARGUMENT,
-                   _("Short codes and relay group codes are joined with `peerup join CODE`"));
+                   _("A full code names its relay; give a relay with short codes only"));
       return NULL;
     }
-  if (pu_peer_id_equal (&self->code->inviter, pu_identity_get_peer_id (identity)))
+  else if (pu_peer_id_equal (&self->code->inviter, &self->code->relay->peer_id))
+    {
+      g_set_error (error, PU_ERROR, PU_ERROR_INVALID_ARGUMENT,
+                   _("A relay group's code is joined with `peerup join CODE`"));
+      return NULL;
+    }
+  else if (pu_peer_id_equal (&self->code->inviter, pu_identity_get_peer_id (identity)))
     {
       g_set_error (error, PU_ERROR, PU_ERROR_INVALID_ARGUMENT,
                    _("This code was made on this device; join it on the other device"));
       return NULL;
     }
+  /* A device the relay does not know yet may still pair through it. */
   self->relay = pu_relay_client_new_for_pairing (identity, self->code->relay, error);
   if (self->relay == NULL)
     return NULL;
@@ -238,6 +374,14 @@ pu_pair_session_is_inviter (PuPairSession *self)
   g_return_val_if_fail (PU_IS_PAIR_SESSION (self), FALSE);
 
   return self->inviter;
+}
+
+const PuRelayAddr *
+pu_pair_session_get_relay (PuPairSession *self)
+{
+  g_return_val_if_fail (PU_IS_PAIR_SESSION (self), NULL);
+
+  return self->inviter ? self->address : self->code->relay;
 }
 
 const char *

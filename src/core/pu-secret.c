@@ -28,8 +28,8 @@ keyring_failed (GError     **error,
                 GError      *cause)
 {
   g_set_error (error, PU_ERROR, PU_ERROR_IO,
-               _("The keyring did not answer: %s (unlock it by logging in to the desktop, "
-                 "or keep the key in a file with `peerup identity export-file`)"),
+               _("The keyring did not answer: %s (unlock it by logging in to the desktop; "
+                 "to use the key without one, run `peerup identity export-file` there)"),
                cause->message);
   g_error_free (cause);
   return FALSE;

@@ -2,9 +2,10 @@
  *
  * The one place that adds, removes, enables, disables and restricts
  * services: `peerup service`, the control API and the desktop app all call
- * these. Each checks its input, changes @config and saves it (atomically),
- * so a serving node applies the change to the next stream at once and other
- * processes see it through their profile's ::config-changed.
+ * these. Each checks its input and saves config.ini (atomically) before it
+ * changes @config: on an error neither changed. A serving node applies the
+ * change to the next stream at once; other processes see it through their
+ * profile's ::config-changed.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -13,6 +14,9 @@
 #include "pu-config.h"
 
 G_BEGIN_DECLS
+
+/* Peers one service may name in allowed=. */
+#define PU_SERVICES_MAX_ALLOWED 256
 
 /* @allowed (nullable, may be empty): peers (names or IDs) that may use it;
  * none means every authorized peer. Each must resolve, so a typo does not
