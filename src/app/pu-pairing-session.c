@@ -17,12 +17,10 @@ struct _PuPairingSession
   GObject parent_instance;
 
   PuProfile *profile;
-  PuPairSession *core;   /* full codes: the core's own pairing session */
+  PuPairSession *core;   /* the core's pairing session; NULL for a group code */
   gboolean inviter;
-  PuRelayAddr *address;  /* the relay pairing goes through */
   PuInviteCode *code;
-  PuRelayClient *relay;
-  PuPairing *pairing;
+  PuRelayClient *relay;  /* a group code's relay */
   PuPairingSessionState state;
   GError *error;
   PuPeerId peer;
@@ -56,9 +54,6 @@ stop_relay (PuPairingSession *self)
       pu_pair_session_cancel (self->core);
     }
   g_clear_object (&self->core);
-  if (self->pairing != NULL)
-    g_signal_handlers_disconnect_by_data (self->pairing, self);
-  g_clear_object (&self->pairing);
   if (self->relay != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->relay, self);
@@ -93,89 +88,12 @@ fail (PuPairingSession *self,
 }
 
 static void
-finished_cb (PuPairing        *pairing,
-             const GError     *error,
-             PuPairingSession *self)
-{
-  if (error != NULL)
-    {
-      fail (self, g_error_copy (error));
-      return;
-    }
-  self->peer = *pu_pairing_get_peer (pairing);
-  self->name = g_strdup (pu_pairing_get_name (pairing));
-  set_state (self, PU_PAIRING_SESSION_DONE);
-}
-
-static void
 wrong_code_cb (GObject          *pairing,
                guint             failures,
                PuPairingSession *self)
 {
   self->failures = failures;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FAILURES]);
-}
-
-static void
-start_pairing (PuPairingSession *self)
-{
-  self->pairing = self->inviter
-                  ? pu_pairing_new_inviter (self->profile, self->relay, self->code, NULL)
-                  : pu_pairing_new_joiner (self->profile, self->relay, self->code, NULL);
-  g_signal_connect (self->pairing, "finished", G_CALLBACK (finished_cb), self);
-  g_signal_connect (self->pairing, "wrong-code", G_CALLBACK (wrong_code_cb), self);
-  set_state (self, self->inviter ? PU_PAIRING_SESSION_WAITING : PU_PAIRING_SESSION_PAIRING);
-}
-
-static void
-nameplate_cb (PuRelayClient    *relay,
-              guint             number,
-              const PuPeerId   *inviter,
-              guint64           instance,
-              PuPairingSession *self)
-{
-  PuIdentity *identity = pu_profile_get_identity (self->profile);
-
-  if (self->inviter)
-    {
-      if (number == 0)
-        {
-          fail (self, g_error_new (PU_ERROR, PU_ERROR_PAIRING,
-                                   _("The relay has no free number for a short code; try "
-                                     "again later or use the full code")));
-          return;
-        }
-      self->code = pu_invite_code_new_short (number);
-      self->code->relay = pu_relay_addr_copy (self->address);
-      self->code->inviter = *pu_identity_get_peer_id (identity);
-      self->code->instance = pu_relay_client_get_instance (relay);
-      self->code->expires = now_seconds () + PU_PAIRING_SESSION_TTL_SECONDS;
-    }
-  else
-    {
-      if (inviter == NULL)
-        {
-          fail (self, g_error_new (PU_ERROR, PU_ERROR_PAIRING,
-                                   _("The relay has no invite %u (it expired, was used or "
-                                     "tried too often, or the number is wrong); ask for a "
-                                     "new code"), self->code->nameplate));
-          return;
-        }
-      if (pu_peer_id_equal (inviter, pu_identity_get_peer_id (identity)))
-        {
-          fail (self, g_error_new (PU_ERROR, PU_ERROR_INVALID_ARGUMENT,
-                                   _("This code was made on this device; enter it on the "
-                                     "other device")));
-          return;
-        }
-      self->code->inviter = *inviter;
-      self->code->instance = instance;
-      self->code->expires = now_seconds () + PU_PAIRING_SESSION_TTL_SECONDS;
-      self->code->relay->peer_id = *pu_relay_client_get_peer_id (relay);
-      self->code->relay->has_peer_id = TRUE;
-    }
-  g_signal_handlers_disconnect_by_func (relay, nameplate_cb, self);
-  start_pairing (self);
 }
 
 static void
@@ -211,28 +129,13 @@ connected_cb (PuRelayClient    *relay,
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *name = NULL;
-  gboolean sent = TRUE;
 
-  /* After a reconnection the code's instance has changed: only the first
-   * connection counts. */
+  /* Only the first connection counts. */
   if (self->state != PU_PAIRING_SESSION_CONNECTING)
     return;
-
-  if (self->inviter || self->code->kind == PU_INVITE_CODE_SHORT)
-    {
-      g_signal_connect (relay, "nameplate", G_CALLBACK (nameplate_cb), self);
-      sent = self->inviter
-             ? pu_relay_client_claim_nameplate (relay, PU_PAIRING_SESSION_TTL_SECONDS, &error)
-             : pu_relay_client_open_nameplate (relay, self->code->nameplate, &error);
-    }
-  else
-    {
-      /* A relay pairing group's code: the relay itself invites. */
-      name = pu_profile_dup_device_name (self->profile);
-      g_signal_connect (relay, "members", G_CALLBACK (members_cb), self);
-      sent = pu_relay_client_join_group (relay, self->code->secret, name, &error);
-    }
-  if (!sent)
+  name = pu_profile_dup_device_name (self->profile);
+  g_signal_connect (relay, "members", G_CALLBACK (members_cb), self);
+  if (!pu_relay_client_join_group (relay, self->code->secret, name, &error))
     fail (self, g_steal_pointer (&error));
 }
 
@@ -247,7 +150,7 @@ disconnected_cb (PuRelayClient    *relay,
 
   if (self->state != PU_PAIRING_SESSION_CONNECTING || error == NULL)
     return;
-  text = pu_relay_addr_to_string (self->address);
+  text = pu_relay_addr_to_string (self->code->relay);
   fail (self, g_error_new (PU_ERROR, PU_ERROR_IO, _("Could not reach the relay %s: %s"), text,
                            error->message));
 }
@@ -263,6 +166,13 @@ core_ready_cb (PuPairSession    *core,
     {
       fail (self, g_steal_pointer (&error));
       return;
+    }
+  /* A short code holds neither: its relay is the session's, and it expires
+   * there as long as a full one works. */
+  if (self->code->kind == PU_INVITE_CODE_SHORT)
+    {
+      self->code->relay = pu_relay_addr_copy (pu_pair_session_get_relay (core));
+      self->code->expires = now_seconds () + PU_PAIRING_SESSION_TTL_SECONDS;
     }
   set_state (self, PU_PAIRING_SESSION_WAITING);
 }
@@ -308,8 +218,7 @@ start (PuPairingSession *self)
   PuIdentity *identity = pu_profile_get_identity (self->profile);
 
   /* A joiner the relay does not know yet may still pair through it. */
-  self->relay = self->inviter ? pu_relay_client_new (identity, self->address, FALSE, &error)
-                              : pu_relay_client_new_for_pairing (identity, self->address, &error);
+  self->relay = pu_relay_client_new_for_pairing (identity, self->code->relay, &error);
   if (self->relay == NULL)
     {
       fail (self, g_steal_pointer (&error));
@@ -336,31 +245,15 @@ pu_pairing_session_new_invite (PuProfile *profile,
                                gboolean   short_code)
 {
   PuPairingSession *self;
-  GPtrArray *relays;
+  GError *error = NULL;
+  PuPairSession *core;
 
   g_return_val_if_fail (PU_IS_PROFILE (profile), NULL);
 
   self = session_new (profile, TRUE);
-  if (!short_code)
-    {
-      GError *error = NULL;
-      PuPairSession *core = pu_pair_session_invite (profile, NULL,
-                                                    PU_PAIRING_SESSION_TTL_SECONDS, FALSE,
-                                                    &error);
-
-      use_core (self, core, error);
-      return self;
-    }
-  relays = pu_config_get_relays (pu_profile_get_config (profile));
-  for (guint i = 0; i < relays->len && self->address == NULL; i++)
-    if (((PuRelayAddr *) g_ptr_array_index (relays, i))->has_peer_id)
-      self->address = pu_relay_addr_copy (g_ptr_array_index (relays, i));
-  if (self->address == NULL)
-    fail (self, g_error_new (PU_ERROR, PU_ERROR_NOT_FOUND,
-                             _("Pairing goes through a relay pinned to its peer ID: add one on "
-                               "the This Device page")));
-  else
-    start (self);
+  core = pu_pair_session_invite (profile, NULL, PU_PAIRING_SESSION_TTL_SECONDS, short_code,
+                                 &error);
+  use_core (self, core, error);
   return self;
 }
 
@@ -375,33 +268,20 @@ pu_pairing_session_new_join (PuProfile          *profile,
 
   self = session_new (profile, FALSE);
   self->code = pu_invite_code_copy (code);
+  /* A relay group's code: the relay itself invites. */
   if (code->kind == PU_INVITE_CODE_FULL &&
-      !pu_peer_id_equal (&code->inviter, &code->relay->peer_id))
+      pu_peer_id_equal (&code->inviter, &code->relay->peer_id))
     {
-      GError *error = NULL;
-      g_autofree char *text = pu_invite_code_to_string (code);
-      PuPairSession *core = pu_pair_session_join (profile, text, NULL, NULL, &error);
-
-      use_core (self, core, error);
+      start (self);
       return self;
     }
-  /* A relay group's code names its relay; a short code goes through this
-   * device's first. */
-  if (code->kind == PU_INVITE_CODE_SHORT)
-    {
-      GPtrArray *relays = pu_config_get_relays (pu_profile_get_config (profile));
+  {
+    GError *error = NULL;
+    g_autofree char *text = pu_invite_code_to_string (code);
+    PuPairSession *core = pu_pair_session_join (profile, text, NULL, NULL, &error);
 
-      if (relays->len == 0)
-        {
-          fail (self, g_error_new (PU_ERROR, PU_ERROR_NOT_FOUND,
-                                   _("A short code needs the inviting device's relay: use the "
-                                     "full code or add the relay first")));
-          return self;
-        }
-      self->code->relay = pu_relay_addr_copy (g_ptr_array_index (relays, 0));
-    }
-  self->address = pu_relay_addr_copy (self->code->relay);
-  start (self);
+    use_core (self, core, error);
+  }
   return self;
 }
 
@@ -504,7 +384,6 @@ pu_pairing_session_finalize (GObject *object)
   PuPairingSession *self = PU_PAIRING_SESSION (object);
 
   g_clear_object (&self->profile);
-  g_clear_pointer (&self->address, pu_relay_addr_free);
   g_clear_pointer (&self->code, pu_invite_code_free);
   g_clear_error (&self->error);
   g_clear_pointer (&self->name, g_free);

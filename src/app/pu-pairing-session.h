@@ -1,12 +1,10 @@
 /* pu-pairing-session.h — one pairing run by the app, start to end, without
  * blocking, with any kind of code
  *
- * Full codes are the core's PuPairSession (as for the control API). Short
- * codes and relay group codes are run here: the inviter claims a nameplate
- * on this device's first pinned relay and waits; the joiner of a short code
- * opens the nameplate on this device's first relay, the joiner of a group
- * code joins the group on the code's relay. :state says where it is;
- * cancelling or dropping the session stops it.
+ * Invites and full and short codes are the core's PuPairSession, as for
+ * the control API; a relay group's code (the relay itself invites) is
+ * joined here, on the code's relay. :state says where it is; cancelling or
+ * dropping the session stops it.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
