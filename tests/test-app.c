@@ -20,7 +20,7 @@
 #include "pu-error.h"
 #include "pu-file.h"
 #include "pu-identity.h"
-#include "pu-pairing-session.h"
+#include "pu-pair-session.h"
 #include "pu-peer-page.h"
 #include "pu-peer-row.h"
 #include "pu-relay-row.h"
@@ -1607,10 +1607,9 @@ scan_qr (GdkPaintable *paintable,
 static gboolean
 session_ended (gconstpointer data)
 {
-  PuPairingSessionState state = pu_pairing_session_get_state (PU_PAIRING_SESSION ((gpointer)
-                                                                                  data));
+  PuPairSessionState state = pu_pair_session_get_state (PU_PAIR_SESSION ((gpointer) data));
 
-  return state == PU_PAIRING_SESSION_DONE || state == PU_PAIRING_SESSION_FAILED;
+  return state == PU_PAIR_SESSION_DONE || state == PU_PAIR_SESSION_FAILED;
 }
 
 static gboolean
@@ -1701,7 +1700,7 @@ invite (PuApplication *app,
   g_autofree char *phone_config = g_build_filename (net.dir, "phone", "config.ini", NULL);
   g_autoptr(PuProfile) phone = pu_profile_init (phone_config, "phone", NULL, NULL, &error);
   g_autoptr(PuInviteCode) code = NULL;
-  g_autoptr(PuPairingSession) join = NULL;
+  g_autoptr(PuPairSession) join = NULL;
   g_autofree char *scanned = NULL;
   g_autofree char *keys = NULL;
   g_autofree char *keys_path = NULL;
@@ -1730,10 +1729,11 @@ invite (PuApplication *app,
   g_assert_cmpstr (gtk_label_get_label (widget_child (dialog, PU_TYPE_ADD_DEVICE_WINDOW,
                                                       "code_label")), ==, line);
 
-  join = pu_pairing_session_new_join (phone, code);
+  join = pu_pair_session_join (phone, scanned, NULL, NULL, &error);
+  g_assert_no_error (error);
   wait_until (session_ended, join);
-  g_assert_null (pu_pairing_session_get_error (join));
-  g_assert_cmpint (pu_pairing_session_get_state (join), ==, PU_PAIRING_SESSION_DONE);
+  g_assert_null (pu_pair_session_get_error (join));
+  g_assert_cmpint (pu_pair_session_get_state (join), ==, PU_PAIR_SESSION_DONE);
 
   wait_until (toplevel_exists, GSIZE_TO_POINTER (PU_TYPE_SAS_DIALOG));
   sas = find_toplevel (PU_TYPE_SAS_DIALOG);
@@ -1765,7 +1765,7 @@ invite_short (PuApplication *app,
   g_autoptr(PuProfile) phone = pu_profile_init (phone_config, "phone", net.relay->addr, NULL,
                                                 &error);
   g_autoptr(PuInviteCode) code = NULL;
-  g_autoptr(PuPairingSession) join = NULL;
+  g_autoptr(PuPairSession) join = NULL;
   g_autofree char *status = NULL;
   GtkWidget *dialog;
   const char *text;
@@ -1789,9 +1789,10 @@ invite_short (PuApplication *app,
   g_assert_cmpstr (status, ==, "NeedsAttention");
   g_clear_pointer (&status, g_free);
 
-  join = pu_pairing_session_new_join (phone, code);
+  join = pu_pair_session_join (phone, text, NULL, NULL, &error);
+  g_assert_no_error (error);
   wait_until (session_ended, join);
-  g_assert_null (pu_pairing_session_get_error (join));
+  g_assert_null (pu_pair_session_get_error (join));
   wait_until (toplevel_exists, GSIZE_TO_POINTER (PU_TYPE_SAS_DIALOG));
   g_assert_nonnull (pu_trust_store_lookup (pu_profile_get_trust_store (
                                              pu_application_get_profile (app)),
@@ -1950,11 +1951,11 @@ test_start_at_login (void)
 static gboolean
 session_waiting (gconstpointer data)
 {
-  return pu_pairing_session_get_state (PU_PAIRING_SESSION ((gpointer) data)) ==
-         PU_PAIRING_SESSION_WAITING;
+  return pu_pair_session_get_state (PU_PAIR_SESSION ((gpointer) data)) ==
+         PU_PAIR_SESSION_WAITING;
 }
 
-static PuPairingSession *first_run_invite;
+static PuPairSession *first_run_invite;
 
 /* A new device set up with an invite code: it gets its name and identity,
  * pairs with the inviter through the code's relay (which it keeps), and
@@ -1963,8 +1964,7 @@ static void
 first_run_join (PuApplication *app,
                 PuWindow      *window)
 {
-  g_autofree char *code = pu_invite_code_to_string (pu_pairing_session_get_code
-                                                      (first_run_invite));
+  const char *code = pu_pair_session_get_code (first_run_invite);
   GtkWidget *setup = template_child (window, "setup_page");
   const PuPeerId *laptop = pu_identity_get_peer_id (pu_profile_get_identity (net.laptop));
   PuProfile *profile;
@@ -1983,7 +1983,7 @@ first_run_join (PuApplication *app,
   g_assert_cmpstr (visible_page (window), ==, "device");
 
   wait_until (session_ended, first_run_invite);
-  g_assert_null (pu_pairing_session_get_error (first_run_invite));
+  g_assert_null (pu_pair_session_get_error (first_run_invite));
   wait_until (toplevel_exists, GSIZE_TO_POINTER (PU_TYPE_SAS_DIALOG));
   sas = find_toplevel (PU_TYPE_SAS_DIALOG);
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (sas), "confirm");
@@ -2001,10 +2001,13 @@ first_run_join (PuApplication *app,
 static void
 test_first_run_join (void)
 {
+  g_autoptr(GError) error = NULL;
   g_autofree char *fresh = NULL;
 
   net_set_up ();
-  first_run_invite = pu_pairing_session_new_invite (net.laptop, FALSE);
+  first_run_invite = pu_pair_session_invite (net.laptop, NULL,
+                                             PU_PAIR_SESSION_DEFAULT_TTL_SECONDS, FALSE, &error);
+  g_assert_no_error (error);
   wait_until (session_waiting, first_run_invite);
   fresh = g_build_filename (net.dir, "phone", "config.ini", NULL);
   run_app (fresh, first_run_join);
@@ -2326,22 +2329,24 @@ main (int   argc,
 
   config_home = pu_test_make_tmpdir ();
   g_setenv ("XDG_CONFIG_HOME", config_home, TRUE);
-  /* The cores' control sockets stay in the test's directory. */
   runtime_dir = g_build_filename (config_home, "run", NULL);
   g_mkdir (runtime_dir, 0700);
-  g_setenv ("XDG_RUNTIME_DIR", runtime_dir, TRUE);
   g_setenv ("GTK_A11Y", "test", TRUE);
   /* GL is not dependable under Xvfb; screenshots are drawn by cairo. */
   g_setenv ("GSK_RENDERER", "cairo", FALSE);
 
   g_test_init (&argc, &argv, NULL);
 
-  /* The private bus unsets DISPLAY (against D-Bus autolaunch); GTK needs it back. */
+  /* The private bus unsets DISPLAY (against D-Bus autolaunch) and
+   * XDG_RUNTIME_DIR; GTK needs the one back, and the cores' control sockets
+   * stay in the test's directory with the other, instead of meeting other
+   * tests' in $TMPDIR/peerup-UID. */
   display = g_strdup (g_getenv ("DISPLAY"));
   test_bus = g_test_dbus_new (G_TEST_DBUS_NONE);
   g_test_dbus_up (test_bus);
   if (display != NULL)
     g_setenv ("DISPLAY", display, TRUE);
+  g_setenv ("XDG_RUNTIME_DIR", runtime_dir, TRUE);
   serve_notifications ();
 
   g_test_add_func ("/app/first-start", test_first_start);

@@ -1562,7 +1562,6 @@ expect_turn (Node       *node,
              PuIdentity *identity)
 {
   const char *host, *username, *password;
-  g_autofree char *prefix = NULL;
   g_autofree char *expected_username = NULL;
   g_autofree char *expected_password = NULL;
   g_auto(GStrv) parts = NULL;

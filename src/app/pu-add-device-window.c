@@ -6,8 +6,9 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "pu-error.h"
+#include "pu-pair-session.h"
 #include "pu-pairing.h"
-#include "pu-pairing-session.h"
 #include "pu-qr-paintable.h"
 #include "pu-sas-dialog.h"
 
@@ -30,8 +31,8 @@ struct _PuAddDeviceWindow
   AdwStatusPage *join_error;
 
   PuApplication *app;
-  PuPairingSession *invite;
-  PuPairingSession *join;
+  PuPairSession *invite;
+  PuPairSession *join;
   gboolean pairing;      /* told the application */
   guint countdown_id;
 };
@@ -39,11 +40,11 @@ struct _PuAddDeviceWindow
 G_DEFINE_FINAL_TYPE (PuAddDeviceWindow, pu_add_device_window, ADW_TYPE_WINDOW)
 
 static gboolean
-session_running (PuPairingSession *session)
+session_running (PuPairSession *session)
 {
-  PuPairingSessionState state = pu_pairing_session_get_state (session);
+  PuPairSessionState state = pu_pair_session_get_state (session);
 
-  return state != PU_PAIRING_SESSION_DONE && state != PU_PAIRING_SESSION_FAILED;
+  return state != PU_PAIR_SESSION_DONE && state != PU_PAIR_SESSION_FAILED;
 }
 
 /* Keeps the tray's "pairing" in step with this window's sessions. */
@@ -62,12 +63,12 @@ update_pairing (PuAddDeviceWindow *self)
 
 static void
 drop_session (PuAddDeviceWindow  *self,
-              PuPairingSession  **session)
+              PuPairSession     **session)
 {
   if (*session == NULL)
     return;
   g_signal_handlers_disconnect_by_data (*session, self);
-  pu_pairing_session_cancel (*session);
+  pu_pair_session_cancel (*session);
   g_clear_object (session);
   update_pairing (self);
 }
@@ -75,16 +76,16 @@ drop_session (PuAddDeviceWindow  *self,
 /* Pairing done: compare the emoji next, over the main window. */
 static void
 paired (PuAddDeviceWindow *self,
-        PuPairingSession  *session)
+        PuPairSession     *session)
 {
   GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
-  PuProfile *profile = pu_pairing_session_get_profile (session);
-  const PuPeerId *peer = pu_pairing_session_get_peer (session);
+  PuProfile *profile = pu_pair_session_get_profile (session);
+  const PuPeerId *peer = pu_pair_session_get_peer (session);
   GtkWidget *dialog;
 
   if (peer != NULL)
     {
-      pu_application_notify_paired (self->app, peer, pu_pairing_session_get_name (session));
+      pu_application_notify_paired (self->app, peer, pu_pair_session_get_name (session));
       dialog = pu_sas_dialog_new (parent, profile, peer);
       gtk_window_present (GTK_WINDOW (dialog));
     }
@@ -95,7 +96,7 @@ static gboolean
 countdown_cb (gpointer user_data)
 {
   PuAddDeviceWindow *self = user_data;
-  const PuInviteCode *code = self->invite != NULL ? pu_pairing_session_get_code (self->invite)
+  const PuInviteCode *code = self->invite != NULL ? pu_pair_session_get_invite_code (self->invite)
                                                   : NULL;
   gint64 left;
   g_autofree char *text = NULL;
@@ -162,28 +163,38 @@ show_code (PuAddDeviceWindow  *self,
 }
 
 static void
+invite_failed (PuAddDeviceWindow *self,
+               const GError      *error)
+{
+  g_clear_handle_id (&self->countdown_id, g_source_remove);
+  adw_status_page_set_description (self->invite_error,
+                                   g_error_matches (error, PU_ERROR, PU_ERROR_NOT_FOUND)
+                                   ? _("Pairing goes through a relay pinned to its peer ID: "
+                                       "add one on the This Device page")
+                                   : error->message);
+  gtk_stack_set_visible_child_name (self->invite_stack, "error");
+}
+
+static void
 invite_state_cb (PuAddDeviceWindow *self)
 {
-  PuPairingSession *session = self->invite;
+  PuPairSession *session = self->invite;
 
   update_pairing (self);
-  switch (pu_pairing_session_get_state (session))
+  switch (pu_pair_session_get_state (session))
     {
-    case PU_PAIRING_SESSION_CONNECTING:
-    case PU_PAIRING_SESSION_PAIRING:
+    case PU_PAIR_SESSION_CONNECTING:
+    case PU_PAIR_SESSION_PAIRING:
       gtk_stack_set_visible_child_name (self->invite_stack, "connecting");
       break;
-    case PU_PAIRING_SESSION_WAITING:
-      show_code (self, pu_pairing_session_get_code (session));
+    case PU_PAIR_SESSION_WAITING:
+      show_code (self, pu_pair_session_get_invite_code (session));
       break;
-    case PU_PAIRING_SESSION_DONE:
+    case PU_PAIR_SESSION_DONE:
       paired (self, session);
       break;
-    case PU_PAIRING_SESSION_FAILED:
-      g_clear_handle_id (&self->countdown_id, g_source_remove);
-      adw_status_page_set_description (self->invite_error,
-                                       pu_pairing_session_get_error (session)->message);
-      gtk_stack_set_visible_child_name (self->invite_stack, "error");
+    case PU_PAIR_SESSION_FAILED:
+      invite_failed (self, pu_pair_session_get_error (session));
       break;
     default:
       g_assert_not_reached ();
@@ -194,7 +205,7 @@ static void
 failures_cb (PuAddDeviceWindow *self)
 {
   g_autofree char *text = NULL;
-  guint failures = pu_pairing_session_get_failures (self->invite);
+  guint failures = pu_pair_session_get_failures (self->invite);
 
   /* Translators: a device tried a wrong code; %u of %u attempts. */
   text = g_strdup_printf (_("A device tried a wrong code (%u of %u attempts)"), failures,
@@ -205,14 +216,20 @@ failures_cb (PuAddDeviceWindow *self)
 static void
 start_invite (PuAddDeviceWindow *self)
 {
+  g_autoptr(GError) error = NULL;
   PuProfile *profile = pu_application_get_profile (self->app);
 
   drop_session (self, &self->invite);
   g_clear_handle_id (&self->countdown_id, g_source_remove);
   if (profile == NULL)
     return;
-  self->invite = pu_pairing_session_new_invite (profile,
-                                                gtk_switch_get_active (self->short_switch));
+  self->invite = pu_pair_session_invite (profile, NULL, PU_PAIR_SESSION_DEFAULT_TTL_SECONDS,
+                                         gtk_switch_get_active (self->short_switch), &error);
+  if (self->invite == NULL)
+    {
+      invite_failed (self, error);
+      return;
+    }
   g_signal_connect_swapped (self->invite, "notify::state", G_CALLBACK (invite_state_cb), self);
   g_signal_connect_swapped (self->invite, "notify::failures", G_CALLBACK (failures_cb), self);
   invite_state_cb (self);
@@ -287,25 +304,35 @@ join_changed_cb (PuAddDeviceWindow *self)
 }
 
 static void
+join_failed (PuAddDeviceWindow *self,
+             const GError      *error)
+{
+  adw_status_page_set_description (self->join_error,
+                                   g_error_matches (error, PU_ERROR, PU_ERROR_NOT_FOUND)
+                                   ? _("A short code needs the inviting device's relay: use the "
+                                       "full code or add the relay first")
+                                   : error->message);
+  gtk_stack_set_visible_child_name (self->join_stack, "error");
+}
+
+static void
 join_state_cb (PuAddDeviceWindow *self)
 {
-  PuPairingSession *session = self->join;
+  PuPairSession *session = self->join;
 
   update_pairing (self);
-  switch (pu_pairing_session_get_state (session))
+  switch (pu_pair_session_get_state (session))
     {
-    case PU_PAIRING_SESSION_CONNECTING:
-    case PU_PAIRING_SESSION_PAIRING:
-    case PU_PAIRING_SESSION_WAITING:
+    case PU_PAIR_SESSION_CONNECTING:
+    case PU_PAIR_SESSION_PAIRING:
+    case PU_PAIR_SESSION_WAITING:
       gtk_stack_set_visible_child_name (self->join_stack, "pairing");
       break;
-    case PU_PAIRING_SESSION_DONE:
+    case PU_PAIR_SESSION_DONE:
       paired (self, session);
       break;
-    case PU_PAIRING_SESSION_FAILED:
-      adw_status_page_set_description (self->join_error,
-                                       pu_pairing_session_get_error (session)->message);
-      gtk_stack_set_visible_child_name (self->join_stack, "error");
+    case PU_PAIR_SESSION_FAILED:
+      join_failed (self, pu_pair_session_get_error (session));
       break;
     default:
       g_assert_not_reached ();
@@ -315,6 +342,7 @@ join_state_cb (PuAddDeviceWindow *self)
 static void
 start_join (PuAddDeviceWindow *self)
 {
+  g_autoptr(GError) error = NULL;
   g_autoptr(PuInviteCode) code = parse_join_code (self, NULL);
   PuProfile *profile = pu_application_get_profile (self->app);
 
@@ -323,7 +351,14 @@ start_join (PuAddDeviceWindow *self)
   /* One side at a time: this device joins, so its own invite ends. */
   drop_session (self, &self->invite);
   drop_session (self, &self->join);
-  self->join = pu_pairing_session_new_join (profile, code);
+  self->join = pu_pair_session_join (profile,
+                                     gtk_editable_get_text (GTK_EDITABLE (self->join_row)),
+                                     NULL, NULL, &error);
+  if (self->join == NULL)
+    {
+      join_failed (self, error);
+      return;
+    }
   g_signal_connect_swapped (self->join, "notify::state", G_CALLBACK (join_state_cb), self);
   join_state_cb (self);
 }

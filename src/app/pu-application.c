@@ -187,7 +187,11 @@ stop_node (PuApplication *self)
     }
   if (self->control != NULL)
     pu_forwards_close_all (pu_control_get_forwards (self->control));
-  /* The control API goes first: it removes the socket. */
+  /* The control API goes first: it removes the socket and lets go of the
+   * lock at once, even while a call in flight still holds a reference, so
+   * the next core can take them. */
+  if (self->control != NULL)
+    g_object_run_dispose (G_OBJECT (self->control));
   g_clear_object (&self->control);
   g_clear_object (&self->node);
   g_clear_error (&self->node_error);

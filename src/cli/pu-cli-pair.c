@@ -7,128 +7,19 @@
 
 #include <glib/gi18n.h>
 #include <stdio.h>
-#include <string.h>
 #include <unistd.h>
 
 #include "pu-label.h"
 #include "pu-pair-session.h"
 #include "pu-pairing.h"
-#include "pu-relay-client.h"
 #include "pu-relay-frame.h"
 #include "pu-time.h"
 
-
-/* Joining a relay's pairing group: the relay itself invites. */
-typedef struct {
-  PuCliLoop     *loop;
-  PuRelayClient *relay;
-  gboolean       connected;
-  GError        *error;     /* why the relay could not be reached */
-  /* the relay's answer to joining the group */
-  gboolean       answered;
-  gboolean       found;
-  PuRelayMember  members[PU_RELAY_GROUP_MAX];
-  guint          n_members;
-} Run;
-
-static void
-run_clear (Run *run)
-{
-  g_clear_error (&run->error);
-}
 
 static gint64
 now_seconds (void)
 {
   return g_get_real_time () / G_USEC_PER_SEC;
-}
-
-static void
-relay_connected_cb (PuRelayClient *relay,
-                    Run           *run)
-{
-  run->connected = TRUE;
-  g_main_loop_quit (run->loop->loop);
-}
-
-/* Before the first connection, a failure to reach the relay ends the
- * command; afterwards the client reconnects by itself. */
-static void
-relay_disconnected_cb (PuRelayClient *relay,
-                       const GError  *error,
-                       Run           *run)
-{
-  if (run->connected || error == NULL || run->error != NULL)
-    return;
-  run->error = g_error_copy (error);
-  g_main_loop_quit (run->loop->loop);
-}
-
-/* Connects @relay and waits for it; FALSE when it could not be reached. */
-static gboolean
-connect_relay (Run               *run,
-               const PuRelayAddr *address)
-{
-  g_autofree char *text = pu_relay_addr_to_string (address);
-
-  g_signal_connect (run->relay, "connected", G_CALLBACK (relay_connected_cb), run);
-  g_signal_connect (run->relay, "disconnected", G_CALLBACK (relay_disconnected_cb), run);
-  pu_relay_client_start (run->relay);
-  pu_cli_loop_run (run->loop);
-  g_signal_handlers_disconnect_by_data (run->relay, run);
-  if (run->connected)
-    return TRUE;
-  if (run->error != NULL)
-    pu_cli_fail_printf (_("Could not reach the relay %s: %s"), text, run->error->message);
-  return FALSE;
-}
-
-static void
-members_cb (PuRelayClient       *relay,
-            guint                status,
-            const PuRelayMember *members,
-            guint                n,
-            Run                 *run)
-{
-  /* Only the answer to joining, not the introductions around it. */
-  if (status == PU_RELAY_MEMBERS_INTRODUCED)
-    return;
-  run->answered = TRUE;
-  run->found = status == PU_RELAY_MEMBERS_JOINED;
-  run->n_members = MIN (n, PU_RELAY_GROUP_MAX);
-  memcpy (run->members, members, run->n_members * sizeof *members);
-  g_main_loop_quit (run->loop->loop);
-}
-
-/* A relay pairing group's code: the relay itself invites. */
-static int
-join_group (Run          *run,
-            PuProfile    *profile,
-            PuInviteCode *code)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *name = pu_profile_dup_device_name (profile);
-  gulong id = g_signal_connect (run->relay, "members", G_CALLBACK (members_cb), run);
-  guint added = 0;
-
-  if (pu_relay_client_join_group (run->relay, code->secret, name, &error))
-    pu_cli_loop_run (run->loop);
-  g_signal_handler_disconnect (run->relay, id);
-  pu_relay_client_stop (run->relay);
-  if (error != NULL)
-    return pu_cli_fail (error);
-  if (run->loop->interrupted)
-    return pu_cli_fail_printf (_("Pairing interrupted"));
-  if (!run->found)
-    return pu_cli_fail_printf (_("Pairing failed; ask the relay's operator for a new code"));
-  if (!pu_pairing_store_members (profile, code->relay, run->members, run->n_members, &added,
-                                 &error))
-    return pu_cli_fail (error);
-  g_print (_("Joined the relay's group as %s\n"), name);
-  for (guint i = 0; i < run->n_members; i++)
-    g_print (_("Paired with %s\n"), run->members[i].name);
-  g_print (_("The others are added as they join, when this device connects to the relay.\n"));
-  return PU_CLI_EXIT_OK;
 }
 
 /* After success: what the other device is called here, its SAS, what next. */
@@ -144,6 +35,21 @@ print_paired (PuProfile      *profile,
   pu_cli_sas_print (pu_identity_get_peer_id (pu_profile_get_identity (profile)), peer);
   g_print (_("If they match, run `peerup verify %s --yes` on both devices.\n"), name);
   g_print (_("Try: peerup ping %s\n"), name);
+}
+
+/* Joined a relay pairing group: the members the relay introduced. */
+static void
+print_group (PuProfile     *profile,
+             PuPairSession *session)
+{
+  g_autofree char *name = pu_profile_dup_device_name (profile);
+  guint n;
+  const PuRelayMember *members = pu_pair_session_get_members (session, &n);
+
+  g_print (_("Joined the relay's group as %s\n"), name);
+  for (guint i = 0; i < n; i++)
+    g_print (_("Paired with %s\n"), members[i].name);
+  g_print (_("The others are added as they join, when this device connects to the relay.\n"));
 }
 
 /* Inviter: whether the relay took the new device on (a PuRelaySponsorStatus,
@@ -278,6 +184,8 @@ run_session (Pair          *pair,
     status = pu_cli_fail_printf (_("Pairing interrupted"));
   else if (pair->result != NULL)
     status = pu_cli_fail (pair->result);
+  else if (pu_pair_session_get_peer (session) == NULL)
+    print_group (profile, session);
   else
     {
       print_paired (profile, pu_pair_session_get_peer (session),
@@ -630,27 +538,11 @@ pu_cli_join (int    argc,
                                  "the other device"));
 
   pu_cli_loop_init (&loop);
-  if (code->kind == PU_INVITE_CODE_FULL && pu_peer_id_equal (&code->inviter,
-                                                              &code->relay->peer_id))
-    {
-      /* A device the relay does not know yet may still join through it. */
-      g_autoptr(PuRelayClient) relay = pu_relay_client_new_for_pairing (identity, code->relay,
-                                                                        &error);
-      Run run = { &loop };
-
-      if (relay == NULL)
-        return pu_cli_fail (error);
-      run.relay = relay;
-      relay_text = pu_relay_addr_to_string (code->relay);
-      if (!non_interactive)
-        g_print (_("Joining through the relay %s…\n"), relay_text);
-      status = connect_relay (&run, code->relay) ? join_group (&run, profile, code)
-                                                 : PU_CLI_EXIT_FAILURE;
-      run_clear (&run);
-      return status;
-    }
-
-  core = pu_cli_client_connect (&args);
+  /* A relay pairing group's code is joined here: the relay itself invites,
+   * and what it introduces is printed as it came. */
+  if (code->kind == PU_INVITE_CODE_SHORT || !pu_peer_id_equal (&code->inviter,
+                                                                &code->relay->peer_id))
+    core = pu_cli_client_connect (&args);
   if (core != NULL)
     {
       g_autoptr(PuRelayAddr) through = NULL;

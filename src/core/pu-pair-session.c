@@ -26,8 +26,21 @@ struct _PuPairSession
   gboolean       short_code; /* inviter: make one; joiner: was given one */
   gboolean       connected;
   gboolean       finished;
+  PuPairSessionState state;
+  guint          failures;
+  GError        *error;
   char          *code_text; /* inviter, once ready */
   char          *uri;
+  /* after joining a relay pairing group */
+  PuRelayMember *members;
+  guint          n_members;
+};
+
+enum {
+  PROP_0,
+  PROP_STATE,
+  PROP_FAILURES,
+  N_PROPS
 };
 
 enum {
@@ -37,6 +50,7 @@ enum {
   N_SIGNALS
 };
 
+static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (PuPairSession, pu_pair_session, G_TYPE_OBJECT)
@@ -45,6 +59,14 @@ static gint64
 now_seconds (void)
 {
   return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+static void
+set_state (PuPairSession      *self,
+           PuPairSessionState  state)
+{
+  self->state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
 }
 
 static void
@@ -58,7 +80,9 @@ finish (PuPairSession *self,
   if (self->pairing != NULL)
     g_signal_handlers_disconnect_by_data (self->pairing, self);
   pu_relay_client_stop (self->relay);
+  self->error = error != NULL ? g_error_copy (error) : NULL;
   g_object_ref (self);
+  set_state (self, error != NULL ? PU_PAIR_SESSION_FAILED : PU_PAIR_SESSION_DONE);
   g_signal_emit (self, signals[SIGNAL_FINISHED], 0, error);
   g_object_unref (self);
 }
@@ -76,6 +100,8 @@ wrong_code_cb (PuPairing     *pairing,
                guint          failures,
                PuPairSession *self)
 {
+  self->failures = failures;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FAILURES]);
   g_signal_emit (self, signals[SIGNAL_WRONG_CODE], 0, failures);
 }
 
@@ -97,8 +123,13 @@ start_pairing (PuPairSession *self)
     }
   g_signal_connect (self->pairing, "finished", G_CALLBACK (pairing_finished_cb), self);
   g_signal_connect (self->pairing, "wrong-code", G_CALLBACK (wrong_code_cb), self);
-  if (self->inviter)
-    g_signal_emit (self, signals[SIGNAL_READY], 0);
+  if (!self->inviter)
+    {
+      set_state (self, PU_PAIR_SESSION_PAIRING);
+      return;
+    }
+  set_state (self, PU_PAIR_SESSION_WAITING);
+  g_signal_emit (self, signals[SIGNAL_READY], 0);
 }
 
 static void
@@ -162,6 +193,43 @@ nameplate_cb (PuRelayClient  *relay,
   start_pairing (self);
 }
 
+/* The relay's answer to joining its pairing group. */
+static void
+members_cb (PuRelayClient       *relay,
+            guint                status,
+            const PuRelayMember *members,
+            guint                n,
+            PuPairSession       *self)
+{
+  GError *error = NULL;
+
+  /* Only the answer to joining, not the introductions around it. */
+  if (status == PU_RELAY_MEMBERS_INTRODUCED)
+    return;
+  if (status != PU_RELAY_MEMBERS_JOINED)
+    {
+      fail (self, g_error_new (PU_ERROR, PU_ERROR_PAIRING,
+                               _("Pairing failed; ask the relay's operator for a new code")));
+      return;
+    }
+  n = MIN (n, PU_RELAY_GROUP_MAX);
+  if (!pu_pairing_store_members (self->profile, self->code->relay, members, n, NULL, &error))
+    {
+      fail (self, error);
+      return;
+    }
+  self->members = g_memdup2 (members, n * sizeof *members);
+  self->n_members = n;
+  finish (self, NULL);
+}
+
+static gboolean
+is_group_code (const PuInviteCode *code)
+{
+  return code->kind == PU_INVITE_CODE_FULL &&
+         pu_peer_id_equal (&code->inviter, &code->relay->peer_id);
+}
+
 static void
 relay_connected_cb (PuRelayClient *relay,
                     PuPairSession *self)
@@ -172,6 +240,16 @@ relay_connected_cb (PuRelayClient *relay,
   if (self->connected)
     return;
   self->connected = TRUE;
+  if (!self->inviter && is_group_code (self->code))
+    {
+      g_autofree char *name = pu_profile_dup_device_name (self->profile);
+
+      g_signal_connect (relay, "members", G_CALLBACK (members_cb), self);
+      set_state (self, PU_PAIR_SESSION_PAIRING);
+      if (!pu_relay_client_join_group (relay, self->code->secret, name, &error))
+        fail (self, error);
+      return;
+    }
   if (!self->short_code)
     {
       if (self->inviter)
@@ -287,7 +365,7 @@ pu_pair_session_short_code_relay (PuConfig           *config,
 
   if (given == NULL && relays->len == 0)
     {
-      g_set_error (error, PU_ERROR, PU_ERROR_INVALID_ARGUMENT,
+      g_set_error (error, PU_ERROR, PU_ERROR_NOT_FOUND,
                    _("A short code needs the inviting device's relay: give it with "
                      "--relay ADDR"));
       return NULL;
@@ -348,12 +426,6 @@ pu_pair_session_join (PuProfile          *profile,
                    _("A full code names its relay; give a relay with short codes only"));
       return NULL;
     }
-  else if (pu_peer_id_equal (&self->code->inviter, &self->code->relay->peer_id))
-    {
-      g_set_error (error, PU_ERROR, PU_ERROR_INVALID_ARGUMENT,
-                   _("A relay group's code is joined with `peerup join CODE`"));
-      return NULL;
-    }
   else if (pu_peer_id_equal (&self->code->inviter, pu_identity_get_peer_id (identity)))
     {
       g_set_error (error, PU_ERROR, PU_ERROR_INVALID_ARGUMENT,
@@ -366,6 +438,57 @@ pu_pair_session_join (PuProfile          *profile,
     return NULL;
   start (self);
   return g_steal_pointer (&self);
+}
+
+PuProfile *
+pu_pair_session_get_profile (PuPairSession *self)
+{
+  g_return_val_if_fail (PU_IS_PAIR_SESSION (self), NULL);
+
+  return self->profile;
+}
+
+PuPairSessionState
+pu_pair_session_get_state (PuPairSession *self)
+{
+  g_return_val_if_fail (PU_IS_PAIR_SESSION (self), PU_PAIR_SESSION_FAILED);
+
+  return self->state;
+}
+
+const PuInviteCode *
+pu_pair_session_get_invite_code (PuPairSession *self)
+{
+  g_return_val_if_fail (PU_IS_PAIR_SESSION (self), NULL);
+
+  return self->inviter ? self->code : NULL;
+}
+
+guint
+pu_pair_session_get_failures (PuPairSession *self)
+{
+  g_return_val_if_fail (PU_IS_PAIR_SESSION (self), 0);
+
+  return self->failures;
+}
+
+const GError *
+pu_pair_session_get_error (PuPairSession *self)
+{
+  g_return_val_if_fail (PU_IS_PAIR_SESSION (self), NULL);
+
+  return self->error;
+}
+
+const PuRelayMember *
+pu_pair_session_get_members (PuPairSession *self,
+                             guint         *n)
+{
+  g_return_val_if_fail (PU_IS_PAIR_SESSION (self), NULL);
+  g_return_val_if_fail (n != NULL, NULL);
+
+  *n = self->n_members;
+  return self->members;
 }
 
 gboolean
@@ -405,7 +528,9 @@ pu_pair_session_get_peer (PuPairSession *self)
 {
   g_return_val_if_fail (PU_IS_PAIR_SESSION (self), NULL);
 
-  return self->finished && self->pairing != NULL ? pu_pairing_get_peer (self->pairing) : NULL;
+  if (self->state != PU_PAIR_SESSION_DONE || self->pairing == NULL)
+    return NULL;
+  return pu_pairing_get_peer (self->pairing);
 }
 
 const char *
@@ -413,7 +538,9 @@ pu_pair_session_get_name (PuPairSession *self)
 {
   g_return_val_if_fail (PU_IS_PAIR_SESSION (self), NULL);
 
-  return self->finished && self->pairing != NULL ? pu_pairing_get_name (self->pairing) : NULL;
+  if (self->state != PU_PAIR_SESSION_DONE || self->pairing == NULL)
+    return NULL;
+  return pu_pairing_get_name (self->pairing);
 }
 
 gint
@@ -435,6 +562,27 @@ pu_pair_session_cancel (PuPairSession *self)
 
   error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Pairing cancelled"));
   finish (self, error);
+}
+
+static void
+pu_pair_session_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  PuPairSession *self = PU_PAIR_SESSION (object);
+
+  switch (prop_id)
+    {
+    case PROP_STATE:
+      g_value_set_uint (value, self->state);
+      break;
+    case PROP_FAILURES:
+      g_value_set_uint (value, self->failures);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -463,6 +611,8 @@ pu_pair_session_finalize (GObject *object)
 
   g_clear_pointer (&self->code, pu_invite_code_free);
   g_clear_pointer (&self->address, pu_relay_addr_free);
+  g_clear_error (&self->error);
+  g_free (self->members);
   g_free (self->name);
   g_free (self->code_text);
   g_free (self->uri);
@@ -475,8 +625,18 @@ pu_pair_session_class_init (PuPairSessionClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
+  object_class->get_property = pu_pair_session_get_property;
   object_class->dispose = pu_pair_session_dispose;
   object_class->finalize = pu_pair_session_finalize;
+
+  properties[PROP_STATE] =
+    g_param_spec_uint ("state", NULL, NULL, 0, PU_PAIR_SESSION_FAILED,
+                       PU_PAIR_SESSION_CONNECTING,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_FAILURES] =
+    g_param_spec_uint ("failures", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[SIGNAL_READY] =
     g_signal_new ("ready", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
