@@ -11,6 +11,7 @@
 #include "pu-autostart.h"
 #include "pu-control.h"
 #include "pu-error.h"
+#include "pu-invite-code.h"
 #include "pu-preferences-window.h"
 #include "pu-relay-host.h"
 #include "pu-tray.h"
@@ -670,6 +671,28 @@ pu_application_activate (GApplication *application)
   present_window (self);
 }
 
+/* A peerup: link (scanned or clicked) opens the join flow with its code; on
+ * a device not set up yet, the first run with the code filled in. */
+static void
+pu_application_open (GApplication  *application,
+                     GFile        **files,
+                     int            n_files,
+                     const char    *hint)
+{
+  PuApplication *self = PU_APPLICATION (application);
+
+  self->activated = TRUE;
+  for (int i = 0; i < n_files; i++)
+    {
+      g_autofree char *uri = g_file_get_uri (files[i]);
+
+      if (g_str_has_prefix (uri, PU_INVITE_URI_SCHEME))
+        pu_window_join (present_window (self), uri);
+      else
+        g_message ("Not a Peer Up link, ignored: %s", uri);
+    }
+}
+
 static gboolean
 pu_application_dbus_register (GApplication     *application,
                               GDBusConnection  *connection,
@@ -815,6 +838,7 @@ pu_application_class_init (PuApplicationClass *klass)
   app_class->startup = pu_application_startup;
   app_class->shutdown = pu_application_shutdown;
   app_class->activate = pu_application_activate;
+  app_class->open = pu_application_open;
   app_class->handle_local_options = pu_application_handle_local_options;
   app_class->dbus_register = pu_application_dbus_register;
   app_class->dbus_unregister = pu_application_dbus_unregister;
@@ -865,7 +889,7 @@ pu_application_new (void)
 {
   return g_object_new (PU_TYPE_APPLICATION,
                        "application-id", PU_APP_ID,
-                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "flags", G_APPLICATION_HANDLES_OPEN,
                        "resource-base-path", "/dev/peerup/PeerUp",
                        NULL);
 }

@@ -142,6 +142,16 @@ pu_setup_page_dispose (GObject *object)
   G_OBJECT_CLASS (pu_setup_page_parent_class)->dispose (object);
 }
 
+void
+pu_setup_page_set_code (PuSetupPage *self,
+                        const char  *code)
+{
+  g_return_if_fail (PU_IS_SETUP_PAGE (self));
+  g_return_if_fail (code != NULL);
+
+  gtk_editable_set_text (GTK_EDITABLE (self->code_row), code);
+}
+
 static void
 pu_setup_page_class_init (PuSetupPageClass *klass)
 {

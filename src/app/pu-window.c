@@ -494,7 +494,11 @@ pu_window_join (PuWindow   *self,
   g_return_if_fail (PU_IS_WINDOW (self));
 
   if (self->profile == NULL)
-    return;
+    {
+      if (code != NULL)
+        pu_setup_page_set_code (PU_SETUP_PAGE (self->setup_page), code);
+      return;
+    }
   gtk_window_present (GTK_WINDOW (pu_add_device_window_new (GTK_WINDOW (self),
                                                             get_application (self), code)));
 }

@@ -17,7 +17,8 @@ G_DECLARE_FINAL_TYPE (PuWindow, pu_window, PU, WINDOW, AdwApplicationWindow)
 PuWindow *pu_window_new        (PuApplication  *application);
 /* Opens the Add Device window on Invite. */
 void      pu_window_add_device (PuWindow       *self);
-/* Opens it on Join with @code started. */
+/* Opens it on Join with @code (a code or a peerup: link) started; before the
+ * first run is done, puts @code in the first run's code field. */
 void      pu_window_join       (PuWindow       *self,
                                 const char     *code);
 /* Shows @peer's page. */
