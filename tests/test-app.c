@@ -2180,6 +2180,40 @@ accessible_names (PuApplication *app,
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
+/* Without a Secret Service (the test bus has none) the key stays in its
+ * file and the switch stays off. */
+static void
+keyring_unavailable (PuApplication *app,
+                     PuWindow      *window)
+{
+  g_autofree char *key = g_build_filename (device.dir, "identity.key", NULL);
+  GtkWidget *dialog;
+  GtkSwitch *keyring;
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  dialog = find_toplevel (PU_TYPE_PREFERENCES_WINDOW);
+  g_assert_nonnull (dialog);
+  g_assert_true (gtk_widget_get_visible (widget_child (dialog, PU_TYPE_PREFERENCES_WINDOW,
+                                                       "security_group")));
+  keyring = widget_child (dialog, PU_TYPE_PREFERENCES_WINDOW, "keyring_switch");
+  g_assert_false (gtk_switch_get_state (keyring));
+  gtk_switch_set_active (keyring, TRUE);
+  g_assert_false (gtk_switch_get_active (keyring));
+  g_assert_false (gtk_switch_get_state (keyring));
+  g_assert_true (g_file_test (key, G_FILE_TEST_IS_REGULAR));
+  g_assert_cmpint (pu_profile_get_identity_store (pu_application_get_profile (app)), ==,
+                   PU_IDENTITY_STORE_FILE);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+static void
+test_keyring_unavailable (void)
+{
+  device_set_up ();
+  run_app (device.config_path, keyring_unavailable);
+  device_tear_down ();
+}
+
 static void
 test_accessible_names (void)
 {
@@ -2419,6 +2453,7 @@ main (int   argc,
   g_test_add_func ("/app/invite-short", test_invite_short);
   g_test_add_func ("/app/first-run-join", test_first_run_join);
   g_test_add_func ("/app/open-link", test_open_link);
+  g_test_add_func ("/app/keyring-unavailable", test_keyring_unavailable);
   g_test_add_func ("/app/host-relay", test_host_relay);
   g_test_add_func ("/app/accessible-names", test_accessible_names);
   g_test_add_func ("/app/hidden-start", test_hidden_start);

@@ -511,7 +511,8 @@ preferences_activated (GSimpleAction *action,
                        gpointer       user_data)
 {
   PuApplication *self = PU_APPLICATION (user_data);
-  GtkWindow *preferences = pu_preferences_window_new (GTK_WINDOW (present_window (self)));
+  GtkWindow *preferences = pu_preferences_window_new (GTK_WINDOW (present_window (self)),
+                                                      self->profile);
 
   gtk_window_present (preferences);
 }

@@ -13,6 +13,9 @@ struct _PuPreferencesWindow
   GtkSwitch *login_switch;
   GtkSwitch *tray_switch;
   GtkSwitch *notify_switch;
+  AdwPreferencesGroup *security_group;
+  GtkSwitch *keyring_switch;
+  PuProfile *profile;
 };
 
 G_DEFINE_FINAL_TYPE (PuPreferencesWindow, pu_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -23,6 +26,7 @@ pu_preferences_window_finalize (GObject *object)
   PuPreferencesWindow *self = PU_PREFERENCES_WINDOW (object);
 
   g_clear_object (&self->settings);
+  g_clear_object (&self->profile);
 
   G_OBJECT_CLASS (pu_preferences_window_parent_class)->finalize (object);
 }
@@ -41,6 +45,8 @@ pu_preferences_window_class_init (PuPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PuPreferencesWindow, login_switch);
   gtk_widget_class_bind_template_child (widget_class, PuPreferencesWindow, tray_switch);
   gtk_widget_class_bind_template_child (widget_class, PuPreferencesWindow, notify_switch);
+  gtk_widget_class_bind_template_child (widget_class, PuPreferencesWindow, security_group);
+  gtk_widget_class_bind_template_child (widget_class, PuPreferencesWindow, keyring_switch);
 }
 
 static void
@@ -59,11 +65,49 @@ pu_preferences_window_init (PuPreferencesWindow *self)
                    G_SETTINGS_BIND_DEFAULT);
 }
 
-GtkWindow *
-pu_preferences_window_new (GtkWindow *parent)
+/* Moves the key where the switch now says; on failure the switch stays and
+ * a toast says why. */
+static gboolean
+keyring_state_set_cb (GtkSwitch           *sw,
+                      gboolean             to_keyring,
+                      PuPreferencesWindow *self)
 {
-  return g_object_new (PU_TYPE_PREFERENCES_WINDOW,
-                       "transient-for", parent,
-                       "modal", TRUE,
-                       NULL);
+  g_autoptr(GError) error = NULL;
+  gboolean moved = to_keyring ? pu_profile_move_identity_to_keyring (self->profile, &error)
+                              : pu_profile_move_identity_to_file (self->profile, &error);
+
+  if (moved)
+    gtk_switch_set_state (sw, to_keyring);
+  else
+    {
+      g_signal_handlers_block_by_func (sw, keyring_state_set_cb, self);
+      gtk_switch_set_active (sw, !to_keyring);
+      g_signal_handlers_unblock_by_func (sw, keyring_state_set_cb, self);
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
+                                        adw_toast_new (error->message));
+    }
+  return TRUE;
+}
+
+GtkWindow *
+pu_preferences_window_new (GtkWindow *parent,
+                           PuProfile *profile)
+{
+  PuPreferencesWindow *self = g_object_new (PU_TYPE_PREFERENCES_WINDOW,
+                                            "transient-for", parent,
+                                            "modal", TRUE,
+                                            NULL);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->security_group), profile != NULL);
+  if (profile != NULL)
+    {
+      gboolean in_keyring = pu_profile_get_identity_store (profile) == PU_IDENTITY_STORE_KEYRING;
+
+      self->profile = g_object_ref (profile);
+      gtk_switch_set_active (self->keyring_switch, in_keyring);
+      gtk_switch_set_state (self->keyring_switch, in_keyring);
+      g_signal_connect (self->keyring_switch, "state-set", G_CALLBACK (keyring_state_set_cb),
+                        self);
+    }
+  return GTK_WINDOW (self);
 }
