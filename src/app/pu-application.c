@@ -32,7 +32,8 @@ struct _PuApplication
   PuNode *node;
   PuControl *control;
   GError *node_error;
-  char *relays_key;             /* the relays the node was made with */
+  char *relays_key;             /* the relays the node was made with, to tell when it
+                                 * must be made again */
   GHashTable *online;           /* peer ID strings with a connection */
   GHashTable *last_seen;        /* peer ID string → gint64 * (Unix seconds) */
   PuTray *tray;                 /* while the setting says so */
@@ -63,22 +64,6 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
-
-/* The relays a node is made with, to tell when it must be made again. */
-static char *
-relays_key (PuProfile *profile)
-{
-  GPtrArray *relays = pu_config_get_relays (pu_profile_get_config (profile));
-  GString *key = g_string_new (NULL);
-
-  for (guint i = 0; i < relays->len; i++)
-    {
-      g_autofree char *multiaddr = pu_relay_addr_to_multiaddr (relays->pdata[i]);
-
-      g_string_append_printf (key, "%s\n", multiaddr);
-    }
-  return g_string_free (key, FALSE);
-}
 
 static void
 peer_changed_cb (PuApplication  *self,
@@ -215,7 +200,7 @@ start_node (PuApplication *self)
   if (self->profile == NULL || self->paused)
     return;
 
-  self->relays_key = relays_key (self->profile);
+  self->relays_key = pu_config_dup_relays_key (pu_profile_get_config (self->profile));
   node = pu_node_new (self->profile, TRUE, &error);
   if (node != NULL)
     {
@@ -252,7 +237,7 @@ start_node (PuApplication *self)
 static void
 config_changed_cb (PuApplication *self)
 {
-  g_autofree char *key = relays_key (self->profile);
+  g_autofree char *key = pu_config_dup_relays_key (pu_profile_get_config (self->profile));
 
   if (self->node != NULL && g_strcmp0 (key, self->relays_key) != 0)
     start_node (self);

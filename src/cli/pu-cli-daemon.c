@@ -18,21 +18,6 @@
 #include "pu-node.h"
 #include "pu-relay-client.h"
 
-static char *
-relays_key (PuConfig *config)
-{
-  GPtrArray *relays = pu_config_get_relays (config);
-  GString *key = g_string_new (NULL);
-
-  for (guint i = 0; i < relays->len; i++)
-    {
-      g_autofree char *multiaddr = pu_relay_addr_to_multiaddr (relays->pdata[i]);
-
-      g_string_append_printf (key, "%s\n", multiaddr);
-    }
-  return g_string_free (key, FALSE);
-}
-
 static gboolean
 strv_equal0 (char **a,
              char **b)
@@ -142,8 +127,8 @@ config_changed_cb (PuProfile *profile,
                    Watch     *watch)
 {
   PuConfig *after = pu_profile_get_config (profile);
-  g_autofree char *old_relays = relays_key (before);
-  g_autofree char *new_relays = relays_key (after);
+  g_autofree char *old_relays = pu_config_dup_relays_key (before);
+  g_autofree char *new_relays = pu_config_dup_relays_key (after);
 
   watch_config (watch, after);
   if (!g_str_equal (old_relays, new_relays))

@@ -800,6 +800,22 @@ pu_config_get_relays (PuConfig *self)
   return self->state.relays;
 }
 
+char *
+pu_config_dup_relays_key (PuConfig *self)
+{
+  GString *key = g_string_new (NULL);
+
+  g_return_val_if_fail (PU_IS_CONFIG (self), NULL);
+
+  for (guint i = 0; i < self->state.relays->len; i++)
+    {
+      g_autofree char *multiaddr = pu_relay_addr_to_multiaddr (self->state.relays->pdata[i]);
+
+      g_string_append_printf (key, "%s\n", multiaddr);
+    }
+  return g_string_free (key, FALSE);
+}
+
 static int
 find_relay (PuConfig          *self,
             const PuRelayAddr *addr)

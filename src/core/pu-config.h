@@ -83,6 +83,9 @@ gboolean          pu_config_get_turn              (PuConfig     *self,
 
 /* (element-type PuRelayAddr) (transfer none) */
 GPtrArray        *pu_config_get_relays            (PuConfig     *self);
+/* The relays as one string (their multiaddrs, in order): two configs have
+ * the same relays when these are equal. */
+char             *pu_config_dup_relays_key        (PuConfig     *self);
 gboolean          pu_config_add_relay             (PuConfig     *self,
                                                    const PuRelayAddr *addr,
                                                    GError      **error);
