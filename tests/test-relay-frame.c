@@ -202,19 +202,19 @@ test_round_trip (void)
   }
 
   in.type = PU_RELAY_FRAME_TURN;
-  in.turn_port = 3478;
-  g_strlcpy (in.turn_host, "203.0.113.3", sizeof in.turn_host);
-  g_strlcpy (in.turn_username, "1767225600:12D3KooWexample", sizeof in.turn_username);
-  g_strlcpy (in.turn_password, "c2VjcmV0IHBhc3N3b3Jk", sizeof in.turn_password);
+  in.turn.port = 3478;
+  g_strlcpy (in.turn.host, "203.0.113.3", sizeof in.turn.host);
+  g_strlcpy (in.turn.username, "1767225600:12D3KooWexample", sizeof in.turn.username);
+  g_strlcpy (in.turn.password, "c2VjcmV0IHBhc3N3b3Jk", sizeof in.turn.password);
   {
     g_autoptr(GBytes) bytes = encode_ok (&in);
 
     g_assert_cmpuint (g_bytes_get_size (bytes), ==, 2 + 2 + 1 + 11 + 1 + 26 + 1 + 20);
     decode_ok (bytes, &out);
-    g_assert_cmpuint (out.turn_port, ==, 3478);
-    g_assert_cmpstr (out.turn_host, ==, "203.0.113.3");
-    g_assert_cmpstr (out.turn_username, ==, "1767225600:12D3KooWexample");
-    g_assert_cmpstr (out.turn_password, ==, "c2VjcmV0IHBhc3N3b3Jk");
+    g_assert_cmpuint (out.turn.port, ==, 3478);
+    g_assert_cmpstr (out.turn.host, ==, "203.0.113.3");
+    g_assert_cmpstr (out.turn.username, ==, "1767225600:12D3KooWexample");
+    g_assert_cmpstr (out.turn.password, ==, "c2VjcmV0IHBhc3N3b3Jk");
   }
 
   in.type = PU_RELAY_FRAME_GROUP_JOIN;

@@ -68,7 +68,7 @@ struct _PuRelayClient
   /* why the current attempt or connection is failing, for ::disconnected */
   GError                  *error;
   /* the relay's TURN server and credentials for it (a TURN frame), or NULL */
-  PuRelayFrame            *turn;
+  PuRelayTurn             *turn;
 };
 
 G_DEFINE_FINAL_TYPE (PuRelayClient, pu_relay_client, G_TYPE_OBJECT)
@@ -487,7 +487,7 @@ on_message (PuWebsocket *ws,
       if (self->state == STATE_CONNECTED)
         {
           g_free (self->turn);
-          self->turn = g_memdup2 (&frame, G_STRUCT_OFFSET (PuRelayFrame, members));
+          self->turn = g_memdup2 (&frame.turn, sizeof frame.turn);
           return;
         }
       break;
@@ -1061,10 +1061,10 @@ pu_relay_client_get_turn (PuRelayClient  *self,
 
   if (self->turn == NULL)
     return FALSE;
-  *host = self->turn->turn_host;
-  *port = self->turn->turn_port;
-  *username = self->turn->turn_username;
-  *password = self->turn->turn_password;
+  *host = self->turn->host;
+  *port = self->turn->port;
+  *username = self->turn->username;
+  *password = self->turn->password;
   return TRUE;
 }
 

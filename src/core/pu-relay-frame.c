@@ -333,10 +333,10 @@ pu_relay_frame_decode (const guint8  *data,
 
         if (len < 4)
           return malformed (error, _("truncated"));
-        out->turn_port = (guint16) (body[0] << 8 | body[1]);
-        if (out->turn_port == 0 || !read_text (&p, end, out->turn_host) ||
-            !read_text (&p, end, out->turn_username) ||
-            !read_text (&p, end, out->turn_password) || p != end)
+        out->turn.port = (guint16) (body[0] << 8 | body[1]);
+        if (out->turn.port == 0 || !read_text (&p, end, out->turn.host) ||
+            !read_text (&p, end, out->turn.username) ||
+            !read_text (&p, end, out->turn.password) || p != end)
           return malformed (error, _("bad TURN server"));
         return TRUE;
       }
@@ -472,11 +472,11 @@ encode_head (const PuRelayFrame  *frame,
       break;
 
     case PU_RELAY_FRAME_TURN:
-      *p++ = frame->turn_port >> 8;
-      *p++ = frame->turn_port & 0xff;
-      p = write_text (p, frame->turn_host);
-      p = write_text (p, frame->turn_username);
-      p = write_text (p, frame->turn_password);
+      *p++ = frame->turn.port >> 8;
+      *p++ = frame->turn.port & 0xff;
+      p = write_text (p, frame->turn.host);
+      p = write_text (p, frame->turn.username);
+      p = write_text (p, frame->turn.password);
       break;
 
     case PU_RELAY_FRAME_NAMEPLATE:

@@ -156,6 +156,15 @@ typedef struct {
   char     name[PU_RELAY_MEMBER_NAME_MAX + 1];  /* a label */
 } PuRelayMember;
 
+/* A TURN server (an IP literal) and credentials for it; printable, not
+ * empty. */
+typedef struct {
+  guint16  port;
+  char     host[PU_RELAY_TURN_TEXT_MAX + 1];
+  char     username[PU_RELAY_TURN_TEXT_MAX + 1];
+  char     password[PU_RELAY_TURN_TEXT_MAX + 1];
+} PuRelayTurn;
+
 typedef struct {
   PuRelayFrameType type;
   /* CHALLENGE: the relay; AUTH: the node; PACKET/SIGNAL/ABSENT: the other end;
@@ -182,18 +191,14 @@ typedef struct {
   guint16          error_code;
   char             message[PU_RELAY_ERROR_MESSAGE_MAX + 1];
   guint64          cookie;
-  /* TURN: the server and credentials for it (printable, not empty) */
-  guint16          turn_port;
-  char             turn_host[PU_RELAY_TURN_TEXT_MAX + 1];
-  char             turn_username[PU_RELAY_TURN_TEXT_MAX + 1];
-  char             turn_password[PU_RELAY_TURN_TEXT_MAX + 1];
   /* PACKET/PACKETS/SIGNAL: borrowed from the decoded buffer, or the caller's when encoding */
   const guint8    *payload;
   gsize            payload_len;
-  /* MEMBERS (status as above). Last: decoding leaves the members' room
+  /* MEMBERS (status as above) and TURN. Last: decoding leaves their room
    * alone unless the frame fills it, as every packet goes through it. */
   guint            n_members;
   PuRelayMember    members[PU_RELAY_GROUP_MAX];
+  PuRelayTurn      turn;
 } PuRelayFrame;
 
 /* Total and bounded: anything but a well-formed frame of a known type is

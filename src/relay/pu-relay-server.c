@@ -194,7 +194,7 @@ static void
 send_turn (Session *s)
 {
   PuRelayServer *self = s->server;
-  PuRelayFrame frame = { .type = PU_RELAY_FRAME_TURN, .turn_port = self->limits.turn_port };
+  PuRelayFrame frame = { .type = PU_RELAY_FRAME_TURN, .turn.port = self->limits.turn_port };
   g_autofree char *peer = NULL;
   g_autofree char *username = NULL;
   g_autofree char *password = NULL;
@@ -209,9 +209,9 @@ send_turn (Session *s)
                                 g_get_real_time () / G_USEC_PER_SEC +
                                 PU_RELAY_TURN_LIFETIME_SECONDS,
                                 &username, &password);
-  g_strlcpy (frame.turn_host, self->limits.turn_host, sizeof frame.turn_host);
-  g_strlcpy (frame.turn_username, username, sizeof frame.turn_username);
-  g_strlcpy (frame.turn_password, password, sizeof frame.turn_password);
+  g_strlcpy (frame.turn.host, self->limits.turn_host, sizeof frame.turn.host);
+  g_strlcpy (frame.turn.username, username, sizeof frame.turn.username);
+  g_strlcpy (frame.turn.password, password, sizeof frame.turn.password);
   if (pu_relay_frame_send (s->ws, &frame, FALSE, NULL))
     s->turn_sent = now;
 }
