@@ -141,9 +141,9 @@ udp_receive (GSocket        *socket,
                          PU_UDP_GRO_BYTES_MAX, 1, datagrams, 64, NULL);
 }
 
-/* The steered socket gets QUIC packets (fixed bit set), the first one the
- * rest: STUN and heartbeats stay with libnice. What comes from elsewhere
- * than the pair's remote end is dropped. */
+/* The steered socket gets QUIC packets (with QUIC's fixed bit or, greased,
+ * without it), the first one the rest: STUN and heartbeats stay with
+ * libnice. What comes from elsewhere than the pair's remote end is dropped. */
 static void
 test_udp_steered (void)
 {
@@ -154,12 +154,16 @@ test_udp_steered (void)
   g_autoptr(GSocket) steered = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree guint8 *bufs = g_malloc (PU_UDP_GRO_BYTES_MAX);
-  /* QUIC short and long headers, STUN, a heartbeat. */
+  /* QUIC short headers with and without the fixed bit, a STUN binding
+   * request, a QUIC long header, a heartbeat. */
   const PuDatagram packets[] = {
-    { (const guint8 *) "\x41short", 6 }, { (const guint8 *) "\x01\x01stun", 6 },
-    { (const guint8 *) "\xc0long", 5 }, { (const guint8 *) "\x00pu\x01", 4 },
+    { (const guint8 *) "\x41short header", 13 },
+    { (const guint8 *) "\x01\x01greased short", 15 },
+    { (const guint8 *) "\x00\x01\x00\x00\x21\x12\xa4\x42transaction!", 20 },
+    { (const guint8 *) "\xc0long header", 12 },
+    { (const guint8 *) "\x00pu\x01", 4 },
   };
-  const PuDatagram *quic[] = { &packets[0], &packets[2] };
+  const PuDatagram *quic[] = { &packets[0], &packets[1], &packets[3] };
   PuDatagram datagrams[64];
   char buf[64];
   guint n = 0;
@@ -188,10 +192,10 @@ test_udp_steered (void)
   g_socket_set_blocking (base, TRUE);
   len = g_socket_receive (base, buf, sizeof buf, NULL, &error);
   g_assert_no_error (error);
-  g_assert_cmpmem (buf, len, packets[1].data, packets[1].len);
+  g_assert_cmpmem (buf, len, packets[2].data, packets[2].len);
   len = g_socket_receive (base, buf, sizeof buf, NULL, &error);
   g_assert_no_error (error);
-  g_assert_cmpmem (buf, len, packets[3].data, packets[3].len);
+  g_assert_cmpmem (buf, len, packets[4].data, packets[4].len);
 }
 
 /* Equal-size datagrams and a short last one leave in one GSO message and

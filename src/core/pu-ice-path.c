@@ -16,7 +16,7 @@
  * Anything else may cross tunnels or PPPoE: what IPv6's minimum MTU allows. */
 #define LAN_DATAGRAM 1452
 #define WAN_DATAGRAM 1232
-/* Heartbeat: zero fixed bit (never QUIC), too short for STUN. */
+/* Heartbeat: shorter than any QUIC packet or STUN message. */
 #define HEARTBEAT_LEN 4
 #define HEARTBEAT_HEARS_YOU 0x01
 

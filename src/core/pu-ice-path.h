@@ -11,7 +11,7 @@
  * pu_ice_path_handle_signal().
  *
  * Both ends send a tiny heartbeat every PU_ICE_PATH_HEARTBEAT_MS over the
- * selected pair (not a QUIC packet: its fixed bit is clear), telling the
+ * selected pair (4 bytes, shorter than any QUIC packet), telling the
  * other whether they hear it. The path is CONNECTED while the peer's packets
  * arrive and the peer hears ours, LOST after PU_ICE_PATH_DEAD_MS without
  * either, and CONNECTED again when both come back. Heartbeats also keep NAT

@@ -17,9 +17,11 @@
 #define SEND_BATCH 64
 #define GSO_SEGMENTS_MAX 64
 #define RECV_BATCH_MAX 64
-/* QUIC's fixed bit (RFC 9000, 17): set in every QUIC packet's first byte,
- * clear in STUN's (RFC 8489, 5) and in a PuIcePath heartbeat's. */
-#define QUIC_FIXED_BIT 0x40
+/* STUN's magic cookie (RFC 8489, 6), bytes 4-7 of every STUN message. QUIC's
+ * fixed bit cannot tell the two apart: ngtcp2 0.12 always allows greasing it
+ * (RFC 9287), and half of all connections clear it in every packet. */
+#define STUN_MAGIC_COOKIE 0x2112A442
+#define STUN_TYPE_BITS 0xC0
 
 /* How many of @datagrams (at most @n) one message carries: with GSO, a run of
  * equal-size ones and at most one shorter one after it, which the kernel cuts
@@ -221,11 +223,14 @@ pu_udp_open_steered (GSocket  *base,
   /* The group's first socket (index 0) is @base, which was there first; the
    * new one joins as index 1. */
   struct sock_filter code[] = {
-    BPF_STMT (BPF_LD | BPF_B | BPF_ABS, 0),              /* UDP payload, first byte */
-    BPF_STMT (BPF_ALU | BPF_AND | BPF_K, QUIC_FIXED_BIT),
-    BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 1),
-    BPF_STMT (BPF_RET | BPF_K, 0),
-    BPF_STMT (BPF_RET | BPF_K, 1),
+    /* Shorter than 8 bytes (a heartbeat): the load fails, which returns 0. */
+    BPF_STMT (BPF_LD | BPF_W | BPF_ABS, 4),                       /* UDP payload, bytes 4-7 */
+    BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, STUN_MAGIC_COOKIE, 0, 3),
+    BPF_STMT (BPF_LD | BPF_B | BPF_ABS, 0),
+    BPF_STMT (BPF_ALU | BPF_AND | BPF_K, STUN_TYPE_BITS),
+    BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, 0, 1, 0),
+    BPF_STMT (BPF_RET | BPF_K, 1),                                /* QUIC: ours */
+    BPF_STMT (BPF_RET | BPF_K, 0),                                /* STUN: @base */
   };
   struct sock_fprog program = { G_N_ELEMENTS (code), code };
   g_autoptr(GSocketAddress) address = NULL;

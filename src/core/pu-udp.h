@@ -60,10 +60,10 @@ guint    pu_udp_receive      (int                    fd,
                               guint                 *n_read);
 
 /* A second socket on @base's address and port that receives the QUIC
- * packets arriving there (those with QUIC's fixed bit set in their first
- * byte), while @base keeps the rest (STUN, for whoever reads @base): both in
- * one SO_REUSEPORT group that a socket filter steers. Non-blocking. NULL
- * with @error where the system cannot. */
+ * packets arriving there, while @base keeps STUN (its magic cookie tells)
+ * and datagrams shorter than 8 bytes, for whoever reads @base: both in one
+ * SO_REUSEPORT group that a socket filter steers. Non-blocking. NULL with
+ * @error where the system cannot. */
 GSocket *pu_udp_open_steered (GSocket               *base,
                               GError               **error);
 
