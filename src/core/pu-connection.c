@@ -506,8 +506,8 @@ init_settings (PuConnection           *self,
   settings->max_window = MAX_CONNECTION_WINDOW;
   settings->max_stream_window = MAX_STREAM_WINDOW;
   /* CUBIC, which does not pace. Across the NAT lab BBR and BBR2 (which pace)
-   * did no better: direct at 0.58-0.69 and 0.73-0.95 of ssh -L, CUBIC at
-   * 0.61-1.18, in alternating runs. */
+   * did no better: direct at 1.03-1.05 and 0.97-1.01 of ssh -L, CUBIC at
+   * 1.01-1.12, three to five runs each. */
   settings->cc_algo = NGTCP2_CC_ALGO_CUBIC;
   /* Packet size follows the current path (the buffer we write into), not a
    * discovery that a path switch would invalidate. Congestion control counts
