@@ -84,6 +84,7 @@ struct _PuIcePath
   gboolean         gso;
   GSource         *read_source;
   guint8          *rx_bufs;       /* RECV_MESSAGES × PU_UDP_GRO_BYTES_MAX */
+  guint64          batched_datagrams;
   PuDatagram      *rx_datagrams;  /* RECV_DATAGRAMS_MAX */
 
   gint64           started;
@@ -332,6 +333,7 @@ on_readable (GSocket      *socket,
                           self->rx_bufs, PU_UDP_GRO_BYTES_MAX, RECV_MESSAGES,
                           self->rx_datagrams, RECV_DATAGRAMS_MAX, &n_read);
       total += MAX (n, n_read);
+      self->batched_datagrams += n;
       if (n > 0 && !self->blocked)
         {
           self->last_rx = g_get_monotonic_time ();
@@ -860,6 +862,14 @@ pu_ice_path_get_connect_time (PuIcePath *self)
   g_return_val_if_fail (PU_IS_ICE_PATH (self), 0);
 
   return self->connect_time;
+}
+
+guint64
+pu_ice_path_get_batched_datagrams (PuIcePath *self)
+{
+  g_return_val_if_fail (PU_IS_ICE_PATH (self), 0);
+
+  return self->batched_datagrams;
 }
 
 const char *

@@ -82,6 +82,9 @@ guint64         pu_ice_path_get_session        (PuIcePath       *self);
 guint32         pu_ice_path_get_generation     (PuIcePath       *self);
 /* Microseconds from pu_ice_path_start() to the first CONNECTED; 0 before. */
 gint64          pu_ice_path_get_connect_time   (PuIcePath       *self);
+/* Datagrams read in batches from our own socket (not one by one through
+ * libnice): where the fast way in works, nearly all after the first few. */
+guint64         pu_ice_path_get_batched_datagrams (PuIcePath    *self);
 /* Of the selected pair: "host", "srflx", "prflx", "relay"; NULL before. */
 const char     *pu_ice_path_get_local_type     (PuIcePath       *self);
 const char     *pu_ice_path_get_remote_type    (PuIcePath       *self);
