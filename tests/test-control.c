@@ -761,6 +761,30 @@ listen_laptop (Fixture   *fx,
   return control;
 }
 
+/* Home and laptop strangers so far, each core listening with a client of
+ * its own, whose finished pairings land in @home_done and @laptop_done. */
+static PuControl *
+listen_strangers (Fixture    *fx,
+                  PuPeerUp1 **home,
+                  PuPeerUp1 **laptop,
+                  Latest     *home_done,
+                  Latest     *laptop_done)
+{
+  g_autoptr(GError) error = NULL;
+  PuControl *laptop_control;
+
+  pu_trust_store_remove (pu_profile_get_trust_store (fx->pair.home), peer_of (fx->pair.laptop),
+                         &error);
+  g_assert_no_error (error);
+  pu_control_listen (fx->control, fx->socket_path, &error);
+  g_assert_no_error (error);
+  *home = connect_client (fx->socket_path);
+  laptop_control = listen_laptop (fx, laptop);
+  g_signal_connect (*home, "pairing-finished", G_CALLBACK (latest_cb), home_done);
+  g_signal_connect (*laptop, "pairing-finished", G_CALLBACK (latest_cb), laptop_done);
+  return laptop_control;
+}
+
 static void
 test_services_forwards (Fixture       *fx,
                         gconstpointer  data)
@@ -1038,7 +1062,6 @@ static void
 test_pairing (Fixture       *fx,
               gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
   g_autoptr(PuPeerUp1) home = NULL;
   g_autoptr(PuPeerUp1) laptop = NULL;
   g_autoptr(PuControl) laptop_control = NULL;
@@ -1054,16 +1077,7 @@ test_pairing (Fixture       *fx,
   Latest home_done = { 0 };
   Latest laptop_done = { 0 };
 
-  /* Strangers so far. */
-  pu_trust_store_remove (pu_profile_get_trust_store (fx->pair.home), peer_of (fx->pair.laptop),
-                         &error);
-  g_assert_no_error (error);
-  pu_control_listen (fx->control, fx->socket_path, &error);
-  g_assert_no_error (error);
-  home = connect_client (fx->socket_path);
-  laptop_control = listen_laptop (fx, &laptop);
-  g_signal_connect (home, "pairing-finished", G_CALLBACK (latest_cb), &home_done);
-  g_signal_connect (laptop, "pairing-finished", G_CALLBACK (latest_cb), &laptop_done);
+  laptop_control = listen_strangers (fx, &home, &laptop, &home_done, &laptop_done);
 
   call_fails (laptop, "Join", g_variant_new ("(sa{sv})", "!!", NULL),
               ERROR_NAME ("InvalidArgument"), "");
@@ -1172,7 +1186,6 @@ static void
 test_pairing_short (Fixture       *fx,
                     gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
   g_autoptr(PuPeerUp1) home = NULL;
   g_autoptr(PuPeerUp1) laptop = NULL;
   g_autoptr(PuControl) laptop_control = NULL;
@@ -1192,15 +1205,7 @@ test_pairing_short (Fixture       *fx,
   Latest laptop_done = { 0 };
   Latest home_started = { 0 };
 
-  pu_trust_store_remove (pu_profile_get_trust_store (fx->pair.home), peer_of (fx->pair.laptop),
-                         &error);
-  g_assert_no_error (error);
-  pu_control_listen (fx->control, fx->socket_path, &error);
-  g_assert_no_error (error);
-  home = connect_client (fx->socket_path);
-  laptop_control = listen_laptop (fx, &laptop);
-  g_signal_connect (home, "pairing-finished", G_CALLBACK (latest_cb), &home_done);
-  g_signal_connect (laptop, "pairing-finished", G_CALLBACK (latest_cb), &laptop_done);
+  laptop_control = listen_strangers (fx, &home, &laptop, &home_done, &laptop_done);
   g_signal_connect (home, "pairing-started", G_CALLBACK (latest_cb), &home_started);
 
   /* A code to read aloud: a number and words, no URI. */
