@@ -84,8 +84,8 @@ struct _PuIcePath
   gboolean         gso;
   GSource         *read_source;
   guint8          *rx_bufs;       /* RECV_MESSAGES × PU_UDP_GRO_BYTES_MAX */
-  guint64          batched_datagrams;
   PuDatagram      *rx_datagrams;  /* RECV_DATAGRAMS_MAX */
+  guint64          batched_datagrams;
 
   gint64           started;
   gint64           connect_time;
