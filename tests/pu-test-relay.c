@@ -60,8 +60,7 @@ pu_test_relay_add_device (PuTestRelay *relay,
   PuProfile *profile = pu_profile_init (path, name, relay->addr, NULL, &error);
 
   g_assert_no_error (error);
-  pu_trust_store_add (relay->trust, pu_identity_get_peer_id (pu_profile_get_identity (profile)),
-                      name, 0, &error);
+  pu_trust_store_add (relay->trust, pu_test_peer_of (profile), name, 0, &error);
   g_assert_no_error (error);
   return profile;
 }
@@ -81,6 +80,12 @@ ping_cb (GObject      *object,
 
   ping->rtt = pu_node_ping_finish (PU_NODE (object), result, &ping->error);
   ping->done = TRUE;
+}
+
+const PuPeerId *
+pu_test_peer_of (PuProfile *profile)
+{
+  return pu_identity_get_peer_id (pu_profile_get_identity (profile));
 }
 
 gint64
@@ -229,8 +234,8 @@ pu_test_pair_init (PuTestPair *pair)
   pair->relay = pu_test_relay_new (pair->dir);
   pair->home = pu_test_relay_add_device (pair->relay, "home");
   pair->laptop = pu_test_relay_add_device (pair->relay, "laptop");
-  home_id = pu_identity_get_peer_id (pu_profile_get_identity (pair->home));
-  laptop_id = pu_identity_get_peer_id (pu_profile_get_identity (pair->laptop));
+  home_id = pu_test_peer_of (pair->home);
+  laptop_id = pu_test_peer_of (pair->laptop);
 
   g_assert_true (pu_trust_store_add (pu_profile_get_trust_store (pair->home), laptop_id,
                                      "laptop", 0, &error));

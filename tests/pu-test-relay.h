@@ -27,6 +27,9 @@ void         pu_test_relay_free       (PuTestRelay *relay);
 PuProfile   *pu_test_relay_add_device (PuTestRelay *relay,
                                        const char  *name);
 
+/* The peer ID of @profile's device. */
+const PuPeerId *pu_test_peer_of       (PuProfile      *profile);
+
 /* One ping from @node to @peer, running the main loop until it ends: the
  * round trip (µs), or -1 and @error. */
 gint64       pu_test_ping             (PuNode         *node,

@@ -23,16 +23,10 @@ typedef struct {
   PuControl   *control;
 } Fixture;
 
-static const PuPeerId *
-peer_of (PuProfile *profile)
-{
-  return pu_identity_get_peer_id (pu_profile_get_identity (profile));
-}
-
 static char *
 id_of (PuProfile *profile)
 {
-  return pu_peer_id_to_string (peer_of (profile));
+  return pu_peer_id_to_string (pu_test_peer_of (profile));
 }
 
 static void
@@ -294,7 +288,7 @@ test_status (Fixture       *fx,
 
   /* The laptop pings: its incoming connection shows, relayed, measured. */
   pu_node_start (fx->pair.laptop_node);
-  pu_test_ping (fx->pair.laptop_node, peer_of (fx->pair.home), &error);
+  pu_test_ping (fx->pair.laptop_node, pu_test_peer_of (fx->pair.home), &error);
   g_assert_no_error (error);
   g_clear_pointer (&changed, g_variant_dict_unref);
   changed = wait_signal (&peer_signal, TRUE);
@@ -773,8 +767,8 @@ listen_strangers (Fixture    *fx,
   g_autoptr(GError) error = NULL;
   PuControl *laptop_control;
 
-  pu_trust_store_remove (pu_profile_get_trust_store (fx->pair.home), peer_of (fx->pair.laptop),
-                         &error);
+  pu_trust_store_remove (pu_profile_get_trust_store (fx->pair.home),
+                         pu_test_peer_of (fx->pair.laptop), &error);
   g_assert_no_error (error);
   pu_control_listen (fx->control, fx->socket_path, &error);
   g_assert_no_error (error);
@@ -1138,9 +1132,9 @@ test_pairing (Fixture       *fx,
   g_assert_cmpstr (dict_string (joined, "role"), ==, "join");
   g_assert_cmpstr (dict_string (joined, "peer_id"), ==, home_id);
   g_assert_true (pu_trust_store_is_authorized (pu_profile_get_trust_store (fx->pair.home),
-                                               peer_of (fx->pair.laptop), 0));
+                                               pu_test_peer_of (fx->pair.laptop), 0));
   g_assert_true (pu_trust_store_is_authorized (pu_profile_get_trust_store (fx->pair.laptop),
-                                               peer_of (fx->pair.home), 0));
+                                               pu_test_peer_of (fx->pair.home), 0));
 
   /* An invitation cancelled ends with an error, and its code with it. */
   {
@@ -1234,7 +1228,7 @@ test_pairing_short (Fixture       *fx,
   joined = g_variant_dict_new (wait_latest (&laptop_done));
   g_assert_cmpstr (dict_string (joined, "peer_id"), ==, home_id);
   g_assert_true (pu_trust_store_is_authorized (pu_profile_get_trust_store (fx->pair.home),
-                                               peer_of (fx->pair.laptop), 0));
+                                               pu_test_peer_of (fx->pair.laptop), 0));
   g_clear_pointer (&home_done.value, g_variant_unref);
   g_clear_pointer (&laptop_done.value, g_variant_unref);
   g_clear_pointer (&home_started.value, g_variant_unref);

@@ -17,12 +17,6 @@ typedef struct {
   guint           n_changes;
 } Fixture;
 
-static const PuPeerId *
-peer_of (PuProfile *profile)
-{
-  return pu_identity_get_peer_id (pu_profile_get_identity (profile));
-}
-
 static void
 items_changed_cb (GListModel *model,
                   guint       position,
@@ -108,7 +102,7 @@ test_open_close (Fixture       *fx,
   g_assert_true (g_list_model_get_item_type (model) == PU_TYPE_PROXY);
 
   /* Port 0 picks a free port; a megabyte goes there and back. */
-  proxy = pu_forwards_open (fx->forwards, peer_of (fx->pair.home), "echo", 0, &error);
+  proxy = pu_forwards_open (fx->forwards, pu_test_peer_of (fx->pair.home), "echo", 0, &error);
   g_assert_no_error (error);
   port = pu_proxy_get_port (proxy);
   g_assert_cmpuint (port, >, 0);
@@ -117,14 +111,14 @@ test_open_close (Fixture       *fx,
   first = g_list_model_get_item (model, 0);
   g_assert_true (first == proxy);
   g_assert_cmpstr (pu_proxy_get_service (proxy), ==, "echo");
-  g_assert_true (pu_peer_id_equal (pu_proxy_get_peer (proxy), peer_of (fx->pair.home)));
+  g_assert_true (pu_peer_id_equal (pu_proxy_get_peer (proxy), pu_test_peer_of (fx->pair.home)));
   g_assert_true (pu_forwards_lookup (fx->forwards, port) == proxy);
   assert_echo (port, 1024 * 1024);
 
   /* A second forward on a port asked for: the one just taken is refused. */
-  second = pu_forwards_open (fx->forwards, peer_of (fx->pair.home), "nothing", 0, &error);
+  second = pu_forwards_open (fx->forwards, pu_test_peer_of (fx->pair.home), "nothing", 0, &error);
   g_assert_no_error (error);
-  g_assert_null (pu_forwards_open (fx->forwards, peer_of (fx->pair.home), "echo",
+  g_assert_null (pu_forwards_open (fx->forwards, pu_test_peer_of (fx->pair.home), "echo",
                                    pu_proxy_get_port (second), &error));
   g_assert_error (error, PU_ERROR, PU_ERROR_EXISTS);
   g_assert_nonnull (strstr (error->message, "already in use; choose another local port"));
@@ -168,8 +162,8 @@ test_bad_service (Fixture       *fx,
 {
   g_autoptr(GError) error = NULL;
 
-  g_assert_null (pu_forwards_open (fx->forwards, peer_of (fx->pair.home), "no such/service", 0,
-                                   &error));
+  g_assert_null (pu_forwards_open (fx->forwards, pu_test_peer_of (fx->pair.home),
+                                   "no such/service", 0, &error));
   g_assert_error (error, PU_ERROR, PU_ERROR_INVALID_ARGUMENT);
   g_assert_nonnull (strstr (error->message, "service name"));
   g_assert_cmpuint (fx->n_changes, ==, 0);

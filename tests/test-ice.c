@@ -294,12 +294,6 @@ blob_incoming_cb (GSocketService    *service,
   return TRUE;
 }
 
-static const PuPeerId *
-peer_of (PuProfile *profile)
-{
-  return pu_identity_get_peer_id (pu_profile_get_identity (profile));
-}
-
 static void
 fixture_setup (Fixture       *fx,
                gconstpointer  data)
@@ -402,7 +396,8 @@ connect_to_home (Fixture *fx)
 {
   Result r = { 0 };
 
-  pu_node_connect_async (fx->pair.laptop_node, peer_of (fx->pair.home), NULL, connect_cb, &r);
+  pu_node_connect_async (fx->pair.laptop_node, pu_test_peer_of (fx->pair.home), NULL, connect_cb,
+                         &r);
   pu_test_run_until (&r.done);
   g_assert_no_error (r.error);
   return r.conn;
@@ -418,15 +413,16 @@ test_direct_host (Fixture       *fx,
   PuNodeIceMetrics metrics;
   gint64 rtt;
 
-  run_until_path (fx->pair.laptop_node, peer_of (fx->pair.home), PU_PATH_KIND_DIRECT);
-  run_until_path (fx->pair.home_node, peer_of (fx->pair.laptop), PU_PATH_KIND_DIRECT);
+  run_until_path (fx->pair.laptop_node, pu_test_peer_of (fx->pair.home), PU_PATH_KIND_DIRECT);
+  run_until_path (fx->pair.home_node, pu_test_peer_of (fx->pair.laptop), PU_PATH_KIND_DIRECT);
   g_assert_true (PU_IS_ICE_PATH (pu_connection_get_path (conn)));
 
   /* Bytes flow on the direct path. */
-  rtt = pu_test_ping (fx->pair.laptop_node, peer_of (fx->pair.home), &error);
+  rtt = pu_test_ping (fx->pair.laptop_node, pu_test_peer_of (fx->pair.home), &error);
   g_assert_no_error (error);
   g_assert_cmpint (rtt, >, 0);
-  g_assert_true (pu_node_get_peer_state (fx->pair.laptop_node, peer_of (fx->pair.home), &state));
+  g_assert_true (pu_node_get_peer_state (fx->pair.laptop_node, pu_test_peer_of (fx->pair.home),
+                                         &state));
   g_assert_cmpint (state.path, ==, PU_PATH_KIND_DIRECT);
   g_assert_cmpstr (state.local_candidate, ==, "host");
   g_assert_cmpstr (state.remote_candidate, ==, "host");
@@ -535,8 +531,8 @@ test_switch_during_transfer (Fixture       *fx,
   /* The transfer starts on the relay. */
   pu_node_set_direct_paths (fx->pair.laptop_node, FALSE);
   conn = connect_to_home (fx);
-  pu_node_open_stream_async (fx->pair.laptop_node, peer_of (fx->pair.home), PU_STREAM_KIND_PROXY,
-                             "blob", NULL, open_cb, &r);
+  pu_node_open_stream_async (fx->pair.laptop_node, pu_test_peer_of (fx->pair.home),
+                             PU_STREAM_KIND_PROXY, "blob", NULL, open_cb, &r);
   pu_test_run_until (&r.done);
   g_assert_no_error (r.error);
   stream = r.stream;
@@ -544,14 +540,14 @@ test_switch_during_transfer (Fixture       *fx,
   reader.expected = fx->blob;
   reader_read_to (&reader, BLOB_LEN / 4);
   pu_test_run_until (&reader.paused);
-  g_assert_cmpint (path_of (fx->pair.laptop_node, peer_of (fx->pair.home)), ==,
+  g_assert_cmpint (path_of (fx->pair.laptop_node, pu_test_peer_of (fx->pair.home)), ==,
                    PU_PATH_KIND_RELAYED);
 
   /* Relay → direct while bytes flow. */
   pu_node_set_direct_paths (fx->pair.laptop_node, TRUE);
   reader_read_to (&reader, BLOB_LEN / 2);
-  run_until_path (fx->pair.laptop_node, peer_of (fx->pair.home), PU_PATH_KIND_DIRECT);
-  run_until_path (fx->pair.home_node, peer_of (fx->pair.laptop), PU_PATH_KIND_DIRECT);
+  run_until_path (fx->pair.laptop_node, pu_test_peer_of (fx->pair.home), PU_PATH_KIND_DIRECT);
+  run_until_path (fx->pair.home_node, pu_test_peer_of (fx->pair.laptop), PU_PATH_KIND_DIRECT);
   pu_test_run_until (&reader.paused);
   g_assert_no_error (reader.error);
 
@@ -561,10 +557,10 @@ test_switch_during_transfer (Fixture       *fx,
   reader_read_to (&reader, 3 * (BLOB_LEN / 4));
   cut = g_get_monotonic_time ();
   pu_ice_path_set_blocked (PU_ICE_PATH (direct), TRUE);
-  run_until_path (fx->pair.laptop_node, peer_of (fx->pair.home), PU_PATH_KIND_RELAYED);
+  run_until_path (fx->pair.laptop_node, pu_test_peer_of (fx->pair.home), PU_PATH_KIND_RELAYED);
   fallback = g_get_monotonic_time ();
   g_test_message ("fallback to the relay after %.0f ms", (fallback - cut) / 1000.0);
-  run_until_path (fx->pair.home_node, peer_of (fx->pair.laptop), PU_PATH_KIND_RELAYED);
+  run_until_path (fx->pair.home_node, pu_test_peer_of (fx->pair.laptop), PU_PATH_KIND_RELAYED);
   pu_test_run_until (&reader.paused);
   g_assert_no_error (reader.error);
   /* The rest of that quarter (4 MB) comes over the relay: a figure, not a check. */
@@ -573,8 +569,8 @@ test_switch_during_transfer (Fixture       *fx,
 
   /* Restored: direct again, and the rest arrives intact. */
   pu_ice_path_set_blocked (PU_ICE_PATH (direct), FALSE);
-  run_until_path (fx->pair.laptop_node, peer_of (fx->pair.home), PU_PATH_KIND_DIRECT);
-  run_until_path (fx->pair.home_node, peer_of (fx->pair.laptop), PU_PATH_KIND_DIRECT);
+  run_until_path (fx->pair.laptop_node, pu_test_peer_of (fx->pair.home), PU_PATH_KIND_DIRECT);
+  run_until_path (fx->pair.home_node, pu_test_peer_of (fx->pair.laptop), PU_PATH_KIND_DIRECT);
   g_assert_true (pu_connection_get_path (conn) == direct);
   reader_read_to (&reader, BLOB_LEN + 1);
   pu_test_run_until (&reader.eof);
@@ -598,11 +594,11 @@ send_garbage (Fixture      *fx,
                                               expected);
 
   g_test_expect_message ("peerup-core", G_LOG_LEVEL_MESSAGE, pattern);
-  g_assert_true (pu_relay_client_send_signal (relay, peer_of (fx->pair.home), 0, data, len,
+  g_assert_true (pu_relay_client_send_signal (relay, pu_test_peer_of (fx->pair.home), 0, data, len,
                                               &error));
   g_assert_no_error (error);
   /* A ping's round trip takes the relay's queue past the message. */
-  pu_test_ping (fx->pair.laptop_node, peer_of (fx->pair.home), &error);
+  pu_test_ping (fx->pair.laptop_node, pu_test_peer_of (fx->pair.home), &error);
   g_assert_no_error (error);
   g_test_assert_expected_messages ();
 }
@@ -628,9 +624,9 @@ test_bad_signaling (Fixture       *fx,
   send_garbage (fx, big, sizeof big, "over the limit");
 
   /* Nothing broke: the connection still answers, still relayed. */
-  pu_test_ping (fx->pair.laptop_node, peer_of (fx->pair.home), &error);
+  pu_test_ping (fx->pair.laptop_node, pu_test_peer_of (fx->pair.home), &error);
   g_assert_no_error (error);
-  g_assert_cmpint (path_of (fx->pair.home_node, peer_of (fx->pair.laptop)), ==,
+  g_assert_cmpint (path_of (fx->pair.home_node, pu_test_peer_of (fx->pair.laptop)), ==,
                    PU_PATH_KIND_RELAYED);
 }
 
@@ -655,7 +651,7 @@ test_relay_only (Fixture       *fx,
   g_assert_false (pu_config_get_direct (pu_profile_get_config (fx->pair.laptop)));
 
   conn = connect_to_home (fx);
-  g_assert_cmpint (path_of (fx->pair.laptop_node, peer_of (fx->pair.home)), ==,
+  g_assert_cmpint (path_of (fx->pair.laptop_node, pu_test_peer_of (fx->pair.home)), ==,
                    PU_PATH_KIND_RELAYED);
   pu_node_get_ice_metrics (fx->pair.laptop_node, &metrics);
   g_assert_cmpuint (metrics.attempts, ==, 0);

@@ -77,12 +77,6 @@ fixture_teardown (Fixture       *fx,
   pu_test_pair_clear (&fx->pair);
 }
 
-static const PuPeerId *
-peer_of (PuProfile *profile)
-{
-  return pu_identity_get_peer_id (pu_profile_get_identity (profile));
-}
-
 typedef struct {
   gboolean  done;
   PuStream *stream;
@@ -94,13 +88,13 @@ test_ping (Fixture       *fx,
            gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  gint64 rtt = pu_test_ping (fx->pair.laptop_node, peer_of (fx->pair.home), &error);
+  gint64 rtt = pu_test_ping (fx->pair.laptop_node, pu_test_peer_of (fx->pair.home), &error);
 
   g_assert_no_error (error);
   g_assert_cmpint (rtt, >, 0);
 
   /* The second ping reuses the connection. */
-  pu_test_ping (fx->pair.laptop_node, peer_of (fx->pair.home), &error);
+  pu_test_ping (fx->pair.laptop_node, pu_test_peer_of (fx->pair.home), &error);
   g_assert_no_error (error);
 }
 
@@ -124,8 +118,8 @@ assert_refused (Fixture    *fx,
 {
   Result r = { 0 };
 
-  pu_node_open_stream_async (node, peer_of (fx->pair.home), PU_STREAM_KIND_PROXY, service, NULL,
-                             open_cb, &r);
+  pu_node_open_stream_async (node, pu_test_peer_of (fx->pair.home), PU_STREAM_KIND_PROXY, service,
+                             NULL, open_cb, &r);
   pu_test_run_until (&r.done);
   g_assert_null (r.stream);
   g_assert_nonnull (r.error);
@@ -152,7 +146,7 @@ test_refusals (Fixture       *fx,
                   "service dead on home is not reachable");
 
   /* Allowed peers are names or IDs; laptop is neither here. */
-  pu_config_set_name (config, "someone-else", peer_of (fx->pair.home), &error);
+  pu_config_set_name (config, "someone-else", pu_test_peer_of (fx->pair.home), &error);
   g_assert_no_error (error);
   pu_config_set_service_allowed (config, "echo", laptop_only, &error);
   g_assert_no_error (error);
@@ -175,10 +169,10 @@ test_unauthorized (Fixture       *fx,
   assert_refused (fx, node, "echo", G_IO_ERROR_PERMISSION_DENIED, "You are not authorized by");
 
   /* authorized_keys edits apply to the next connection, without restart. */
-  pu_trust_store_add (pu_profile_get_trust_store (fx->pair.home), peer_of (stranger), NULL, 0,
-                      &error);
+  pu_trust_store_add (pu_profile_get_trust_store (fx->pair.home), pu_test_peer_of (stranger), NULL,
+                      0, &error);
   g_assert_no_error (error);
-  pu_test_ping (node, peer_of (fx->pair.home), &error);
+  pu_test_ping (node, pu_test_peer_of (fx->pair.home), &error);
   g_assert_no_error (error);
 }
 
@@ -290,7 +284,7 @@ run_proxy_clients (Fixture *fx,
   gint64 deadline = g_get_monotonic_time () + 2 * PU_TEST_GUARD_SECONDS * G_USEC_PER_SEC;
   guint tick = g_timeout_add (100, guard_tick, NULL);
 
-  proxy = pu_proxy_new (fx->pair.laptop_node, peer_of (fx->pair.home), "echo",
+  proxy = pu_proxy_new (fx->pair.laptop_node, pu_test_peer_of (fx->pair.home), "echo",
                         G_INET_SOCKET_ADDRESS (addr), &error);
   g_assert_no_error (error);
   g_signal_connect (proxy, "stream-failed", G_CALLBACK (stream_failed_cb), NULL);

@@ -76,12 +76,6 @@ watch (PuPairSession *session,
   return session;
 }
 
-static const PuPeerId *
-peer_of (PuProfile *profile)
-{
-  return pu_identity_get_peer_id (pu_profile_get_identity (profile));
-}
-
 static void
 fixture_setup (Fixture       *fx,
                gconstpointer  data)
@@ -123,18 +117,21 @@ assert_paired (Fixture       *fx,
   g_assert_cmpint (pu_pair_session_get_state (join), ==, PU_PAIR_SESSION_DONE);
   g_assert_null (pu_pair_session_get_error (invite));
 
-  g_assert_true (pu_peer_id_equal (pu_pair_session_get_peer (invite), peer_of (fx->laptop)));
-  g_assert_true (pu_peer_id_equal (pu_pair_session_get_peer (join), peer_of (fx->home)));
+  g_assert_true (pu_peer_id_equal (pu_pair_session_get_peer (invite),
+                                   pu_test_peer_of (fx->laptop)));
+  g_assert_true (pu_peer_id_equal (pu_pair_session_get_peer (join), pu_test_peer_of (fx->home)));
   g_assert_cmpstr (pu_pair_session_get_name (invite), ==, "laptop");
   g_assert_cmpstr (pu_pair_session_get_name (join), ==, "home");
   /* The relay serves the laptop already. */
   g_assert_cmpint (pu_pair_session_get_sponsor_status (invite), ==, PU_RELAY_SPONSOR_OK);
   g_assert_cmpint (pu_pair_session_get_sponsor_status (join), ==, -1);
 
-  entry = pu_trust_store_lookup (pu_profile_get_trust_store (fx->home), peer_of (fx->laptop));
+  entry = pu_trust_store_lookup (pu_profile_get_trust_store (fx->home),
+                                 pu_test_peer_of (fx->laptop));
   g_assert_nonnull (entry);
   g_assert_cmpstr (entry->comment, ==, "laptop");
-  entry = pu_trust_store_lookup (pu_profile_get_trust_store (fx->laptop), peer_of (fx->home));
+  entry = pu_trust_store_lookup (pu_profile_get_trust_store (fx->laptop),
+                                 pu_test_peer_of (fx->home));
   g_assert_nonnull (entry);
   g_assert_cmpstr (entry->comment, ==, "home");
 }
@@ -163,7 +160,7 @@ test_full (Fixture       *fx,
   code = pu_pair_session_get_invite_code (invite);
   g_assert_nonnull (code);
   g_assert_cmpint (code->kind, ==, PU_INVITE_CODE_FULL);
-  g_assert_true (pu_peer_id_equal (&code->inviter, peer_of (fx->home)));
+  g_assert_true (pu_peer_id_equal (&code->inviter, pu_test_peer_of (fx->home)));
   g_assert_true (g_str_has_prefix (pu_pair_session_get_uri (invite), "peerup:"));
   parsed = pu_invite_code_parse (pu_pair_session_get_uri (invite), &error);
   g_assert_no_error (error);
@@ -357,7 +354,7 @@ test_wrong_code (Fixture       *fx,
   pu_pair_session_cancel (invite);
   g_assert_cmpuint (invited.n_finished, ==, 1);
   g_assert_null (pu_trust_store_lookup (pu_profile_get_trust_store (fx->home),
-                                        peer_of (fx->laptop)));
+                                        pu_test_peer_of (fx->laptop)));
   g_clear_error (&invited.error);
   g_clear_error (&joined.error);
 }
